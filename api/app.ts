@@ -15,6 +15,7 @@ import { payLinkRoutes } from '../console/customer/pay-link-page.js'
 import { paymentPages } from '../console/customer/payment-pages.js'
 import { respondRoutes } from '../console/customer/respond-page.js'
 import { stopRoutes } from '../console/customer/stop-page.js'
+import { cardRoutes } from '../console/customer/card-page.js'
 import { quoteRoutes } from '../console/customer/quote-page.js'
 import { offerRoutes } from '../console/customer/offer-page.js'
 import { approvalLinkRoutes } from '../console/owner/review/email-answer.js'
@@ -79,9 +80,10 @@ export function createApp(services: Services): Express {
   app.use(express.json({ limit: services.config.bodyLimitBytes }))
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
   app.use(boundedBodyDepth)
-  // Customers answer appointment, quote and offer emails, and stop the emails inviting them back, without signing in: the link's secret is the credential, so no session or CSRF applies.
+  // Customers answer appointment, quote, offer and plan emails, save cards, and stop the emails inviting them back, without signing in: the link's secret is the credential, so no session or CSRF applies.
   app.use(respondRoutes(services, guesses))
   app.use(stopRoutes(services, guesses))
+  app.use(cardRoutes(services, guesses))
   app.use(quoteRoutes(services, guesses))
   app.use(offerRoutes(services, guesses))
   // The owner answers a queued agent call from its email, often on a phone not signed in: the link's secret is the credential.

@@ -28,6 +28,7 @@ import { statementLimit } from './scenarios/statement-limit.js'
 import { squareImportPglite, squareImportPostgres } from './scenarios/square-import.js'
 import { ticketCreate } from './scenarios/ticket-create.js'
 import { noteAdd } from './scenarios/note-add.js'
+import { planCharges } from './scenarios/plan-charges.js'
 import { releaseSharedBusinesses } from './shared-businesses.js'
 import { formatTable } from './table.js'
 
@@ -67,6 +68,7 @@ const ALL: Scenario[] = [
   googleCalendarMonth,
   backupScenario,
   officeTasks,
+  planCharges,
 ]
 
 /**

@@ -88,3 +88,18 @@ export function integrationOf<T>(services: Pick<Services, 'integrations'>, name:
 export function isCapability(value: unknown): value is Capability {
   return typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string'
 }
+
+/**
+ * A job's pass that runs at most once in `everyMs` per set of services, so a worker's five-second passes do not open
+ * every business each time (a clock moved back runs it at once).
+ */
+export function atMostEvery(everyMs: number, run: (services: Services) => Promise<{ failures: JobFailure[] }>) {
+  const lastLook = new WeakMap<Services, number>()
+  return async (services: Services): Promise<{ failures: JobFailure[] }> => {
+    const now = services.now().getTime()
+    const last = lastLook.get(services)
+    if (last !== undefined && now - last < everyMs && now >= last) return { failures: [] }
+    lastLook.set(services, now)
+    return run(services)
+  }
+}

@@ -11,6 +11,9 @@ export interface CheckoutEvent {
     amount_total?: number | null
     currency?: string | null
     payment_intent: string | null
+    /** A setup-mode session's SetupIntent: where the saved card is read from. */
+    setup_intent?: unknown
+    mode?: unknown
   }
 }
 

@@ -46,6 +46,9 @@ export const TEMPLATE_VARIABLES = lookupTable({
     "A link to the related invoice's page: its lines, what was paid and what is due, Pay when online payments are on, " +
     'and the invoice as a PDF (made when the message is sent)',
   payment_instructions: "The business's payment instructions from its settings",
+  autopay_note:
+    "When the related invoice will be charged to the customer's saved card on its due date (not tried yet): 'It will be " +
+    "charged to your Visa ending 4242 on December 10, 2026: nothing to do.'; empty otherwise",
   how_to_pay:
     "The way to pay, from the invoice and the business's settings only: the amount due and due date, the pay link and the " +
     'payment instructions (for quotes: the payment instructions). Invoice, reminder and quote emails always carry it: a ' +
@@ -63,6 +66,11 @@ export const TEMPLATE_VARIABLES = lookupTable({
   stop_link:
     'A link the customer opens to stop reach-out emails (reach-out emails only; made when the message is sent). A reach-out ' +
     'template that does not place it gets it at the end',
+  card_link:
+    "A link the customer opens to save a card on Stripe's page: to accept the related service plan, or to replace a card " +
+    'that was declined (service plan offers and card requests only; made when the message is sent)',
+  plan_name: 'The related service plan, e.g. Monthly windows',
+  plan_price: "The related service plan's price and cycle, e.g. $45.00 a month for 12 months, renewing",
   review_link: 'The page where customers review the business, from its settings (review_link), e.g. a Google review page',
 } as const)
 

@@ -13,6 +13,7 @@ export type SecretKind =
   | 'slot_offer'
   | 'approval_link'
   | 'reach_out_stop'
+  | 'card_link'
 
 /**
  * The business a presented secret belongs to, from the one global table that maps a secret's hash (or an agent token's

@@ -14,6 +14,7 @@ import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { renderMessage } from '../domains/messages/render.js'
 import { issueResponseLinks } from '../domains/messages/response-links.js'
 import { issueStopLink } from '../domains/reach-outs/stop-links.js'
+import { issueCardLink } from '../domains/autopay/card-links.js'
 import { issueQuoteLinks } from '../domains/quotes/quote-links.js'
 import { followUpStopReason } from '../domains/messages/follow-up-checks.js'
 import { loadTenantSettings, SETTINGS_READ } from '../domains/settings/model.js'
@@ -58,6 +59,7 @@ interface Loaded {
   invoice_status: string | null
   quote_number: string | null
   quote_status: string | null
+  plan_status: string | null
   /** The email as an earlier attempt handed it to the provider, if one did. */
   outgoing: Outgoing | null
 }
@@ -142,12 +144,13 @@ async function load(tx: Queryable, claim: ClaimedMessage): Promise<Loaded | null
   const r = await tx.query(
     `select m.*, c.email as _email, c.email_status as _email_status, c.reach_out_opt_out_at as _reach_out_opt_out_at, t.number as _ticket_number, t.status as _ticket_status,
             t.scheduled_start as _ticket_start, i.number as _invoice_number, i.status as _invoice_status,
-            q.number as _quote_number, q.status as _quote_status
+            q.number as _quote_number, q.status as _quote_status, cp.status as _plan_status
      from (select ${SNAPSHOT}, outgoing as _outgoing from scheduled_messages where id = $1 and lease_token = $2 and status = 'pending' for update) m
      join contacts c on c.id = m.contact_id
      left join tickets t on t.id = m.ticket_id
      left join invoices i on i.id = m.invoice_id
-     left join quotes q on q.id = m.quote_id`,
+     left join quotes q on q.id = m.quote_id
+     left join customer_plans cp on cp.id = m.customer_plan_id`,
     [claim.id, claim.lease_token],
   )
   const found = r.rows[0]
@@ -174,6 +177,7 @@ async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, 
   } else if (m.invoice_status === 'void') cancel = `invoice ${m.invoice_number} was voided`
   else if (kind === 'invoice' && m.invoice_status === 'paid') cancel = `invoice ${m.invoice_number} is already paid`
   else if (kind === 'quote' && m.quote_status !== 'sent') cancel = `quote ${m.quote_number} is ${m.quote_status}`
+  else if (kind === 'plan_offer' && !['proposed', 'sent'].includes(String(m.plan_status))) cancel = `the plan is ${m.plan_status}`
   else if (kind === 'reach_out' && m.reach_out_opt_out_at) cancel = 'the customer asked for no more reach-outs'
   else cancel = await followUpStopReason(tx, m.row, now)
   if (cancel) {
@@ -215,7 +219,13 @@ async function compose(
     kind: String(m.row.kind),
     contact_id: String(m.row.contact_id),
   })
-  const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...quoteLinks, ...stop, ...links })
+  const card = await issueCardLink(tx, services, claim.tenant_id, {
+    kind: String(m.row.kind),
+    contact_id: String(m.row.contact_id),
+    invoice_id: (m.row.invoice_id as string | null) ?? null,
+    customer_plan_id: (m.row.customer_plan_id as string | null) ?? null,
+  })
+  const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...quoteLinks, ...stop, ...card, ...links })
   if (!rendered.subject.trim() || !rendered.body.trim()) {
     await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`, [
       `Not sent: the message renders with an empty ${rendered.subject.trim() ? 'body' : 'subject'}`,

@@ -10,7 +10,8 @@ export type OwnerRun = (key: string, data: unknown) => Promise<any>
  * A business's worth of records for synthesized calls to name, each made by its own action as the owner: a service, a
  * technician, a customer with an address and a visit, a note, a call, a fact, a calendar feed, an invoice, a lead and its
  * opportunity, an offer of times, a waitlist entry, a series, a template, an email, a standing rule, quotes and an order, a
- * custom field, a segment, a document, a reach-out rule with a batch waiting, and a spare agent token. Ids are keyed by what a field names (contact_id: contact).
+ * custom field, a segment, a document, a reach-out rule with a batch waiting, a recurring invoice (and one paused), a service plan sold three times (active, paused, proposed), saved
+ * cards, a paid invoice, a declined card charge, and a spare agent token. Ids are keyed by what a field names (contact_id: contact).
  */
 export async function businessRecords(run: OwnerRun, db: Database, tenantId: string, n: number): Promise<Record<string, string>> {
   const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
@@ -120,6 +121,54 @@ export async function businessRecords(run: OwnerRun, db: Database, tenantId: str
     ])
     return String(b.rows[0].id)
   })
+  // A recurring invoice of the customer starting in a month, and one paused.
+  const recurring = await run('recurring_invoice.create', {
+    contact_id: contact.id,
+    cycle: 'monthly',
+    starts_on: day(30),
+    line_items: [{ service_id: service.id }],
+  })
+  const paused = await run('recurring_invoice.create', {
+    contact_id: contact.id,
+    cycle: 'quarterly',
+    starts_on: day(31),
+    line_items: [{ description: `Atrium glass ${n}`, unit_price_cents: 30000 }],
+  })
+  await run('recurring_invoice.pause', { recurring_invoice_id: paused.id })
+  // A plan of the catalog sold to the customer three times: active, paused and only proposed; a saved card for the
+  // customer and the neighbour (Stripe's ids made up: nothing here calls Stripe), a paid invoice, and a declined charge.
+  const plan = await run('plan.create', {
+    name: `Monthly windows ${n}`,
+    includes: [{ service_id: service.id, visits: 1 }],
+    price_cents: 4500,
+    cycle: 'monthly',
+    term_cycles: 12,
+  })
+  const sold = async () => (await run('customer_plan.propose', { plan_id: plan.id, contact_id: contact.id, starts_on: day(30) })).id
+  const [active, pausedPlan, proposed] = [await sold(), await sold(), await sold()]
+  const paid = await run('invoice.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
+  await run('invoice.mark_sent', { invoice_id: paid.id })
+  const { payment } = await run('invoice.record_payment', { invoice_id: paid.id, amount_cents: 5000, method: 'cash' })
+  await withTenant(db, system, async (tx) => {
+    await tx.query(`update customer_plans set status = 'active', accepted_at = now() where id = $1`, [active])
+    await tx.query(`update customer_plans set status = 'paused', accepted_at = now(), paused_at = now() where id = $1`, [pausedPlan])
+    for (const [who, tag] of [
+      [contact.id, 'a'],
+      [other.id, 'b'],
+    ])
+      await tx.query(
+        `insert into saved_cards (tenant_id, contact_id, stripe_customer_id, payment_method_id, brand, last4, exp_month, exp_year,
+           mandate_text, setup_session_id) values ($1, $2, $3, $4, 'visa', '4242', 12, 2030, 'I authorize it.', $5)`,
+        [tenantId, who, `cus_records_${n}${tag}`, `pm_records_${n}${tag}`, `cs_records_${n}${tag}`],
+      )
+    await tx.query(
+      `insert into autopay_attempts (tenant_id, invoice_id, attempt, idempotency_key, saved_card_id, amount_cents, status, code,
+         decline_code, message, retry_on, finished_at)
+       select $1, $2::uuid, 1, 'records-' || $2::text, s.id, 15000, 'declined', 'card_declined', 'insufficient_funds', 'Your card has insufficient funds.',
+         current_date + 1, now() from saved_cards s where s.contact_id = $3`,
+      [tenantId, invoice.id, contact.id],
+    )
+  })
   return {
     agent_token: token.id,
     service: service.id,
@@ -154,5 +203,13 @@ export async function businessRecords(run: OwnerRun, db: Database, tenantId: str
     reach_out_rule: reachOut.id,
     reach_out_batch: batch,
     batch,
+    recurring_invoice: recurring.id,
+    paused_recurring_invoice: paused.id,
+    plan: plan.id,
+    customer_plan: active,
+    paused_customer_plan: pausedPlan,
+    proposed_customer_plan: proposed,
+    paid_invoice: paid.id,
+    payment: payment.id,
   }
 }

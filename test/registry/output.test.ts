@@ -5,6 +5,8 @@ import { entityOfField } from '../../core/access.js'
 import { loadConfig } from '../../core/config.js'
 import type { Principal, Services } from '../../core/context.js'
 import { createServices } from '../../api/product.js'
+import { createPaymentsClient } from '../../core/clients/payments.js'
+import { type FakeStripe, startFakeStripe } from '../helpers/fake-stripe.js'
 import { AppError } from '../../core/errors.js'
 import { jsonSchemaOf } from '../../core/json-schema.js'
 import { performAction, performQuery } from '../../core/operations.js'
@@ -53,6 +55,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
   let qb: QuickBooksFixture
   let google: GoogleFixture
   let services: Services
+  let stripe: FakeStripe
   let owner: Principal
   let agent: Principal
   /** The QuickBooks company the business is connected to. */
@@ -71,7 +74,10 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
     qb = await quickbooksFixture()
     google = await googleFixture({ secrets: qb.secrets })
-    services = createServices(config, t.db, { email: capturingEmail(), ...qb.services, ...google.services })
+    // Stripe's fake, so saving a card can be asked for.
+    stripe = await startFakeStripe()
+    const payments = createPaymentsClient({ secretKey: 'sk_test_output', webhookSecret: 'whsec_output', apiBase: stripe.url })
+    services = createServices(config, t.db, { email: capturingEmail(), payments, ...qb.services, ...google.services })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
     // A QuickBooks company, so its operations answer rather than say it is not connected.
     realmId = await qb.connect(t.db, created.tenant_id, created.owner_user_id)
@@ -89,6 +95,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await t?.dispose()
     await qb?.close()
     await google?.close()
+    await stripe?.close()
   })
 
   /** Checks one successful answer against the schema the operation declares. */
@@ -261,6 +268,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('reach_out_rule.create', { name: 'Output lapsed', trigger: 'no_visit', months: 6 })
     const company = await run('contact.create', { kind: 'organization', display_name: 'Output Partners Inc' })
     await run('partner.set', { contact_id: company.id, roles: ['referrer'], note: 'Sends us offices' })
+    await run('customer_plan.send', { customer_plan_id: ids.proposed_customer_plan })
+    await run('invoice.refund', { invoice_id: ids.paid_invoice, payment_id: ids.payment, amount_cents: 1000, reason: 'Two panes missed' })
     listFilters.route_stops = { technician_id: ids.user }
     await run('closeout.save_work', {
       ticket_id: closing.id,

@@ -63,6 +63,7 @@ const DONE: Record<string, string> = {
   uploaded: 'File uploaded.',
   pinned: 'Pin placed.',
   locating: 'The address is looked up again in the background.',
+  card_asked: 'The customer is emailed a link to save a card.',
 }
 
 type Contact = Awaited<ReturnType<typeof readContact>>

@@ -89,6 +89,8 @@ export function invoicesPages(services: Services): Router {
         res,
         'Invoices',
         html`<p><a class="button" href="/invoices/new${customer ? `?q=${encodeURIComponent(customer)}` : ''}">New invoice</a></p>
+<p><a href="/recurring-invoices">Recurring invoices</a> <span class="muted">that issue themselves every month, quarter or year</span> ·
+<a href="/plans">Service plans</a> · <a href="/payments/failed">Failed payments</a></p>
 <p class="total">Owed ${money(totals.owed_cents, format)} <span class="muted">(${totals.owed_count} open)</span><br>
 Overdue <b>${money(totals.overdue_cents, format)}</b> <span class="muted">(${totals.overdue_count})</span></p>
 ${tabs(tab, customer)}${filterForm(tab, customer)}

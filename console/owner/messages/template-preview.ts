@@ -20,6 +20,8 @@ export const KIND_WORDS: Record<MessageKind, string> = {
   quote_follow_up: 'Quote follow-up',
   review_request: 'Review request',
   moved: 'Visit moved',
+  plan_offer: 'Service plan offer',
+  card_request: 'Card request',
 }
 
 /** The email as the customer would read it (plain text, shown escaped), with what rendered empty and what no message can fill. */

@@ -32,6 +32,13 @@ const FIRST_PLACES: readonly PagePlace[] = [
     roles: owner,
   },
   {
+    title: 'Service plans',
+    path: '/plans',
+    about: 'Plans your customers pay for each cycle, with their visits booked for them; offer one to a customer',
+    words: ['plans', 'service plans', 'maintenance plans', 'memberships', 'subscriptions'],
+    roles: owner,
+  },
+  {
     title: 'Routes',
     path: '/routes',
     about: "A technician's day in driving order, and the home base",

@@ -73,6 +73,8 @@ export const scheduleMessage = defineAction({
       issues.push({ field: 'data.invoice_id', message: `is required for kind ${input.kind}` })
     if (input.kind === 'quote')
       issues.push({ field: 'data.kind', message: 'a quote is emailed with quote.send, which makes its answer links' })
+    if (input.kind === 'plan_offer')
+      issues.push({ field: 'data.kind', message: 'a service plan is offered with customer_plan.send, which makes its acceptance link' })
     if (input.kind === 'moved')
       issues.push({
         field: 'data.kind',
@@ -241,4 +243,16 @@ export async function usableTemplate(ctx: OperationContext, id: string, kind: Me
     ])
   }
   return id
+}
+
+/** Queues the email that offers a customer their service plan, with its acceptance link made when it is sent. */
+export async function queuePlanOffer(ctx: OperationContext, contactId: string, customerPlanId: string): Promise<{ id: string }> {
+  return auditedInsert(
+    ctx,
+    MESSAGE_TABLE,
+    `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, customer_plan_id)
+     values ($1, $2, 'plan_offer', $3, $4) returning ${MESSAGE_COLUMNS}`,
+    [ctx.tenantId, contactId, ctx.services.now().toISOString(), customerPlanId],
+    'schedule',
+  ) as Promise<{ id: string }>
 }

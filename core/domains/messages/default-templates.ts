@@ -172,6 +172,31 @@ Cannot make it? {{decline_link}}
 Thank you,
 {{business_name}}`,
   },
+  plan_offer: {
+    name: 'Default service plan offer',
+    subject: 'Your {{plan_name}} plan with {{business_name}}',
+    body: `Hi {{customer_first_name}},
+
+Here is the {{plan_name}} plan we talked about: {{plan_price}}.
+See what it includes, the dates of its charges and its terms, and accept it by saving a card: {{card_link}}
+
+{{custom_message}}
+
+Thank you,
+{{business_name}}`,
+  },
+  card_request: {
+    name: 'Default card request',
+    subject: 'Please update your card for {{business_name}}',
+    body: `Hi {{customer_first_name}},
+
+{{custom_message}}
+
+Save a card on Stripe's secure page (we never see its number): {{card_link}}
+
+Thank you,
+{{business_name}}`,
+  },
   custom: {
     name: 'Default custom message',
     subject: 'A message from {{business_name}}',

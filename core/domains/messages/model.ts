@@ -18,6 +18,8 @@ export const MESSAGE_KINDS = [
   'quote_follow_up',
   'review_request',
   'moved',
+  'plan_offer',
+  'card_request',
 ] as const
 /** A kind of message. */
 export type MessageKind = (typeof MESSAGE_KINDS)[number]
@@ -30,7 +32,7 @@ export const TEMPLATE_COLUMNS = 'id, kind, name, subject, body, is_default, arch
 
 /** The columns of a scheduled message as the API shows it. */
 export const MESSAGE_COLUMNS = `id, contact_id, kind, template_id, subject, body, send_at, status, ticket_id, invoice_id, quote_id,
-  follow_up_step, moved_from, attempts, last_error, sent_at, created_at, updated_at`
+  follow_up_step, moved_from, customer_plan_id, attempts, last_error, sent_at, created_at, updated_at`
 
 /** A template as the API shows it (TEMPLATE_COLUMNS). */
 export const TEMPLATE_RECORD = z.object({
@@ -60,6 +62,7 @@ export const MESSAGE_RECORD = z.object({
   quote_id: z.uuid().nullable(),
   follow_up_step: z.string().nullable().describe('The step of the follow-up rule that queued it (e.g. due+7), null for other messages'),
   moved_from: timestamp.nullable().describe("A moved email's visit start before the move, null for other messages"),
+  customer_plan_id: z.uuid().nullable().describe("A service plan offer's plan, null for other messages"),
   attempts: z.number().int(),
   last_error: z.string().nullable(),
   sent_at: timestamp.nullable(),

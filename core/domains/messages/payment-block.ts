@@ -9,6 +9,7 @@ import type { MessageKind } from './model.js'
 const BLOCKS: Partial<Record<MessageKind, string>> = {
   invoice: `How to pay {{business_name}}
 Amount due: {{amount_due}}, due {{invoice_due_date}} (invoice {{invoice_number}})
+{{autopay_note}}
 Pay online: {{payment_link}}
 {{payment_instructions}}`,
   invoice_reminder: `How to pay {{business_name}}

@@ -11,6 +11,7 @@ import type { MessageKind, MessageTemplate } from './model.js'
 import { formatMoney } from '../../money.js'
 import { invoiceDueWords } from './invoice-due.js'
 import { ticketTotals, type TotalledLine } from '../../ticket-totals.js'
+import { type Cycle, planPriceWords } from '../../plan-cycles.js'
 
 /** A message as it reads with what the system knows now; `missing` names the variables that rendered empty. */
 export interface RenderedMessage {
@@ -160,6 +161,16 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       values.quote_valid_until = dayWords(quote.valid_until)
     }
   }
+  if (message.customer_plan_id) {
+    const p = await tx.query<{ name: string; price_cents: number; currency: string; cycle: Cycle; term_cycles: number; renews: boolean }>(
+      'select name, price_cents, currency, cycle, term_cycles, renews from customer_plans where id = $1',
+      [message.customer_plan_id],
+    )
+    if (p.rows[0]) {
+      values.plan_name = p.rows[0].name
+      values.plan_price = planPriceWords(p.rows[0])
+    }
+  }
   if (customer?.last_start) {
     const lastDate = localDate(customer.last_start, tz)
     values.last_service_date = longDate(customer.last_start, tz, false)
@@ -208,10 +219,14 @@ async function invoiceValues(tx: Queryable, invoiceId: string, sendDay: string):
     amount_due_cents: number
     currency: string
     due_on: string
+    autopay_card: string | null
   }>(
     `select number, subtotal_cents, tax_cents, total_cents, amount_due_cents, currency, due_on::text as due_on,
-            amount_due_cents > 0 and status not in ('void', 'paid') as owed
-     from invoices where id = $1`,
+            amount_due_cents > 0 and status not in ('void', 'paid') as owed,
+            (select s.brand || ' ending ' || s.last4 from saved_cards s join contacts c on c.id = s.contact_id
+              where s.contact_id = i.contact_id and s.replaced_at is null and (i.autopay or c.autopay_at is not null)
+                and not exists (select 1 from autopay_attempts a where a.invoice_id = i.id)) as autopay_card
+     from invoices i where id = $1`,
     [invoiceId],
   )
   const invoice = i.rows[0]
@@ -233,6 +248,10 @@ async function invoiceValues(tx: Queryable, invoiceId: string, sendDay: string):
     amount_due: money(invoice.amount_due_cents),
     invoice_due_date: dayWords(invoice.due_on),
     ...invoiceDueWords(invoice.due_on, sendDay, invoice.owed),
+    autopay_note:
+      invoice.owed && invoice.autopay_card
+        ? `It will be charged to your ${invoice.autopay_card.charAt(0).toUpperCase()}${invoice.autopay_card.slice(1)} on ${dayWords(invoice.due_on)}: nothing to do.`
+        : null,
   }
 }
 

@@ -1,27 +1,14 @@
-import type { Capability } from '../../capability.js'
-import type { Services } from '../../context.js'
+import { atMostEvery, type Capability } from '../../capability.js'
 import { reachOutBriefingLine } from './briefing.js'
 import { runReachOutRules } from './job.js'
 
 /** How often a worker looks for rules due: each runs once a day, so every ten minutes is on time. */
 const EVERY_MS = 10 * 60 * 1000
 
-/** When each set of services last looked, so a worker's five-second passes do not open every business each time. */
-const lastLook = new WeakMap<Services, number>()
-
-/** The daily run of the rules, at most every ten minutes per set of services. */
-async function pass(services: Services) {
-  const now = services.now().getTime()
-  const last = lastLook.get(services)
-  if (last !== undefined && now - last < EVERY_MS && now >= last) return { failures: [] }
-  lastLook.set(services, now)
-  return runReachOutRules(services)
-}
-
 /** What reach-outs that trigger themselves plug in: the daily run, the briefing line; the owner's page is in console/owner/reach-outs/. */
 export const reachOutsCapability: Capability = {
   name: 'reach-outs',
-  jobs: [{ name: 'reach-out-rules', failure: 'running the reach-out rules failed', pass }],
+  jobs: [{ name: 'reach-out-rules', failure: 'running the reach-out rules failed', pass: atMostEvery(EVERY_MS, runReachOutRules) }],
   briefing: reachOutBriefingLine,
   places: [
     {

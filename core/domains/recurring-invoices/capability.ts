@@ -1,24 +1,11 @@
 import type { Caller } from '../../call-action.js'
 import { callQuery } from '../../call-query.js'
-import type { Capability } from '../../capability.js'
-import type { Services } from '../../context.js'
+import { atMostEvery, type Capability } from '../../capability.js'
 import { issueDueRecurringInvoices } from './issue.js'
 import { recurringInvoicesQuery } from './queries.js'
 
 /** How often a worker looks for periods due: each is due for a whole day, so every ten minutes is on time. */
 const EVERY_MS = 10 * 60 * 1000
-
-/** When each set of services last looked, so a worker's five-second passes do not open every business each time. */
-const lastLook = new WeakMap<Services, number>()
-
-/** The invoices of the periods due, at most every ten minutes per set of services. */
-async function pass(services: Services) {
-  const now = services.now().getTime()
-  const last = lastLook.get(services)
-  if (last !== undefined && now - last < EVERY_MS && now >= last) return { failures: [] }
-  lastLook.set(services, now)
-  return issueDueRecurringInvoices(services)
-}
 
 /** The invoices a recurring invoice made that are still drafts (made while invoices carried no way to pay), in one briefing line. */
 async function unsentLine(caller: Caller): Promise<string | null> {
@@ -35,7 +22,9 @@ async function unsentLine(caller: Caller): Promise<string | null> {
 /** What recurring invoices plug in: the worker's issuing of periods due, the briefing line, the owner's page in the search. */
 export const recurringInvoicesCapability: Capability = {
   name: 'recurring-invoices',
-  jobs: [{ name: 'recurring-invoices', failure: 'issuing recurring invoices failed', pass }],
+  jobs: [
+    { name: 'recurring-invoices', failure: 'issuing recurring invoices failed', pass: atMostEvery(EVERY_MS, issueDueRecurringInvoices) },
+  ],
   briefing: unsentLine,
   places: [
     {

@@ -4,27 +4,18 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { invoiceTotals } from '../../money.js'
 import { calendarDay, timestamp } from '../../output-types.js'
 import { addDays, addMonths } from '../../time.js'
+import { CYCLE_MONTHS, CYCLES, type Cycle } from '../../plan-cycles.js'
 import { createInvoice } from '../invoices/actions.js'
 import { type LineInput, resolveLines } from '../invoices/model.js'
 import type { TenantSettings } from '../settings/model.js'
 
-/** How often a recurring invoice issues: each month, quarter or year from its first day. */
-export const CYCLES = ['monthly', 'quarterly', 'yearly'] as const
-
-/** One of CYCLES. */
-export type Cycle = (typeof CYCLES)[number]
+export { CYCLES, type Cycle, CYCLE_WORDS } from '../../plan-cycles.js'
 
 /** A recurring invoice runs (active), waits (paused) or is over for good (ended). */
 export const RECURRING_STATUSES = ['active', 'paused', 'ended'] as const
 
 /** The lines of each invoice, exactly as invoice.create takes them (the same schema, so the same checks and words). */
 export const recurringLineItems = createInvoice.input.shape.line_items
-
-/** Months in one period of each cycle. */
-const CYCLE_MONTHS: Record<Cycle, number> = { monthly: 1, quarterly: 3, yearly: 12 }
-
-/** What each cycle is called on the pages and in answers: "a month". */
-export const CYCLE_WORDS: Record<Cycle, string> = { monthly: 'month', quarterly: 'quarter', yearly: 'year' }
 
 /**
  * The first day of the period after the one that starts on `periodStart`. Periods are anchored on starts_on's day of the

@@ -1,0 +1,15 @@
+// The autopay domain: cards customers save on Stripe's page, and the autopay that charges them. The registry finds this folder and registers what this file exports.
+import { registerCheckoutPayee } from '../../checkout-payees.js'
+import { applyCardSetup } from './setup-events.js'
+
+export * from './actions.js'
+export * from './queries.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['invoices', 'messages', 'settings']
+
+/** What saved cards plug in: core/domains/capabilities.ts collects it. */
+export { autopayCapability as capability } from './capability.js'
+
+// A setup session made for a card link is applied here (the Stripe webhook does not import this domain).
+registerCheckoutPayee('card_link_id', applyCardSetup)

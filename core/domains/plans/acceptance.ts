@@ -1,0 +1,73 @@
+import type { OperationContext } from '../../context.js'
+import type { Queryable } from '../../db/types.js'
+import { formatMoney } from '../../money.js'
+import { CYCLE_WORDS, cycleStart, planPriceWords } from '../../plan-cycles.js'
+import { localDate } from '../../time.js'
+import { registerPlanAcceptance } from '../autopay/setup-events.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { activatePlan, termEnd } from './activation.js'
+import { type CustomerPlan, loadCustomerPlan } from './model.js'
+
+/** The plan states in which the customer may still accept. */
+const OPEN = ['proposed', 'sent']
+
+/** A plan offer as the customer's page shows it: what it includes, its charges and its terms. */
+export interface PlanOffer {
+  plan: CustomerPlan
+  open: boolean
+  price: string
+  /** The first charges: each date and amount (at most twelve). */
+  charges: Array<{ on: string; amount: string }>
+  terms: string
+}
+
+/** The offer of a customer's plan, read in its business's transaction. */
+export async function planOffer(db: Queryable, customerPlanId: string, now: Date): Promise<PlanOffer> {
+  const plan = await loadCustomerPlan(db, customerPlanId)
+  const today = localDate(now, (await loadTenantSettings(db)).timezone)
+  const start = plan.starts_on < today ? today : plan.starts_on
+  const count = Math.min(plan.term_cycles, 12)
+  const charges = Array.from({ length: count }, (_, n) => ({
+    on: cycleStart(start, plan.cycle, n),
+    amount: formatMoney(plan.price_cents, plan.currency),
+  }))
+  const end = termEnd({ ...plan, starts_on: start })
+  const terms =
+    `The plan starts on ${start} and runs ${plan.term_cycles} ${CYCLE_WORDS[plan.cycle]}` +
+    `${plan.term_cycles === 1 ? '' : 's'}, to ${end}; ${plan.renews ? 'it then renews on the same terms until you or we cancel it' : 'it then ends'}. ` +
+    'Each charge is invoiced on its date and charged to your saved card; you get the invoice by email. You can ask to pause or ' +
+    'cancel it at any time: what you paid for visits not yet made is refunded.'
+  return { plan, open: OPEN.includes(plan.status), price: planPriceWords(plan), charges, terms }
+}
+
+/** The customer declined the offer on its page. */
+export async function declinePlan(ctx: OperationContext, customerPlanId: string): Promise<void> {
+  const r = await ctx.db.query<{ status: string }>('select status from customer_plans where id = $1 for update', [customerPlanId])
+  if (!r.rows[0] || !OPEN.includes(r.rows[0].status)) return
+  await ctx.db.query(`update customer_plans set status = 'declined' where id = $1`, [customerPlanId])
+  await ctx.audit({
+    entityType: 'customer_plan',
+    entityId: customerPlanId,
+    action: 'decline',
+    before: r.rows[0],
+    after: { status: 'declined' },
+  })
+}
+
+/** The customer accepted without a card (online payments are off): the plan starts, its invoices are emailed to be paid. */
+export async function acceptWithoutCard(ctx: OperationContext, customerPlanId: string): Promise<boolean> {
+  const r = await ctx.db.query<{ status: string }>('select status from customer_plans where id = $1 for update', [customerPlanId])
+  if (!r.rows[0] || !OPEN.includes(r.rows[0].status)) return false
+  await activatePlan(ctx, customerPlanId, null)
+  return true
+}
+
+registerPlanAcceptance({
+  async terms(ctx, customerPlanId) {
+    const r = await ctx.db.query<{ status: string }>('select status from customer_plans where id = $1 for update', [customerPlanId])
+    if (!r.rows[0] || !OPEN.includes(r.rows[0].status)) return null
+    const plan = await loadCustomerPlan(ctx.db, customerPlanId)
+    return { name: plan.name, price: planPriceWords(plan) }
+  },
+  accept: (ctx, customerPlanId, _card, mandate) => activatePlan(ctx, customerPlanId, mandate),
+})

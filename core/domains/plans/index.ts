@@ -1,0 +1,9 @@
+// The plans domain: service plans in the catalog and the plans sold to customers. The registry finds this folder and registers what this file exports.
+import './acceptance.js'
+
+export * from './catalog-actions.js'
+export * from './customer-plan-actions.js'
+export * from './queries.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['autopay', 'messages', 'recurring-invoices', 'series', 'settings']

@@ -140,6 +140,7 @@ describe.each(engines)("the owner's service plans and failed payments, without J
     expect((await pages.owner.get(asked.location as string)).html).toContain('The customer is emailed a link to save another card')
     const mine = await pages.owner.get(`/customer-plans/${bo.customerPlanId}`)
     expect(mine.html).toContain('A card payment failed')
+    expect((await pages.owner.get(`/customers/${bo.contact}`)).html).toContain('Card payment failed on')
     // Ada paid; cancelling her plan lists her payment to refund.
     await runAutopay(pages.app.services)
     const ada = (await pages.app.query({ type: 'customer_plans', status: 'active' })).body.data.items.find(

@@ -69,6 +69,7 @@ export const scheduledMessagesQuery = defineQuery({
     'quote_id',
     'follow_up_step',
     'moved_from',
+    'customer_plan_id',
     'attempts',
     'last_error',
     'sent_at',

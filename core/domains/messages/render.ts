@@ -82,7 +82,8 @@ export function renderTexts(
     subject: renderTemplate(texts.subject, all).replace(/\s+/g, ' ').trim(),
     body: renderTemplate(body, all),
     missing: [...used].filter(
-      (name) => name !== 'custom_message' && name !== 'how_to_pay' && !String(all[name as keyof TemplateValues] ?? '').trim(),
+      // A note that says so only when it applies (an invoice charged to a saved card) is not missing when empty.
+      (name) => !['custom_message', 'how_to_pay', 'autopay_note'].includes(name) && !String(all[name as keyof TemplateValues] ?? '').trim(),
     ),
   }
 }

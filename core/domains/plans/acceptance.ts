@@ -62,12 +62,15 @@ export async function acceptWithoutCard(ctx: OperationContext, customerPlanId: s
   return true
 }
 
-registerPlanAcceptance({
-  async terms(ctx, customerPlanId) {
-    const r = await ctx.db.query<{ status: string }>('select status from customer_plans where id = $1 for update', [customerPlanId])
-    if (!r.rows[0] || !OPEN.includes(r.rows[0].status)) return null
-    const plan = await loadCustomerPlan(ctx.db, customerPlanId)
-    return { name: plan.name, price: planPriceWords(plan) }
-  },
-  accept: (ctx, customerPlanId, _card, mandate) => activatePlan(ctx, customerPlanId, mandate),
-})
+/** Names, for the autopay domain's saved-card webhook, what accepting a plan does; called once by this domain's front file. */
+export function registerAcceptance(): void {
+  registerPlanAcceptance({
+    async terms(ctx, customerPlanId) {
+      const r = await ctx.db.query<{ status: string }>('select status from customer_plans where id = $1 for update', [customerPlanId])
+      if (!r.rows[0] || !OPEN.includes(r.rows[0].status)) return null
+      const plan = await loadCustomerPlan(ctx.db, customerPlanId)
+      return { name: plan.name, price: planPriceWords(plan) }
+    },
+    accept: (ctx, customerPlanId, _card, mandate) => activatePlan(ctx, customerPlanId, mandate),
+  })
+}

@@ -1,5 +1,5 @@
 // The plans domain: service plans in the catalog and the plans sold to customers. The registry finds this folder and registers what this file exports.
-import './acceptance.js'
+import { registerAcceptance } from './acceptance.js'
 
 export * from './catalog-actions.js'
 export * from './customer-plan-actions.js'
@@ -7,3 +7,6 @@ export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['autopay', 'messages', 'recurring-invoices', 'series', 'settings']
+
+// A card saved through a plan's link accepts the plan (the autopay domain's webhook does not import this domain).
+registerAcceptance()

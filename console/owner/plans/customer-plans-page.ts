@@ -132,7 +132,7 @@ async function sendCustomerPlanPage(
     html`<p><a href="/customers/${plan.contact_id}">${plan.customer_name}</a> · <a href="/plans/${plan.plan_id}">${plan.name}</a></p>
 <div class="card"><dl class="facts"><dt>Status</dt><dd>${plan.status}</dd><dt>Price</dt><dd>${planPriceWords(plan)}</dd>
 <dt>Includes</dt><dd>${plan.includes.map((i) => `${i.service_name}: ${i.visits} a ${each}`).join(' · ')}</dd>
-<dt>Visits</dt><dd>${String(plan.visits_done)} done, ${String(plan.visits_left)} booked ahead</dd>
+<dt>Visits this term</dt><dd>${String(plan.visits_done)} done, ${String(plan.visits_left)} to go (the term began ${plan.term_starts_on})</dd>
 <dt>Next charge</dt><dd>${plan.next_charge_on ?? 'none'}</dd><dt>Card</dt><dd>${plan.card ?? 'none saved: invoices are emailed to pay by link'}</dd>
 ${plan.accepted_at ? html`<dt>Accepted</dt><dd>${new Date(plan.accepted_at).toISOString().slice(0, 10)}</dd>` : ''}</dl>
 ${plan.mandate_text ? html`<p class="note">They agreed: ${plan.mandate_text}</p>` : ''}</div>

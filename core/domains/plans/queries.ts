@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
 import { SqlParams, whereAll } from '../../sql.js'
-import { CUSTOMER_PLAN, CUSTOMER_PLAN_SELECT, CUSTOMER_PLAN_STATUSES, PLAN, PLAN_SELECT } from './model.js'
+import { CUSTOMER_PLAN, CUSTOMER_PLAN_SELECT, CUSTOMER_PLAN_STATUSES, PLAN, PLAN_SELECT, PLAN_STATUS_SQL } from './model.js'
 
 /** The service plans of the catalog. */
 export const plansQuery = defineQuery({
@@ -46,7 +46,7 @@ export const customerPlansQuery = defineQuery({
     if (req.id) where.push(`cp.id = ${params.add(req.id)}`)
     if (req.params.contact_id) where.push(`cp.contact_id = ${params.add(req.params.contact_id)}`)
     if (req.params.plan_id) where.push(`cp.plan_id = ${params.add(req.params.plan_id)}`)
-    if (req.params.status) where.push(`cp.status = ${params.add(req.params.status)}`)
+    if (req.params.status) where.push(`${PLAN_STATUS_SQL} = ${params.add(req.params.status)}`)
     const r = await ctx.db.query(
       `${CUSTOMER_PLAN_SELECT} ${whereAll(where)} order by cp.created_at desc, cp.id limit ${req.limit}`,
       params.values,

@@ -101,6 +101,15 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
     expect((await deliver(stripeEvent('checkout.session.completed', completed))).status).toBe(200)
     const mine = expectData(await app.query({ type: 'customer_plans', contact_id: contact })).items[0]
     expect(mine).toMatchObject({ status: 'active', card: 'visa 4242', next_charge_on: '2026-12-01' })
+    // A visit a month for a term of twelve, none done yet.
+    expect([mine.visits_done, mine.visits_left]).toEqual([0, 12])
+    const [first] = await sql(
+      `select t.id from tickets t join series s on s.id = t.series_id where s.customer_plan_id = $1 order by t.scheduled_start limit 1`,
+      [planId],
+    )
+    await sql(`update tickets set status = 'completed', closed_at = now() where id = $1`, [first.id])
+    const after = expectData(await app.query({ type: 'customer_plans', contact_id: contact })).items[0]
+    expect([after.visits_done, after.visits_left]).toEqual([1, 11])
     expect(mine.mandate_text).toContain('Monthly windows')
     expect((await sql('select count(*)::int as n from saved_cards where contact_id = $1', [contact]))[0].n).toBe(1)
     const series = await sql('select rule from series where customer_plan_id = $1', [planId])
@@ -238,6 +247,35 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
     await expect(
       app.ownerAction('invoice', 'refund', { invoice_id: payment.invoice_id, payment_id: payment.id, amount_cents: 4000 }),
     ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
+  })
+
+  it('a plan that does not renew ends with its term: no invoice after it, and it reads as ended', async () => {
+    const once = await app.ownerAction('plan', 'create', {
+      name: 'Two months of windows',
+      includes: [{ service_id: service, visits: 1 }],
+      price_cents: 9000,
+      cycle: 'monthly',
+      term_cycles: 2,
+      renews: false,
+    })
+    const contact = (await made(app, 'contact', 'create', { display_name: 'Short Term', email: 'short@example.com' })).id
+    const starts = clock.now.toISOString().slice(0, 10)
+    const offered = await made(app, 'customer_plan', 'propose', { plan_id: once.id, contact_id: contact, starts_on: starts })
+    await app.ownerAction('customer_plan', 'send', { customer_plan_id: offered.id })
+    await later(60_000)
+    await deliverDue(app.services)
+    const link = lastLink('short@example.com')
+    const posted = await fetch(link, { method: 'POST', body: new URLSearchParams({ answer: 'accept' }), redirect: 'manual' })
+    const sessionId = String(posted.headers.get('location')).split('/').pop()!
+    await deliver(stripeEvent('checkout.session.completed', stripe.completeSetup(sessionId, 'visa')))
+    for (let month = 0; month < 4; month++) {
+      await issueDueRecurringInvoices(app.services)
+      await later(31 * DAY)
+    }
+    expect((await sql('select count(*)::int as n from invoices where contact_id = $1', [contact]))[0].n).toBe(2)
+    const mine = expectData(await app.query({ type: 'customer_plans', contact_id: contact })).items[0]
+    expect([mine.status, mine.next_charge_on]).toEqual(['ended', null])
+    expect(expectData(await app.query({ type: 'customer_plans', status: 'ended' })).items.map((p: any) => p.id)).toContain(offered.id)
   })
 
   it('an agent proposes and sends a plan, but a price change waits for the owner every time, and it never charges a card', async () => {

@@ -35,7 +35,7 @@ export function cardRoutes(services: Services, guesses: LinkGuesses): Router {
   const view = (token: string, requestId: string) =>
     inBusinessOfCardLink<CardView>(services, token, requestId, async (tx, link) => ({
       link,
-      offer: link.customerPlanId ? await planOffer(tx, link.customerPlanId, services.now()) : null,
+      offer: link.customerPlanId ? await planOffer(tx, link.customerPlanId, services.now(), services.payments !== null) : null,
       currency: (await loadTenantSettings(tx)).currency,
     }))
 
@@ -137,5 +137,5 @@ function pageBody(services: Services, token: string, v: CardView, saved: boolean
 <h2>Terms</h2><p>${o.terms}</p>
 ${services.payments ? html`<p class="note">By saving a card you agree: ${mandateText(v.link.businessName, { name: o.plan.name, price: o.price })}</p>${stripeNote}` : html``}
 <form method="post" action="${action}"><input type="hidden" name="answer" value="accept"><button>${accept}</button></form>
-<form method="post" action="${action}"><input type="hidden" name="answer" value="decline"><button class="secondary">No thanks</button></form>`
+<form method="post" action="${action}"><input type="hidden" name="answer" value="decline"><button class="second">No thanks</button></form>`
 }

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
+import { dayWords } from '../../date-words.js'
 import { formatMoney } from '../../money.js'
 import { CYCLE_WORDS, cycleStart, planPriceWords } from '../../plan-cycles.js'
 import { localDate } from '../../time.js'
@@ -21,22 +22,25 @@ export interface PlanOffer {
   terms: string
 }
 
-/** The offer of a customer's plan, read in its business's transaction. */
-export async function planOffer(db: Queryable, customerPlanId: string, now: Date): Promise<PlanOffer> {
+/** The offer of a customer's plan, read in its business's transaction; `byCard`: its charges go to a card saved now. */
+export async function planOffer(db: Queryable, customerPlanId: string, now: Date, byCard: boolean): Promise<PlanOffer> {
   const plan = await loadCustomerPlan(db, customerPlanId)
   const today = localDate(now, (await loadTenantSettings(db)).timezone)
   const start = plan.starts_on < today ? today : plan.starts_on
   const count = Math.min(plan.term_cycles, 12)
   const charges = Array.from({ length: count }, (_, n) => ({
-    on: cycleStart(start, plan.cycle, n),
+    on: dayWords(cycleStart(start, plan.cycle, n)),
     amount: formatMoney(plan.price_cents, plan.currency),
   }))
   const end = termEnd({ ...plan, starts_on: start })
+  const noun = CYCLE_WORDS[plan.cycle]
   const terms =
-    `The plan starts on ${start} and runs ${plan.term_cycles} ${CYCLE_WORDS[plan.cycle]}` +
-    `${plan.term_cycles === 1 ? '' : 's'}, to ${end}; ${plan.renews ? 'it then renews on the same terms until you or we cancel it' : 'it then ends'}. ` +
-    'Each charge is invoiced on its date and charged to your saved card; you get the invoice by email. You can ask to pause or ' +
-    'cancel it at any time: what you paid for visits not yet made is refunded.'
+    `The plan starts on ${dayWords(start)} and runs ${plan.term_cycles} ${noun}${plan.term_cycles === 1 ? '' : 's'}, to ` +
+    `${dayWords(end)}; ${plan.renews ? 'it then renews on the same terms until you or we cancel it' : 'it then ends'}. ` +
+    (byCard
+      ? 'Each charge is invoiced on its date and charged to the card you save; you get each invoice by email.'
+      : 'Each charge is invoiced on its date; you get each invoice by email, with how to pay it.') +
+    ' You can ask to pause or cancel it at any time.'
   return { plan, open: OPEN.includes(plan.status), price: planPriceWords(plan), charges, terms }
 }
 

@@ -93,7 +93,7 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
     const { contact, planId, page, sessionId, completed } = await customerOnPlan()
     expect(page).toContain('Monthly windows')
     expect(page).toContain('$45.00 a month for 12 months, renewing')
-    expect(page).toContain('2027-01-01')
+    expect(page).toContain('January 1, 2027')
     expect(page).toContain('I authorize')
     const session = stripe.sessions.get(sessionId)!
     expect(session).toMatchObject({ mode: 'setup', metadata: { customer_plan_id: planId } })
@@ -295,5 +295,59 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
     expect(owner.price_cents).toBe(4900)
     const [billing] = await sql('select line_items from recurring_invoices where customer_plan_id = $1', [planId])
     expect(JSON.stringify(billing.line_items)).toContain('4900')
+  })
+})
+
+describe.each(engines)('a plan offered while online payments are off (%s)', (engine) => {
+  let app: TestApp
+  let plan: any
+  beforeAll(async () => {
+    clock.now = new Date('2026-12-01T16:00:00Z')
+    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    const service = (await made(app, 'service', 'create', { name: 'Gutters', pricing: 'fixed', price_cents: 12_000 })).id
+    plan = await app.ownerAction('plan', 'create', {
+      name: 'Gutters each season',
+      includes: [{ service_id: service, visits: 1 }],
+      price_cents: 12_000,
+      cycle: 'quarterly',
+      term_cycles: 4,
+    })
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  /** A plan proposed to a new customer and sent: its id and the customer's link. */
+  async function offered(name: string): Promise<{ id: string; link: string }> {
+    const email = `${name.toLowerCase()}@example.com`
+    const contact = (await made(app, 'contact', 'create', { display_name: name, email })).id
+    const mine = await made(app, 'customer_plan', 'propose', { plan_id: plan.id, contact_id: contact, starts_on: '2026-12-01' })
+    await app.ownerAction('customer_plan', 'send', { customer_plan_id: mine.id })
+    clock.now = new Date(clock.now.getTime() + 60_000)
+    await deliverDue(app.services)
+    const text = String(app.email.sent.findLast((m) => m.to === email)?.text)
+    return { id: mine.id, link: /http:\/\/127\.0\.0\.1:\d+\/card\/[\w-]{43}/.exec(text)![0] }
+  }
+  const status = async (id: string) => expectData(await app.query({ type: 'customer_plans', id })).status
+
+  it('Accept starts the plan without a card: its invoices are emailed to be paid; No thanks declines it', async () => {
+    const ada = await offered('Ada')
+    const page = await fetch(ada.link).then((r) => r.text())
+    expect(page).toContain('>Accept</button>')
+    expect(page).not.toContain('save a card')
+    expect(page).toContain('with how to pay it')
+    const accepted = await fetch(ada.link, { method: 'POST', body: new URLSearchParams({ answer: 'accept' }) }).then((r) => r.text())
+    expect(accepted).toContain('has started')
+    expect(await status(ada.id)).toBe('active')
+    const again = await fetch(ada.link, { method: 'POST', body: new URLSearchParams({ answer: 'accept' }) })
+    expect(again.status).toBe(409)
+    const bo = await offered('Bo')
+    await fetch(bo.link, { method: 'POST', body: new URLSearchParams({ answer: 'decline' }) })
+    expect(await status(bo.id)).toBe('declined')
+    // A card cannot be asked for while payments are off.
+    const asked = await app.action('card', 'request', {
+      contact_id: expectData(await app.query({ type: 'customer_plans', id: bo.id })).contact_id,
+    })
+    expect(asked.status).toBe(409)
   })
 })

@@ -7,11 +7,11 @@ import { createInvoice } from '../../../core/domains/invoices/actions.js'
 import { sendInvoice } from '../../../core/domains/invoices/send-actions.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
 import { AppError } from '../../../core/errors.js'
-import { parseAmountCents } from '../../../core/money.js'
-import { amountRefused, businessFormat, field, money } from '../../form-kit.js'
+import { businessFormat, field, money } from '../../form-kit.js'
 import { html } from '../../html.js'
 import { onceOf, postForm } from '../../technician/context.js'
 import { customerChoice, customerSearch, pickCustomer } from '../contacts/customer-picker.js'
+import { linesOf } from './line-fields.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 
@@ -57,7 +57,7 @@ export function newInvoiceRoutes(services: Services, showInvoice: ShowInvoice): 
         createInvoice,
         {
           contact_id: field(req.body, 'contact_id'),
-          line_items: linesOf(req.body),
+          line_items: linesOf(req.body, CATALOG_LINES, OWN_LINES),
           due_on: field(req.body, 'due_on') || undefined,
           notes: field(req.body, 'notes') || undefined,
         },
@@ -79,24 +79,6 @@ export function newInvoiceRoutes(services: Services, showInvoice: ShowInvoice): 
   )
 
   return router
-}
-
-/** The form's lines: each catalog line with a service, then each own line with words (its price in dollars and cents). */
-function linesOf(body: unknown): Array<Record<string, unknown>> {
-  const catalog = Array.from({ length: CATALOG_LINES }, (_, i) => ({
-    service: field(body, `service_${i}`),
-    quantity: field(body, `quantity_${i}`),
-  }))
-    .filter((l) => l.service)
-    .map((l) => ({ service_id: l.service, quantity: Number(l.quantity || '1') }))
-  const own = Array.from({ length: OWN_LINES }, (_, i) => ({ words: field(body, `description_${i}`), price: field(body, `price_${i}`), i }))
-    .filter((l) => l.words || l.price)
-    .map((l) => {
-      const cents = parseAmountCents(l.price)
-      if (cents === null || cents < 0) throw amountRefused(`price_${l.i}`, l.price)
-      return { description: l.words, unit_price_cents: cents }
-    })
-  return [...catalog, ...own]
 }
 
 /**

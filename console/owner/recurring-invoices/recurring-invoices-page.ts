@@ -14,10 +14,8 @@ import { CYCLE_WORDS, type RecurringInvoice } from '../../../core/domains/recurr
 import { recurringInvoicesQuery } from '../../../core/domains/recurring-invoices/queries.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
 import { AppError } from '../../../core/errors.js'
-import { parseAmountCents } from '../../../core/money.js'
 import { localDate } from '../../../core/time.js'
 import {
-  amountRefused,
   type BusinessFormat,
   businessFormat,
   doneLine,
@@ -34,6 +32,7 @@ import {
 import { form, html, type SafeHtml } from '../../html.js'
 import { onceOf, postForm } from '../../technician/context.js'
 import { customerChoice, customerSearch, pickCustomer } from '../contacts/customer-picker.js'
+import { linesOf } from '../invoices/line-fields.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 
@@ -130,7 +129,7 @@ export function recurringInvoicePages(services: Services): Router {
 function inputOf(body: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {
     contact_id: field(body, 'contact_id'),
-    line_items: linesOf(body),
+    line_items: linesOf(body, CATALOG_LINES, OWN_LINES),
     cycle: field(body, 'cycle'),
     starts_on: field(body, 'starts_on'),
   }
@@ -138,24 +137,6 @@ function inputOf(body: unknown): Record<string, unknown> {
   if (field(body, 'due_days')) out.due_days = typedNumber(body, 'due_days')
   if (field(body, 'notes')) out.notes = field(body, 'notes')
   return out
-}
-
-/** The form's lines: each catalog line with a service, then each own line with words (its price in dollars and cents). */
-function linesOf(body: unknown): Array<Record<string, unknown>> {
-  const catalog = Array.from({ length: CATALOG_LINES }, (_, i) => ({
-    service: field(body, `service_${i}`),
-    quantity: field(body, `quantity_${i}`),
-  }))
-    .filter((l) => l.service)
-    .map((l) => ({ service_id: l.service, quantity: Number(l.quantity || '1') }))
-  const own = Array.from({ length: OWN_LINES }, (_, i) => ({ words: field(body, `description_${i}`), price: field(body, `price_${i}`), i }))
-    .filter((l) => l.words || l.price)
-    .map((l) => {
-      const cents = parseAmountCents(l.price)
-      if (cents === null || cents < 0) throw amountRefused(`price_${l.i}`, l.price)
-      return { description: l.words, unit_price_cents: cents }
-    })
-  return [...catalog, ...own]
 }
 
 interface ListOptions {

@@ -5,7 +5,7 @@ import { AppError } from '../../errors.js'
 import { log } from '../../log.js'
 import { contextOf } from '../../operations-context.js'
 import { markCardLinkUsed } from './card-links.js'
-import { mandateText, type SavedCard, saveCard } from './saved-cards.js'
+import { mandateText, saveCard } from './saved-cards.js'
 
 /** A card link's row as what follows a saved card needs it. */
 export interface SavedThrough {
@@ -20,8 +20,8 @@ export interface SavedThrough {
 export interface PlanAcceptance {
   /** The plan's name and price in words for the mandate, or null when the plan cannot be accepted any more. */
   terms(ctx: OperationContext, customerPlanId: string): Promise<{ name: string; price: string } | null>
-  /** Starts the plan: accepted by its customer with this card. */
-  accept(ctx: OperationContext, customerPlanId: string, card: SavedCard, mandate: string): Promise<void>
+  /** Starts the plan: accepted by its customer, who agreed to the mandate when saving their card. */
+  accept(ctx: OperationContext, customerPlanId: string, mandate: string): Promise<void>
 }
 
 let planAcceptance: PlanAcceptance | null = null
@@ -64,9 +64,9 @@ export async function applyCardSetup(
     const business = (await tx.query<{ name: string }>('select name from tenants where id = $1', [tenantId])).rows[0].name
     const plan = link.customer_plan_id && planAcceptance ? await planAcceptance.terms(ctx, link.customer_plan_id) : null
     const mandate = mandateText(business, plan)
-    const { card, saved } = await saveCard(ctx, link.contact_id, details, event.session.id, mandate)
+    const { saved } = await saveCard(ctx, link.contact_id, details, event.session.id, mandate)
     await markCardLinkUsed(tx, link.id, services.now())
-    if (saved && plan && link.customer_plan_id && planAcceptance) await planAcceptance.accept(ctx, link.customer_plan_id, card, mandate)
+    if (saved && plan && link.customer_plan_id && planAcceptance) await planAcceptance.accept(ctx, link.customer_plan_id, mandate)
     return saved ? 'recorded' : 'replayed'
   })
 }

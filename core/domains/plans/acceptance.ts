@@ -75,6 +75,6 @@ export function registerAcceptance(): void {
       const plan = await loadCustomerPlan(ctx.db, customerPlanId)
       return { name: plan.name, price: planPriceWords(plan) }
     },
-    accept: (ctx, customerPlanId, _card, mandate) => activatePlan(ctx, customerPlanId, mandate),
+    accept: (ctx, customerPlanId, mandate) => activatePlan(ctx, customerPlanId, mandate),
   })
 }

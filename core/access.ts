@@ -31,7 +31,7 @@ export interface ActionAccess<I = unknown> {
   ownerApproves?: OwnerApproval
   /**
    * The input fields whose words customers read (their emails and pages), and how an agent's words there are reviewed.
-   * Words carrying payment directions wait for the owner every time, in any of them.
+   * Words pointing at another's channel, about paying, or a digit in a name wait for the owner every time, in any of them.
    */
   customerText?: CustomerText
   /**
@@ -44,19 +44,23 @@ export interface ActionAccess<I = unknown> {
 /**
  * Fields of an action's input that customers read, as paths into it ("notes", "line_items.description": each line's).
  * reviewed: an agent's words there wait for the owner, unless the owner allowed the action always (Allow Always, a
- * standing rule). screened: they go out as written (a name, an address, a line's description), unless they carry payment
- * directions.
+ * standing rule). screened: they go out as written (an address, a line's description). names: screened, and read as a
+ * name (of a person, an organization, a service). In every one of them, words that point customers at a way to reach
+ * or pay anyone but the business, words about paying, and a digit in a name wait for the owner every time
+ * (core/customer-words/held-words.ts).
  */
 export interface CustomerText {
   reviewed?: readonly string[]
   screened?: readonly string[]
+  names?: readonly string[]
 }
 
-/** One text of a call that customers will read: where it is, its words, and whether the owner reviews it. */
+/** One text of a call that customers will read: where it is, its words, whether the owner reviews it, and whether it is a name. */
 export interface CustomerWords {
   field: string
   text: string
   reviewed: boolean
+  as: 'words' | 'name'
 }
 
 /** The input fields only the owner may let an agent give, and why, in words for both of them. */
@@ -121,15 +125,21 @@ export function referenceFields(schema: z.ZodType): string[] {
   return shape ? Object.keys(shape).filter((k) => entityOfField(k) !== null) : []
 }
 
+/** Every field an action declares customers read: reviewed, screened and names. */
+export function customerTextFields(declared: CustomerText | undefined): string[] {
+  return [...(declared?.reviewed ?? []), ...(declared?.screened ?? []), ...(declared?.names ?? [])]
+}
+
 /** The texts a call gives in the fields its action declares customers read, each with its path in the call. */
 export function customerWordsIn(declared: CustomerText | undefined, input: unknown): CustomerWords[] {
   const out: CustomerWords[] = []
-  for (const [reviewed, paths] of [
-    [true, declared?.reviewed ?? []],
-    [false, declared?.screened ?? []],
+  for (const [reviewed, as, paths] of [
+    [true, 'words', declared?.reviewed ?? []],
+    [false, 'words', declared?.screened ?? []],
+    [false, 'name', declared?.names ?? []],
   ] as const) {
     for (const path of paths) {
-      for (const found of textsAt(input, path.split('.'), 'data')) out.push({ ...found, reviewed })
+      for (const found of textsAt(input, path.split('.'), 'data')) out.push({ ...found, reviewed, as })
     }
   }
   return out

@@ -12,7 +12,7 @@ import type { Actor, OperationContext } from './context.js'
 import type { ReadAhead } from './db/read-memo.js'
 import type { Queryable } from './db/types.js'
 import { AppError } from './errors.js'
-import { paymentDirectionsIn } from './payment-directions.js'
+import { type HeldWords, heldWordsIn, type OwnChannels } from './customer-words/held-words.js'
 import { existingRecords, reachedByTechnician, technicianCanReach } from './reach.js'
 import { actionKey, type ActionDefinition, type QueryDefinition } from './registry.js'
 
@@ -28,6 +28,8 @@ export interface ConsentGate {
   enqueue(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<unknown>
   /** Tries the call against the current data and undoes it: throws the action's own error when it would fail. */
   tryCall(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<void>
+  /** The channels a call's words may name: the business's own (phone, email, web site, review page) and its customer's. */
+  ownChannels(ctx: OperationContext, input: unknown): Promise<OwnChannels>
 }
 
 /** What happens to a call: it runs now, or it waits for the owner. */
@@ -36,8 +38,8 @@ export type Verdict = 'run' | 'queue'
 /**
  * Decides whether a call may run now, from the action's declared access: people by their role's reach (a technician only
  * on the records of their assigned tickets); agents by what the owner must answer every time (fields only the owner may
- * let them give, payment directions in words customers read, what the action reads as the owner's to see), their level,
- * the owner's override, the words customers read, and the bulk rule.
+ * let them give, words customers read that point elsewhere or talk about paying, what the action reads as the owner's
+ * to see), their level, the owner's override, the words customers read, and the bulk rule.
  */
 export async function authorizeAction(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<Verdict> {
   const key = actionKey(def.domain, def.name)
@@ -101,24 +103,41 @@ export async function authorizeAction(ctx: OperationContext, def: ActionDefiniti
 
 /**
  * Why the owner must answer this agent's call every time, whatever level, override or standing rule: each reason finishes
- * "... because it ...". Fields only the owner may let an agent give; payment directions in any words customers read; and
- * what the action itself reads as the owner's to see (money beyond what is due).
+ * "... because it ...". Fields only the owner may let an agent give; words customers read that point at another's
+ * channel, talk about paying or put a number in a name; and what the action itself reads as the owner's to see (money
+ * beyond what is due).
  */
 export async function reasonsToAskEveryTime(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<string[]> {
   const reasons: string[] = []
   if (fieldsOwnerApproves(def.access.ownerApproves, input).length) reasons.push(def.access.ownerApproves?.why as string)
-  for (const words of customerWordsIn(def.access.customerText, input)) {
-    const found = paymentDirectionsIn(words.text).slice(0, 3)
-    if (found.length) {
-      reasons.push(
-        `puts payment directions where customers read them (in ${words.field.replace(/^data\./, '')}: ` +
-          `${found.map((f) => `${f.kind}, "${f.phrase}"`).join('; ')})`,
-      )
-    }
+  const words = customerWordsIn(def.access.customerText, input)
+  const own = words.length ? await ctx.services.consent.ownChannels(ctx, input) : null
+  for (const w of words) {
+    const held = heldWordsIn(w.text, own as OwnChannels, w.as)
+    if (held.length) reasons.push(heldReason(w.field.replace(/^data\./, ''), held))
   }
   const seen = await def.access.ownerSees?.(ctx, input as never)
   if (seen) reasons.push(seen)
   return reasons
+}
+
+/** Why words customers would read wait for the owner, finishing "... because it ...", with the first three places quoted. */
+export function heldReason(field: string, held: HeldWords[]): string {
+  // The channels first: where customers would be sent says more to the owner than the words about paying around it.
+  const rank = { channel: 0, name: 1, paying: 2 } as const
+  const quoted = [...held]
+    .sort((a, b) => rank[a.reason] - rank[b.reason])
+    .slice(0, 3)
+    .map((h) => `${h.kind}, "${h.phrase}"`)
+    .join('; ')
+  const what = [
+    held.some((h) => h.reason === 'channel')
+      ? "points customers at a phone, address, link, name or account that is not the business's own"
+      : '',
+    held.some((h) => h.reason === 'paying') ? "talks about paying, which only the owner's own payment block does" : '',
+    held.some((h) => h.reason === 'name') ? 'puts a number in a name' : '',
+  ].filter(Boolean)
+  return `${what.join(' and ')}, where customers read it (in ${field}: ${quoted})`
 }
 
 /** A read a caller may make, with what core must do for a technician who reaches only their assigned records. */

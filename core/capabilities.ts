@@ -1,4 +1,4 @@
-import { BULK_TARGET_LIMIT, reachOf } from './access.js'
+import { BULK_TARGET_LIMIT, customerTextFields, reachOf } from './access.js'
 import type { Actor } from './context.js'
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js'
 import { publishedSchemaOf } from './record-ref-words.js'
@@ -36,7 +36,7 @@ export function accessNotes(def: ActionDefinition): { bulk?: string; owner_appro
   const approves = def.access.ownerApproves
   const words = def.access.customerText
   const reviewed = words?.reviewed ?? []
-  const all = [...reviewed, ...(words?.screened ?? [])]
+  const all = customerTextFields(words)
   return {
     ...(all.length
       ? {
@@ -45,7 +45,8 @@ export function accessNotes(def: ActionDefinition): { bulk?: string; owner_appro
             (reviewed.length
               ? `an agent's words in ${reviewed.join(', ')} wait for the owner unless the owner allowed this action always; `
               : '') +
-            'words carrying payment directions wait for the owner every time',
+            "words naming a phone, address, link, handle or account that is not the business's own, words about paying, " +
+            'and a digit in a name wait for the owner every time',
         }
       : {}),
     ...(def.access.bulk ? { bulk: `touches a list of records; more than ${BULK_TARGET_LIMIT} in one agent call waits for the owner` } : {}),

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { entityOfField, referenceFields, type ActionAccess, type QueryAccess } from './access.js'
+import { customerTextFields, entityOfField, referenceFields, type ActionAccess, type QueryAccess } from './access.js'
 import type { ActionWords } from './action-words.js'
 import type { CallPreview, FactDeclaration } from './call-preview.js'
 import type { OperationContext } from './context.js'
@@ -176,7 +176,7 @@ function checkActionAccess(key: string, def: ActionDefinition): void {
   const taken = Object.keys((def.input as unknown as { shape?: Record<string, unknown> }).shape ?? {})
   const strays = (def.access.ownerApproves?.fields ?? []).filter((f) => !taken.includes(f))
   if (strays.length) throw new Error(`Action ${key} asks the owner's approval for ${strays.join(', ')}, which its input does not take`)
-  const words = [...(def.access.customerText?.reviewed ?? []), ...(def.access.customerText?.screened ?? [])]
+  const words = customerTextFields(def.access.customerText)
   const missing = words.filter((path) => !schemaAt(def.input, path.split('.')))
   if (missing.length) throw new Error(`Action ${key} says customers read ${missing.join(', ')}, which its input does not take`)
   const refs = referenceFields(def.input)

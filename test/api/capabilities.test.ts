@@ -54,7 +54,7 @@ describe.each(engines)('capabilities as each caller sees them (%s)', (engine) =>
     expect(hintsOf('contact.tag')).toEqual(['idempotent', 'approval>5'])
     expect(hintsOf('settings.update')).toEqual([
       'idempotent',
-      'approval:name,reply_to_email,phone,payment_instructions,currency,default_tax_rate_bp,request_slug,review_link,approval_expiry_hours,backup_keep_daily,backup_keep_weekly,backup_keep_monthly',
+      'approval:name,reply_to_email,phone,website,payment_instructions,currency,default_tax_rate_bp,request_slug,review_link,approval_expiry_hours,backup_keep_daily,backup_keep_weekly,backup_keep_monthly',
     ])
     expect(agent.domains.settings.actions.find((a: any) => a.name === 'update').owner_approves).toMatch(
       /^an agent's call giving name, reply_to_email/,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { letters } from '../helpers/fixtures.js'
 
 describe.each(engines)('CSV export of any list (%s)', (engine) => {
   let app: TestApp
@@ -27,7 +28,7 @@ describe.each(engines)('CSV export of any list (%s)', (engine) => {
     for (let i = 0; i < 130; i++) {
       expectData(
         await app.action('contact', 'create', {
-          display_name: `Customer ${i}`,
+          display_name: `Customer ${letters(i)}`,
           tags: i % 2 ? ['odd', 'route'] : ['even'],
           ...(i === 0 ? { about: '=HYPERLINK("http://evil.test")' } : {}),
         }),
@@ -40,8 +41,8 @@ describe.each(engines)('CSV export of any list (%s)', (engine) => {
     const rows = parse(all.text, { columns: true }) as Array<Record<string, string>>
     expect(rows).toHaveLength(130)
     expect(new Set(rows.map((r) => r.id)).size).toBe(130)
-    expect(rows.find((r) => r.display_name === 'Customer 1')?.tags).toBe('odd; route')
-    const evil = rows.find((r) => r.display_name === 'Customer 0') as Record<string, string>
+    expect(rows.find((r) => r.display_name === 'Customer B')?.tags).toBe('odd; route')
+    const evil = rows.find((r) => r.display_name === 'Customer A') as Record<string, string>
     expect(Object.values(evil).some((v) => v.startsWith("'=HYPERLINK"))).toBe(true)
     const odd = parse((await download('type=contacts&tag=odd')).text, { columns: true })
     expect(odd).toHaveLength(65)

@@ -26,7 +26,7 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
       payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: WEBHOOK_SECRET, apiBase: stripe.url }),
     })
     await settings(app, { default_tax_rate_bp: 825 })
-    jane = await newContact(app, { display_name: 'Jane Payer', email: 'jane@example.com', phone: '+12565550100' })
+    jane = await newContact(app, { display_name: 'Jane Payton', email: 'jane@example.com', phone: '+12565550100' })
   })
   afterAll(async () => {
     await app.close()
@@ -74,7 +74,7 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
     const [customerCall, sessionCall] = stripe.requests.slice(before)
     expect(customerCall).toMatchObject({ method: 'POST', path: '/v1/customers', authorization: 'Bearer sk_test_fake' })
     expect(customerCall.body).toMatchObject({
-      name: 'Jane Payer',
+      name: 'Jane Payton',
       email: 'jane@example.com',
       phone: '+12565550100',
       metadata: { contact_id: jane, tenant_id: app.tenant.tenant_id },

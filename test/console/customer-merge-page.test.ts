@@ -56,7 +56,7 @@ describe.each(engines)('the owner\'s "Merge two customers" page (%s)', (engine) 
 
   it("is the owner's alone: a technician is refused the page and the merge", async () => {
     const a = await contact('Tia Twice', 'tia@merge.test')
-    const b = await contact('Tia Twice (2)', 'tia2@merge.test')
+    const b = await contact('Tia Twice (B)', 'tia2@merge.test')
     await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     const tech = await pageClient(app, 'tom@sparkle.test')
     expect((await tech.get('/customers/merge?q=Tia')).status).toBe(403)

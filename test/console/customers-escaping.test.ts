@@ -36,7 +36,7 @@ describe.each(engines)('the customers pages escape what they show (%s)', (engine
       notes: PAYLOAD,
     })
     // An audited change whose old and new values are the payload's parts.
-    await ok('contact', 'update', { contact_id: contactId, display_name: `${PAYLOAD} 2` })
+    await ok('contact', 'update', { contact_id: contactId, display_name: `${PAYLOAD} B` })
     await ok('contact', 'update', { contact_id: contactId, display_name: PAYLOAD })
   })
   afterAll(async () => {
@@ -55,7 +55,7 @@ describe.each(engines)('the customers pages escape what they show (%s)', (engine
     const shown = (await owner.get(`/customers/${contactId}`)).html
     const history = shown.slice(shown.indexOf('<h2>History</h2>'))
     expect(history).toContain('display name from &lt;script&gt;')
-    expect(shown).toContain('Tags: &lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(shown).toContain('Tags: &lt;script&gt;alert(document)&lt;/script&gt;')
   })
 
   it('escapes the filter words it echoes back, and what was typed into a refused form', async () => {

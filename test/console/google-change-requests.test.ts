@@ -6,6 +6,7 @@ import { syncGoogleAccount } from '../../core/domains/google/sync/sync-account.j
 import { engines } from '../helpers/databases.js'
 import { type GoogleFixture, googleFixture } from '../helpers/google.js'
 import { okOf, type PageApp, startPageApp } from '../helpers/page-app.js'
+import { letters } from '../helpers/fixtures.js'
 
 const PAGE = '/settings/google'
 const answer = (id: string, what: 'accept' | 'decline') => `${PAGE}/calendar/changes/${id}/${what}`
@@ -37,7 +38,7 @@ describe.each(engines)("changes made in Google Calendar, answered on the owner's
 
   /** A visit of Tom's written to his Google calendar, then moved (or deleted) there and read back as a request. */
   async function changedVisit(start: string, end: string, moveTo?: { start: string; end: string }) {
-    const contact = await ok('contact', 'create', { display_name: `Jane ${randomUUID().slice(0, 4)}` })
+    const contact = await ok('contact', 'create', { display_name: `Jane ${letters(Math.floor(Math.random() * 1e9))}` })
     const ticket = await ok('ticket', 'create', {
       contact_id: contact.id,
       scheduled_start: start,

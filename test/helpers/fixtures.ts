@@ -36,7 +36,8 @@ export async function person(app: TestApp, email: string, role: 'owner' | 'techn
 
 /**
  * The owner lets the agent make these calls without asking (what Allow Always does), for tests of what the actions do
- * rather than of the owner's queue: words customers read then go out as written, unless they carry payment directions.
+ * rather than of the owner's queue: words customers read then go out as written, unless they point customers at
+ * another's phone, address, link or account, talk about paying, or put a digit in a name.
  */
 export async function allowAlways(app: TestApp, ...actions: string[]): Promise<void> {
   for (const action of actions) await app.ownerAction('permission', 'set', { action, permission: 'unrestricted' })
@@ -53,9 +54,23 @@ export async function made(app: TestApp, domain: string, action: string, data: R
   return expectData(await app.action(domain, action, data, { reasoning }))
 }
 
-/** A contact made through the API: the whole record it answers with. */
+/** A contact made through the API by the owner (setup, not the agent's queue under test): the whole record it answers with. */
 export async function newContactRecord(app: TestApp, data: Record<string, unknown>): Promise<any> {
-  return made(app, 'contact', 'create', data)
+  return app.ownerAction('contact', 'create', data)
+}
+
+/**
+ * A number as letters ("Customer Bd" for 29), for names of records an agent makes in tests: an agent's name with a digit
+ * in it waits for the owner, as a name customers read should.
+ */
+export function letters(n: number): string {
+  let out = ''
+  let rest = Math.abs(Math.trunc(n))
+  do {
+    out = String.fromCharCode(97 + (rest % 26)) + out
+    rest = Math.floor(rest / 26)
+  } while (rest > 0)
+  return out.charAt(0).toUpperCase() + out.slice(1)
 }
 
 /** A contact made through the API: its id. */
@@ -72,9 +87,9 @@ export async function address(
   return (await made(app, 'address', 'add', { contact_id: contactId, state: 'AL', ...a })).id
 }
 
-/** A catalog service created through the API: the whole record it answers with. */
+/** A catalog service created through the API by the owner (setup): the whole record it answers with. */
 export async function newService(app: TestApp, data: Record<string, unknown>): Promise<any> {
-  return made(app, 'service', 'create', data)
+  return app.ownerAction('service', 'create', data)
 }
 
 /** A catalog service created through the API, fixed at $10 unless given: its id. */

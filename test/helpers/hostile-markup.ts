@@ -1,13 +1,17 @@
 import { expect } from 'vitest'
 
 /** Markup that would run or break out of an attribute if a page inserted it as it is, with a quote and an ampersand. */
-export const SCRIPT = '<script>alert(1)</script>'
-export const BREAKOUT = '"><img src=x onerror=alert(1)>'
+export const SCRIPT = '<script>alert(document)</script>'
+export const BREAKOUT = '"><img src=x onerror=alert(document)>'
 export const QUOTE = "O'Neil & Co"
 export const PAYLOAD = `${SCRIPT} ${BREAKOUT} ${QUOTE}`
 
 /** How each part must look on a page that shows it. */
-export const ESCAPED = ['&lt;script&gt;alert(1)&lt;/script&gt;', '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;', 'O&#39;Neil &amp; Co']
+export const ESCAPED = [
+  '&lt;script&gt;alert(document)&lt;/script&gt;',
+  '&quot;&gt;&lt;img src=x onerror=alert(document)&gt;',
+  'O&#39;Neil &amp; Co',
+]
 
 /** The page shows the payload's text, escaped, and never its markup (nor its quote or ampersand as they are). */
 export function expectEscaped(page: { status: number; html: string }, what: string, shown = true): void {

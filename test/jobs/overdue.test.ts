@@ -4,6 +4,7 @@ import { markOverdueInvoices } from '../../core/jobs/overdue.js'
 import type { CreatedTenant } from '../../core/tenants.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { letters } from '../helpers/fixtures.js'
 
 describe.each(engines)('marking overdue invoices (%s)', (engine) => {
   let app: TestApp
@@ -26,7 +27,7 @@ describe.each(engines)('marking overdue invoices (%s)', (engine) => {
   /** An invoice of 100.00 issued 1 March and due on the given day, taken to the given state through the API. */
   const invoice = async (token: string, dueOn: string, state: 'draft' | 'sent' | 'partially_paid' | 'paid') => {
     const as = { token }
-    const c = await ok(app.action('contact', 'create', { display_name: `Customer ${Math.random().toString(36).slice(2, 7)}` }, as))
+    const c = await ok(app.action('contact', 'create', { display_name: `Customer ${letters(Math.floor(Math.random() * 1e9))}` }, as))
     const inv = await ok(
       app.action(
         'invoice',

@@ -223,6 +223,7 @@ export const NOT_TRACED: Record<string, string> = {
   'customer_plan.change_price': 'changes a price, which waits for the owner every time; it takes no words',
   'customer_plan.pause': 'pauses a plan and takes no words',
   'customer_plan.resume': 'resumes a plan and takes no words',
+  'card.allow_charge': 'lets autopay charge an invoice an agent wrote; it takes no words and waits for the owner every time',
 }
 
 /** Whether an action belongs to a family the trace does not run (a connected Google account or QuickBooks company, CSV files). */
@@ -230,6 +231,6 @@ export function notTracedFamily(key: string): string | null {
   if (key.startsWith('google.')) return "works on the owner's Google account; nothing it takes reaches customers"
   if (key.startsWith('quickbooks.')) return 'works on the QuickBooks company; nothing it takes reaches customers'
   if (key.startsWith('import.'))
-    return 'CSV rows become customers, services and visits exactly as contact.create and ticket.create make them'
+    return "CSV rows become customers, services and visits exactly as contact.create and ticket.create make them; an agent's import whose names, addresses or lines hold words that wait for the owner waits (imports/held-rows.ts)"
   return null
 }

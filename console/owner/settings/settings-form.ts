@@ -26,6 +26,7 @@ const TEXT_FIELDS = [
   'invoice_terms_days',
   'reply_to_email',
   'phone',
+  'website',
   'payment_instructions',
   'follow_up_after_hours',
   'follow_up_max',
@@ -60,6 +61,7 @@ export function formValuesOf(s: z.output<typeof SETTINGS_RECORD>): SettingsFormV
     invoice_terms_days: String(s.invoice_terms_days),
     reply_to_email: s.reply_to_email ?? '',
     phone: s.phone,
+    website: s.website ?? '',
     payment_instructions: s.payment_instructions,
     follow_up_after_hours: String(s.follow_up_after_hours),
     follow_up_max: String(s.follow_up_max),
@@ -122,6 +124,7 @@ export function settingsChange(v: SettingsFormValues): { change: SettingsChange;
     invoice_terms_days: whole('invoice_terms_days'),
     reply_to_email: v.reply_to_email || null,
     phone: v.phone,
+    website: v.website.trim() || null,
     payment_instructions: v.payment_instructions,
     send_confirmations: v.send_confirmations !== '',
     follow_up_after_hours: whole('follow_up_after_hours'),
@@ -175,6 +178,7 @@ ${selectField(
 )}
 ${textField('reply_to_email', 'Reply-to email (optional)', v.reply_to_email, problems, html` type="email" autocomplete="email"`)}
 ${textField('phone', 'Phone for customers (optional, shown on quote and invoice pages)', v.phone, problems, html` type="tel" maxlength="40" autocomplete="tel"`)}
+${textField('website', 'Your web site (optional; the only site the agent may point customers at without asking you)', v.website, problems, html` inputmode="url" maxlength="300" autocomplete="url"`)}
 <h2>Business hours</h2><p class="note">Opening times like 08:00-17:00; two periods as 08:00-12:00, 13:00-17:00; empty when closed.</p>
 ${DAYS.map(([day, words]) => textField(`hours_${day}`, words, v[`hours_${day}`], problems, html` autocomplete="off"`))}
 <h2>Invoices</h2>

@@ -66,17 +66,8 @@ export const createContact = defineAction({
     agent: 'unrestricted',
     technician: 'none',
     customerText: {
-      screened: [
-        'display_name',
-        'first_name',
-        'last_name',
-        'legal_name',
-        'addresses.line1',
-        'addresses.line2',
-        'addresses.city',
-        'addresses.state',
-        'addresses.postal_code',
-      ],
+      names: ['display_name', 'first_name', 'last_name', 'legal_name'],
+      screened: ['addresses.line1', 'addresses.line2', 'addresses.city', 'addresses.state', 'addresses.postal_code'],
     },
   },
   keywords: ['customer', 'new customer', 'add client'],
@@ -221,7 +212,7 @@ export const updateContact = defineAction({
   access: {
     agent: 'unrestricted',
     technician: 'none',
-    customerText: { screened: ['display_name', 'first_name', 'last_name', 'legal_name'] },
+    customerText: { names: ['display_name', 'first_name', 'last_name', 'legal_name'] },
   },
   idempotent: true,
   keywords: ['tag', 'untag', 'edit customer'],

@@ -12,6 +12,7 @@ import { serviceWriter } from './write-services.js'
 import { visitWriter } from './write-visits.js'
 import { dryRunInput, IMPORT_REPORT, importCsvInput, MAPPED_IMPORT_REPORT, SQUARE_FILE_INPUT, squareFileBulk } from './model.js'
 import { BY_AGENT_OR_API, page } from '../../places.js'
+import { heldInCustomers, heldInItems, heldInSales } from './held-rows.js'
 
 /** Brings in Square's customer directory export: a dry run by default, then the real run; the same file twice creates nothing new. */
 export const importSquareCustomers = defineAction({
@@ -27,7 +28,12 @@ export const importSquareCustomers = defineAction({
     "note, Birthday, Nickname, custom fields and Square's visit and spend figures become attributes (source import). Running " +
     "the same file again creates nothing new. A bulk action: an agent's real run of more than 5 rows waits for the owner's approval; " +
     'a dry run never does.',
-  access: { agent: 'unrestricted', technician: 'none', bulk: squareFileBulk(planSquareCustomers) },
+  access: {
+    agent: 'unrestricted',
+    technician: 'none',
+    bulk: squareFileBulk(planSquareCustomers),
+    ownerSees: async (ctx, input) => (input.dry_run ? null : heldInCustomers(ctx, planSquareCustomers(input.csv))),
+  },
   keywords: ['square', 'import customers', 'move in', 'migrate', 'csv'],
   input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
@@ -54,6 +60,8 @@ export const importCsvCustomers = defineAction({
     agent: 'unrestricted',
     technician: 'none',
     bulk: (input) => (input.dry_run ? 1 : planMappedCustomers(input.csv, input.mapping, input.source).rows.length),
+    ownerSees: async (ctx, input) =>
+      input.dry_run ? null : heldInCustomers(ctx, planMappedCustomers(input.csv, input.mapping, input.source).rows),
   },
   keywords: ['import', 'csv', 'spreadsheet', 'hubspot', 'other crm', 'column mapping', 'move in'],
   input: z.strictObject({
@@ -89,7 +97,12 @@ export const importSquareItems = defineAction({
     "variation's Token, or an active service of the same name) and refused (with the line number and reason) and writes " +
     'nothing; dry_run false imports. Matched services are never changed. Running the same file again creates nothing new. ' +
     "A bulk action: an agent's real run of more than 5 rows waits for the owner's approval; a dry run never does.",
-  access: { agent: 'unrestricted', technician: 'none', bulk: squareFileBulk(planSquareItems) },
+  access: {
+    agent: 'unrestricted',
+    technician: 'none',
+    bulk: squareFileBulk(planSquareItems),
+    ownerSees: async (ctx, input) => (input.dry_run ? null : heldInItems(ctx, planSquareItems(input.csv))),
+  },
   keywords: ['square', 'import services', 'item library', 'price list', 'catalog', 'csv'],
   input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
@@ -113,7 +126,12 @@ export const importSquareSales = defineAction({
     'by row what would be created, matched (a transaction imported before) and refused (with the line number and reason) and ' +
     "writes nothing; dry_run false imports. Running the same file again creates nothing new. A bulk action: an agent's real " +
     "run of more than 5 transactions waits for the owner's approval; a dry run never does.",
-  access: { agent: 'unrestricted', technician: 'none', bulk: squareFileBulk(planSquareSales) },
+  access: {
+    agent: 'unrestricted',
+    technician: 'none',
+    bulk: squareFileBulk(planSquareSales),
+    ownerSees: async (ctx, input) => (input.dry_run ? null : heldInSales(ctx, planSquareSales(input.csv))),
+  },
   keywords: ['square', 'import history', 'past visits', 'transactions', 'item sales', 'csv'],
   input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,

@@ -4,8 +4,10 @@ import { defineAction } from '../../registry.js'
 import { headersOf } from './csv-customers.js'
 import { importCsvInput } from './model.js'
 import { checkAfterCommit, runAfterCommit } from './upload-work.js'
-import { busy, IMPORT_UPLOAD_RECORD, loadUpload, STALLED_AFTER_SECONDS, UPLOAD_KINDS } from './uploads.js'
+import { busy, IMPORT_UPLOAD_RECORD, loadUpload, STALLED_AFTER_SECONDS, UPLOAD_KINDS, uploadFile } from './uploads.js'
 import { page } from '../../places.js'
+import { heldInCustomers } from './held-rows.js'
+import { planOf } from './upload-work.js'
 
 /** How long an upload (with its file) is kept after it last moved. */
 const KEEP_HOURS = 6
@@ -127,7 +129,11 @@ export const runImport = defineAction({
     'answering at once: follow run_status, run_done of run_total on import_uploads. Asked again while it runs or once done, it starts ' +
     `nothing; after a failure, or when it has not moved for ${STALLED_AFTER_SECONDS} s, it starts again (rows already imported are ` +
     "matched, not doubled). Not yet checked, or refused: CONFLICT. An agent's call waits for the owner's approval.",
-  access: { agent: 'requires_authorization', technician: 'none' },
+  access: {
+    agent: 'requires_authorization',
+    technician: 'none',
+    ownerSees: async (ctx, input) => heldInCustomers(ctx, planOf(await uploadFile(ctx.db, input.upload_id)).rows),
+  },
   idempotent: true,
   keywords: ['import now', 'confirm import', 'run import'],
   input: z.strictObject({ upload_id: uploadId }),

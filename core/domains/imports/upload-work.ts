@@ -41,7 +41,7 @@ export function runAfterCommit(ctx: OperationContext, uploadId: string): void {
 }
 
 /** The rows of the file as its kind reads them (the mapped plan too, for a CSV); an AppError says what is wrong with the file. */
-function planOf(upload: { kind: string; csv: string; mapping: Record<string, string> | null; source: string }): {
+export function planOf(upload: { kind: string; csv: string; mapping: Record<string, string> | null; source: string }): {
   rows: PlannedRow[]
   mapped: MappedPlan | null
 } {

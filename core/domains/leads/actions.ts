@@ -67,7 +67,7 @@ export const createLead = defineAction({
   description:
     "Record a lead (a prospective customer's inquiry). raw_notes is required and is the source of truth: what was said or " +
     'written, verbatim. The other fields are what you extracted from it; give those you are sure of. Status starts as new.',
-  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['name'] } },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { names: ['name'] } },
   keywords: ['inquiry', 'prospect', 'new lead', 'quote request'],
   input: z.strictObject({
     raw_notes: noteText(20_000).describe('The inquiry as received, verbatim; card numbers and SSNs are replaced by [REDACTED]'),
@@ -110,7 +110,7 @@ export const updateLead = defineAction({
   description:
     "Update a lead's fields. Only the fields given change; null clears an extracted field. raw_notes may be corrected or " +
     'extended but not cleared. Status changes go through lead.set_status, lead.archive and lead.convert.',
-  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['name'] } },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { names: ['name'] } },
   idempotent: true,
   input: z.strictObject({
     lead_id: z.uuid(),
@@ -206,7 +206,10 @@ export const convertLead = defineAction({
   access: {
     agent: 'unrestricted',
     technician: 'none',
-    customerText: { screened: ['display_name', 'address.line1', 'address.line2', 'address.city', 'address.state', 'address.postal_code'] },
+    customerText: {
+      names: ['display_name'],
+      screened: ['address.line1', 'address.line2', 'address.city', 'address.state', 'address.postal_code'],
+    },
   },
   keywords: ['new customer from lead', 'won'],
   input: z.strictObject({

@@ -7,7 +7,7 @@ import { TEMPLATE_VARIABLES } from '../../templating.js'
 import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS, TEMPLATE_RECORD, TEMPLATE_TABLE } from './model.js'
 import { auditedInsert, auditedStatement, auditedUpdate } from '../../records.js'
 import { page } from '../../places.js'
-import { defaultCarriesPaymentDirections, previewCreateTemplate, previewSetDefault, previewUpdateTemplate } from './template-previews.js'
+import { defaultHoldsOwnersWords, previewCreateTemplate, previewSetDefault, previewUpdateTemplate } from './template-previews.js'
 
 const name = z.string().trim().min(1).max(200)
 const subject = noteText(300)
@@ -118,7 +118,7 @@ export const setDefaultTemplate = defineAction({
   description:
     'Make a template the default of its kind: the one a scheduled message of that kind uses when it names no ' +
     'template. The previous default of the kind stays as an ordinary template. One default per kind.',
-  access: { agent: 'requires_authorization', technician: 'none', ownerSees: defaultCarriesPaymentDirections },
+  access: { agent: 'requires_authorization', technician: 'none', ownerSees: defaultHoldsOwnersWords },
   idempotent: true,
   keywords: ['default template', 'standard message'],
   input: z.strictObject({ template_id: z.uuid() }),

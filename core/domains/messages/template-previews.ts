@@ -1,6 +1,7 @@
 import type { CallPreview } from '../../call-preview.js'
 import type { OperationContext } from '../../context.js'
-import { paymentDirectionsIn } from '../../payment-directions.js'
+import { heldReason } from '../../authorize.js'
+import { heldWordsIn } from '../../customer-words/held-words.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import { lockTemplate, type MessageKind } from './model.js'
@@ -70,13 +71,17 @@ export async function previewSetDefault(ctx: OperationContext, input: { template
   }
 }
 
-/** Why making this template the default is the owner's to answer every time: its words carry payment directions. */
-export async function defaultCarriesPaymentDirections(ctx: OperationContext, input: { template_id: string }): Promise<string | null> {
+/**
+ * Why making this template the default is the owner's to answer every time: its words, which every customer of its kind
+ * will read, point at another's channel or talk about paying.
+ */
+export async function defaultHoldsOwnersWords(ctx: OperationContext, input: { template_id: string }): Promise<string | null> {
   const t = await ctx.db.query<{ subject: string; body: string }>('select subject, body from message_templates where id = $1', [
     input.template_id,
   ])
-  const found = t.rows[0] ? paymentDirectionsIn(`${t.rows[0].subject}\n${t.rows[0].body}`)[0] : undefined
-  return found ? `puts payment directions in front of every customer (${found.kind}: "${found.phrase}")` : null
+  if (!t.rows[0]) return null
+  const held = heldWordsIn(`${t.rows[0].subject}\n${t.rows[0].body}`, await ctx.services.consent.ownChannels(ctx, {}))
+  return held.length ? heldReason('the template every customer of its kind reads', held) : null
 }
 
 function kindWords(kind: string): string {

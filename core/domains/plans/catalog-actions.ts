@@ -67,7 +67,7 @@ export const createPlan = defineAction({
     agent: 'requires_authorization',
     technician: 'none',
     ownerApproves: { fields: ['price_cents'], why: PRICE_WHY },
-    customerText: { reviewed: ['description'], screened: ['name'] },
+    customerText: { reviewed: ['description'], names: ['name'] },
   },
   input: z.strictObject(planFields),
   output: PLAN,
@@ -111,7 +111,7 @@ export const updatePlan = defineAction({
     agent: 'requires_authorization',
     technician: 'none',
     ownerApproves: { fields: ['price_cents'], why: PRICE_WHY },
-    customerText: { reviewed: ['description'], screened: ['name'] },
+    customerText: { reviewed: ['description'], names: ['name'] },
   },
   idempotent: true,
   input: z.strictObject({

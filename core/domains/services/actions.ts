@@ -58,7 +58,7 @@ export const createService = defineAction({
   description:
     'Add a service or product to the catalog. Money in integer cents. ' +
     'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
-  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['name', 'description', 'unit_name'] } },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { names: ['name', 'unit_name'], screened: ['description'] } },
   keywords: ['catalog', 'price list', 'product', 'new service'],
   input: z.strictObject(serviceFields),
   output: SERVICE_RECORD,
@@ -105,7 +105,7 @@ export const updateService = defineAction({
     'Update a catalog service. Only the fields given change; null clears description, unit_name, ' +
     "default_duration_minutes or a flexible service's suggested price. Tickets already booked keep their prices. " +
     'bookable: offered on the public request form.',
-  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['name', 'description', 'unit_name'] } },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { names: ['name', 'unit_name'], screened: ['description'] } },
   idempotent: true,
   input: z.strictObject({
     service_id: z.uuid(),

@@ -11,6 +11,7 @@ import { setClause } from '../../sql.js'
 import { emitEvent } from '../../events.js'
 import { page } from '../../places.js'
 import { BACKUP_KEEP_FIELDS, backupKeep } from './backup-settings.js'
+import { siteHost } from '../../customer-words/channels.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
@@ -32,11 +33,21 @@ const requestSlug = z
  * The settings that decide who customers' emails come from, where their replies and payments go, what invoices charge,
  * and how many backups are kept (fewer kept deletes the older archives: a way to destroy history).
  */
+/** The business's web site as the owner writes it: an http(s) address or a bare host with a dot in it. */
+const website = z
+  .string()
+  .trim()
+  .max(300)
+  .refine((v) => /^(?:https?:\/\/)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:?#]\S*)?$/i.test(v) && siteHost(v) !== null, {
+    error: 'expected a web address such as https://rocketcitywindows.com or rocketcitywindows.com',
+  })
+
 const OWNER_APPROVES: OwnerApproval = {
   fields: [
     'name',
     'reply_to_email',
     'phone',
+    'website',
     'payment_instructions',
     'currency',
     'default_tax_rate_bp',
@@ -46,7 +57,7 @@ const OWNER_APPROVES: OwnerApproval = {
     ...BACKUP_KEEP_FIELDS,
   ],
   why:
-    "changes the name customers' emails come from, where their replies, calls, payments and reviews go, what their " +
+    "changes the name customers' emails come from, where their replies, calls, visits, payments and reviews go, what their " +
     'invoices charge, the address of the request page the owner gave out, how long calls wait for the owner, or how ' +
     'many backups are kept (keeping fewer deletes the older ones)',
 }
@@ -68,7 +79,8 @@ export const updateSettings = defineAction({
     'follow_up_max (follow-ups of an unanswered confirmation, every N hours, at most M; 0 = none), send_reminders and ' +
     'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards. ' +
     'lapsed_after_months: months without a completed visit or payment before a customer becomes a past customer; every ' +
-    "customer and past customer is recomputed at once. phone: the number customers' quote and invoice pages give. " +
+    "customer and past customer is recomputed at once. phone: the number customers' quote and invoice pages give. website: " +
+    "the business's own web site (its pages may be named in any words customers read; any other site waits for the owner). " +
     'request_slug: the public request page is /r/<request_slug> (unique across businesses; null closes it). Follow-ups ' +
     '(sent at reminder_time, business time zone): invoice_reminder_days (days from the due date, e.g. [-3, 0, 7]; [] = ' +
     'none), quote_follow_up_days (days before a sent quote lapses; null = none), review_link (http(s) address a review ' +
@@ -76,7 +88,7 @@ export const updateSettings = defineAction({
     "a call waiting for the owner's approval waits before it expires unanswered (1 to 720, default 72). Backups: backup_time " +
     '(HH:MM, business time zone, when the nightly backup runs), backup_keep_daily, backup_keep_weekly and backup_keep_monthly ' +
     "(how many nightly archives are kept: the last N days', weeks' and months'). An agent's call giving name, reply_to_email, " +
-    'phone, payment_instructions, currency, default_tax_rate_bp, request_slug, review_link, approval_expiry_hours or a ' +
+    'phone, website, payment_instructions, currency, default_tax_rate_bp, request_slug, review_link, approval_expiry_hours or a ' +
     "backup_keep_* field waits for the owner's approval (give reasoning); the other fields change at once.",
   // Hours, emails' timing, numbering and terms are everyday office work. The name emails come from, where customers reply
   // and pay, and what invoices charge are the owner's: a stolen token or a prompt-injected email must not redirect them.
@@ -134,6 +146,10 @@ export const updateSettings = defineAction({
       .regex(/^[0-9+()./ -]*$/, 'expected a phone number of digits, spaces and + ( ) - . /, e.g. (256) 555-0100')
       .optional()
       .describe("The phone number customers' quote and invoice pages give; '' for none"),
+    website: website
+      .nullable()
+      .optional()
+      .describe("The business's own web site, e.g. https://rocketcitywindows.com or rocketcitywindows.com; null clears it"),
     payment_instructions: z.string().max(2000).optional().describe('Text printed on invoices, e.g. how to pay by check'),
     send_confirmations: z.boolean().optional().describe('Email a confirmation when an appointment is booked or moved'),
     follow_up_after_hours: z

@@ -19,6 +19,8 @@ export interface TenantSettings {
   reply_to_email: string | null
   /** The phone number customers' quote and invoice pages give; '' when none. */
   phone: string
+  /** The business's own web site (an https address or a host, e.g. rocketcitywindows.com); null when none. */
+  website: string | null
   payment_instructions: string
   /** Email a confirmation (with confirm, decline and change links) when an appointment is booked or moved. */
   send_confirmations: boolean
@@ -59,7 +61,7 @@ export interface TenantSettings {
 
 /** The columns of the tenants table that make up its settings. */
 export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
-  invoice_terms_days, reply_to_email, phone, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
+  invoice_terms_days, reply_to_email, phone, website, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
   send_reminders, reminder_time, lapsed_after_months, request_slug, invoice_reminder_days, quote_follow_up_days, review_link,
   review_after_days, review_every_months, logo_sha256, logo_content_type, approval_expiry_hours, backup_time, backup_keep_daily,
   backup_keep_weekly, backup_keep_monthly`
@@ -100,6 +102,7 @@ export const SETTINGS_RECORD = z.object({
   invoice_reminder_days: z.array(z.number().int()),
   quote_follow_up_days: z.number().int().nullable(),
   review_link: z.string().nullable(),
+  website: z.string().nullable(),
   review_after_days: z.number().int(),
   review_every_months: z.number().int(),
   logo_sha256: z.string().nullable(),

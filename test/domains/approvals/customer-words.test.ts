@@ -4,7 +4,7 @@ import { deliverDue } from '../../../core/jobs/worker.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { PAYMENT_INSTRUCTIONS, settings, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { PAYMENT_INSTRUCTIONS, settings, signedIn, type SignedIn, letters } from '../../helpers/fixtures.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
 import { formHtml, pageClient, reviewCardOf, type PageClient } from '../../helpers/technician-fixture.js'
 import { addUser } from '../../helpers/session-browser.js'
@@ -49,7 +49,7 @@ describe.each(engines)('words an agent writes for customers wait for the owner (
   const newCustomer = async () => {
     customers += 1
     return expectData(
-      await app.action('contact', 'create', { display_name: `Cal Words ${customers}`, email: `cal${customers}@example.com` }),
+      await app.action('contact', 'create', { display_name: `Cal Words ${letters(customers)}`, email: `cal${customers}@example.com` }),
     ).id as string
   }
 
@@ -65,13 +65,13 @@ describe.each(engines)('words an agent writes for customers wait for the owner (
     const refused = await app.action('template', 'create', call)
     expectError(refused, 422, 'REASONING_REQUIRED')
     expect(refused.body.error.message).toMatch(
-      /needs the owner's approval every time, because it puts payment directions where customers read them \(in body: .*an IBAN/,
+      /needs the owner's approval every time, because it points customers at a phone, address, link, name or account that is not the business's own and talks about paying, .*where customers read it \(in body: .*an IBAN/,
     )
     const queued = await app.action('template', 'create', call, why)
     expect(queued.status).toBe(202)
     expect(await templates('invoice')).toEqual(before)
     const asked = await request(queued.body.data.request_id)
-    expect(asked.preview.asks_every_time[0]).toMatch(/payment directions/)
+    expect(asked.preview.asks_every_time[0]).toMatch(/not the business's own/)
     expect(asked.preview.texts[0].after).toContain('IBAN GB33')
     expect(asked.preview.texts[0].before).toContain(PAYMENT_INSTRUCTIONS)
 
@@ -132,7 +132,7 @@ describe.each(engines)('words an agent writes for customers wait for the owner (
       why,
     )
     expect(zelle.status).toBe(202)
-    expect((await request(zelle.body.data.request_id)).preview.asks_every_time[0]).toMatch(/a Zelle/)
+    expect((await request(zelle.body.data.request_id)).preview.asks_every_time[0]).toMatch(/a payment service, "Zelle"/)
   })
 
   it('a custom email with new bank details waits every time and nothing is delivered; an ordinary one waits until the owner allows such emails always', async () => {
@@ -268,20 +268,23 @@ describe.each(engines)('words an agent writes for customers wait for the owner (
     expectData(await app.action('message', 'stop_follow_ups', { invoice_id: other.id }, why))
   })
 
-  it('a name customers read that carries payment directions waits every time; an ordinary name is added at once', async () => {
+  it('a name customers read that carries payment words, a channel or a digit waits every time; an ordinary name is added at once', async () => {
     const before = await pending()
     const fraud = await app.action('contact', 'create', { display_name: 'Pay by Zelle to 256-555-0199' }, why)
     expect(fraud.status).toBe(202)
     expect(await pending()).toBe(before + 1)
-    expect(expectData(await app.action('contact', 'create', { display_name: 'Gate code 4821# Smith' })).display_name).toBe(
-      'Gate code 4821# Smith',
+    const numbered = await app.action('contact', 'create', { display_name: 'Gate code 4821# Smith' })
+    expectError(numbered, 422, 'REASONING_REQUIRED')
+    expect(numbered.body.error.message).toMatch(
+      /puts a number in a name, where customers read it \(in display_name: a number in a name, "4821"\)/,
     )
+    expect(expectData(await app.action('contact', 'create', { display_name: "Mary-Kate O'Neil" })).display_name).toBe("Mary-Kate O'Neil")
   })
 
   it('through MCP: the tools say which words the owner reviews, and a template with bank details waits', async () => {
     const described = toolJson(await mcp.callTool({ name: 'crm_capabilities', arguments: { action: 'template.create' } })).json
     expect(described.hints).toContain('review:subject,body')
-    expect(described.customer_text).toMatch(/payment directions wait for the owner every time/)
+    expect(described.customer_text).toMatch(/words about paying, and a digit in a name wait for the owner every time/)
     const queued = toolJson(
       await mcp.callTool({
         name: 'crm_action',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { newContact } from '../../helpers/fixtures.js'
+import { newContact, letters } from '../../helpers/fixtures.js'
 
 const why = 'Marking the customers on the spring route'
 
@@ -12,7 +12,7 @@ describe.each(engines)('tagging many customers at once (%s)', (engine) => {
   beforeAll(async () => {
     app = await startTestApp(engine)
     ids = []
-    for (let i = 0; i < 6; i++) ids.push(await newContact(app, { display_name: `Route customer ${i}` }))
+    for (let i = 0; i < 6; i++) ids.push(await newContact(app, { display_name: `Route customer ${letters(i)}` }))
   })
   afterAll(() => app.close())
 

@@ -57,7 +57,7 @@ describe.each(engines)('what an invoice email carries, and the invoice no one co
     app.services.email = fakeResendClient(resend)
     agent = await connectMcp(app.url, app.tenant.agent_token)
     expectData(await owner.action('settings', 'update', { default_tax_rate_bp: 825 }))
-    jane = expectData(await app.action('contact', 'create', { display_name: 'Jane Payer', email: 'jane.payer@example.com' })).id
+    jane = expectData(await app.action('contact', 'create', { display_name: 'Jane Payton', email: 'jane.payer@example.com' })).id
   })
   afterAll(async () => {
     await agent?.close()

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
-import { signedIn } from '../../helpers/fixtures.js'
+import { signedIn, letters } from '../../helpers/fixtures.js'
 
 // Monday 2031-03-03 10:00 in Chicago.
 const NOW = new Date('2031-03-03T16:00:00Z')
@@ -20,7 +20,7 @@ describe.each(engines)("a confirmation goes out only when a visit's day or time 
   const customer = async () => {
     customers += 1
     return expectData(
-      await app.action('contact', 'create', { display_name: `Dana Duration ${customers}`, email: `dana${customers}@example.com` }),
+      await app.action('contact', 'create', { display_name: `Dana Duration ${letters(customers)}`, email: `dana${customers}@example.com` }),
     ).id as string
   }
   /** Each visit's confirmation emails (pending or not) and where the customer's answer stands. */

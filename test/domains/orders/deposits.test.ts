@@ -22,7 +22,7 @@ describe.each(engines)("a deposit asked on a quote, paid on Stripe's page on acc
     stripe = await startFakeStripe()
     payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url })
     app = await startTestApp(engine, { now: () => clock.now, payments })
-    jane = (await made(app, 'contact', 'create', { display_name: 'Jane Deposit', email: 'jane@example.com' })).id
+    jane = (await made(app, 'contact', 'create', { display_name: 'Jane Dempsey', email: 'jane@example.com' })).id
   })
   afterAll(async () => {
     await app?.close()

@@ -68,7 +68,7 @@ describe.each(engines)('recurring invoices issue themselves each period (%s)', (
     app = await startTestApp(engine, { now: () => clock, payments: null })
     owner = await signedIn(app, app.tenant.owner_user_id)
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS, default_tax_rate_bp: 1000, invoice_terms_days: 15 })
-    for (const name of ['Acme Offices', 'Bayside Dental', 'Cobalt Bank', 'Delta Diner', 'Echo Hotel']) {
+    for (const name of ['Acme Offices', 'Bayside Dental', 'Cobalt Books', 'Delta Diner', 'Echo Hotel']) {
       const c = expectData(
         await app.action('contact', 'create', {
           kind: 'organization',
@@ -276,7 +276,7 @@ describe.each(engines)('recurring invoices issue themselves each period (%s)', (
 
   it('lists them by customer and status', async () => {
     const all = expectData(await app.query({ type: 'recurring_invoices' })).items
-    expect(all.map((r: any) => r.contact_name).sort()).toEqual(['Acme Offices', 'Bayside Dental', 'Cobalt Bank', 'Delta Diner'])
+    expect(all.map((r: any) => r.contact_name).sort()).toEqual(['Acme Offices', 'Bayside Dental', 'Cobalt Books', 'Delta Diner'])
     const acme = expectData(await app.query({ type: 'recurring_invoices', contact_id: people.Acme })).items
     expect(acme.map((r: any) => r.id)).toEqual([rows.acme])
     expect(acme[0].invoices.map((i: any) => i.period_start)).toEqual(['2031-01-15', '2031-02-15', '2031-03-15', '2031-04-15'])

@@ -72,12 +72,12 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
       await app.action('invoice', 'create', {
         contact_id: created.id,
         terms: 'Net 15, card ４１１１ １１１１ １１１１ １１１１',
-        notes: 'Paid by 4111.1111.1111.1111',
+        notes: 'Left at the door 4111.1111.1111.1111',
         line_items: [{ description: 'Windows (card 6011-1111\n1111-1117)', unit_price_cents: 10_000 }],
       }),
     )
     expect(invoice.terms).toBe('Net 15, card [REDACTED]')
-    expect(invoice.notes).toBe('Paid by [REDACTED]')
+    expect(invoice.notes).toBe('Left at the door [REDACTED]')
     expect(invoice.line_items[0].description).toBe('Windows (card [REDACTED])')
     expect(invoice.redactions.map((r: any) => r.field).sort()).toEqual(['data.line_items.0.description', 'data.notes', 'data.terms'])
   })

@@ -4,7 +4,7 @@ import { generateSeriesVisits } from '../../../core/jobs/series.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
-import { expectFields, insertAddress, newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { expectFields, insertAddress, newService, signedIn, type SignedIn, letters } from '../../helpers/fixtures.js'
 import { addUser } from '../../helpers/session-browser.js'
 
 const NY = 'America/New_York'
@@ -36,7 +36,10 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
   async function customer(): Promise<{ contactId: string; addressId: string }> {
     customers += 1
     const c = expectData(
-      await app.action('contact', 'create', { display_name: `Series Customer ${customers}`, email: `series${customers}@example.test` }),
+      await app.action('contact', 'create', {
+        display_name: `Series Customer ${letters(customers)}`,
+        email: `series${customers}@example.test`,
+      }),
     )
     return { contactId: c.id, addressId: await insertAddress(app, c.id, `${customers} Elm St`) }
   }

@@ -89,9 +89,9 @@ describe.each(engines)('settings that move money or replies wait for the owner w
   it('through MCP: the agent is told beforehand, the call waits, Allow Always is refused, and no level or standing rule lifts it', async () => {
     const described = (await tool('crm_capabilities', { action: 'settings.update' })).json
     expect(described.hints).toContain(
-      'approval:name,reply_to_email,phone,payment_instructions,currency,default_tax_rate_bp,request_slug,review_link,approval_expiry_hours,backup_keep_daily,backup_keep_weekly,backup_keep_monthly',
+      'approval:name,reply_to_email,phone,website,payment_instructions,currency,default_tax_rate_bp,request_slug,review_link,approval_expiry_hours,backup_keep_daily,backup_keep_weekly,backup_keep_monthly',
     )
-    expect(described.owner_approves).toMatch(/where their replies, calls, payments and reviews go/)
+    expect(described.owner_approves).toMatch(/where their replies, calls, visits, payments and reviews go/)
     const listed = (await tool('crm_capabilities', {})).json
     expect(listed.actions.find((l: string) => l.startsWith('settings.update '))).toMatch(/approval:name,reply_to_email/)
 
@@ -118,6 +118,7 @@ describe.each(engines)('settings that move money or replies wait for the owner w
         'name',
         'reply_to_email',
         'phone',
+        'website',
         'payment_instructions',
         'currency',
         'default_tax_rate_bp',

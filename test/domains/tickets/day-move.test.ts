@@ -3,7 +3,7 @@ import { deliverDue } from '../../../core/jobs/worker.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditTrailActions, countRows, expectFields, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { auditTrailActions, countRows, expectFields, signedIn, type SignedIn, letters } from '../../helpers/fixtures.js'
 import { addUser } from '../../helpers/session-browser.js'
 
 // Wednesday 2031-03-05 10:00 in Chicago; the sick day is Friday 2031-03-07.
@@ -29,7 +29,7 @@ describe.each(engines)("a technician's sick day moves all their visits in one ca
 
   const customer = async (email = true) => {
     customers += 1
-    const data = { display_name: `Sam Sick ${customers}`, ...(email ? { email: `sam${customers}@example.com` } : {}) }
+    const data = { display_name: `Sam Sick ${letters(customers)}`, ...(email ? { email: `sam${customers}@example.com` } : {}) }
     return expectData(await app.action('contact', 'create', data)).id as string
   }
   const book = async (start: string, technicians: string[], contactId?: string) =>

@@ -7,6 +7,7 @@ import { dailyBriefing } from '../../../mcp/workflows/daily-briefing.js'
 import { engines } from '../../helpers/databases.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { recordingDatabase, type RecordedUnit } from '../../../bench/recording-database.js'
+import { letters } from '../../helpers/fixtures.js'
 
 const TECHS = ['Maria Lopez', 'Dave Chen', 'Sam Okafor']
 
@@ -43,7 +44,7 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     // A 12-ticket day: four visits per technician at 09:00, 11:00, 13:00 and 15:00, each customer with an address and facts.
     for (let i = 0; i < 12; i++) {
       const c = await app.action('contact', 'create', {
-        first_name: `Customer${i}`,
+        first_name: `Customer${letters(i)}`,
         last_name: 'Harrington-Smith',
         email: `c${i}@example.com`,
       })
@@ -93,7 +94,7 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     for (const name of TECHS) expect(lines).toContain(`${name}:`)
     const maria = lines.slice(lines.indexOf('Maria Lopez:') + 1, lines.indexOf('Maria Lopez:') + 5)
     expect(maria.map((l) => l.trim().slice(0, 11))).toEqual(['09:00-10:30', '11:00-12:30', '13:00-14:30', '15:00-16:30'])
-    expect(maria[0]).toContain('Customer0 Harrington-Smith; 100 Magnolia Grove Boulevard, Huntsville; gate code 4412')
+    expect(maria[0]).toContain('CustomerA Harrington-Smith; 100 Magnolia Grove Boulevard, Huntsville; gate code 4412')
     expect(maria[0]).toContain('dog Biscuit')
     expect(maria[0]).toContain('keep gate closed')
     expect(r.briefing).toMatch(/Unconfirmed: #\d+ \(pending\)/)
@@ -119,7 +120,7 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     const techs = await app.query({ type: 'users', role: 'technician' })
     const techIds = (techs.body.data.items as Array<{ id: string }>).map((u) => u.id)
     for (let i = 0; i < 27; i++) {
-      const c = await app.action('contact', 'create', { display_name: `Busy ${i} Whitaker-Jones`, email: `busy${i}@example.com` })
+      const c = await app.action('contact', 'create', { display_name: `Busy ${letters(i)} Whitaker-Jones`, email: `busy${i}@example.com` })
       const a = await app.action('address', 'add', {
         contact_id: c.body.data.id,
         line1: `${i} Elm Street`,
@@ -143,7 +144,7 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     const r = await brief('2026-03-12')
     const route = r.briefing.split('\n').filter((l) => /^ \d\d:\d\d/.test(l))
     expect(route).toHaveLength(27)
-    expect(route[0]).toMatch(/^ 08:00 #\d+ Busy [012] Whitaker-Jones, Madison$/)
+    expect(route[0]).toMatch(/^ 08:00 #\d+ Busy [ABC] Whitaker-Jones, Madison$/)
     expect(r.briefing).not.toContain('code 9911')
     expect(r.briefing).toContain('27 visits in short')
     expect(r.briefing).toContain('Unconfirmed: 27 (27 pending; crm_query type=tickets date=2026-03-12 status=scheduled)')

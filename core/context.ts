@@ -14,7 +14,12 @@ import type { SecretBox } from './secret-box.js'
 /** Who is acting: a person signed in, an agent holding a token, or the system itself. */
 export type Actor =
   | { type: 'user'; id: string; role: 'owner' | 'technician'; name?: string }
-  | { type: 'agent'; id: string; name?: string }
+  | {
+      type: 'agent'
+      id: string
+      name?: string /** The owner who allowed this very call from the queue, when one did. */
+      approvedBy?: string
+    }
   | { type: 'system'; id: null }
 
 /** The id of the person acting, or null for an agent or the system (a record's "made by" or "confirmed by"). */

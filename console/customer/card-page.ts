@@ -11,6 +11,7 @@ import { stateOf } from '../../core/http/request-state.js'
 import { contextOf } from '../../core/operations-context.js'
 import { html, type SafeHtml } from '../html.js'
 import { sendLinkPage } from '../link-page.js'
+import { howWeTakeMoney } from '../../core/domains/settings/ways-to-pay.js'
 
 /** What an unknown link says. */
 const UNKNOWN = 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.'
@@ -119,7 +120,8 @@ function pageBody(services: Services, token: string, v: CardView, saved: boolean
   if (saved)
     return html`<p class="ok" role="status">Thank you: Stripe is saving your card. ${v.link.businessName} will confirm it by email if anything is missing.</p>${current}`
   if (v.link.expired) return html`<p class="error" role="alert">${EXPIRED}</p>`
-  const stripeNote = html`<p class="note">You save your card on Stripe's secure page; ${v.link.businessName} never sees its number, only its last four digits.</p>`
+  const stripeNote = html`<p class="note">You save your card on Stripe's secure page; ${v.link.businessName} never sees its number, only its last four digits.</p>
+<p class="note">${howWeTakeMoney(v.link.businessName, 'on its invoices')}</p>`
   if (!v.offer)
     return html`<p>${v.link.businessName} asks you to save a card for your payments to them.</p>${current}
 <p class="note">${mandateText(v.link.businessName, null)}</p>${stripeNote}
@@ -135,7 +137,7 @@ function pageBody(services: Services, token: string, v: CardView, saved: boolean
 <h2>What it includes</h2><ul>${includes}</ul>
 <h2>Charges</h2><table><thead><tr><th scope="col">Date</th><th scope="col">Amount</th></tr></thead><tbody>${charges}</tbody></table>
 <h2>Terms</h2><p>${o.terms}</p>
-${services.payments ? html`<p class="note">By saving a card you agree: ${mandateText(v.link.businessName, { name: o.plan.name, price: o.price })}</p>${stripeNote}` : html``}
+${services.payments ? html`<p class="note">By saving a card you agree: ${mandateText(v.link.businessName, { name: o.plan.name, price: o.price })}</p>${stripeNote}` : html`<p class="note">${howWeTakeMoney(v.link.businessName, 'on its invoices')}</p>`}
 <form method="post" action="${action}"><input type="hidden" name="answer" value="accept"><button>${accept}</button></form>
 <form method="post" action="${action}"><input type="hidden" name="answer" value="decline"><button class="second">No thanks</button></form>`
 }

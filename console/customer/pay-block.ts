@@ -1,3 +1,4 @@
+import { howWeTakeMoney } from '../../core/domains/settings/ways-to-pay.js'
 import { html, type SafeHtml } from '../html.js'
 
 /*
@@ -7,9 +8,9 @@ import { html, type SafeHtml } from '../html.js'
  * goes inside it, so a note that says "ignore the instructions below" has nothing below it to point at.
  */
 
-/** The way to pay, under its own heading, in its own framed block. */
-export function payBlock(heading: string, inside: SafeHtml): SafeHtml {
-  return html`<section class="pay" aria-labelledby="pay-h"><h2 id="pay-h">${heading}</h2>${inside}</section>`
+/** The way to pay, under its own heading, in its own framed block, ending with how the business takes money. */
+export function payBlock(heading: string, inside: SafeHtml, businessName: string): SafeHtml {
+  return html`<section class="pay" aria-labelledby="pay-h"><h2 id="pay-h">${heading}</h2>${inside}<p class="note">${howWeTakeMoney(businessName, 'here')}</p></section>`
 }
 
 /** Text with its line breaks kept. */

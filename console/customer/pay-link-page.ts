@@ -137,6 +137,7 @@ function waysToPay(inv: CustomerInvoice, secret: string, money: (cents: number) 
   return payBlock(
     'How to pay',
     html`<p class="total">Amount due: <strong>${money(inv.dueCents)}</strong>, due ${dayWords(inv.dueOn)}</p>${online}${written}`,
+    inv.business.name,
   )
 }
 
@@ -168,7 +169,9 @@ async function pay(services: Services, guesses: LinkGuesses, req: Request, res: 
       503,
       `Invoice ${outcome.number}`,
       html`<p>${outcome.business} does not take payments online right now.</p>${
-        outcome.instructions.trim() ? payBlock('How to pay', html`<p class="wrap">${withBreaks(outcome.instructions.trim())}</p>`) : ''
+        outcome.instructions.trim()
+          ? payBlock('How to pay', html`<p class="wrap">${withBreaks(outcome.instructions.trim())}</p>`, outcome.business)
+          : ''
       }${back}`,
     )
     return

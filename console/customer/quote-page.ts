@@ -104,12 +104,13 @@ function problemPage(res: Response, problem: QuoteLinkProblem, view: QuoteLinkVi
  * a deposit.
  */
 async function depositPart(services: Services, view: QuoteLinkView): Promise<SafeHtml> {
+  const name = view.business?.name ?? view.businessName ?? 'The business'
   if (view.depositWaived)
-    return payBlock('Deposit', html`<p>No deposit is taken online: we will tell you how to pay when we book the work.</p>`)
+    return payBlock('Deposit', html`<p>No deposit is taken online: we will tell you how to pay when we book the work.</p>`, name)
   const d = view.deposit
   if (!d) return html``
   const amount = formatMoney(d.cents, view.currency ?? 'USD')
-  if (d.paidCents > 0) return payBlock('Deposit', html`<p>Your deposit of ${amount} was received. Thank you.</p>`)
+  if (d.paidCents > 0) return payBlock('Deposit', html`<p>Your deposit of ${amount} was received. Thank you.</p>`, name)
   let url: string | null = null
   try {
     url = await depositLinkFor(services, d.tenantId, d.orderId)
@@ -123,6 +124,7 @@ async function depositPart(services: Services, view: QuoteLinkView): Promise<Saf
 <p class="note">Pay opens our payment provider Stripe's secure page.</p>`
       : html`<p class="total">Deposit due to book the work: <strong>${amount}</strong></p>
 <p class="note">The payment page cannot be opened right now: please use this link again shortly.</p>`,
+    name,
   )
 }
 

@@ -17,6 +17,7 @@ import { issueStopLink } from '../domains/reach-outs/stop-links.js'
 import { issueCardLink } from '../domains/autopay/card-links.js'
 import { issueQuoteLinks } from '../domains/quotes/quote-links.js'
 import { followUpStopReason } from '../domains/messages/follow-up-checks.js'
+import { reachOutHold } from '../domains/messages/reach-out-limits.js'
 import { loadTenantSettings, SETTINGS_READ } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import type { ClaimedMessage } from './claim.js'
@@ -179,7 +180,14 @@ async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, 
   else if (kind === 'quote' && m.quote_status !== 'sent') cancel = `quote ${m.quote_number} is ${m.quote_status}`
   else if (kind === 'plan_offer' && !['proposed', 'sent'].includes(String(m.plan_status))) cancel = `the plan is ${m.plan_status}`
   else if (kind === 'reach_out' && m.reach_out_opt_out_at) cancel = 'the customer asked for no more reach-outs'
-  else cancel = await followUpStopReason(tx, m.row, now)
+  else if (kind === 'reach_out') {
+    const hold = await reachOutHold(tx, m.row, now)
+    if (hold && 'until' in hold) {
+      await finish(tx, claim, m.row, 'postpone', 'send_at = $3, last_error = $4', [hold.until.toISOString(), `Not sent yet: ${hold.why}`])
+      return { stop: 'retrying' }
+    }
+    cancel = hold?.cancel ?? null
+  } else cancel = await followUpStopReason(tx, m.row, now)
   if (cancel) {
     await finish(tx, claim, m.row, 'cancel', `status = 'cancelled', last_error = $3`, [`Not sent: ${cancel}`])
     return { stop: 'cancelled' }

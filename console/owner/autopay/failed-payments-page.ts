@@ -4,7 +4,8 @@ import { callAction, type Caller } from '../../../core/call-action.js'
 import { callQuery } from '../../../core/call-query.js'
 import type { Services } from '../../../core/context.js'
 import { requestCard, retryCardCharge } from '../../../core/domains/autopay/actions.js'
-import { cardChargesQuery } from '../../../core/domains/autopay/queries.js'
+import { allowCharge } from '../../../core/domains/autopay/allow-charge.js'
+import { cardChargesQuery, chargesToAllowQuery } from '../../../core/domains/autopay/queries.js'
 import { AppError } from '../../../core/errors.js'
 import { businessFormat, doneLine, field, money } from '../../form-kit.js'
 import { form, html } from '../../html.js'
@@ -15,6 +16,7 @@ import { callerOf, ownerRoute } from '../owner-route.js'
 const DONE: Record<string, string> = {
   retry: 'It is charged again within a minute.',
   asked: 'The customer is emailed a link to save another card; it is charged once they do.',
+  allowed: 'Autopay charges it on its due date, after emailing the customer the amount, the card and the day.',
 }
 
 /** Why a try failed, in the owner's words. */
@@ -41,13 +43,15 @@ export function failedPaymentPages(services: Services): Router {
       const caller = callerOf(services, session, res)
       try {
         if (req.params.step === 'retry') await callAction(caller, retryCardCharge, { invoice_id: field(req.body, 'invoice_id') })
+        else if (req.params.step === 'allow') await callAction(caller, allowCharge, { invoice_id: field(req.body, 'invoice_id') })
         else
           await callAction(caller, requestCard, {
             contact_id: field(req.body, 'contact_id'),
             invoice_id: field(req.body, 'invoice_id'),
             note: 'We could not charge your saved card. Please save a card that works, and we will charge it instead.',
           })
-        res.redirect(303, `/payments/failed?done=${req.params.step === 'retry' ? 'retry' : 'asked'}`)
+        const done = req.params.step === 'retry' ? 'retry' : req.params.step === 'allow' ? 'allowed' : 'asked'
+        res.redirect(303, `/payments/failed?done=${done}`)
       } catch (err) {
         if (!(err instanceof AppError)) throw err
         await sendFailed(res, session, caller, { error: `Nothing was done. ${err.message}`, status: err.status })
@@ -65,12 +69,22 @@ async function sendFailed(
   opts: { ok?: string; error?: string; status?: number },
 ) {
   const failing = (await callQuery(caller, cardChargesQuery, { params: { failing: 'true' }, limit: 100 })).items
+  const waiting = (await callQuery(caller, chargesToAllowQuery, { params: {}, limit: 100 })).items
   const format = await businessFormat(caller)
   const csrf = session.csrfToken
+  const toAllow = waiting.length
+    ? html`<h2>Waiting for you</h2><p class="muted">An agent set what these invoices ask, so autopay does not charge them until you allow it. Allowing emails the customer the amount, the card and the day first.</p>${waiting.map(
+        (
+          c,
+        ) => html`<div class="card"><a href="/customers/${c.contact_id}"><b>${c.customer_name}</b></a> · <a href="/invoices/${c.invoice_id}">${c.invoice_number}</a>
+<div>${money(c.amount_due_cents, format)} due ${c.due_on} · ${c.card}</div>
+${form('/payments/failed/allow', csrf, html`<input type="hidden" name="invoice_id" value="${c.invoice_id}"><button aria-label="Allow autopay to charge ${c.customer_name}">Allow the charge</button>`)}</div>`,
+      )}<h2>Failed</h2>`
+    : ''
   sendOwnerPage(
     res,
     'Failed payments',
-    html`<p class="muted">Card payments that were declined or wait for the customer, on invoices that still owe. Declined cards are tried again 1, 3 and 5 days after the first try.</p>${
+    html`${toAllow}<p class="muted">Card payments that were declined or wait for the customer, on invoices that still owe. Declined cards are tried again 1, 3 and 5 days after the first try.</p>${
       failing.length
         ? failing.map(
             (

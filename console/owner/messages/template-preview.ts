@@ -22,6 +22,7 @@ export const KIND_WORDS: Record<MessageKind, string> = {
   moved: 'Visit moved',
   plan_offer: 'Service plan offer',
   card_request: 'Card request',
+  charge_notice: 'Notice before a card is charged',
 }
 
 /** The email as the customer would read it (plain text, shown escaped), with what rendered empty and what no message can fill. */

@@ -1,6 +1,9 @@
 import type { OperationContext } from '../../context.js'
 import { localDate } from '../../time.js'
 import { isUuid } from '../../schema-types.js'
+import { MESSAGE_COLUMNS } from '../messages/model.js'
+import { renderMessage } from '../messages/render.js'
+import { loadTenantSettings } from '../settings/model.js'
 import { recordLabels } from './effect-labels.js'
 
 /** One field of a record a call changes: as it is, and as the call leaves it (null: not there). */
@@ -33,6 +36,19 @@ export interface CallEffect {
   changes: RecordChange[]
   /** The team members the changes name by id (technicians on a visit), by name, for the card's words. */
   people?: Record<string, string>
+  /** Each email the call queues or changes, as it would reach its customer: the address it goes to and its words. */
+  emails?: EmailEffect[]
+}
+
+/** One email a call queues or changes, as its customer would get it (links made at delivery aside). */
+export interface EmailEffect {
+  message: string
+  kind: string
+  to: string | null
+  subject: string
+  body: string
+  /** When it is read as going: its send time, or the one the owner was shown when it moved only with the clock. */
+  as_of: string
 }
 
 /** Fields that say nothing about what a call does: random secrets, and a new record's number (the next one free). */
@@ -40,9 +56,16 @@ const SECRET_FIELD = /(^|_)(hash|token|secret)$/
 
 /**
  * Runs fn (which carries out the call in ctx's transaction, inside a savepoint the caller rolls back or keeps) and reads
- * back every audit entry it wrote: what the call does, record by record, with each record's name in the owner's words.
+ * back every audit entry it wrote: what the call does, record by record, with each record's name in the owner's words,
+ * and each email it queues or changes as its customer would get it. `shown` is what the owner was shown: an email whose
+ * send time moved only with the clock (one sent "now") is then read as of the time shown, so only a change of address,
+ * name, template or words tells the two apart, not the day they are read.
  */
-export async function capturingEffect<T>(ctx: OperationContext, fn: () => Promise<T>): Promise<{ result: T; effect: CallEffect }> {
+export async function capturingEffect<T>(
+  ctx: OperationContext,
+  fn: () => Promise<T>,
+  shown?: CallEffect | null,
+): Promise<{ result: T; effect: CallEffect }> {
   const mark = await ctx.db.query<{ last: string; db_at: Date }>('select coalesce(max(id), 0)::text as last, now() as db_at from audit_log')
   const at = ctx.services.now()
   const result = await fn()
@@ -72,6 +95,11 @@ export async function capturingEffect<T>(ctx: OperationContext, fn: () => Promis
     [[...named]],
   )
   const timezone = (await ctx.db.query<{ timezone: string }>('select timezone from tenants where id = app_tenant()')).rows[0]?.timezone
+  const emails = await emailsOf(
+    ctx,
+    changes.filter((c) => c.entity === 'scheduled_message').map((c) => c.record),
+    shown?.emails ? { emails: shown.emails, shiftMs: at.getTime() - Date.parse(shown.at) } : null,
+  )
   return {
     result,
     effect: {
@@ -80,8 +108,44 @@ export async function capturingEffect<T>(ctx: OperationContext, fn: () => Promis
       today: localDate(at, timezone ?? 'UTC'),
       changes,
       people: Object.fromEntries(people.rows.map((p) => [p.id, p.name])),
+      ...(emails.length ? { emails } : {}),
     },
   }
+}
+
+/**
+ * The emails among the messages a call queued or changed that are still to go, each rendered as its customer would get
+ * it, to the address it would go to now. Beside the emails the owner was shown, one whose send time moved with the clock
+ * is read as of the time shown.
+ */
+async function emailsOf(
+  ctx: OperationContext,
+  ids: string[],
+  shown: { emails: EmailEffect[]; shiftMs: number } | null,
+): Promise<EmailEffect[]> {
+  const unique = [...new Set(ids)]
+  if (!unique.length) return []
+  const r = await ctx.db.query<Record<string, unknown> & { id: string; kind: string; send_at: Date; _to: string | null }>(
+    `select ${MESSAGE_COLUMNS}, (select c.email from contacts c where c.id = m.contact_id) as _to
+       from scheduled_messages m where m.id = any($1::uuid[]) and m.status = 'pending'`,
+    [unique],
+  )
+  const byId = new Map(r.rows.map((row) => [row.id, row]))
+  const settings = await loadTenantSettings(ctx.db)
+  const unpaired = shown?.emails.filter((e) => !byId.has(e.message)) ?? []
+  const out: EmailEffect[] = []
+  for (const id of unique) {
+    const row = byId.get(id)
+    if (!row) continue
+    const { _to, ...message } = row
+    const sendAt = new Date(row.send_at).getTime()
+    const was = shown ? (shown.emails.find((e) => e.message === id) ?? unpaired.shift()) : undefined
+    const movedWithClock = was && shown && Math.abs(sendAt - Date.parse(was.as_of) - shown.shiftMs) <= 60_000
+    const asOf = movedWithClock ? new Date(was.as_of) : new Date(sendAt)
+    const rendered = await renderMessage(ctx.db, { ...message, send_at: asOf }, settings)
+    out.push({ message: id, kind: row.kind, to: _to, subject: rendered.subject, body: rendered.body, as_of: asOf.toISOString() })
+  }
+  return out
 }
 
 /**
@@ -147,7 +211,42 @@ export function effectDifferences(shown: CallEffect, now: CallEffect): string[] 
     }
   }
   for (const left of before.values()) for (const c of left) out.push(`${c.label} would no longer change (${c.action.replace(/_/g, ' ')})`)
+  if (shown.emails) out.push(...emailDifferences(shown.emails, now.emails ?? []))
   return out
+}
+
+/**
+ * How the emails a call would send now differ from those the owner was shown: how many, where each goes, and its words.
+ * Emails are paired by their message when it is the same one, else in order (a message made anew has a new id).
+ */
+function emailDifferences(shown: EmailEffect[], now: EmailEffect[]): string[] {
+  if (shown.length !== now.length) return [`it would now send ${now.length} email${now.length === 1 ? '' : 's'}, not ${shown.length}`]
+  const out: string[] = []
+  const ids = new Set(shown.map((e) => e.message))
+  const rest = shown.filter((e) => !now.some((n) => n.message === e.message))
+  for (const e of now) {
+    const was = ids.has(e.message) ? shown.find((s) => s.message === e.message) : rest.shift()
+    if (!was) continue
+    const what = `the ${e.kind.replace(/_/g, ' ')} email`
+    if (was.to !== e.to) out.push(`${what} would now go to ${e.to ?? 'no address'}, not ${was.to ?? 'no address'}`)
+    if (was.subject !== e.subject) out.push(`${what}'s subject would now read "${shortText(e.subject)}", not "${shortText(was.subject)}"`)
+    if (was.body !== e.body)
+      out.push(
+        `${what} would now read "${shortText(firstDifference(e.body, was.body))}" where it read "${shortText(firstDifference(was.body, e.body))}"`,
+      )
+  }
+  return out
+}
+
+/** The first line of a text that the other does not have at the same place. */
+function firstDifference(text: string, other: string): string {
+  const a = text.split('\n')
+  const b = other.split('\n')
+  return a.find((line, i) => line !== b[i]) ?? a.at(-1) ?? ''
+}
+
+function shortText(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
 
 /**

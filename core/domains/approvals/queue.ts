@@ -199,7 +199,11 @@ export async function decideAuthorization(
       after: { action_key: request.action_key, permission: 'unrestricted' },
     })
   }
-  const agent: Principal = { tenantId: ctx.tenantId, actor: { type: 'agent', id: request.agent_token_id ?? '' } }
+  // The call runs as the agent that asked, marked as allowed by this owner: what it sets is the owner's (an invoice's amount).
+  const agent: Principal = {
+    tenantId: ctx.tenantId,
+    actor: { type: 'agent', id: request.agent_token_id ?? '', approvedBy: ctx.actor.id ?? undefined },
+  }
   // What the call leaves for after commit (its emails, its background step) goes only if the call is kept.
   const afterwards: Array<() => Promise<void>> = []
   await ctx.db.query('savepoint authorized_call')
@@ -208,7 +212,7 @@ export async function decideAuthorization(
     const input = parseInput(def.input, request.data, 'data')
     await refuseMergedContacts(ctx.db, input)
     const agentCtx = contextOf(ctx.services, agent, ctx.db, ctx.requestId, request.reasoning, (fn) => afterwards.push(fn))
-    const { result, effect } = await capturingEffect(agentCtx, () => def.run(agentCtx, input))
+    const { result, effect } = await capturingEffect(agentCtx, () => def.run(agentCtx, input), request.effect)
     const changed = request.effect ? effectDifferences(request.effect, effect) : []
     if (changed.length) {
       throw new AppError(
@@ -237,8 +241,8 @@ export async function decideAuthorization(
 
 /**
  * Allow Always would make the action unrestricted, but a call the owner is asked about every time (it gives fields only
- * the owner may let an agent give, puts payment directions before customers, moves money beyond what is due) asks every
- * time whatever the level: offering it would promise what it cannot do.
+ * the owner may let an agent give, points customers elsewhere or talks about paying, moves money beyond what is due)
+ * asks every time whatever the level: offering it would promise what it cannot do.
  */
 function refuseAllowAlways(def: ActionDefinition, data: unknown, preview: CallPreview | null): void {
   const reasons = askedEveryTimeBecause(def, data, preview)

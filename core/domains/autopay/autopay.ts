@@ -9,6 +9,7 @@ import { runEffects } from '../../operations.js'
 import { addDays, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { recordCharge } from './charge-outcome.js'
+import { customerWasTold, NOTICE_DAYS } from './charge-notices.js'
 
 /** Days after the first try that a declined charge is tried again; after the last, the owner and the customer take over. */
 export const RETRY_DAYS = [1, 3, 5] as const
@@ -48,14 +49,17 @@ export function chargeKey(tenantId: string, invoiceId: string, attempt: number):
 
 /**
  * Charges every invoice due for it to its customer's saved card, off-session: an invoice marked autopay (a plan's, a
- * recurring invoice's) or any invoice of a customer who opted in, on or after its due date in the business's time zone.
- * Each try is claimed in its own transaction (the invoice locked, skipped when another worker holds it), sent to Stripe
- * outside any transaction, and its outcome recorded in another.
+ * recurring invoice's) or any invoice of a customer who opted in, on or after its due date in the business's time zone,
+ * when what it asks was set by a person, the owner or the system (never an agent's amount the owner did not allow), and
+ * only once the customer was emailed the amount, the card and the day (charge-notices.ts; the notice goes NOTICE_DAYS
+ * before the due date). Each try is claimed in its own transaction (the invoice locked, skipped when another worker
+ * holds it), sent to Stripe outside any transaction, and its outcome recorded in another.
  */
 export async function runAutopay(services: Services): Promise<AutopayPass> {
   const now = services.now()
-  // A day past UTC's: the businesses east of it may already be there; each one judges with its own today.
-  const through = addDays(localDate(now, 'UTC'), 1)
+  // A day past UTC's: the businesses east of it may already be there; each one judges with its own today. Notices go
+  // NOTICE_DAYS ahead of the charge.
+  const through = addDays(localDate(now, 'UTC'), 1 + NOTICE_DAYS)
   const tenants = await withWorkerRole(services.db, (tx) =>
     tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_money_due($1)', [through]),
   )
@@ -82,7 +86,7 @@ async function chargeBusiness(services: Services, tenantId: string, pass: Autopa
   for (;;) {
     const page = await withTenant(services.db, scope, (tx) => dueInvoices(tx, services, after))
     for (const invoiceId of page.ids) {
-      const claim = await withTenant(services.db, scope, (tx) => claimCharge(tx, services, tenantId, invoiceId, page.today))
+      const claim = await withTenant(services.db, scope, (tx) => claimCharge(tx, services, tenantId, invoiceId, page.today, requestId))
       if (!claim) continue
       const outcome = await sendCharge(services, claim)
       const effects: Array<() => Promise<void>> = []
@@ -99,16 +103,20 @@ async function chargeBusiness(services: Services, tenantId: string, pass: Autopa
   }
 }
 
-/** One page of the business's invoices due for a charge today, after the given one (by due date and id). */
+/**
+ * One page of the business's invoices due for a charge today or for its notice (due within NOTICE_DAYS), after the given
+ * one (by due date and id). An amount an agent set alone is not among them: the owner allows it first (card.allow_charge).
+ */
 async function dueInvoices(tx: Queryable, services: Services, after: { due_on: string; id: string } | null) {
   const today = localDate(services.now(), (await loadTenantSettings(tx)).timezone)
   const r = await tx.query<{ id: string; due_on: string }>(
     `select i.id, i.due_on::text from invoices i join contacts c on c.id = i.contact_id
        join saved_cards s on s.contact_id = i.contact_id and s.replaced_at is null
       where i.status in ('sent', 'partially_paid', 'overdue') and i.amount_due_cents > 0 and i.due_on <= $1
-        and i.archived_at is null and (i.autopay or c.autopay_at is not null) and ($2::date is null or (i.due_on, i.id) > ($2, $3::uuid))
+        and i.archived_at is null and (i.autopay or c.autopay_at is not null) and i.amount_set_by <> 'agent'
+        and ($2::date is null or (i.due_on, i.id) > ($2, $3::uuid))
       order by i.due_on, i.id limit ${BATCH}`,
-    [today, after?.due_on ?? null, after?.id ?? null],
+    [addDays(today, NOTICE_DAYS), after?.due_on ?? null, after?.id ?? null],
   )
   const last = r.rows.at(-1)
   return { today, ids: r.rows.map((row) => row.id), last: last ? { due_on: last.due_on, id: last.id } : null }
@@ -128,7 +136,8 @@ interface Attempt {
 /**
  * Claims the next try of one invoice, or null when none is due: its first; the same try again when its worker was lost
  * mid-charge or Stripe could not be reached (same key: Stripe answers with the first charge if there was one); the next
- * after a decline on its retry day, or at once when the customer saved a new card since.
+ * after a decline on its retry day, or at once when the customer saved a new card since. A new try waits until the
+ * customer was told of it (the amount, the card, the day); an invoice not yet due only has its notice sent.
  */
 export async function claimCharge(
   tx: Queryable,
@@ -136,13 +145,25 @@ export async function claimCharge(
   tenantId: string,
   invoiceId: string,
   today: string,
+  requestId = `autopay-${services.now().toISOString()}`,
 ): Promise<ClaimedCharge | null> {
-  const locked = await tx.query<{ number: string; contact_id: string; amount_due_cents: number; currency: string; status: string }>(
-    'select number, contact_id, amount_due_cents, currency, status from invoices where id = $1 for update skip locked',
+  const locked = await tx.query<{
+    number: string
+    contact_id: string
+    amount_due_cents: number
+    currency: string
+    status: string
+    due_on: string
+    amount_set_by: string
+  }>(
+    `select number, contact_id, amount_due_cents, currency, status, due_on::text, amount_set_by from invoices
+      where id = $1 for update skip locked`,
     [invoiceId],
   )
   const invoice = locked.rows[0]
   if (!invoice || invoice.amount_due_cents <= 0 || !['sent', 'partially_paid', 'overdue'].includes(invoice.status)) return null
+  // An amount an agent set alone is never charged: the owner allows it first (card.allow_charge), whoever runs this.
+  if (invoice.amount_set_by === 'agent') return null
   const card = (
     await tx.query<{ id: string; stripe_customer_id: string; payment_method_id: string; saved_at: Date }>(
       'select id, stripe_customer_id, payment_method_id, saved_at from saved_cards where contact_id = $1 and replaced_at is null',
@@ -187,6 +208,17 @@ export async function claimCharge(
     const retryDue = last.status === 'declined' && last.retry_on !== null && last.retry_on <= today
     if ((!newCard && !retryDue) || last.attempt >= 20) return null
   }
+  const told = await customerWasTold(services, tx, {
+    tenantId,
+    invoiceId,
+    contactId: invoice.contact_id,
+    dueOn: invoice.due_on,
+    cardId: card.id,
+    amountCents: invoice.amount_due_cents,
+    today,
+    requestId,
+  })
+  if (!told || invoice.due_on > today) return null
   const attempt = (last?.attempt ?? 0) + 1
   const r = await tx.query<{ id: string }>(
     `insert into autopay_attempts (tenant_id, invoice_id, attempt, idempotency_key, saved_card_id, amount_cents, started_at)

@@ -1,10 +1,31 @@
 import type { Caller } from '../../call-action.js'
 import { callQuery } from '../../call-query.js'
 import { formatMoney } from '../../money.js'
-import { cardChargesQuery } from './queries.js'
+import { cardChargesQuery, chargesToAllowQuery } from './queries.js'
 
-/** Failed card payments still owed, in one line of daily_briefing: whose, how much and why. */
+/**
+ * Card payments that need the owner, in one line of daily_briefing: failed ones still owed (whose, how much and why), and
+ * invoices an agent wrote that autopay will not charge until the owner allows them.
+ */
 export async function failedPaymentsBriefingLine(caller: Caller): Promise<string | null> {
+  const lines = [await failedLine(caller), await toAllowLine(caller)].filter((l): l is string => l !== null)
+  return lines.length ? lines.join(' ') : null
+}
+
+async function toAllowLine(caller: Caller): Promise<string | null> {
+  const waiting = (await callQuery(caller, chargesToAllowQuery, { params: {}, limit: 50 })).items
+  if (!waiting.length) return null
+  const named = waiting
+    .slice(0, 3)
+    .map((c) => `${c.customer_name} ${formatMoney(c.amount_due_cents, c.currency)} on ${c.invoice_number}`)
+    .join('; ')
+  return (
+    `Not charged until the owner allows it (an agent set the amount): ${named}${waiting.length > 3 ? `; and ${waiting.length - 3} more` : ''} ` +
+    '(crm_query type=charges_to_allow; card.allow_charge asks the owner; the owner allows it at /payments/failed)'
+  )
+}
+
+async function failedLine(caller: Caller): Promise<string | null> {
   const failing = (await callQuery(caller, cardChargesQuery, { params: { failing: 'true' }, limit: 50 })).items
   if (!failing.length) return null
   const named = failing.slice(0, 3).map((c) => {

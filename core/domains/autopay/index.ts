@@ -1,8 +1,11 @@
 // The autopay domain: cards customers save on Stripe's page, and the autopay that charges them. The registry finds this folder and registers what this file exports.
 import { registerCheckoutPayee } from '../../checkout-payees.js'
+import { onEvent } from '../../events.js'
+import { askOwnerToAllowCharge } from './allow-charge.js'
 import { applyCardSetup } from './setup-events.js'
 
 export * from './actions.js'
+export { allowCharge } from './allow-charge.js'
 export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
@@ -13,3 +16,5 @@ export { autopayCapability as capability } from './capability.js'
 
 // A setup session made for a card link is applied here (the Stripe webhook does not import this domain).
 registerCheckoutPayee('card_link_id', applyCardSetup)
+// An agent's invoice sent to a customer on autopay asks the owner whether it may be charged.
+onEvent('invoice.sent', 'in_transaction', askOwnerToAllowCharge)

@@ -42,3 +42,12 @@ export const autopayAttemptsPersonalData: PersonalTable = {
   },
   export: { part: 'card_charges', heading: 'Card charges', order: 't.started_at, t.id' },
 }
+
+/** Each notice that a card will be charged: the invoice, card, amount and day, bookkeeping that goes with the card. */
+export const autopayNoticesPersonalData: PersonalTable = {
+  table: 'autopay_notices',
+  place: 454,
+  reach: { invoice_id: 'invoices' },
+  columns: {},
+  export: null,
+}

@@ -111,3 +111,50 @@ export const savedCardsQuery = defineQuery({
     return { items: r.rows, next_cursor: null }
   },
 })
+
+/** An open invoice of a customer on autopay whose amount an agent set alone: autopay does not charge it until the owner allows it. */
+export const CHARGE_TO_ALLOW = z.object({
+  invoice_id: z.uuid(),
+  invoice_number: z.string(),
+  contact_id: z.uuid(),
+  customer_name: z.string(),
+  amount_due_cents: z.number().int(),
+  currency: z.string(),
+  due_on: calendarDay,
+  card: z.string().describe('e.g. visa 4242'),
+})
+
+/** Invoices autopay would charge but for an agent having set what they ask: each waits for the owner (card.allow_charge). */
+export const chargesToAllowQuery = defineQuery({
+  type: 'charges_to_allow',
+  phrases: ['which autopay charges wait for the owner', 'invoices the agent wrote for autopay customers'],
+  description:
+    'Open invoices of customers on autopay (with a saved card) whose amount an agent set without the owner: autopay does not ' +
+    "charge them, and their customers are not told they will be, until the owner allows each (card.allow_charge: the owner's " +
+    'to decide every time). Filters: contact_id.',
+  keywords: ['autopay', 'allow charge', 'agent invoice', 'saved card'],
+  access: { agent: 'unrestricted', technician: 'none' },
+  params: z.object({ contact_id: z.uuid().optional() }),
+  record: CHARGE_TO_ALLOW,
+  async run(ctx, req) {
+    const params = new SqlParams()
+    const where = [
+      "i.amount_set_by = 'agent'",
+      "i.status in ('sent', 'partially_paid', 'overdue')",
+      'i.amount_due_cents > 0',
+      'i.archived_at is null',
+      '(i.autopay or c.autopay_at is not null)',
+    ]
+    if (req.id) where.push(`i.id = ${params.add(req.id)}`)
+    if (req.params.contact_id) where.push(`i.contact_id = ${params.add(req.params.contact_id)}`)
+    const r = await ctx.db.query(
+      `select i.id as invoice_id, i.number as invoice_number, i.contact_id, c.display_name as customer_name, i.amount_due_cents,
+              i.currency, i.due_on::text as due_on, s.brand || ' ' || s.last4 as card
+         from invoices i join contacts c on c.id = i.contact_id
+         join saved_cards s on s.contact_id = i.contact_id and s.replaced_at is null
+        ${whereAll(where)} order by i.due_on, i.id limit ${req.limit}`,
+      params.values,
+    )
+    return { items: r.rows, next_cursor: null }
+  },
+})

@@ -8,6 +8,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { paidElsewhereName } from '../tickets/model.js'
 import { localDate } from '../../time.js'
 import {
+  amountSetterOf,
   applyPayment,
   reloadAudited,
   insertInvoice,
@@ -213,7 +214,12 @@ export const updateInvoice = defineAction({
     if (input.line_items) {
       await writeLines(ctx.db, ctx.tenantId, input.invoice_id, await resolveLines(ctx.db, input.line_items, settings.default_tax_rate_bp))
     }
-    const { sets, values } = setClause({ due_on: input.due_on, terms: input.terms, notes: input.notes })
+    const { sets, values } = setClause({
+      due_on: input.due_on,
+      terms: input.terms,
+      notes: input.notes,
+      ...(input.line_items ? { amount_set_by: amountSetterOf(ctx) } : {}),
+    })
     if (sets.length) {
       values.push(input.invoice_id)
       await ctx.db.query(`update invoices set ${sets.join(', ')} where id = $${values.length}`, values)

@@ -2,6 +2,7 @@ import { dayWords } from '../../date-words.js'
 import { formatMoney } from '../../money.js'
 import { taxRows } from '../../tax-words.js'
 import type { CustomerInvoice } from './customer-invoice.js'
+import { howWeTakeMoney } from '../settings/ways-to-pay.js'
 
 /** US Letter in points, its margins, and the columns of the line table. */
 const PAGE = { width: 612, height: 792 }
@@ -110,7 +111,12 @@ export async function invoicePdf(inv: CustomerInvoice, createdAt: Date): Promise
   total('Amount due', inv.dueCents, true)
   // The way to pay first, from the business's settings; the notes after it, as the business's note, never inside it.
   for (const [heading, words] of [
-    ['How to pay', inv.dueCents > 0 && inv.status !== 'void' ? inv.paymentInstructions : ''],
+    [
+      'How to pay',
+      inv.dueCents > 0 && inv.status !== 'void' && inv.paymentInstructions.trim()
+        ? `${inv.paymentInstructions.trim()}\n\n${howWeTakeMoney(inv.business.name, 'here')}`
+        : '',
+    ],
     [`A note from ${inv.business.name}`, inv.notes ?? ''],
   ] as const) {
     if (!words.trim()) continue

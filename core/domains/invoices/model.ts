@@ -7,7 +7,7 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { invoiceTotals, paidAfterCents } from '../../money.js'
 import { addDays, daysBetween, localDate } from '../../time.js'
-import type { TenantSettings } from '../settings/model.js'
+import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { PRICED_LINE_RECORD, INVOICE_LINES, readPricedLines } from '../../line-items.js'
 
@@ -21,7 +21,7 @@ export function invoiceColumns(today: string): string {
     case when i.status = 'void' then 0 else i.amount_due_cents end as amount_due_cents,
     ${CREDIT_SQL} as credit_cents,
     ${overdueSql(today)} as is_overdue,
-    i.sent_at, i.voided_at, i.void_reason, i.archived_at, i.created_at, i.updated_at`
+    i.amount_set_by, i.sent_at, i.voided_at, i.void_reason, i.archived_at, i.created_at, i.updated_at`
 }
 
 /** Money received on an invoice (alias i) beyond what it asks, to be refunded: all of it once the invoice is void. */
@@ -30,6 +30,16 @@ export const CREDIT_SQL = `(case when i.status = 'void' then i.amount_paid_cents
 /** True when an invoice (alias i) is past due: due before today, something still owed, and not void or paid. */
 export function overdueSql(today: string): string {
   return `(i.due_on < ${today}::date and i.amount_due_cents > 0 and i.status not in ('void', 'paid'))`
+}
+
+/** Who set what an invoice asks: a person, the owner allowing an agent's call, the system at an approved price, an agent alone. */
+export const AMOUNT_SETTERS = ['person', 'owner', 'system', 'agent'] as const
+
+/** Who sets an invoice's amount by acting in ctx: the person, the owner who allowed the agent's call, the system, or the agent alone. */
+export function amountSetterOf(ctx: OperationContext): (typeof AMOUNT_SETTERS)[number] {
+  if (ctx.actor.type === 'user') return 'person'
+  if (ctx.actor.type === 'system') return 'system'
+  return ctx.actor.approvedBy ? 'owner' : 'agent'
 }
 
 /** The columns of a payment as the API shows it (alias p). */
@@ -67,6 +77,12 @@ export const INVOICE_HEAD = z.object({
   amount_due_cents: z.number().int(),
   credit_cents: z.number().int(),
   is_overdue: z.boolean(),
+  amount_set_by: z
+    .enum(AMOUNT_SETTERS)
+    .describe(
+      "Who set what it asks: a person, the owner allowing an agent's call, the system (a plan's or recurring invoice's " +
+        "period at the price the owner approved), or an agent alone; autopay never charges an agent's amount until the owner allows it",
+    ),
   sent_at: timestamp.nullable(),
   voided_at: timestamp.nullable(),
   void_reason: z.string().nullable(),
@@ -272,8 +288,8 @@ export async function insertInvoice(ctx: OperationContext, settings: TenantSetti
   if (dueOn < issuedOn) throw validationError([{ field: 'data.due_on', message: `must be on or after issued_on ${issuedOn}` }])
   const number = await nextInvoiceNumber(ctx.db, ctx.tenantId, settings.invoice_prefix, issuedOn)
   const r = await ctx.db.query<{ id: string }>(
-    `insert into invoices (tenant_id, number, ticket_id, contact_id, currency, issued_on, due_on, terms, notes)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+    `insert into invoices (tenant_id, number, ticket_id, contact_id, currency, issued_on, due_on, terms, notes, amount_set_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
     [
       ctx.tenantId,
       number,
@@ -284,6 +300,7 @@ export async function insertInvoice(ctx: OperationContext, settings: TenantSetti
       dueOn,
       head.terms ?? termsText(issuedOn, dueOn),
       head.notes ?? null,
+      amountSetterOf(ctx),
     ],
   )
   const id = r.rows[0].id
@@ -291,6 +308,30 @@ export async function insertInvoice(ctx: OperationContext, settings: TenantSetti
   const invoice = await loadInvoice(ctx.db, id, today)
   await ctx.audit({ entityType: 'invoice', entityId: id, action: 'create', before: null, after: auditView(invoice) })
   return invoice
+}
+
+/**
+ * Takes what an agent alone set on an open invoice as allowed by whoever acts in ctx (a person, or the owner allowing
+ * an agent's call), so autopay may charge it; audited on the invoice. Refuses an invoice that is not open or whose
+ * amount an agent did not set alone.
+ */
+export async function allowAgentAmount(ctx: OperationContext, invoiceId: string): Promise<Record<string, unknown>> {
+  const settings = await loadTenantSettings(ctx.db)
+  const today = todayOf(ctx, settings)
+  const before = await loadInvoice(ctx.db, invoiceId, today, true)
+  if (!['sent', 'partially_paid', 'overdue'].includes(String(before.status)) || Number(before.amount_due_cents) <= 0) {
+    throw invoiceConflict(before, 'only an open invoice with something due can be charged')
+  }
+  if (before.amount_set_by !== 'agent') {
+    throw invoiceConflict(
+      before,
+      `its amount was set by ${before.amount_set_by === 'system' ? 'a plan or recurring invoice the owner approved' : 'a person or allowed by the owner'}, so autopay may already charge it`,
+    )
+  }
+  const setter = amountSetterOf(ctx)
+  if (setter === 'agent') throw new AppError('FORBIDDEN', 'Only the owner lets autopay charge an amount an agent set')
+  await ctx.db.query('update invoices set amount_set_by = $2 where id = $1', [invoiceId, setter])
+  return reloadAudited(ctx, before, 'allow_charge', today)
 }
 
 /** "Net 15", or "Due on receipt" when the invoice is due the day it is issued. */

@@ -10,6 +10,7 @@ export const invoicesPersonalData: PersonalTable = {
     status: 'not personal',
     currency: 'not personal',
     terms: 'not personal',
+    amount_set_by: 'not personal',
     notes: { erase: 'scrub' },
     void_reason: { erase: 'scrub' },
     stripe_checkout_session_id: 'not personal',

@@ -3,6 +3,7 @@ import { callWithin } from '../../call-within.js'
 import type { OperationContext } from '../../context.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
+import { emitEvent } from '../../events.js'
 import { scheduleMessage } from '../messages/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createInvoiceFromTicket } from './actions.js'
@@ -37,9 +38,17 @@ export const markInvoiceSent = defineAction({
       [input.invoice_id, ctx.services.now()],
     )
     const after = await reloadAudited(ctx, before, 'mark_sent', today)
+    if (before.status === 'draft') await emitEvent(ctx, 'invoice.sent', { invoice_id: input.invoice_id })
     return after
   },
 })
+
+declare module '../../events.js' {
+  interface DomainEvents {
+    /** A draft invoice became sent (by invoice.send, mark_sent or a close-out), in the same transaction. */
+    'invoice.sent': { invoice_id: string }
+  }
+}
 
 /** Bills a ticket (creating its invoice when it has none) or an existing invoice, and emails it to the customer. */
 export const sendInvoice = defineAction({

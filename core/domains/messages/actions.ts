@@ -17,6 +17,7 @@ import {
 import { renderMessage } from './render.js'
 import { previewScheduleMessage, previewUpdateMessage } from './message-previews.js'
 import { FOLLOW_UP_KINDS } from './follow-up-rules.js'
+import { reachOutAsked } from './reach-out-gate.js'
 import { assertInvoicePayable } from '../settings/ways-to-pay.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
@@ -28,7 +29,7 @@ const sendAt = isoInstant().describe('When to send: an ISO 8601 time in the futu
 
 /** Kinds that are about one appointment or one invoice, and so need it named. */
 const NEEDS_TICKET: MessageKind[] = ['confirmation', 'reminder']
-const NEEDS_INVOICE: MessageKind[] = ['invoice']
+const NEEDS_INVOICE: MessageKind[] = ['invoice', 'charge_notice']
 
 /** Queues an email to a contact for a future time (delivery sends it then). */
 export const scheduleMessage = defineAction({
@@ -45,7 +46,12 @@ export const scheduleMessage = defineAction({
     'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a ' +
     'ticket or invoice must belong to the contact. An invoice email is refused (CONFLICT) while it would carry no way to pay: ' +
     'online payments off and no payment_instructions in the settings. Returns the message with `rendered`, a preview of what will be sent.',
-  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
+  access: {
+    agent: 'unrestricted',
+    technician: 'none',
+    customerText: { reviewed: ['subject', 'body'] },
+    ownerSees: async (_ctx, input) => reachOutAsked(input.kind),
+  },
   keywords: ['send email', 'email customer', 'remind customer', 'follow up', 'reach out', 'schedule email', 'queue message'],
   input: z.strictObject({
     contact_id: z.uuid(),
@@ -75,6 +81,8 @@ export const scheduleMessage = defineAction({
       issues.push({ field: 'data.kind', message: 'a quote is emailed with quote.send, which makes its answer links' })
     if (input.kind === 'plan_offer')
       issues.push({ field: 'data.kind', message: 'a service plan is offered with customer_plan.send, which makes its acceptance link' })
+    if (input.kind === 'charge_notice' && ctx.actor.type !== 'system')
+      issues.push({ field: 'data.kind', message: 'a charge notice is sent by autopay itself before it charges a saved card' })
     if (input.kind === 'moved')
       issues.push({
         field: 'data.kind',

@@ -197,6 +197,18 @@ Save a card on Stripe's secure page (we never see its number): {{card_link}}
 Thank you,
 {{business_name}}`,
   },
+  charge_notice: {
+    name: 'Default charge notice',
+    subject: 'Your card will be charged for invoice {{invoice_number}}',
+    body: `Hi {{customer_first_name}},
+
+Invoice {{invoice_number}} from {{business_name}} is {{amount_due}}. {{autopay_note}}
+
+See the invoice: {{invoice_link}}
+
+Thank you,
+{{business_name}}`,
+  },
   custom: {
     name: 'Default custom message',
     subject: 'A message from {{business_name}}',

@@ -20,6 +20,7 @@ export const MESSAGE_KINDS = [
   'moved',
   'plan_offer',
   'card_request',
+  'charge_notice',
 ] as const
 /** A kind of message. */
 export type MessageKind = (typeof MESSAGE_KINDS)[number]

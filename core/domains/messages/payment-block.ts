@@ -1,5 +1,6 @@
 import { renderTemplate, type TemplateValues, variablesIn } from '../../templating.js'
 import type { MessageKind } from './model.js'
+import { howWeTakeMoney } from '../settings/ways-to-pay.js'
 
 /**
  * The kinds of email that ask a customer to pay, each with the words of its payment block: what is due and how to pay,
@@ -41,7 +42,16 @@ export function paymentBlock(kind: MessageKind | undefined, values: TemplateValu
   const way = [values.payment_link, values.payment_instructions].some((v) => String(v ?? '').trim())
   if (!way) return ''
   const late = String(values.days_overdue ?? '').trim() !== ''
-  return renderTemplate(late ? words.replace(/^Amount due: .*$/m, OVERDUE_LINE) : words, values)
+  const block = renderTemplate(late ? words.replace(/^Amount due: .*$/m, OVERDUE_LINE) : words, values)
+  return `${block.trimEnd()}\n${howWeTakeMoney(String(values.business_name ?? ''), 'above')}`
+}
+
+/**
+ * A body with the line that says how the business takes money: under the payment block when the email has one (the
+ * block carries it), else at the end, so every customer email says it.
+ */
+export function withMoneyLine(body: string, block: string): string {
+  return block ? body : `${body.trimEnd()}\n\n${howWeTakeMoney('{{business_name}}', 'on its invoices')}`
 }
 
 /** The variables a kind's payment block reads (none for a kind without one). */

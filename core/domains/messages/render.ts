@@ -6,7 +6,7 @@ import { clockTime, dayWords, longDate } from '../../date-words.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { firstNameOf } from '../contacts/first-name.js'
 import { defaultTemplate } from './default-templates.js'
-import { paymentBlock, paymentBlockVariables, withPaymentBlock } from './payment-block.js'
+import { paymentBlock, paymentBlockVariables, withMoneyLine, withPaymentBlock } from './payment-block.js'
 import type { MessageKind, MessageTemplate } from './model.js'
 import { formatMoney } from '../../money.js'
 import { invoiceDueWords } from './invoice-due.js'
@@ -62,16 +62,18 @@ export async function renderMessage(
 
 /**
  * Renders a subject and a body with values, the custom text (itself rendered) as {{custom_message}} and, for a kind that
- * asks to be paid, the product's payment block as {{how_to_pay}} (added at the end when the template does not place it):
- * what every message, and every preview of a template, reads as. `missing` names the known variables that rendered empty.
+ * asks to be paid, the product's payment block as {{how_to_pay}} (added at the end when the template does not place it),
+ * the line that says how the business takes money (under the block, else at the end) and a reach-out's stop line: what
+ * every message, and every preview of a template, reads as. `missing` names the known variables that rendered empty.
  */
 export function renderTexts(
   texts: { subject: string; body: string; custom: string | null; kind?: MessageKind },
   values: TemplateValues,
 ): RenderedMessage {
   const custom = texts.custom !== null ? renderTemplate(texts.custom, values) : ''
-  const all: TemplateValues = { ...values, custom_message: custom, how_to_pay: paymentBlock(texts.kind, values) }
-  const body = withStopLine(texts.kind, withPaymentBlock(texts.kind, texts.body))
+  const block = paymentBlock(texts.kind, values)
+  const all: TemplateValues = { ...values, custom_message: custom, how_to_pay: block }
+  const body = withStopLine(texts.kind, withMoneyLine(withPaymentBlock(texts.kind, texts.body), block))
   const used = new Set([
     ...variablesIn(texts.subject),
     ...variablesIn(body),
@@ -226,7 +228,8 @@ async function invoiceValues(tx: Queryable, invoiceId: string, sendDay: string):
             amount_due_cents > 0 and status not in ('void', 'paid') as owed,
             (select s.brand || ' ending ' || s.last4 from saved_cards s join contacts c on c.id = s.contact_id
               where s.contact_id = i.contact_id and s.replaced_at is null and (i.autopay or c.autopay_at is not null)
-                and not exists (select 1 from autopay_attempts a where a.invoice_id = i.id)) as autopay_card
+                and i.amount_set_by <> 'agent' and not exists (select 1 from autopay_attempts a where a.invoice_id = i.id
+                  and (a.status in ('charging', 'succeeded', 'processing') or a.finished_at >= s.saved_at))) as autopay_card
      from invoices i where id = $1`,
     [invoiceId],
   )
@@ -251,7 +254,7 @@ async function invoiceValues(tx: Queryable, invoiceId: string, sendDay: string):
     ...invoiceDueWords(invoice.due_on, sendDay, invoice.owed),
     autopay_note:
       invoice.owed && invoice.autopay_card
-        ? `It will be charged to your ${invoice.autopay_card.charAt(0).toUpperCase()}${invoice.autopay_card.slice(1)} on ${dayWords(invoice.due_on)}: nothing to do.`
+        ? `It will be charged to your ${invoice.autopay_card.charAt(0).toUpperCase()}${invoice.autopay_card.slice(1)} on ${dayWords(invoice.due_on > sendDay ? invoice.due_on : sendDay)}: nothing to do.`
         : null,
   }
 }

@@ -5,6 +5,7 @@ import { withTenant } from '../../db/tenant.js'
 import { log } from '../../log.js'
 import { whenTextWithZone } from '../../date-words.js'
 import type { OfferPlan } from './plan.js'
+import { howWeTakeMoney } from '../settings/ways-to-pay.js'
 
 /** Where the customer's browser is sent to pick a time. */
 export function offerLinkUrl(baseUrl: string, token: string): string {
@@ -20,7 +21,8 @@ export function offerEmail(plan: OfferPlan, link: string, note: string | null): 
     `${plan.settings.name} can come for ${plan.serviceNames.join(', ')} at ${plan.slots.length === 1 ? 'this time' : 'one of these times'}:\n\n${times}\n\n` +
     (note ? `${note}\n\n` : '') +
     `${plan.slots.length === 1 ? 'Book it here' : 'Pick the time that suits you here'}: ${link}\n\n` +
-    `${pickByLine(plan.expiresAt, tz)} Your pick books the visit and confirms it: there is nothing else to confirm.`
+    `${pickByLine(plan.expiresAt, tz)} Your pick books the visit and confirms it: there is nothing else to confirm.\n\n` +
+    howWeTakeMoney(plan.settings.name, 'on its invoices')
   return {
     to: plan.recipient.email,
     subject: `Pick a time for your visit with ${plan.settings.name}`,

@@ -3,6 +3,7 @@ import type { OperationContext } from '../../context.js'
 import { whenTextWithZone } from '../../date-words.js'
 import { log } from '../../log.js'
 import type { TenantSettings } from '../settings/model.js'
+import { howWeTakeMoney } from '../settings/ways-to-pay.js'
 
 /** Another customer's open offer that held the time just booked. */
 interface RivalOffer {
@@ -56,7 +57,7 @@ export async function tellOthersTheTimeWent(
       (rival.left > 0
         ? `The other times in your link still stand: pick one of them while they last.`
         : `We will let you know when another time opens up.`) +
-      `\n\n${settings.name}`
+      `\n\n${settings.name}\n\n${howWeTakeMoney(settings.name, 'on its invoices')}`
     const message = {
       to: rival.email,
       subject: `That time has gone - ${settings.name}`,

@@ -13,6 +13,7 @@ import { assertTemplateTexts } from '../messages/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertOpen, loadSegment, refreshSegmentMembers, type Segment } from './model.js'
 import { page } from '../../places.js'
+import { reachOutAsked } from '../messages/reach-out-gate.js'
 
 /** The kinds of message that go to a whole list: none is about one appointment or invoice. */
 const AUDIENCE_KINDS = ['custom', 'reach_out', 'follow_up'] as const
@@ -59,7 +60,12 @@ export const sendToSegment = defineAction({
     'reach_out or follow_up; template_id, subject, body (custom needs body or template_id), send_at (future; default now). Members without an ' +
     "email, or whose address bounced or complained, are skipped and counted. A rule segment is recomputed first. A bulk send: an agent's call " +
     "waits for the owner's approval. The same send asked again the same day schedules nothing more (repeated: true).",
-  access: { agent: 'requires_authorization', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
+  access: {
+    agent: 'requires_authorization',
+    technician: 'none',
+    customerText: { reviewed: ['subject', 'body'] },
+    ownerSees: async (_ctx, input) => reachOutAsked(input.kind),
+  },
   keywords: ['email everyone', 'newsletter', 'campaign', 'bulk email', 'announce', 'email list'],
   idempotent: true,
   input,

@@ -29,3 +29,13 @@ export function assertInvoicePayable(services: Pick<Services, 'payments'>, setti
     throw new AppError('CONFLICT', NO_WAY_TO_PAY, { field: 'payment_instructions', fix: 'settings.update payment_instructions' })
   }
 }
+
+/**
+ * What every customer email and payment page says of how the business takes money, under the product's payment block:
+ * only as that block (from the owner's settings) shows, and never by phone, with gift cards or into another account.
+ * Customers of a business whose agent was fooled still have the truth in front of them. `shown` says where the block is.
+ */
+export function howWeTakeMoney(businessName: string, shown: 'above' | 'here' | 'on its invoices'): string {
+  const where = shown === 'on its invoices' ? 'as its invoices show' : `as shown ${shown}`
+  return `${businessName} takes payment only ${where}, and never asks you to pay by phone, with gift cards or into another account.`
+}

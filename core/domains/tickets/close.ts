@@ -13,6 +13,7 @@ import { timestamp } from '../../output-types.js'
 import { checkVisitDay, refuseEarlyAgent } from './visit-day.js'
 import { BY_AGENT_OR_API } from '../../places.js'
 import { INVOICE_STATUSES } from '../../invoice-states.js'
+import { reachOutAsked } from '../messages/reach-out-gate.js'
 
 /** What closing a ticket made. */
 export interface CloseResult {
@@ -86,6 +87,7 @@ export const closeTicket = defineAction({
     technician: 'assigned',
     refuseAgent: refuseEarlyAgent,
     customerText: { screened: ['line_items.description'] },
+    ownerSees: async (_ctx, input) => reachOutAsked(input.next_service?.kind),
   },
   keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
   input: closeCallInput,

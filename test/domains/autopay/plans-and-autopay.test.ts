@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { type FakeCard, type FakeStripe, signedDelivery, startFakeStripe, stripeEvent } from '../../helpers/fake-stripe.js'
-import { made } from '../../helpers/fixtures.js'
+import { made, letters } from '../../helpers/fixtures.js'
 
 const SECRET = 'whsec_test_plans_secret_0123456789'
 
@@ -67,9 +67,20 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
       async (tx) => (await tx.query(text, values)).rows as T[],
     )
 
+  /**
+   * The pass that finds charges due and emails each customer the amount, the card and the day, then the delivery of
+   * those notices: autopay charges nothing before it, and the next pass charges.
+   */
+  const tellCustomers = async () => {
+    await runAutopay(app.services)
+    await later(60_000)
+    await deliverDue(app.services)
+  }
+
   /** A customer on the plan, accepted on its page with the given test card: the customer's id, plan and card's payment method. */
   async function customerOnPlan(card: FakeCard = 'visa') {
-    const contact = (await made(app, 'contact', 'create', { display_name: `Plan Customer ${++n}`, email: `plan${n}@example.com` })).id
+    const contact = (await made(app, 'contact', 'create', { display_name: `Plan Customer ${letters(++n)}`, email: `plan${n}@example.com` }))
+      .id
     const offered = await made(app, 'customer_plan', 'propose', {
       plan_id: plan.id,
       contact_id: contact,
@@ -125,6 +136,15 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
     const [invoice] = await sql('select id, autopay, amount_due_cents from invoices where contact_id = $1', [contact])
     expect([invoice.autopay, invoice.amount_due_cents]).toEqual([true, 4500])
     const charges = () => [...stripe.paymentIntents.values()].filter((pi) => pi.metadata?.invoice_id === invoice.id).length
+    // The first pass charges nothing: it emails the customer the amount, the card and the day, once.
+    const sentBefore = app.email.sent.length
+    await Promise.all([runAutopay(app.services), runAutopay(app.services)])
+    expect(charges()).toBe(0)
+    await later(60_000)
+    await deliverDue(app.services)
+    const notices = app.email.sent.slice(sentBefore).filter((m) => m.to === `plan${n}@example.com` && /will be charged/.test(m.subject))
+    expect(notices).toHaveLength(1)
+    expect(notices[0].text).toMatch(/is \$45\.00\. It will be charged to your Visa ending 4242 on December 1, 2026: nothing to do\./)
     await Promise.all([runAutopay(app.services), runAutopay(app.services)])
     expect(charges()).toBe(1)
     await runAutopay(app.services)
@@ -136,6 +156,7 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
   it('a worker lost mid-charge: the try is sent again with its key, Stripe answers with the first charge, one payment', async () => {
     const { contact } = await customerOnPlan()
     await issueDueRecurringInvoices(app.services)
+    await tellCustomers()
     const [invoice] = await sql('select id from invoices where contact_id = $1', [contact])
     const claim = await withTenant(app.services.db, { tenantId: app.tenant.tenant_id, actorType: 'system', requestId: 't' }, (tx) =>
       claimCharge(tx, app.services, app.tenant.tenant_id, invoice.id, '2026-12-01'),
@@ -155,9 +176,10 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
     expect((await sql('select count(*)::int as n from payments where invoice_id = $1', [invoice.id]))[0].n).toBe(1)
   })
 
-  it('a decline is retried 1, 3 and 5 days after the first try, the customer emailed a link to save another card; a new card is charged at once', async () => {
+  it('a decline is retried 1, 3 and 5 days after the first try, the customer emailed a link to save another card; a new card is charged once they are told of it', async () => {
     const { contact } = await customerOnPlan('insufficient_funds')
     await issueDueRecurringInvoices(app.services)
+    await tellCustomers()
     const [invoice] = await sql('select id, number from invoices where contact_id = $1', [contact])
     const sentBefore = app.email.sent.length
     await runAutopay(app.services)
@@ -195,7 +217,9 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
     const { briefing } = (await dailyBriefing.run({ services: app.services, principal, requestId: 'briefing-cards' }, {})) as {
       briefing: string
     }
-    expect(briefing).toContain(`Failed card payments: Plan Customer ${n} $45.00 on ${invoice.number} (insufficient_funds, no more tries)`)
+    expect(briefing).toContain(
+      `Failed card payments: Plan Customer ${letters(n)} $45.00 on ${invoice.number} (insufficient_funds, no more tries)`,
+    )
     // The customer saves another card through the emailed link: it is charged at the next pass.
     const link = /http:\/\/127\.0\.0\.1:\d+\/card\/[\w-]{43}/.exec(String(email.text))![0]
     const posted = await fetch(link, { method: 'POST', body: new URLSearchParams({ answer: 'card' }), redirect: 'manual' })
@@ -203,6 +227,9 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
     expect(stripe.sessions.get(sessionId)).toMatchObject({ mode: 'setup', metadata: { card_link_id: expect.any(String) } })
     await deliver(stripeEvent('checkout.session.completed', stripe.completeSetup(sessionId, 'mastercard')))
     await later(60_000)
+    // The new card is another card: the customer is told of it first, then it is charged.
+    await tellCustomers()
+    expect((await sql('select status from invoices where id = $1', [invoice.id]))[0].status).toBe('sent')
     await runAutopay(app.services)
     expect((await sql('select status from invoices where id = $1', [invoice.id]))[0].status).toBe('paid')
     expect(expectData(await app.query({ type: 'card_charges', failing: 'true', contact_id: contact })).items).toEqual([])
@@ -211,6 +238,7 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
   it("a charge the customer's bank wants them to confirm emails them the invoice's pay link", async () => {
     const { contact } = await customerOnPlan('authentication_required')
     await issueDueRecurringInvoices(app.services)
+    await tellCustomers()
     const sentBefore = app.email.sent.length
     await runAutopay(app.services)
     const [attempt] = await sql(
@@ -230,6 +258,7 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
   it("refunds are the owner's: through Stripe for a card payment, never an agent's", async () => {
     const { contact } = await customerOnPlan()
     await issueDueRecurringInvoices(app.services)
+    await tellCustomers()
     await runAutopay(app.services)
     const [payment] = await sql(
       'select p.id, p.invoice_id from payments p join invoices i on i.id = p.invoice_id where i.contact_id = $1',

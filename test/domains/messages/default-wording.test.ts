@@ -10,7 +10,7 @@ import { engines } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
 import { dueMessage, fakeResendClient } from '../../helpers/delivery-fixtures.js'
-import { signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { signedIn, type SignedIn, asTenant } from '../../helpers/fixtures.js'
 
 describe.each(engines)('the default emails ask for a reply only when a reply reaches someone (%s)', (engine) => {
   let app: TestApp
@@ -49,6 +49,12 @@ describe.each(engines)('the default emails ask for a reply only when a reply rea
 
   /** The reach-out email the worker delivers now. */
   const reachOut = async () => {
+    // A reach-out sent before went long ago: two within the owner's period would not both be sent.
+    await asTenant(app, (tx) =>
+      tx.query(`update scheduled_messages set sent_at = sent_at - interval '400 days' where contact_id = $1 and kind = 'reach_out'`, [
+        jane,
+      ]),
+    )
     const id = await dueMessage(app, { contact_id: jane, kind: 'reach_out' })
     await deliverDue(app.services)
     const sent = resend.emails.filter((e) => e.idempotencyKey === idempotencyKeyOf(id))

@@ -30,14 +30,18 @@ describe('the payment block', () => {
     )
     expect(rendered.body).toBe(
       'Hello Jane\n\nHow to pay Sparkle Windows\nAmount due: $250.00, due December 10, 2026 (invoice INV-2026-0004)\n' +
-        'Pay online: https://crm.example/pay/abc\nChecks payable to Sparkle Windows',
+        'Pay online: https://crm.example/pay/abc\nChecks payable to Sparkle Windows\n' +
+        'Sparkle Windows takes payment only as shown above, and never asks you to pay by phone, with gift cards or into another account.',
     )
   })
 
   it('says only what the invoice and the settings know: no link line without a link, nothing at all without a way to pay', () => {
     expect(paymentBlock('invoice_reminder', { ...values, payment_link: null })).not.toContain('Pay online')
     expect(paymentBlock('invoice', { ...values, payment_link: null, payment_instructions: '' })).toBe('')
-    expect(paymentBlock('quote', values)).toBe('How you will pay Sparkle Windows, once you accept\nChecks payable to Sparkle Windows')
+    expect(paymentBlock('quote', values)).toBe(
+      'How you will pay Sparkle Windows, once you accept\nChecks payable to Sparkle Windows\n' +
+        'Sparkle Windows takes payment only as shown above, and never asks you to pay by phone, with gift cards or into another account.',
+    )
   })
 })
 
@@ -84,7 +88,8 @@ describe.each(engines)("an invoice email always carries the owner's way to pay (
     expectData(await owner.action('template', 'archive', { template_id: current.id }))
     const text = await sendInvoice()
     expect(text).toContain(`How to pay Sparkle Windows\nAmount due: $250.00, due`)
-    expect(text).toContain(`${PAYMENT_INSTRUCTIONS}\nSee the invoice online or as a PDF: `)
+    expect(text).toContain(`${PAYMENT_INSTRUCTIONS}\nSparkle Windows takes payment only as shown above,`)
+    expect(text).toContain('\nSee the invoice online or as a PDF: ')
     expect(text.split(PAYMENT_INSTRUCTIONS)).toHaveLength(2)
   })
 })

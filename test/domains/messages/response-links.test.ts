@@ -73,7 +73,7 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
 
   it('gives no links to messages that are not about an appointment still ahead', async () => {
     const t = await newTicket(app, jane, { scheduled_start: '2031-03-07T09:00' })
-    const reachOut = await made(app, 'message', 'schedule', { contact_id: jane, kind: 'reach_out', send_at: '2031-09-01T15:00:00Z' })
+    const reachOut = await app.ownerAction('message', 'schedule', { contact_id: jane, kind: 'reach_out', send_at: '2031-09-01T15:00:00Z' })
     const issue = (m: { id: string; kind: string; ticket_id: string | null }) =>
       asTenant(app, (tx) => issueResponseLinks(tx, app.services, app.tenant.tenant_id, m))
     expect(await issue({ id: reachOut.id, kind: 'reach_out', ticket_id: null })).toEqual({})

@@ -16,6 +16,10 @@ import {
   allowAlways,
 } from '../../helpers/fixtures.js'
 
+/** The line every customer email ends with when it carries no payment block. */
+const MONEY_LINE =
+  '\n\nSparkle Windows takes payment only as its invoices show, and never asks you to pay by phone, with gift cards or into another account.'
+
 describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
   let app: TestApp
   let jane: string
@@ -78,7 +82,7 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
     })
     expect(m.rendered).toMatchObject({
       subject: 'See you at 9:00 AM',
-      body: 'Hi Jane Smith. We bring Exterior Window Cleaning.',
+      body: `Hi Jane Smith. We bring Exterior Window Cleaning.${MONEY_LINE}`,
       missing: [],
     })
   })
@@ -182,7 +186,10 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
       subject: 'Spring is here, {{customer_first_name}}',
       body: 'Book by May 1.',
     })
-    expect(rewritten.rendered).toMatchObject({ subject: 'Spring is here, Jane', body: 'Hi Jane,\n\nBook by May 1.\n\nSparkle Windows' })
+    expect(rewritten.rendered).toMatchObject({
+      subject: 'Spring is here, Jane',
+      body: `Hi Jane,\n\nBook by May 1.\n\nSparkle Windows${MONEY_LINE}`,
+    })
     const cleared = await made(app, 'message', 'update', { message_id: m.id, subject: null })
     expect(cleared.subject).toBeNull()
     expect(cleared.rendered.subject).toBe('A message from Sparkle Windows')
@@ -244,7 +251,7 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
     expect(page1.items[0].contact).toEqual({ id: ann, display_name: 'Ann Lee', email: 'ann@example.com', email_status: 'ok' })
     const defaultFollowUp = expectData(await app.query({ type: 'templates', kind: 'follow_up' })).items.find((t: any) => t.is_default)
     expect(page1.items[1].template).toEqual({ id: defaultFollowUp.id, name: defaultFollowUp.name, kind: 'follow_up', builtin: false })
-    expect(page1.items[0].rendered.body).toBe('Hi Ann,\n\nEarly\n\nSparkle Windows')
+    expect(page1.items[0].rendered.body).toBe(`Hi Ann,\n\nEarly\n\nSparkle Windows${MONEY_LINE}`)
     const page2 = expectData(await app.query({ type: 'scheduled_messages', contact_id: ann, limit: 2, cursor: page1.next_cursor }))
     expect(page2.items.map((m: any) => m.id)).toEqual([late.id])
     expect(page2.next_cursor).toBeNull()

@@ -75,7 +75,11 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
   })
 
   it('a customer who asked for no more is left out, and their queued reach-outs are cancelled', async () => {
-    const queued = await made(app, 'message', 'schedule', { contact_id: people.Eve, kind: 'reach_out', send_at: '2031-09-01T15:00:00Z' })
+    const queued = await app.ownerAction('message', 'schedule', {
+      contact_id: people.Eve,
+      kind: 'reach_out',
+      send_at: '2031-09-01T15:00:00Z',
+    })
     const out = await made(app, 'reach_out', 'opt_out', { contact_id: people.Eve, opted_out: true })
     expect(out.cancelled_message_ids).toEqual([queued.id])
     const [p] = expectData(await app.query({ type: 'reach_out_preview', reach_out_rule_id: ruleId })).items
@@ -215,7 +219,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
     expect(p.recipients.map((r: any) => r.name)).not.toContain('Kim Reach')
   })
 
-  it("an agent's words with payment directions wait for the owner every time", async () => {
+  it("an agent's words naming another's account wait for the owner every time", async () => {
     const res = await app.action('reach_out_rule', 'create', {
       name: 'Pay here',
       trigger: 'no_visit',
@@ -223,7 +227,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
       body: 'New bank details: IBAN GB33 BUKB 2020 1555 5555 55',
     })
     expectError(res, 422, 'REASONING_REQUIRED')
-    expect(res.body.error.message).toContain('payment directions')
+    expect(res.body.error.message).toMatch(/an IBAN, "GB33 BUKB 2020 1555 5555 55"/)
   })
 
   it('a rule that is on is changed only after it is turned off', async () => {
@@ -236,7 +240,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
   })
 
   it('delivery cancels a reach-out to a customer who opted out since it was queued; an erased customer is never gathered', async () => {
-    const queued = await made(app, 'message', 'schedule', { contact_id: people.Ben, kind: 'reach_out' })
+    const queued = await app.ownerAction('message', 'schedule', { contact_id: people.Ben, kind: 'reach_out' })
     await asTenant(app, (tx) => tx.query('update contacts set reach_out_opt_out_at = now() where id = $1', [people.Ben]))
     await deliverDue(app.services, { retry: { maxAttempts: 1, backoffSeconds: [60] } })
     const message = expectData(await app.query({ type: 'scheduled_messages', id: queued.id }))

@@ -11,7 +11,7 @@ import { expectFitsPhone, openOnPhone, phoneTab } from '../../helpers/phone-page
 /** A customer, a reach-out to them delivered now, and the stop link it carried. */
 async function deliveredReachOut(app: TestApp, name: string): Promise<{ contact: string; link: string }> {
   const contact = (await made(app, 'contact', 'create', { display_name: `${name} Stop`, email: `${name.toLowerCase()}@stop.test` })).id
-  await made(app, 'message', 'schedule', { contact_id: contact, kind: 'reach_out' })
+  await app.ownerAction('message', 'schedule', { contact_id: contact, kind: 'reach_out' })
   await deliverDue(app.services, { retry: { maxAttempts: 1, backoffSeconds: [60] } })
   const email = app.email.sent.find((m) => m.to === `${name.toLowerCase()}@stop.test`)
   const link = /No more of these emails: (\S+)/.exec(email?.text ?? '')?.[1]
@@ -55,7 +55,7 @@ describe.each(engines)('the link in a reach-out email that stops them (%s)', (en
 
   it('Stop opts the customer out and cancels their queued reach-outs; the rest of their emails still go', async () => {
     const { contact, link } = await deliveredReachOut(app, 'Pearl')
-    const later = await made(app, 'message', 'schedule', { contact_id: contact, kind: 'reach_out', send_at: '2099-01-05T15:00:00Z' })
+    const later = await app.ownerAction('message', 'schedule', { contact_id: contact, kind: 'reach_out', send_at: '2099-01-05T15:00:00Z' })
     const note = await app.ownerAction('message', 'schedule', {
       contact_id: contact,
       kind: 'custom',
@@ -99,7 +99,7 @@ describe.each(engines)('the link in a reach-out email that stops them (%s)', (en
       body: 'Hi {{customer_first_name}}, time for a clean? To opt out: {{stop_link}}',
     })
     const contact = (await made(app, 'contact', 'create', { display_name: 'Quinn Stop', email: 'quinn@stop.test' })).id
-    await made(app, 'message', 'schedule', { contact_id: contact, kind: 'reach_out', template_id: template.id })
+    await app.ownerAction('message', 'schedule', { contact_id: contact, kind: 'reach_out', template_id: template.id })
     await deliverDue(app.services, { retry: { maxAttempts: 1, backoffSeconds: [60] } })
     const email = app.email.sent.find((m) => m.to === 'quinn@stop.test')
     expect(email?.text).toMatch(/To opt out: http\S+\/stop\//)

@@ -8,6 +8,41 @@ import { engines } from '../helpers/databases.js'
 import { expectError } from '../helpers/envelope-assertions.js'
 import { asTenant } from '../helpers/fixtures.js'
 import { parseExposition, samplesOf, metricValue, type Exposition } from '../helpers/prometheus-text.js'
+import { rawRequest } from '../helpers/raw-http.js'
+
+/**
+ * Headers that proxies, balancers and CDNs add, from their documentation: express and the RFCs (Forwarded, X-Forwarded-*,
+ * Via), nginx (X-Real-IP), HAProxy (X-Forwarded-For, X-Client-IP with option forwardfor header), Caddy, Akamai and
+ * Cloudflare (True-Client-IP, CF-Connecting-IP, CF-IPCountry, CDN-Loop), Fastly (Fastly-Client-IP), Envoy
+ * (X-Envoy-External-Address), AWS (X-Amzn-Trace-Id), Azure Front Door (X-Azure-ClientIP), App Engine (X-Appengine-User-IP),
+ * Vercel (X-Vercel-Forwarded-For), F5 and others (X-Cluster-Client-IP, Client-IP, Front-End-Https, X-Original-URL).
+ */
+const PROXY_HEADERS: Array<[string, string]> = [
+  ['X-Forwarded-For', '127.0.0.1'],
+  ['Forwarded', 'for=127.0.0.1;proto=https'],
+  ['X-Forwarded-Host', 'crm.example.com'],
+  ['X-Forwarded-Proto', 'https'],
+  ['X-Forwarded-Server', 'proxy.example.com'],
+  ['X-Forwarded-Port', '443'],
+  ['X-Forwarded-Ssl', 'on'],
+  ['X-Real-IP', '127.0.0.1'],
+  ['Via', '1.1 caddy'],
+  ['True-Client-IP', '198.51.100.7'],
+  ['CF-Connecting-IP', '198.51.100.7'],
+  ['CF-IPCountry', 'US'],
+  ['CDN-Loop', 'cloudflare'],
+  ['X-Client-IP', '198.51.100.7'],
+  ['X-Cluster-Client-IP', '198.51.100.7'],
+  ['Client-IP', '198.51.100.7'],
+  ['Fastly-Client-IP', '198.51.100.7'],
+  ['X-Envoy-External-Address', '198.51.100.7'],
+  ['X-Amzn-Trace-Id', 'Root=1-67891233-abcdef012345678912345678'],
+  ['X-Azure-ClientIP', '198.51.100.7'],
+  ['X-Appengine-User-IP', '198.51.100.7'],
+  ['X-Vercel-Forwarded-For', '198.51.100.7'],
+  ['Front-End-Https', 'on'],
+  ['X-Original-URL', '/metrics'],
+]
 
 /** GET /metrics from this machine, as Prometheus beside the server scrapes it; the answer parsed. */
 async function scrape(app: TestApp, headers: Record<string, string> = {}): Promise<Exposition & { text: string; contentType: string }> {
@@ -184,18 +219,26 @@ describe.each(engines)('GET /metrics (%s)', (engine) => {
     it('a direct loopback connection may; the same through a proxy (any proxy header) is told there is no such path', async () => {
       for (const path of ['/metrics', '/healthz/doctor']) {
         expect((await get(path)).status).toBe(200)
-        for (const [name, value] of [
-          ['X-Forwarded-For', '127.0.0.1'],
-          ['Forwarded', 'for=127.0.0.1;proto=https'],
-          ['X-Forwarded-Host', 'crm.example.com'],
-          ['X-Forwarded-Proto', 'https'],
-          ['X-Real-IP', '127.0.0.1'],
-          ['Via', '1.1 caddy'],
-        ]) {
+        for (const [name, value] of PROXY_HEADERS) {
           const res = await get(path, { [name]: value })
           expectError(res, 404, 'NOT_FOUND')
           expect(res.body.error.message, name).toBe(`No route GET ${path}`)
         }
+      }
+    })
+
+    it('a request a TCP relay or a proxy that adds nothing passed on names the public host: refused; Prometheus and crm doctor get in', async () => {
+      for (const path of ['/metrics', '/healthz/doctor']) {
+        // fetch always names the host it connects to; a relay passes the client's own Host on, exactly as sent.
+        expect((await rawRequest(app.url, 'GET', path, { host: 'crm.example.com' })).status).toBe(404)
+        const port = new URL(app.url).port
+        const scrape = await rawRequest(app.url, 'GET', path, {
+          host: `localhost:${port}`,
+          'x-prometheus-scrape-timeout-seconds': '10',
+          accept: 'text/plain',
+          'user-agent': 'Prometheus/2.53.0',
+        })
+        expect(scrape.status).toBe(200)
       }
     })
 
@@ -303,8 +346,10 @@ describe('the checks of this file', () => {
   })
 
   it('a connection from elsewhere needs the token; loopback is 127.0.0.0/8 and ::1, also written as IPv6', () => {
-    const req = (remoteAddress: string, headers: Record<string, string> = {}) =>
-      ({ socket: { remoteAddress }, headers, get: (name: string) => headers[name.toLowerCase()] }) as unknown as Request
+    const req = (remoteAddress: string, more: Record<string, string> = {}) => {
+      const headers = { host: '127.0.0.1:3000', ...more }
+      return { socket: { remoteAddress }, headers, get: (name: string) => headers[name.toLowerCase() as 'host'] } as unknown as Request
+    }
     expect(operatorMayRead(req('127.0.0.1'), undefined)).toBe(true)
     expect(operatorMayRead(req('127.8.9.10'), undefined)).toBe(true)
     expect(operatorMayRead(req('::1'), undefined)).toBe(true)
@@ -314,5 +359,10 @@ describe('the checks of this file', () => {
     expect(operatorMayRead(req('203.0.113.5', { authorization: 'Bearer secret-token' }), 'secret-token')).toBe(true)
     expect(operatorMayRead(req('203.0.113.5', { authorization: 'Bearer secret-token' }), undefined)).toBe(false)
     expect(operatorMayRead(req('127.0.0.1', { via: '1.1 caddy' }), undefined)).toBe(false)
+    for (const [name, value] of PROXY_HEADERS) {
+      expect(operatorMayRead(req('127.0.0.1', { [name.toLowerCase()]: value }), undefined), name).toBe(false)
+    }
+    expect(operatorMayRead(req('127.0.0.1', { host: 'crm.example.com' }), undefined)).toBe(false)
+    expect(operatorMayRead(req('::1', { host: '[::1]:3000', 'user-agent': 'Prometheus/2.53', accept: 'text/plain' }), undefined)).toBe(true)
   })
 })

@@ -20,17 +20,18 @@ export function redirectUriProblem(uri: string): string | null {
 
 /**
  * Whether the redirect URI of an authorization request is one the client registered: the same string, or for a
- * loopback http address the same but for its port, which a desktop client picks when it starts listening (RFC 8252
- * section 7.3).
+ * loopback http address the same string but for its port, which a desktop client picks when it starts listening (RFC
+ * 8252 section 7.3). The strings are compared as given, not as a URL parser would tidy them: a space, a case or an
+ * escape that differs is another URI.
  */
 export function redirectUriRegistered(registered: readonly string[], given: string): boolean {
   if (registered.includes(given)) return true
-  if (!isLoopbackHttpUrl(given)) return false
-  const portless = (uri: string) => {
-    const url = new URL(uri)
-    url.port = ''
-    return url.href
-  }
-  const wanted = portless(given)
-  return registered.some((uri) => isLoopbackHttpUrl(uri) && portless(uri) === wanted)
+  const wanted = withoutLoopbackPort(given)
+  return wanted !== null && registered.some((uri) => withoutLoopbackPort(uri) === wanted)
+}
+
+/** A loopback http URI as written with its port taken out ("http://127.0.0.1:3775/cb" is "http://127.0.0.1/cb"); null for any other. */
+function withoutLoopbackPort(uri: string): string | null {
+  const m = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?([/?][^\s#]*)?$/.exec(uri)
+  return m && isLoopbackHttpUrl(uri) ? `http://${m[1]}${m[2] ?? ''}` : null
 }

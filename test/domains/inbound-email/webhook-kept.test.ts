@@ -90,19 +90,22 @@ describe.each(engines)('an email addressed to a business is kept, or refused so 
     expect(expectData(await w.post(delivery.body, delivery.headers)).outcome).toBe('lead')
   })
 
-  it('an email.received event of a shape not read is refused with 500; an event of another type is acknowledged', async () => {
+  it('an email with a field longer than the product keeps is kept, cut; an event that cannot be read at all is acknowledged and logged whole; another type is acknowledged', async () => {
     const before = await w.effects()
-    const odd = JSON.stringify({
-      type: 'email.received',
-      data: { email_id: 'odd-1', from: 'pat@example.net', to: [{ email: w.address }], subject: 'Quote' },
-    })
-    const refused = await w.post(odd, w.signed(odd))
-    expectError(refused, 500, 'INTERNAL')
-    expect(refused.body.error.message).toMatch(/data\.to/)
-    expect(logged.some((l) => l.level === 'error' && /shape not read/.test(l.msg))).toBe(true)
+    const long = `${'x'.repeat(4_970)} <pat@example.net>`
+    const { res } = await w.deliver({ from: long, to: [w.address], subject: 'Quote', text: 'How much for the windows?' })
+    expect(expectData(res).outcome).toBe('lead')
+    expect((await w.effects()).inbound).toBe(before.inbound + 1)
+    const odd = JSON.stringify({ type: 'email.received', data: { from: 'pat@example.net', to: [w.address], subject: 'No id' } })
+    for (let i = 0; i < 2; i++) {
+      expect(expectData(await w.post(odd, w.signed(odd)))).toEqual({ received: true, outcome: 'unreadable' })
+    }
+    const kept = logged.find((l) => l.level === 'warn' && /could not be read/.test(String(l.msg)))
+    expect(kept?.raw).toContain('No id')
+    expect(logged.some((l) => l.level === 'error')).toBe(false)
     const other = JSON.stringify({ type: 'email.delivered', data: { email_id: 'sent-1' } })
     expect(expectData(await w.post(other, w.signed(other)))).toEqual({ received: true, outcome: 'ignored' })
-    expect(await w.effects()).toEqual(before)
+    expect((await w.effects()).inbound).toBe(before.inbound + 1)
   })
 
   it('an email addressed to no business here is acknowledged without keeping it, and the log says why', async () => {

@@ -1,4 +1,5 @@
 import type { LoadRequest } from './load-process.js'
+import { nameTag } from './name-tag.js'
 
 /** One business the load acts for, with real values of its own to read and book with. */
 export interface MixBusiness {
@@ -77,7 +78,7 @@ function requestOf(kind: MixKind, b: MixBusiness, n: number, unique: string): Om
         body: {
           domain: 'contact',
           action: 'create',
-          data: { display_name: `Load Customer ${unique}`, email: `load.${unique}.{{n}}@bench.example` },
+          data: { display_name: `Load Customer ${nameTag(unique)}`, email: `load.${unique}.{{n}}@bench.example` },
         },
       }
     case 'ticket.create':

@@ -12,6 +12,7 @@ import { createTenant } from '../../core/tenants.js'
 import { startFakeResend, type FakeResend } from '../fake-resend.js'
 import { pageReader } from '../page-fetch.js'
 import type { BenchRow, Scenario } from '../scenario.js'
+import { nameTag } from '../name-tag.js'
 
 /** Requests queued and answered from their email, one after another. */
 const REQUESTS = 20
@@ -74,7 +75,7 @@ async function measure(db: Database, fake: FakeResend, started: (s: Server) => v
   }
   const customers: string[] = []
   for (let i = 0; i < REQUESTS + WAITING; i++)
-    customers.push((await agent('contact', 'create', { display_name: `Bench Duplicate ${i}` })).id)
+    customers.push((await agent('contact', 'create', { display_name: `Bench Duplicate ${nameTag(i)}` })).id)
 
   const reader = pageReader(url)
   const samples: number[] = []

@@ -12,6 +12,7 @@ import { dailyBriefing } from '../../mcp/workflows/daily-briefing.js'
 import { recordingDatabase, roundTrips } from '../recording-database.js'
 import type { BenchRow, Scenario } from '../scenario.js'
 import { tokenCounts } from '../tokens.js'
+import { nameTag } from '../name-tag.js'
 
 /** Tickets on the busy day: four technicians' full routes. */
 const BUSY_DAY_TICKETS = 60
@@ -131,7 +132,7 @@ async function busyDay(db: Database): Promise<{ principal: Principal; date: stri
   for (let i = 0; i < BUSY_DAY_TICKETS; i++) {
     const contact = (
       await act('contact', 'create', {
-        display_name: `Customer ${i + 1} Lastname`,
+        display_name: `Customer ${nameTag(i + 1)} Lastname`,
         email: `c${i}@busy.example`,
         phone: `(256) 555-${String(1000 + i)}`,
       })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { compareWithBaseline, essentialStatements, expectOk, recordThroughApp, type RecordedRequest } from '../app-vs-baseline.js'
 import type { Scenario } from '../scenario.js'
+import { nameTag } from '../name-tag.js'
 
 /** Stands in the names of the recorded request; each replay puts its own unique text in its place. */
 const MARKER = `marker${randomBytes(4).toString('hex')}`
@@ -10,7 +11,7 @@ const ESSENTIAL = ['select from contacts', 'insert into contacts', 'insert into 
 
 /** The body of one call; every call creates a contact with its own name and email. */
 function createBody(unique: string) {
-  return { domain: 'contact', action: 'create', data: { display_name: `Contact ${unique}`, email: `${unique}@bench.example` } }
+  return { domain: 'contact', action: 'create', data: { display_name: `Contact ${nameTag(unique)}`, email: `${unique}@bench.example` } }
 }
 
 /**

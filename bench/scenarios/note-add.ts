@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { compareWithBaseline, essentialStatements, expectOk, recordThroughApp, type RecordedRequest } from '../app-vs-baseline.js'
 import type { Scenario } from '../scenario.js'
+import { nameTag } from '../name-tag.js'
 
 /** Stands in the text of the recorded note; each replay puts its own unique text in its place. */
 const MARKER = `marker${randomBytes(4).toString('hex')}`
@@ -33,7 +34,7 @@ export const noteAdd: Scenario = {
           const made = await client.post('/api/actions', {
             domain: 'contact',
             action: 'create',
-            data: { display_name: `Note Customer ${MARKER}` },
+            data: { display_name: `Note Customer ${nameTag(MARKER)}` },
           })
           await expectOk(made)
           const contactId = (made.json as { data: { id: string } }).data.id

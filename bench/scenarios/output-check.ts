@@ -9,6 +9,7 @@ import { performAction, performQuery } from '../../core/operations.js'
 import { openMigratedDatabase } from '../../core/runtime.js'
 import { createTenant } from '../../core/tenants.js'
 import type { BenchRow, Scenario } from '../scenario.js'
+import { nameTag } from '../name-tag.js'
 
 /** Customers in the business, and calls timed per kind and setting. */
 const CUSTOMERS = 100
@@ -90,7 +91,11 @@ export const outputCheck: Scenario = {
           {
             domain: 'contact',
             action: 'create',
-            data: { display_name: `Customer ${i}`, email: `customer${i}@output.example`, phone: `256555${String(i).padStart(4, '0')}` },
+            data: {
+              display_name: `Customer ${nameTag(i)}`,
+              email: `customer${i}@output.example`,
+              phone: `256555${String(i).padStart(4, '0')}`,
+            },
           },
           { requestId: `bench-make-${i}` },
         )

@@ -2,6 +2,7 @@ import { createPaymentsClient } from '../../core/clients/payments.js'
 import { loadConfig } from '../../core/config.js'
 import type { Services } from '../../core/context.js'
 import { runAutopay } from '../../core/domains/autopay/autopay.js'
+import { deliverDue } from '../../core/jobs/worker.js'
 import { issueDueRecurringInvoices } from '../../core/domains/recurring-invoices/issue.js'
 import { migrate } from '../../core/db/migrate.js'
 import { openPostgres } from '../../core/db/postgres.js'
@@ -9,6 +10,7 @@ import { withTenant } from '../../core/db/tenant.js'
 import { setLogLevel } from '../../core/log.js'
 import { createTenant } from '../../core/tenants.js'
 import { createServices } from '../../api/product.js'
+import { startFakeResend } from '../fake-resend.js'
 import { type FakeCard, type FakeStripe, startFakeStripe } from '../fake-stripe.js'
 import { createScratchDatabase } from '../postgres-server.js'
 import type { BenchRow, Scenario } from '../scenario.js'
@@ -33,6 +35,7 @@ export const planCharges: Scenario = {
     const customers = Number(process.env.BENCH_PLAN_CUSTOMERS ?? CUSTOMERS)
     const scratch = await createScratchDatabase(settings.databaseUrl, 'plans')
     const stripe = await startFakeStripe()
+    const resend = await startFakeResend()
     const db = openPostgres(scratch.url, 8)
     try {
       setLogLevel('silent')
@@ -41,7 +44,17 @@ export const planCharges: Scenario = {
       const clock = { now: new Date('2026-12-01T15:00:00Z') }
       stripe.now = () => clock.now
       const payments = createPaymentsClient({ secretKey: 'sk_test_bench', webhookSecret: 'whsec_bench', apiBase: stripe.url })
-      const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }
+      // Customers are emailed before each charge: the provider, without its per-second limit (the delivery bench has it).
+      const config = {
+        ...loadConfig({
+          LOG_LEVEL: 'silent',
+          PORT: '0',
+          RESEND_API_KEY: resend.apiKey,
+          RESEND_BASE_URL: resend.url,
+          RESEND_MAX_PER_SECOND: '100000',
+        }),
+        logLevel: 'silent' as const,
+      }
       const services: Services = { ...createServices(config, db, { llm: null, payments }), now: () => clock.now }
       const seedStart = performance.now()
       await seed(services, stripe, tenant.tenant_id, customers)
@@ -49,10 +62,15 @@ export const planCharges: Scenario = {
       const issueStart = performance.now()
       await issueDueRecurringInvoices(services)
       const issueMs = performance.now() - issueStart
+      // The charge day's first pass emails each customer the amount, the card and the day; the charges follow once sent.
+      const noticeStart = performance.now()
+      await Promise.all([runAutopay(services), runAutopay(services)])
+      const notices = await deliverDue(services)
+      const noticeMs = performance.now() - noticeStart
       const before = stripe.requests.length
       const chargeTimes: number[] = []
       for (const day of DAYS) {
-        clock.now = new Date(Date.parse('2026-12-01T15:00:00Z') + day * 86_400_000)
+        clock.now = new Date(Date.parse('2026-12-01T15:00:00Z') + day * 86_400_000 + 60_000)
         const start = performance.now()
         // Two workers at once, as two processes would run them.
         await Promise.all([runAutopay(services), runAutopay(services)])
@@ -77,6 +95,11 @@ export const planCharges: Scenario = {
       return [
         { measure: 'customers on a monthly plan with a saved card', value: String(customers), note: `seeded in ${seconds(seedMs)}` },
         { measure: "the plans' invoices issued on their day", value: seconds(issueMs) },
+        {
+          measure: 'notices emailed before the charges',
+          value: seconds(noticeMs),
+          note: `${notices.sent} sent: each customer told the amount, the card and the day before any charge`,
+        },
         {
           measure: 'charge day, two autopay passes at once',
           value: seconds(chargeTimes[0]),
@@ -104,6 +127,7 @@ export const planCharges: Scenario = {
     } finally {
       await db.close()
       await stripe.close()
+      await resend.close()
       await scratch.drop()
     }
   },

@@ -48,7 +48,7 @@ describe.each(engines)("the owner's scheduled emails page (%s)", (engine) => {
     bob = await newContact(app, { first_name: 'Bob', last_name: 'Jones', email: 'bob@example.com' })
     janeTicket = (await newTicket(app, jane, { scheduled_start: '2031-03-06T09:00' })).id
     await newTicket(app, bob, { scheduled_start: '2031-03-07T13:00' })
-    await made(app, 'message', 'schedule', { contact_id: jane, kind: 'reach_out', send_at: '2031-09-01T14:00:00Z' })
+    await app.ownerAction('message', 'schedule', { contact_id: jane, kind: 'reach_out', send_at: '2031-09-01T14:00:00Z' })
   })
   afterAll(() => app.close())
 

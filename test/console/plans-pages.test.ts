@@ -10,11 +10,20 @@ import { type FakeCard, type FakeStripe, signedDelivery, startFakeStripe, stripe
 import { made } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
+import type { Services } from '../../core/context.js'
 
 const SECRET = 'whsec_test_plan_pages_0123456789'
 
 /** Tuesday 2026-12-01, 10:00 in Chicago; moved forward by the tests. */
 const clock = { now: new Date('2026-12-01T16:00:00Z') }
+
+/** Autopay's pass that emails each customer of a due charge the amount, the card and the day, their delivery, then the charge. */
+async function tellThenCharge(services: Services): Promise<void> {
+  await runAutopay(services)
+  clock.now = new Date(clock.now.getTime() + 60_000)
+  await deliverDue(services)
+  await runAutopay(services)
+}
 
 /** The owner's pages and the customer's, with Stripe faked: the pages, the fake, and the plan of the catalog. */
 async function planApp(engine: TestEngine): Promise<{ pages: PageApp; stripe: FakeStripe; service: string }> {
@@ -126,7 +135,7 @@ describe.each(engines)("the owner's service plans and failed payments, without J
   it('a declined card shows on Home and Failed payments; Charge again and Ask for a new card work; a cancelled plan offers its refund', async () => {
     const bo = await acceptedBy(pages, stripe, planId, 'Bo Declined', 'insufficient_funds')
     await issueDueRecurringInvoices(pages.app.services)
-    await runAutopay(pages.app.services)
+    await tellThenCharge(pages.app.services)
     const home = await pages.owner.get('/')
     expect(home.html).toContain('<h2>Failed card payments</h2>')
     expect(home.html).toContain('<b>Bo Declined</b>: $45.00')
@@ -178,7 +187,7 @@ describe.skipIf(!browserAvailable)("the plan pages and the customer's offer in C
     })
     failedPlan = (await acceptedBy(pages, stripe, plan.id, 'Cy Declined', 'insufficient_funds')).customerPlanId
     await issueDueRecurringInvoices(pages.app.services)
-    await runAutopay(pages.app.services)
+    await tellThenCharge(pages.app.services)
     const dee = (await made(pages.app, 'contact', 'create', { display_name: 'Dee Offer', email: 'dee@example.com' })).id
     const offered = await made(pages.app, 'customer_plan', 'propose', { plan_id: plan.id, contact_id: dee, starts_on: '2026-12-01' })
     await made(pages.app, 'customer_plan', 'send', { customer_plan_id: offered.id }, 'asked')

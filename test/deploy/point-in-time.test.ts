@@ -218,11 +218,11 @@ describe.skipIf(skipped)(`point in time recovery with pgBackRest (deploy/pgbackr
         ids.set(name, (await call(url, '/api/actions', { method: 'POST', body })).id)
       }
     }
-    const inFull = ['Alder 1', 'Alder 2', 'Alder 3']
-    const inDiff = ['Birch 1', 'Birch 2', 'Birch 3']
-    const inWalOnly = ['Cedar 1', 'Cedar 2', 'Cedar 3']
-    const deleted = ['Alder 1', 'Birch 2', 'Cedar 2']
-    const afterMistake = ['Dogwood 1', 'Dogwood 2']
+    const inFull = ['Alder One', 'Alder Two', 'Alder Three']
+    const inDiff = ['Birch One', 'Birch Two', 'Birch Three']
+    const inWalOnly = ['Cedar One', 'Cedar Two', 'Cedar Three']
+    const deleted = ['Alder One', 'Birch Two', 'Cedar Two']
+    const afterMistake = ['Dogwood One', 'Dogwood Two']
 
     // Backups as the deployed cron file takes them; the writes after each are kept by the next backup or by WAL alone.
     const cron = cronBackups()
@@ -268,9 +268,9 @@ describe.skipIf(skipped)(`point in time recovery with pgBackRest (deploy/pgbackr
     // The writes on either side of it: the last one kept was made just before, the first one lost just after.
     const createdAt = (name: string) => changes.find((c) => c.action === 'create' && c.entity_id === ids.get(name))!.created_at
     const [order] = await sql<{ kept: boolean; lost: boolean }>('select $1::timestamptz < $2 as kept, $3::timestamptz > $2 as lost', [
-      createdAt('Cedar 3'),
+      createdAt('Cedar Three'),
       target,
-      createdAt('Dogwood 1'),
+      createdAt('Dogwood One'),
     ])
     expect(order).toEqual({ kept: true, lost: true })
 

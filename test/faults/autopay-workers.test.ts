@@ -4,6 +4,7 @@ import { createPaymentsClient } from '../../core/clients/payments.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { createTenant } from '../../core/tenants.js'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { type FakeResend, startFakeResend } from '../helpers/fake-resend.js'
 import { type FakeStripe, startFakeStripe } from '../helpers/fake-stripe.js'
 import { compileForNode } from '../helpers/node-process.js'
 import { until } from './traffic.js'
@@ -17,6 +18,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
     let script: string
     let t: TestDatabase
     let stripe: FakeStripe
+    let resend: FakeResend
     let tenantId: string
     let invoiceIds: string[]
 
@@ -29,6 +31,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
           STRIPE_SECRET_KEY: 'sk_test_workers',
           STRIPE_WEBHOOK_SECRET: 'whsec_workers',
           STRIPE_API_BASE: stripe.url,
+          // A provider that delivers: autopay charges only customers who were emailed of the charge.
+          RESEND_API_KEY: resend.apiKey,
+          RESEND_BASE_URL: resend.url,
           LOG_LEVEL: 'warn',
           CRM_GEOCODER: 'off',
         },
@@ -49,6 +54,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
       script = compileForNode('cli/main.ts')
       t = await freshDatabase('postgres')
       stripe = await startFakeStripe()
+      resend = await startFakeResend()
       tenantId = (await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test' })).tenant_id
       const payments = createPaymentsClient({ secretKey: 'sk_test_workers', apiBase: stripe.url })
       // Each customer saves a card through a setup session, as on the card page.
@@ -82,9 +88,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
             [tenantId, contact.rows[0].id, card.customer, card.pm, card.session],
           )
           const invoice = await tx.query<{ id: string }>(
-            `insert into invoices (tenant_id, number, contact_id, status, currency, issued_on, due_on, subtotal_cents, total_cents, sent_at, autopay)
-           values ($1, $2, $3, 'sent', 'USD', current_date - 1, current_date - 1, 4500, 4500, now(), true) returning id`,
+            `insert into invoices (tenant_id, number, contact_id, status, currency, issued_on, due_on, subtotal_cents, total_cents, sent_at, autopay, amount_set_by)
+           values ($1, $2, $3, 'sent', 'USD', current_date - 1, current_date - 1, 4500, 4500, now(), true, 'system') returning id`,
             [tenantId, `INV-W-${i}`, contact.rows[0].id],
+          )
+          // The customer was told of the charge yesterday: the amount, the card and the day.
+          await tx.query(
+            `with m as (insert into scheduled_messages (tenant_id, contact_id, kind, invoice_id, send_at, status, sent_at)
+                        values ($1, $2, 'charge_notice', $3, now() - interval '1 day', 'sent', now() - interval '1 day') returning id)
+             insert into autopay_notices (tenant_id, invoice_id, saved_card_id, amount_cents, charge_on, message_id)
+             select $1, $3, s.id, 4500, current_date - 1, m.id from m, saved_cards s where s.contact_id = $2`,
+            [tenantId, contact.rows[0].id, invoice.rows[0].id],
           )
           ids.push(invoice.rows[0].id)
         }
@@ -93,6 +107,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
     }, 120_000)
     afterAll(async () => {
       await stripe?.close()
+      await resend?.close()
       await t?.dispose()
     })
 

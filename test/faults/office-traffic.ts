@@ -1,4 +1,5 @@
 /** One answer of the office's traffic: what was asked, and the status or the failure that came back. */
+import { nameTag } from '../../bench/name-tag.js'
 export interface OfficeAnswer {
   kind: OfficeKind
   /** 0 when no HTTP answer came (the connection failed). */
@@ -87,7 +88,7 @@ function requestOf(kind: OfficeKind, v: OfficeValues, unique: string, i: number)
         body: {
           domain: 'contact',
           action: 'create',
-          data: { display_name: `Office Customer ${unique}`, email: `office.${unique}@load.test` },
+          data: { display_name: `Office Customer ${nameTag(unique)}`, email: `office.${unique}@load.test` },
         },
       }
     case 'ticket.create':

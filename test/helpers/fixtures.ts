@@ -54,9 +54,9 @@ export async function made(app: TestApp, domain: string, action: string, data: R
   return expectData(await app.action(domain, action, data, { reasoning }))
 }
 
-/** A contact made through the API by the owner (setup, not the agent's queue under test): the whole record it answers with. */
+/** A contact made through the API by the agent: the whole record it answers with. */
 export async function newContactRecord(app: TestApp, data: Record<string, unknown>): Promise<any> {
-  return app.ownerAction('contact', 'create', data)
+  return made(app, 'contact', 'create', data)
 }
 
 /**

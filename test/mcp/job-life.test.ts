@@ -75,8 +75,14 @@ describe.each(engines)('a typical job through MCP, as far as the product goes (%
     expect(invoiced.invoice.total_cents).toBeGreaterThan(0)
 
     const inSixMonths = `${addMonths(day, 6)}T15:00:00Z`
-    const reachOut = await act('message', 'schedule', { contact_id: jane.id, kind: 'reach_out', send_at: inSixMonths })
-    expect(reachOut.status).toBe('pending')
+    // A reach-out is the owner's reach-out rules' to send: the agent's one waits for the owner.
+    const reachOut = await act(
+      'message',
+      'schedule',
+      { contact_id: jane.id, kind: 'reach_out', send_at: inSixMonths },
+      'She asked us to check back before spring',
+    )
+    expect(reachOut.status).toBe('pending_authorization')
 
     const found = await call('find_customer', { q: 'jane smth' })
     const match = (found.matches ?? found).find((m: any) => m.contact_id === jane.id)
@@ -84,6 +90,8 @@ describe.each(engines)('a typical job through MCP, as far as the product goes (%
     expect(match.next_ticket).toContain(day)
 
     const planned = await call('crm_query', { type: 'scheduled_messages', filters: { contact_id: jane.id } })
-    expect(planned.items.map((m: any) => m.kind)).toEqual(expect.arrayContaining(['confirmation', 'invoice', 'reach_out']))
+    expect(planned.items.map((m: any) => m.kind)).toEqual(expect.arrayContaining(['confirmation', 'invoice']))
+    // The reach-out is queued once the owner allows it.
+    expect(planned.items.map((m: any) => m.kind)).not.toContain('reach_out')
   })
 })

@@ -7,6 +7,7 @@ import { performAction, performQuery } from '../../core/operations.js'
 import { actionKey, type ActionDefinition } from '../../core/registry.js'
 import { addDays, localDate, localTime, weekdayOf } from '../../core/time.js'
 import { syncGoogle } from '../../core/jobs/google.js'
+import { withTenant } from '../../core/db/tenant.js'
 import { instantOf } from '../../core/domains/tickets/model.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
@@ -34,6 +35,8 @@ interface BindingWorld extends WordsWorld {
   tomorrow: { technician: string; name: string; date: string; ticket: string }
   /** A checked upload of customers, ready to import. */
   upload: string
+  /** A sent invoice whose amount an agent set alone, for a customer on autopay: autopay waits for the owner. */
+  agentInvoice: string
 }
 
 /**
@@ -42,6 +45,7 @@ interface BindingWorld extends WordsWorld {
  */
 const CALLS: Record<string, (w: BindingWorld) => Record<string, unknown>> = {
   'address.pin': (w) => ({ address_id: w.ids.address, latitude: 34.7304, longitude: -86.5861 }),
+  'card.allow_charge': (w) => ({ invoice_id: w.agentInvoice }),
   'card.remove': (w) => ({ contact_id: w.ids.to_contact }),
   'card.set_autopay': (w) => ({ contact_id: w.ids.contact, autopay: true }),
   'contact.delete': (w) => ({ contact_id: w.loner }),
@@ -197,8 +201,17 @@ describe.each(engines)('every call that waits for the owner is held to what it m
         ((await performQuery(app.services, owner, { type: 'import_uploads', id: upload.id }, request())) as { check_status: string })
           .check_status === 'checking'
     }
+    const agentInvoice = (
+      await run('invoice.create', { contact_id: base.ids.to_contact, line_items: [{ description: `Panes ${n}`, unit_price_cents: 4000 }] })
+    ).id
+    await run('invoice.mark_sent', { invoice_id: agentInvoice })
+    await withTenant(app.t.db, { tenantId: owner.tenantId, actorType: 'system' }, async (tx) => {
+      await tx.query(`update invoices set amount_set_by = 'agent' where id = $1`, [agentInvoice])
+      await tx.query('update contacts set autopay_at = now() where id = $1', [base.ids.to_contact])
+    })
     return {
       ...base,
+      agentInvoice,
       owner: ownerId,
       realmId,
       calendar,

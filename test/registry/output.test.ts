@@ -212,6 +212,22 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('import.run', { upload_id: upload.id })
     await run('invoice.send', { invoice_id: ids.invoice })
     await run('invoice.remind', { invoice_id: ids.invoice })
+    // An invoice whose amount an agent set alone, for a customer on autopay: it waits in charges_to_allow until allowed.
+    const agents = await run('invoice.create', {
+      contact_id: ids.contact,
+      line_items: [{ description: 'Extra panes', unit_price_cents: 4000 }],
+    })
+    await run('invoice.mark_sent', { invoice_id: agents.id })
+    await withTenant(t.db, { tenantId: owner.tenantId, actorType: 'system' }, async (tx) => {
+      await tx.query(`update invoices set amount_set_by = 'agent' where id = $1`, [agents.id])
+      await tx.query('update contacts set autopay_at = now() where id = $1', [ids.contact])
+    })
+    check(
+      'charges_to_allow',
+      services.registry.queries.get('charges_to_allow')!.record,
+      ((await performQuery(services, owner, { type: 'charges_to_allow', limit: 10 }, request())) as { items: unknown[] }).items[0],
+    )
+    await run('card.allow_charge', { invoice_id: agents.id })
     // What a customer sends with the request page: a lead and its request, with the customer matched.
     await run('service.update', { service_id: ids.service, bookable: true })
     await run('settings.update', { request_slug: `output-${owner.tenantId.slice(0, 8)}` })

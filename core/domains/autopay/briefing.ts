@@ -1,15 +1,26 @@
 import type { Caller } from '../../call-action.js'
 import { callQuery } from '../../call-query.js'
 import { formatMoney } from '../../money.js'
-import { cardChargesQuery, chargesToAllowQuery } from './queries.js'
+import { cardChargesQuery, chargesToAllowQuery, savedCardsQuery } from './queries.js'
 
 /**
  * Card payments that need the owner, in one line of daily_briefing: failed ones still owed (whose, how much and why), and
  * invoices an agent wrote that autopay will not charge until the owner allows them.
  */
 export async function failedPaymentsBriefingLine(caller: Caller): Promise<string | null> {
-  const lines = [await failedLine(caller), await toAllowLine(caller)].filter((l): l is string => l !== null)
+  const lines = [await failedLine(caller), await toAllowLine(caller), await untoldLine(caller)].filter((l): l is string => l !== null)
   return lines.length ? lines.join(' ') : null
+}
+
+/** Autopay waits while email is off: a customer is told before each charge, and without a provider nobody would be. */
+async function untoldLine(caller: Caller): Promise<string | null> {
+  if (caller.services.email.delivers || !caller.services.payments) return null
+  const cards = (await callQuery(caller, savedCardsQuery, { params: {}, limit: 1 })).items
+  if (!cards.length) return null
+  return (
+    'Autopay charges nothing while email is off: each customer is emailed the amount, the card and the day before a ' +
+    'charge, and without an email provider nobody would be (set RESEND_API_KEY).'
+  )
 }
 
 async function toAllowLine(caller: Caller): Promise<string | null> {

@@ -24,10 +24,12 @@ export interface ChargeToTell {
 
 /**
  * Whether the customer was told of this charge before it is made: a notice naming this card and at least this amount
- * was emailed (sent, not only queued). When none was, a charge_notice email (the amount, the card, the day) is queued
+ * was emailed (sent, not only queued, and by an email provider: without one nobody is told, and nothing is charged). When none was, a charge_notice email (the amount, the card, the day) is queued
  * and kept here, unless one is on its way or one could not be sent within the day, and the charge waits for it.
  */
 export async function customerWasTold(services: Services, tx: Queryable, charge: ChargeToTell): Promise<boolean> {
+  // With no email provider a notice reaches only the outbox: the customer would not be told, so nothing is charged.
+  if (!services.email.delivers) return false
   const last = (
     await tx.query<{ status: string | null; created_at: Date }>(
       `select m.status, n.created_at from autopay_notices n left join scheduled_messages m on m.id = n.message_id

@@ -46,7 +46,7 @@ export const autopayAttemptsPersonalData: PersonalTable = {
 /** Each notice that a card will be charged: the invoice, card, amount and day, bookkeeping that goes with the card. */
 export const autopayNoticesPersonalData: PersonalTable = {
   table: 'autopay_notices',
-  place: 454,
+  place: 455,
   reach: { invoice_id: 'invoices' },
   columns: {},
   export: null,

@@ -30,6 +30,7 @@ export const invoicesQuery = defineQuery({
     'amount_due_cents',
     'credit_cents',
     'is_overdue',
+    'amount_set_by',
     'sent_at',
     'voided_at',
     'void_reason',

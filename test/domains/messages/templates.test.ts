@@ -143,7 +143,10 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
     })
     expect(message.template_id).toBeNull()
     expect(message.rendered.subject).toBe('A message from Sparkle Windows')
-    expect(message.rendered.body).toBe('Hi Rosa,\n\nYour gate code changed?\n\nSparkle Windows')
+    expect(message.rendered.body).toBe(
+      'Hi Rosa,\n\nYour gate code changed?\n\nSparkle Windows\n\n' +
+        'Sparkle Windows takes payment only as its invoices show, and never asks you to pay by phone, with gift cards or into another account.',
+    )
   })
 
   it('answers NOT_FOUND for a template that does not exist', async () => {

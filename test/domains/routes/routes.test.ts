@@ -4,7 +4,7 @@ import { geocoderFromEnv } from '../../../core/domains/geocoding/settings.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
-import { auditActions, newContact, newTicket, person, validationFieldsOf, type SignedIn } from '../../helpers/fixtures.js'
+import { auditActions, letters, newContact, newTicket, person, validationFieldsOf, type SignedIn } from '../../helpers/fixtures.js'
 
 const DAY = '2031-03-04'
 
@@ -221,7 +221,7 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
         ['35806', 15],
         ['35801', 16],
       ] as const) {
-        const contact = await newContact(plain, { display_name: `Zip ${zip} ${hour}` })
+        const contact = await newContact(plain, { display_name: `Zip ${letters(Number(zip) + hour)}` })
         const address = expectData(
           await plain.action('address', 'add', {
             contact_id: contact,

@@ -10,8 +10,8 @@ export const HINTS_LEGEND =
   `approval (waits for the owner), approval>${BULK_TARGET_LIMIT} (more than ${BULK_TARGET_LIMIT} records in one call waits for the owner and needs reasoning), ` +
   'approval:a,b (a call giving field a or b waits for the owner every time and needs reasoning; nothing the owner sets lifts it), ' +
   'review:a,b (words given in a or b reach customers: the call waits for the owner unless the owner allowed the action always), ' +
-  'soft_limit (allowed with reasoning). Words customers read that carry payment directions (bank or account details, wire, Zelle, ' +
-  'Venmo, PayPal, crypto) wait for the owner every time, in any field'
+  "soft_limit (allowed with reasoning). Words customers read that name a phone, address, link or account not the business's, " +
+  'talk about paying, or put a digit in a name wait for the owner every time, in any field'
 
 /** Short words telling a caller what to expect of an action before calling it, from its declaration. */
 export function actionHints(def: ActionDefinition): string[] {

@@ -125,7 +125,7 @@ ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASO
   return router
 }
 
-/** Why the agent must ask about this call every time (fields only the owner may let it give, payment directions, money), or null. */
+/** Why the agent must ask about this call every time (fields only the owner may let it give, words pointing customers elsewhere or about paying, money), or null. */
 function askedEachTimeBecause(services: Services, r: RequestRecord): string | null {
   const reasons = askedEveryTimeBecause(services.registry.actions.get(String(r.action_key)), r.data, r.preview)
   return reasons.length ? reasons.join('; and it ') : null

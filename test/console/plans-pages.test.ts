@@ -185,9 +185,17 @@ describe.skipIf(!browserAvailable)("the plan pages and the customer's offer in C
       cycle: 'quarterly',
       term_cycles: 4,
     })
-    failedPlan = (await acceptedBy(pages, stripe, plan.id, 'Cy Declined', 'insufficient_funds')).customerPlanId
+    const cy = await acceptedBy(pages, stripe, plan.id, 'Cy Declined', 'insufficient_funds')
+    failedPlan = cy.customerPlanId
     await issueDueRecurringInvoices(pages.app.services)
     await tellThenCharge(pages.app.services)
+    // An invoice an agent wrote for Cy, who pays by autopay: it waits for the owner on Failed payments.
+    await pages.app.ownerAction('card', 'set_autopay', { contact_id: cy.contact, autopay: true })
+    const extra = await made(pages.app, 'invoice', 'create', {
+      contact_id: cy.contact,
+      line_items: [{ description: 'Skylights', unit_price_cents: 6_000 }],
+    })
+    await made(pages.app, 'invoice', 'send', { invoice_id: extra.id }, 'Cy asked for the skylights too')
     const dee = (await made(pages.app, 'contact', 'create', { display_name: 'Dee Offer', email: 'dee@example.com' })).id
     const offered = await made(pages.app, 'customer_plan', 'propose', { plan_id: plan.id, contact_id: dee, starts_on: '2026-12-01' })
     await made(pages.app, 'customer_plan', 'send', { customer_plan_id: offered.id }, 'asked')
@@ -208,6 +216,7 @@ describe.skipIf(!browserAvailable)("the plan pages and the customer's offer in C
       for (const path of ['/plans', `/plans/${plan.id}`, `/customer-plans/${failedPlan}`, '/payments/failed', offerLink]) {
         const page = await openOnPhone(tab, pages.app, path)
         expect(await page.textContent('body')).toMatch(/Quarterly windows and gutters|Failed payments|Cy Declined/)
+        if (path === '/payments/failed') expect(await page.textContent('body')).toContain('Allow the charge')
       }
       expect(tab.problems).toEqual([])
     } finally {

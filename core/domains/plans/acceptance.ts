@@ -38,7 +38,7 @@ export async function planOffer(db: Queryable, customerPlanId: string, now: Date
     `The plan starts on ${dayWords(start)} and runs ${plan.term_cycles} ${noun}${plan.term_cycles === 1 ? '' : 's'}, to ` +
     `${dayWords(end)}; ${plan.renews ? 'it then renews on the same terms until you or we cancel it' : 'it then ends'}. ` +
     (byCard
-      ? 'Each charge is invoiced on its date and charged to the card you save; you get each invoice by email.'
+      ? 'Each charge is invoiced on its date and charged to the card you save; you get each invoice by email, and an email with the amount, the card and the day before each charge.'
       : 'Each charge is invoiced on its date; you get each invoice by email, with how to pay it.') +
     ' You can ask to pause or cancel it at any time.'
   return { plan, open: OPEN.includes(plan.status), price: planPriceWords(plan), charges, terms }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPaymentsClient } from '../../core/clients/payments.js'
 import { deliverDue } from '../../core/jobs/worker.js'
-import { made, signedIn } from '../helpers/fixtures.js'
+import { letters, made, signedIn } from '../helpers/fixtures.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
@@ -31,7 +31,7 @@ describe.each(engines)("the lasting link to an invoice's page in its email (%s)"
 
   /** A sent invoice whose email the worker delivered; returns the invoice and the emailed text. */
   async function emailedInvoice(cents = 12_500): Promise<{ invoice: any; text: string }> {
-    const jane = await customer(app, `Jane ${cents}`, `jane${cents}@example.com`)
+    const jane = await customer(app, `Jane ${letters(cents)}`, `jane${cents}@example.com`)
     const invoice = await made(app, 'invoice', 'create', {
       contact_id: jane,
       line_items: [{ description: 'Gutter cleaning', unit_price_cents: cents }],

@@ -33,7 +33,7 @@ describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
     const hal = await waiting('Hal Afternoons', huntsvilleDowntown, { time_of_day: 'afternoon', preferred_days: ['tue', 'wed'] })
     const lakeHouse = await address(app, hal.contactId, { line1: '2 Lake Rd', city: 'Madison', postal_code: '35756' })
     await app.action('waitlist', 'update', { waitlist_entry_id: hal.id, address_id: lakeHouse })
-    await waiting('Ivy Postal Plus4', { city: 'Huntsville', postal_code: '35801-4410' })
+    await waiting('Ivy Postal Plus Four', { city: 'Huntsville', postal_code: '35801-4410' })
     const gapOwner = await newContact(app, { display_name: 'Cancelled Customer' })
     gapAddress = await address(app, gapOwner, { line1: '7 Gap St', city: 'Huntsville', postal_code: '35801' })
   })
@@ -49,7 +49,7 @@ describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
     const afternoon = { date: '2026-03-17', start_time: '13:00', end_time: '15:00' }
     const expected = [
       'Ada Postal:postal_code',
-      'Ivy Postal Plus4:postal_code',
+      'Ivy Postal Plus Four:postal_code',
       'Cal City:city',
       'Bea Madison:other',
       'Hal Afternoons:other',

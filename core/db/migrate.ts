@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setLocalStatements } from './tenant.js'
-import type { Database } from './types.js'
+import type { Database, Queryable } from './types.js'
 
 /** The folder of numbered SQL files, found from source (tests) and from dist (built). */
 export const MIGRATIONS_DIR = findMigrationsDir()
@@ -84,85 +84,156 @@ export function functionsFor(files: MigrationFile[], dir = MIGRATIONS_DIR): Func
   return newest !== undefined && files.at(-1)?.name === newest ? readFunctions(join(dir, 'functions')) : []
 }
 
+/** The statement every transaction that migrates runs first: no statement limit, whatever the connection brings. */
+const NO_STATEMENT_LIMIT = setLocalStatements({ statement_timeout: '0' }).join('; ')
+
 /**
  * Applies every pending migration, each in its own transaction, refusing when an applied file has changed; then every
  * function file whose checksum differs from the one recorded. Answers the names applied (function files as functions/name.sql).
  */
 export async function migrate(db: Database, files = readMigrations(), functions = functionsFor(files)): Promise<string[]> {
-  const applied: string[] = []
   await db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
-    await tx.exec(`create table if not exists schema_migrations (
-      version int primary key, name text not null, checksum text not null,
-      applied_at timestamptz not null default now());
-    create table if not exists schema_functions (
-      name text primary key, checksum text not null, applied_at timestamptz not null default now())`)
+    await createRecordTables(tx)
   })
   const present = await assertUnchanged(db, files)
+  const applied: string[] = []
   // Only files not yet applied are tried, each checked again under the lock: another process may apply one meanwhile.
   // A start with nothing to apply sends three reads instead of four statements a file.
+  // No statement limit within a file, whatever the connection brings: a pooler in front of the server sets one on
+  // every connection it opens, and building an index on a large business may rightly take minutes.
   for (const file of files.filter((f) => !present.has(f.version))) {
-    // No statement limit within a file, whatever the connection brings: a pooler in front of the server sets one on
-    // every connection it opens, and building an index on a large business may rightly take minutes.
-    await db.transaction(
-      async (tx) => {
-        await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
-        const done = await tx.query('select 1 from schema_migrations where version = $1', [file.version])
-        if (done.rows.length) return
-        try {
-          await tx.exec(file.sql)
-        } catch (err) {
-          // Say which file failed: the database's message alone does not tell the operator where to look.
-          throw new Error(`Migration ${file.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`, {
-            cause: err,
-          })
-        }
-        await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
-          file.version,
-          file.name,
-          file.checksum,
-        ])
-        applied.push(file.name)
-      },
-      setLocalStatements({ statement_timeout: '0' }).join('; '),
-    )
+    if (await db.transaction((tx) => applyFile(tx, file), NO_STATEMENT_LIMIT)) applied.push(file.name)
   }
-  applied.push(...(await applyFunctions(db, functions)))
+  if (!functions.length) return applied
+  const recorded = await recordedFunctions(db)
+  // Checked again under the lock, as the numbered files are: another process may apply the same file meanwhile.
+  for (const fn of functions.filter((f) => recorded.get(f.name) !== f.checksum)) {
+    if (await db.transaction((tx) => applyFunction(tx, fn), NO_STATEMENT_LIMIT)) applied.push(`functions/${fn.name}`)
+  }
   return applied
 }
 
-/** Applies each function file whose text differs from the one last applied, each in its own transaction, after the numbered files. */
-async function applyFunctions(db: Database, functions: FunctionFile[]): Promise<string[]> {
-  if (!functions.length) return []
-  const recorded = await db.query<{ name: string; checksum: string }>('select name, checksum from schema_functions')
-  const have = new Map(recorded.rows.map((r) => [r.name, r.checksum]))
+/**
+ * The same as migrate, inside a transaction the caller holds: a restore migrates and loads in one, so a failure leaves
+ * the database as it was. The caller's transaction should have no statement limit.
+ */
+export async function migrateWithin(tx: Queryable, files = readMigrations(), functions = functionsFor(files)): Promise<string[]> {
+  await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
+  await createRecordTables(tx)
+  const present = await assertUnchanged(tx, files)
   const applied: string[] = []
-  // Checked again under the lock, as the numbered files are: another process may apply the same file meanwhile.
-  for (const fn of functions.filter((f) => have.get(f.name) !== f.checksum)) {
-    await db.transaction(
-      async (tx) => {
-        await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
-        const now = await tx.query<{ checksum: string }>('select checksum from schema_functions where name = $1', [fn.name])
-        if (now.rows[0]?.checksum === fn.checksum) return
-        try {
-          await tx.exec(fn.sql)
-        } catch (err) {
-          throw new Error(
-            `SQL function file functions/${fn.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`,
-            { cause: err },
-          )
-        }
-        await tx.query(
-          `insert into schema_functions (name, checksum) values ($1, $2)
-           on conflict (name) do update set checksum = excluded.checksum, applied_at = now()`,
-          [fn.name, fn.checksum],
-        )
-        applied.push(`functions/${fn.name}`)
+  for (const file of files.filter((f) => !present.has(f.version))) if (await applyFile(tx, file)) applied.push(file.name)
+  const recorded = functions.length ? await recordedFunctions(tx) : new Map<string, string>()
+  for (const fn of functions.filter((f) => recorded.get(f.name) !== f.checksum))
+    if (await applyFunction(tx, fn)) applied.push(`functions/${fn.name}`)
+  return applied
+}
+
+/** The tables that record what was applied. */
+async function createRecordTables(tx: Queryable): Promise<void> {
+  await tx.exec(`create table if not exists schema_migrations (
+    version int primary key, name text not null, checksum text not null,
+    applied_at timestamptz not null default now());
+  create table if not exists schema_functions (
+    name text primary key, checksum text not null, applied_at timestamptz not null default now())`)
+}
+
+/** Each function file's checksum as last applied. */
+async function recordedFunctions(db: Queryable): Promise<Map<string, string>> {
+  const recorded = await db.query<{ name: string; checksum: string }>('select name, checksum from schema_functions')
+  return new Map(recorded.rows.map((r) => [r.name, r.checksum]))
+}
+
+/** Applies one numbered file under the lock unless another process has meanwhile; answers whether this one did. */
+async function applyFile(tx: Queryable, file: MigrationFile): Promise<boolean> {
+  await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
+  const done = await tx.query('select 1 from schema_migrations where version = $1', [file.version])
+  if (done.rows.length) return false
+  await loadExtensionSettings(tx)
+  try {
+    await seeingEveryRow(tx, () => tx.exec(file.sql))
+  } catch (err) {
+    // Say which file failed: the database's message alone does not tell the operator where to look.
+    throw new Error(`Migration ${file.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    })
+  }
+  await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [file.version, file.name, file.checksum])
+  return true
+}
+
+/** Applies one function file under the lock unless its text is already the one recorded; answers whether this one did. */
+async function applyFunction(tx: Queryable, fn: FunctionFile): Promise<boolean> {
+  await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
+  const now = await tx.query<{ checksum: string }>('select checksum from schema_functions where name = $1', [fn.name])
+  if (now.rows[0]?.checksum === fn.checksum) return false
+  await loadExtensionSettings(tx)
+  try {
+    await tx.exec(fn.sql)
+  } catch (err) {
+    throw new Error(
+      `SQL function file functions/${fn.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
       },
-      setLocalStatements({ statement_timeout: '0' }).join('; '),
     )
   }
-  return applied
+  await tx.query(
+    `insert into schema_functions (name, checksum) values ($1, $2)
+     on conflict (name) do update set checksum = excluded.checksum, applied_at = now()`,
+    [fn.name, fn.checksum],
+  )
+  return true
+}
+
+/**
+ * Runs a migration's statements with every business's rows in sight. Forced row level security hides them from the
+ * tables' owner, and a deploy role that is not a superuser is that owner: a file that rewrites existing rows (a
+ * backfill, new default words, a recomputed key) would then change none and say nothing. Within the file's own
+ * transaction the forcing is lifted and put back, so no other connection ever sees a table unforced; a database
+ * without a business yet (a first start) has nothing to rewrite and skips it.
+ */
+async function seeingEveryRow(tx: Queryable, run: () => Promise<unknown>): Promise<void> {
+  const role = await tx.query<{ sees_all: boolean }>(
+    'select rolsuper or rolbypassrls as sees_all from pg_roles where rolname = current_user',
+  )
+  const forced = role.rows[0]?.sees_all
+    ? []
+    : (
+        await tx.query<{ name: string }>(
+          `select c.oid::regclass::text as name from pg_class c
+           where c.relnamespace = 'public'::regnamespace and c.relforcerowsecurity order by 1`,
+        )
+      ).rows.map((r) => r.name)
+  const lifted = forced.length > 0 && (await holdsBusiness(tx, forced))
+  if (lifted) await tx.exec(forced.map((t) => `alter table ${t} no force row level security;`).join('\n'))
+  await run()
+  if (lifted) await tx.exec(forced.map((t) => `alter table if exists ${t} force row level security;`).join('\n'))
+}
+
+/** Whether a business exists, read past the forcing of the tenants table (lifted and put back for the read). */
+async function holdsBusiness(tx: Queryable, forced: string[]): Promise<boolean> {
+  if (!forced.includes('tenants')) return false
+  await tx.exec('alter table tenants no force row level security')
+  const r = await tx.query<{ any: boolean }>('select exists (select 1 from tenants) as any')
+  await tx.exec('alter table tenants force row level security')
+  return r.rows[0].any
+}
+
+/**
+ * Loads pg_trgm's library into this connection when the extension is installed. Our search functions set its
+ * thresholds (`set pg_trgm.similarity_threshold`), and PostgreSQL lets a role that is not a superuser (the deploy role)
+ * create such a function only once the parameter is known, that is once the library is loaded in the connection; a
+ * connection that has not yet used the extension would refuse with "permission denied to set parameter".
+ */
+async function loadExtensionSettings(tx: Queryable): Promise<void> {
+  await tx.exec(
+    `do $$ declare schema text; begin
+       select extnamespace::regnamespace::text into schema from pg_extension where extname = 'pg_trgm';
+       if schema is not null then execute format('select %s.similarity($1, $1)', schema) using ''; end if;
+     end $$`,
+  )
 }
 
 /** Names the migrations not yet applied (for /readyz). */
@@ -173,7 +244,7 @@ export async function pendingMigrations(db: Database, files = readMigrations()):
 }
 
 /** Refuses when an applied file has changed; answers the versions applied. */
-async function assertUnchanged(db: Database, files: MigrationFile[]): Promise<Set<number>> {
+async function assertUnchanged(db: Queryable, files: MigrationFile[]): Promise<Set<number>> {
   const byVersion = new Map(files.map((f) => [f.version, f]))
   const rows = await appliedRows(db)
   for (const row of rows) {
@@ -188,7 +259,7 @@ async function assertUnchanged(db: Database, files: MigrationFile[]): Promise<Se
   return new Set(rows.map((r) => r.version))
 }
 
-async function appliedRows(db: Database) {
+async function appliedRows(db: Queryable) {
   const exists = await db.query<{ t: string | null }>(`select to_regclass('schema_migrations')::text as t`)
   if (!exists.rows[0]?.t) return []
   const r = await db.query<{ version: number; name: string; checksum: string }>(

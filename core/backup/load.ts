@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { setLocal } from '../db/tenant.js'
-import { migrate, readMigrations, type MigrationFile } from '../db/migrate.js'
+import { setLocal, setLocalStatements } from '../db/tenant.js'
+import { functionsFor, migrateWithin, readMigrations, type MigrationFile } from '../db/migrate.js'
 import type { Database, Queryable } from '../db/types.js'
 import { ident } from './catalog.js'
 import type { ArchiveSummary, Manifest } from './dump.js'
@@ -23,7 +23,12 @@ export interface Loaded {
   summary: ArchiveSummary
   /** What the caller's step after the rows answered. */
   afterRows?: number
+  /** What the caller's last step migrated. */
+  migrated: string[]
 }
+
+/** A restore may rightly take minutes on a large business, whatever limit the connection brings (a pooler's). */
+const NO_STATEMENT_LIMIT = setLocalStatements({ statement_timeout: '0' }).join('; ')
 
 /** The migrations an archive was written under, or a refusal when it names one this code does not have (a newer archive). */
 export function migrationsFor(manifest: Manifest, files: MigrationFile[] = readMigrations()): MigrationFile[] {
@@ -38,25 +43,38 @@ export function migrationsFor(manifest: Manifest, files: MigrationFile[] = readM
   return files.filter((f) => f.version <= last)
 }
 
+/** Steps of the caller's inside the load's one transaction. */
+export interface LoadSteps {
+  /** First, before migrating: emptying what was there (a restore over a server's business). */
+  before?: (tx: Queryable) => Promise<void>
+  /** Once the rows are written, before the keys are checked again; answers a count the caller reports. */
+  afterRows?: (tx: Queryable) => Promise<number>
+  /** Last, once everything is put back: the migrations newer than the archive; answers their names. */
+  after?: (tx: Queryable) => Promise<string[]>
+}
+
 /**
- * Loads an archive's entries into an empty database: migrates it to the archive's schema (with the SQL function files
- * when that schema is the newest), then in one transaction empties the archived tables, sets aside foreign keys,
- * triggers and forced row level security (each put back before commit, the keys checked again then), writes the rows,
- * sequences and documents. A failure leaves the data as it was before the transaction. Later migrations are the
- * caller's to apply.
+ * Loads an archive's entries into an empty database in one transaction: migrates it to the archive's schema (with the
+ * SQL function files when that schema is the newest), empties the archived tables, sets aside foreign keys, triggers
+ * and forced row level security, writes the rows, sequences and documents, then puts back the keys (checked again
+ * while the owner still reads every row), the triggers and the forced security. A failure anywhere leaves the
+ * database exactly as it was: an empty one stays empty.
  */
 export async function loadArchive(
   target: Database,
   entries: AsyncIterator<Entry>,
   putDocument: PutDocument,
-  afterRows?: (tx: Queryable) => Promise<number>,
+  steps: LoadSteps = {},
 ): Promise<Loaded> {
   const first = await entries.next()
   if (first.done || first.value.head.type !== 'manifest') throw new RestoreRefused('The archive has no manifest')
   const manifest = first.value.head.manifest as Manifest
-  await migrate(target, migrationsFor(manifest))
+  const files = migrationsFor(manifest)
   let afterCount: number | undefined
+  let migrated: string[] = []
   const summary = await target.transaction(async (tx) => {
+    await steps.before?.(tx)
+    await migrateWithin(tx, files, functionsFor(files))
     const tables = manifest.tables.map((t) => t.name)
     const foreignKeys = await tx.query<{ tbl: string; name: string; def: string }>(
       `select conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as def
@@ -86,13 +104,16 @@ export async function loadArchive(
       } else if (head.type === 'summary') loadedSummary = head.summary as ArchiveSummary
     }
     if (!loadedSummary) throw new RestoreRefused('The archive is cut short: it has no summary')
-    if (afterRows) afterCount = await afterRows(tx)
-    for (const { name } of forced.rows) await tx.exec(`alter table ${ident(name)} force row level security`)
-    for (const name of tables) await tx.exec(`alter table ${ident(name)} enable trigger user`)
+    if (steps.afterRows) afterCount = await steps.afterRows(tx)
+    // The keys first: their check reads the referenced tables as the owner, which forced row level security would
+    // limit to one business (none, with no business set), so a role that is not a superuser would find every key broken.
     for (const fk of foreignKeys.rows) await tx.exec(`alter table ${fk.tbl} add constraint ${ident(fk.name)} ${fk.def}`)
+    for (const name of tables) await tx.exec(`alter table ${ident(name)} enable trigger user`)
+    for (const { name } of forced.rows) await tx.exec(`alter table ${ident(name)} force row level security`)
+    if (steps.after) migrated = await steps.after(tx)
     return loadedSummary
-  })
-  return { manifest, summary, afterRows: afterCount }
+  }, NO_STATEMENT_LIMIT)
+  return { manifest, summary, afterRows: afterCount, migrated }
 }
 
 /** Inserts one batch of rows (one JSON text per line) through jsonb_populate_recordset, so every type reads back as written. */

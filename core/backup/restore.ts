@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Config } from '../config.js'
 import { lockDataDir } from '../db/data-dir-lock.js'
-import { migrate } from '../db/migrate.js'
+import { migrateWithin } from '../db/migrate.js'
 import { openDatabase } from '../db/open.js'
 import { openPgliteThread } from '../db/pglite-thread.js'
 import type { Database, Queryable } from '../db/types.js'
@@ -9,6 +10,7 @@ import { documentStoreFor } from '../documents/choose-store.js'
 import { checkArchive, openArchive } from './archive.js'
 import { loadArchive, migrationsFor, RestoreRefused } from './load.js'
 import { BackupsOff, makeBackup } from './make.js'
+import { ArchiveError } from './seal.js'
 
 /** What a restore did, as `crm restore --json` prints it. */
 export interface RestoreResult {
@@ -46,6 +48,8 @@ export async function restoreArchive(
   let keptAt: string | null = null
   let db: Database
   let release = () => {}
+  // What the embedded folder was before, so a failure leaves it so: absent, empty, or holding what it held.
+  const folderBefore = config.databaseUrl ? null : folderState(config.dataDir)
   if (config.databaseUrl) {
     db = await openDatabase({
       databaseUrl: config.databaseUrl,
@@ -61,7 +65,6 @@ export async function restoreArchive(
           { reason: 'before_restore' },
         )
         keptAt = before.file
-        await emptyDatabase(db)
       }
     } catch (err) {
       await db.close()
@@ -81,37 +84,81 @@ export async function restoreArchive(
     release = () => lock.release()
     db = await openPgliteThread(config.dataDir)
   }
+  const replacing = Boolean(keptAt && config.databaseUrl)
   try {
     const { entries } = await openArchive(file, key)
     const documents = documentStoreFor(config as Config, db)
-    const loaded = await loadArchive(db, entries, (tx, tenantId, sha256, bytes) => documents.put(tx, tenantId, sha256, bytes), afterRestore)
-    const migrated = await migrate(db)
+    const loaded = await loadArchive(db, entries, (tx, tenantId, sha256, bytes) => documents.put(tx, tenantId, sha256, bytes), {
+      // A server's business is emptied inside the restore's transaction: a failure leaves it in place.
+      before: replacing ? emptyDatabase : undefined,
+      afterRows: afterRestore,
+      after: (tx) => migrateWithin(tx),
+    })
     return {
       restored: file,
       into,
       scope: checked.header.scope,
       created_at: checked.header.created_at,
       counts: loaded.summary.counts,
-      migrated,
+      migrated: loaded.migrated,
       replaced_kept_at: keptAt,
       revoked: loaded.afterRows ?? 0,
     }
   } catch (err) {
-    if (keptAt && !config.databaseUrl) {
-      // Nothing half-restored stays where the business was: the folder set aside goes back.
-      await db.close().catch(() => {})
-      release()
-      rmSync(config.dataDir, { recursive: true, force: true })
-      renameSync(keptAt, config.dataDir)
-      throw err
-    }
-    if (keptAt)
-      throw new Error(`${(err as Error).message}. What the database held before is in the verified archive ${keptAt}`, { cause: err })
-    throw err
+    await db.close().catch(() => {})
+    release()
+    if (!config.databaseUrl) putFolderBack(config.dataDir, folderBefore, keptAt)
+    throw new RestoreFailed(err, into, keptAt && config.databaseUrl ? keptAt : null)
   } finally {
     await db.close().catch(() => {})
     release()
   }
+}
+
+/** A restore that stopped part way: what went wrong, that the target is as it was, and what to do. */
+export class RestoreFailed extends Error {
+  constructor(cause: unknown, into: string, archivedBefore: string | null) {
+    const reason = cause instanceof Error ? cause.message.replace(/\.?$/, '') : String(cause)
+    const code = (cause as { code?: unknown })?.code
+    const todo =
+      code === '42501'
+        ? 'The role in DATABASE_URL may not do this: restore as the role that owns the database, made as docs/deploy.md makes it (`createuser --createrole crm`, `createdb --owner crm crm`).'
+        : code === '23503'
+          ? "The archive's rows do not fit together (a row names another that is not in it): restore an earlier archive."
+          : cause instanceof RestoreRefused || cause instanceof ArchiveError
+            ? ''
+            : 'Check the database with `crm doctor`, then run the restore again: the archive is untouched.'
+    super(
+      [
+        `The restore did not finish: ${reason}.`,
+        `Nothing was written: ${into} is as it was${archivedBefore ? ` (and what it held is also in ${archivedBefore})` : ''}.`,
+        todo,
+      ]
+        .filter(Boolean)
+        .join(' '),
+      { cause },
+    )
+    this.name = 'RestoreFailed'
+  }
+}
+
+/** What an embedded data folder holds before a restore: nothing (absent), an empty folder, or something. */
+type FolderState = 'absent' | 'empty' | 'held'
+
+function folderState(dataDir: string): FolderState {
+  if (!existsSync(dataDir)) return 'absent'
+  return readdirSync(dataDir).length ? 'held' : 'empty'
+}
+
+/**
+ * After a failed restore into the embedded engine: a folder the restore made goes, one it found empty is emptied again,
+ * and a business set aside with --replace comes back. A folder that held a database without a business keeps it (the
+ * load's transaction was rolled back).
+ */
+function putFolderBack(dataDir: string, before: FolderState | null, keptAt: string | null): void {
+  if (keptAt || before === 'absent') rmSync(dataDir, { recursive: true, force: true })
+  else if (before === 'empty') for (const entry of readdirSync(dataDir)) rmSync(join(dataDir, entry), { recursive: true, force: true })
+  if (keptAt) renameSync(keptAt, dataDir)
 }
 
 function refusal(into: string): RestoreRefused {
@@ -146,9 +193,9 @@ async function folderHoldsBusiness(dataDir: string): Promise<boolean> {
   }
 }
 
-/** Empties a server's database for --replace, once what it held is in a verified archive. */
-async function emptyDatabase(db: Database): Promise<void> {
-  await db.exec('drop schema public cascade; create schema public; grant usage on schema public to public')
+/** Empties a server's database for --replace, once what it held is in a verified archive (inside the restore's transaction). */
+async function emptyDatabase(tx: Queryable): Promise<void> {
+  await tx.exec('drop schema public cascade; create schema public; grant usage on schema public to public')
 }
 
 /**

@@ -8,7 +8,8 @@ import { loadArchive, migrationsFor } from './load.js'
 import { ArchiveError } from './seal.js'
 
 /**
- * Proves an archive restores: reads it back, loads it into a scratch embedded database in memory, reads every table
+ * Proves an archive restores: reads it back, loads it into a scratch embedded database in memory as a role that owns
+ * it and is no superuser (as a restore into the documented server runs), reads every table
  * again the way the dump did and compares row counts and checksums table by table, and each document's bytes with its
  * hash. Answers the counts; throws an ArchiveError naming the first difference.
  */
@@ -49,14 +50,28 @@ async function manifestOf(file: string, key: Buffer): Promise<Manifest> {
 let template: { schema: string; copy: Blob } | null = null
 
 /**
- * An empty scratch database in memory migrated to the given schema. The first one of a schema is migrated file by
- * file (seconds); a copy of it is kept, so the next verification of the same schema starts from the copy.
+ * The role a verification restores as, made as docs/deploy.md makes the production one: it owns the database and may
+ * create roles, and is no superuser, so row level security, ownership and the migrations' grants work as in a restore.
  */
-async function migratedScratch(files: MigrationFile[]): Promise<PgliteDatabase & { close(): Promise<void> }> {
+export const VERIFYING_ROLE = 'crm_restore_check'
+
+/**
+ * An empty scratch database in memory migrated to the given schema, its session the verifying role. The first one of a
+ * schema is migrated file by file (seconds); a copy of it is kept, so the next verification of the same schema starts
+ * from the copy.
+ */
+export async function migratedScratch(files: MigrationFile[]): Promise<PgliteDatabase & { close(): Promise<void> }> {
   const functions = functionsFor(files)
   const schema = [...files.map((f) => `${f.version}:${f.checksum}`), ...functions.map((f) => `${f.name}:${f.checksum}`)].join(',')
-  if (template?.schema === schema) return openPgliteThread(undefined, template.copy)
+  if (template?.schema === schema) {
+    const copy = await openPgliteThread(undefined, template.copy)
+    await copy.exec(`set session authorization ${VERIFYING_ROLE}`)
+    return copy
+  }
   const scratch = await openPgliteThread(undefined)
+  await scratch.exec(`create role ${VERIFYING_ROLE} createrole;
+    do $$ begin execute format('alter database %I owner to ${VERIFYING_ROLE}', current_database()); end $$;
+    set session authorization ${VERIFYING_ROLE}`)
   await migrate(scratch, files, functions)
   template = { schema, copy: await scratch.dumpDataDir() }
   return scratch

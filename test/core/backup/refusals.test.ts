@@ -1,12 +1,11 @@
-import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs'
+import { readFileSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { writeArchive } from '../../../core/backup/archive.js'
 import { BackupsOff } from '../../../core/backup/make.js'
 import { restoreArchive } from '../../../core/backup/restore.js'
-import { openDatabase } from '../../../core/db/open.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
-import { backUp, backupDir, backupKey, emptyRestoreTarget } from '../../helpers/backups.js'
+import { backUp, backupDir, backupKey, emptyRestoreTarget, expectNothingWritten } from '../../helpers/backups.js'
 import { engines } from '../../helpers/databases.js'
 import { newContact } from '../../helpers/fixtures.js'
 
@@ -21,11 +20,11 @@ for (const engine of engines) {
       await newContact(app, { display_name: 'Jane Smith', email: 'jane@example.test' })
       file = (await backUp(app, key)).file
       // An archive made by a version with a migration this code does not have.
-      await app.t.db.query(`insert into schema_migrations (version, name, checksum) values (9999, '9999_from_the_future.sql', 'x')`)
+      await app.t.admin.query(`insert into schema_migrations (version, name, checksum) values (9999, '9999_from_the_future.sql', 'x')`)
       // This code cannot verify such an archive (it would not restore here), so it is written without the check.
       newer = join(backupDir(), 'newer.crmbackup')
       await writeArchive({ snapshot: app.t.db, key, file: newer, now: new Date(), readDocument: async () => null })
-      await app.t.db.query('delete from schema_migrations where version = 9999')
+      await app.t.admin.query('delete from schema_migrations where version = 9999')
     }, 120_000)
     afterAll(() => app?.close())
 
@@ -34,7 +33,7 @@ for (const engine of engines) {
       try {
         const config = { ...place.config, backup: { ...place.config.backup, key: targetKey } }
         await expect(restoreArchive(config, archive, { replace: false, now: () => new Date() })).rejects.toThrow(message)
-        await expectEmpty(place.config)
+        await expectNothingWritten(place.config)
       } finally {
         await place.dispose()
       }
@@ -73,20 +72,4 @@ for (const engine of engines) {
 
     it('an archive from a newer schema than the code', () => refused(newer, key, /newer version of the product.*9999_from_the_future\.sql/))
   })
-}
-
-/** Nothing was written: no data folder, or a database without a single table. */
-async function expectEmpty(config: { databaseUrl?: string; dataDir: string }): Promise<void> {
-  const location = { ...config, databasePreparedStatements: true }
-  if (!config.databaseUrl) {
-    expect(existsSync(config.dataDir) && readdirSync(config.dataDir).length > 0).toBe(false)
-    return
-  }
-  const db = await openDatabase(location)
-  try {
-    const r = await db.query<{ n: number }>(`select count(*)::int as n from pg_class where relnamespace = 'public'::regnamespace`)
-    expect(r.rows[0].n).toBe(0)
-  } finally {
-    await db.close()
-  }
 }

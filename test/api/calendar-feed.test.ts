@@ -205,7 +205,7 @@ describe.each(engines)('calendar feeds (%s)', (engine) => {
     expect(again.result).toMatchObject({ id: made.id, https_url: null, webcal_url: null })
     expect((again.result as any).secrets_shown_once).toMatch(/https_url and webcal_url/)
     const secret = made.https_url.split('/calendar/')[1].replace('.ics', '')
-    const stored = await f.app.services.db.query('select response::text as response from idempotency_keys where key = $1', [key])
+    const stored = await f.app.t.admin.query('select response::text as response from idempotency_keys where key = $1', [key])
     expect(stored.rows).toHaveLength(1)
     expect(String(stored.rows[0].response)).not.toContain(secret)
     expect((await fetchFeed(made.https_url)).status).toBe(200)

@@ -21,14 +21,14 @@ describe.each(engines)('health checks (%s)', (engine) => {
 
   it('GET /readyz is 503 naming a migration that is not applied', async () => {
     const last = readMigrations().at(-1)!
-    const row = (await app.t.db.query('select * from schema_migrations where version = $1', [last.version])).rows[0]
-    await app.t.db.query('delete from schema_migrations where version = $1', [last.version])
+    const row = (await app.t.admin.query('select * from schema_migrations where version = $1', [last.version])).rows[0]
+    await app.t.admin.query('delete from schema_migrations where version = $1', [last.version])
     try {
       const res = await app.call('GET', '/readyz', undefined, { authorization: '' })
       expectError(res, 503, 'UNAVAILABLE')
       expect(res.body.error!.message).toContain(last.name)
     } finally {
-      await app.t.db.query('insert into schema_migrations (version, name, checksum, applied_at) values ($1, $2, $3, $4)', [
+      await app.t.admin.query('insert into schema_migrations (version, name, checksum, applied_at) values ($1, $2, $3, $4)', [
         row.version,
         row.name,
         row.checksum,
@@ -48,7 +48,7 @@ describe('health checks while a slow statement runs (PGlite in its thread, as th
 
   it('GET /healthz answers before the slow statement ends; a request that needs the database is answered after it, correctly', async () => {
     const order: string[] = []
-    const slow = app.t.db.query('select pg_sleep(3)').then(() => order.push('slow statement'))
+    const slow = app.t.admin.query('select pg_sleep(3)').then(() => order.push('slow statement'))
     const health = app.call('GET', '/healthz', undefined, { authorization: '' }).then((res) => {
       order.push('healthz')
       return res

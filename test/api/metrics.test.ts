@@ -67,7 +67,7 @@ async function scrapeWhen(app: TestApp, ready: (m: Awaited<ReturnType<typeof scr
 /** A backup run of the business, finished `hoursAgo` hours ago, inserted as the backup code records one. */
 async function backupRun(app: TestApp, status: 'verified' | 'failed', hoursAgo: number): Promise<void> {
   const finished = new Date(Date.now() - hoursAgo * 3_600_000)
-  await app.t.db.query(
+  await app.t.admin.query(
     `insert into backup_runs (business_id, reason, status, started_at, finished_at, file, error)
      values ($1, 'manual', $2, $3, $4, $5, $6)`,
     [
@@ -174,16 +174,16 @@ describe.each(engines)('GET /metrics (%s)', (engine) => {
     expect(metricValue(m0, 'crm_integration_accounts', { integration: 'quickbooks', status: 'connected' })).toBe(0)
     expect(samplesOf(m0, 'crm_integration_sync_lag_seconds')).toEqual([])
     const tenant = app.tenant.tenant_id
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into quickbooks_connections (tenant_id, realm_id, access_token, refresh_token, last_sync_at, last_sync_error)
        values ($1, '4620816365', 'v1.sealed', 'v1.sealed', now() - interval '10 minutes', 'QuickBooks answered 503')`,
       [tenant],
     )
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into quickbooks_records (tenant_id, kind, record_id, realm_id, state, error) values ($1, 'invoice', gen_random_uuid(), '4620816365', 'failed', 'Duplicate DocNumber')`,
       [tenant],
     )
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into google_connections (tenant_id, user_id, google_email, access_token, refresh_token, calendar_on, last_sync_at)
        values ($1, $2, 'owner@gmail.test', 'v1.sealed', 'v1.sealed', true, now() - interval '40 seconds')`,
       [tenant, app.tenant.owner_user_id],
@@ -317,8 +317,8 @@ describe('GET /metrics on the embedded engine in its thread, as the server runs 
     const m = await scrape(app)
     expect(metricValue(m, 'crm_db_pool_max')).toBe(1)
     expect(metricValue(m, 'crm_db_pool_connections', { state: 'busy' }) ?? NaN).toBeGreaterThanOrEqual(0)
-    const slow = app.t.db.query('select pg_sleep(1)')
-    const queued = [app.t.db.query('select 1'), app.t.db.query('select 2')]
+    const slow = app.t.admin.query('select pg_sleep(1)')
+    const queued = [app.t.admin.query('select 1'), app.t.admin.query('select 2')]
     const during = await scrape(app)
     expect(metricValue(during, 'crm_db_pool_connections', { state: 'busy' })).toBe(1)
     expect(metricValue(during, 'crm_db_pool_waiting')).toBeGreaterThanOrEqual(2)

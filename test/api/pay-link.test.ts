@@ -20,7 +20,7 @@ describe.each(engines)("the lasting link to an invoice's page in its email (%s)"
     stripe.now = () => clock
     app = await startTestApp(engine, { now: () => clock })
     app.services.payments = payments()
-    await app.t.db.query(`update tenants set payment_instructions = 'Checks to Sparkle Windows, 12 Main St' where id = $1`, [
+    await app.t.admin.query(`update tenants set payment_instructions = 'Checks to Sparkle Windows, 12 Main St' where id = $1`, [
       app.tenant.tenant_id,
     ])
   })

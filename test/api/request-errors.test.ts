@@ -102,7 +102,7 @@ describe.each(engines)('what the caller sent wrong is a 4xx that names it (%s)',
   })
 
   it('a value the database still refuses (SQLSTATE class 22) says what kind of value was wrong, never the database text', async () => {
-    await app.t.db.query('create table request_errors_probe (v varchar(2))')
+    await app.t.admin.query('create table request_errors_probe (v varchar(2))')
     const cases: Array<[string, unknown[], RegExp]> = [
       ['select $1::timestamptz', ['yesterday-ish'], /^A date or time is not valid/],
       ['select $1::uuid', ['nope'], /^A value is not a valid id \(a UUID\)/],
@@ -112,7 +112,7 @@ describe.each(engines)('what the caller sent wrong is a 4xx that names it (%s)',
       ['select 1 / $1::int', [0], /^A number leads to a division by zero/],
     ]
     for (const [sql, args, expected] of cases) {
-      const refused = await app.t.db.query(sql, args).then(
+      const refused = await app.t.admin.query(sql, args).then(
         () => new Error(`${sql} was not refused`),
         (err: unknown) => err,
       )

@@ -58,7 +58,7 @@ describe.each(engines)('limits shared by every server process on one database (%
   })
 
   it('keeps no address, email or token: only digests of the keys', async () => {
-    const rows = (await app.t.db.query<{ limiter: string; key_hash: string }>('select limiter, key_hash from rate_limit_windows')).rows
+    const rows = (await app.t.admin.query<{ limiter: string; key_hash: string }>('select limiter, key_hash from rate_limit_windows')).rows
     expect(new Set(rows.map((r) => r.limiter))).toEqual(
       new Set(['sign-in-link-client', 'sign-in-link-email', 'token-failure-client', 'token-failure-prefix']),
     )

@@ -64,7 +64,7 @@ describe.each(engines)('POST /api/webhooks/quickbooks on %s', (engine) => {
   })
 
   it('refuses a delivery without a signature or with a wrong one, changing nothing', async () => {
-    await app.t.db.query('update quickbooks_connections set sync_requested_at = null')
+    await app.t.admin.query('update quickbooks_connections set sync_requested_at = null')
     const body = notification(REALM)
     const missing = await post(body, {})
     expect(missing.status).toBe(401)

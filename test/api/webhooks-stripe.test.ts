@@ -86,7 +86,7 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
           )
         ).rows,
     )
-  const snapshot = () => snapshotTenant(app.t.db, app.tenant.tenant_id)
+  const snapshot = () => snapshotTenant(app.t.admin, app.tenant.tenant_id)
 
   it('records a paid checkout: payment stored once, invoice paid, payment intent kept, audited as the system', async () => {
     const { invoice, sessionId } = await invoiceWithSession()
@@ -277,7 +277,7 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
   it('an event our records refuse for any other reason is kept for the owner and acknowledged, not retried into a 500 or 400', async () => {
     const { invoice, sessionId } = await invoiceWithSession()
     // A rule of the database that this payment breaks (as a constraint added later might): set up here, not under test.
-    await app.t.db.exec(`create function refuse_test_payment() returns trigger language plpgsql as $$ begin
+    await app.t.admin.exec(`create function refuse_test_payment() returns trigger language plpgsql as $$ begin
         if new.reference = 'pi_breaks_a_rule' then raise exception 'no' using errcode = '23514', constraint = 'payments_test_rule'; end if;
         return new; end $$;
       create trigger payments_test_rule before insert on payments for each row execute function refuse_test_payment();`)
@@ -292,7 +292,7 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
       expect(kept).toMatchObject({ outcome: 'refused', reason: 'It could not be recorded: The values break the rule payments_test_rule' })
       expect(logged.some((l) => l.level === 'error' && l.event_id === event.id)).toBe(true)
     } finally {
-      await app.t.db.exec('drop trigger payments_test_rule on payments; drop function refuse_test_payment()')
+      await app.t.admin.exec('drop trigger payments_test_rule on payments; drop function refuse_test_payment()')
     }
   })
 

@@ -17,7 +17,7 @@ describe.each(engines)('agent tokens (%s)', (engine) => {
     withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, (tx) => createAgentToken(tx, app.tenant.tenant_id, name))
   const row = async (token: string) =>
     (
-      await app.t.db.query<{ last_used_at: Date | null; revoked_at: Date | null }>(
+      await app.t.admin.query<{ last_used_at: Date | null; revoked_at: Date | null }>(
         'select last_used_at, revoked_at from agent_tokens where token_hash = $1',
         [hashSecret(token)],
       )

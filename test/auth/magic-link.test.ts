@@ -86,7 +86,9 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
       expect(signInFormOf(html)).toEqual({ action: '/auth/verify', fields: { token } })
     }
     expect(scanner.cookie).toBeUndefined()
-    const unused = await app.t.db.query('select used_at from magic_links where user_id = (select id from users where email = $1)', [email])
+    const unused = await app.t.admin.query('select used_at from magic_links where user_id = (select id from users where email = $1)', [
+      email,
+    ])
     expect(unused.rows).toEqual([{ used_at: null }])
 
     const person = browser(app)
@@ -112,7 +114,7 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     await addUser(app, email)
     expectData(await browser(app).call('POST', '/auth/magic-link', { email }))
     const token = lastLinkTokenFor(app, email)
-    await app.t.db.query(`update magic_links set expires_at = now() - interval '1 minute' where used_at is null`)
+    await app.t.admin.query(`update magic_links set expires_at = now() - interval '1 minute' where used_at is null`)
     const b = browser(app)
     const res = await followSignInLink(app, b, token)
     expect(res.status).toBe(400)
@@ -132,7 +134,7 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
   it('a link expires in 15 minutes', async () => {
     await addUser(app, 'clock@sparkle.test')
     expectData(await browser(app).call('POST', '/auth/magic-link', { email: 'clock@sparkle.test' }))
-    const r = await app.t.db.query<{ minutes: number }>(
+    const r = await app.t.admin.query<{ minutes: number }>(
       `select extract(epoch from expires_at - created_at) / 60 as minutes from magic_links order by created_at desc limit 1`,
     )
     expect(Number(r.rows[0].minutes)).toBeCloseTo(15, 1)
@@ -147,7 +149,7 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     // The token is crm_<8-character prefix>_<secret>, and the secret itself may contain '_'.
     const secrets = [link, b.cookie!, app.tenant.agent_token, app.tenant.agent_token.split('_').slice(2).join('_')]
     for (const table of ['magic_links', 'sessions', 'agent_tokens']) {
-      const rows = await app.t.db.query<{ j: string }>(`select row_to_json(t)::text as j from ${table} t`)
+      const rows = await app.t.admin.query<{ j: string }>(`select row_to_json(t)::text as j from ${table} t`)
       expect(rows.rows.length).toBeGreaterThan(0)
       for (const row of rows.rows) for (const secret of secrets) expect(row.j).not.toContain(secret)
     }

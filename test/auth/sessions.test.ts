@@ -16,9 +16,10 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
 
   const sessionRow = async (cookie: string) =>
     (
-      await app.t.db.query<{ expires_at: Date; ended_at: Date | null }>('select expires_at, ended_at from sessions where token_hash = $1', [
-        hashSecret(cookie),
-      ])
+      await app.t.admin.query<{ expires_at: Date; ended_at: Date | null }>(
+        'select expires_at, ended_at from sessions where token_hash = $1',
+        [hashSecret(cookie)],
+      )
     ).rows[0]
 
   it('reads with the cookie alone', async () => {
@@ -84,7 +85,7 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
   it('expiry slides forward on use', async () => {
     await addUser(app, 'slider@sparkle.test')
     const b = await signIn(app, 'slider@sparkle.test')
-    await app.t.db.query(`update sessions set expires_at = now() + interval '1 day' where token_hash = $1`, [hashSecret(b.cookie!)])
+    await app.t.admin.query(`update sessions set expires_at = now() + interval '1 day' where token_hash = $1`, [hashSecret(b.cookie!)])
     expectData(await b.call('GET', '/api/data?type=contacts'))
     const row = await sessionRow(b.cookie!)
     const daysLeft = (row.expires_at.getTime() - Date.now()) / 86_400_000
@@ -97,7 +98,7 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
     const b = await signIn(app, 'busy@sparkle.test')
     const stamp = async () =>
       (
-        await app.t.db.query<{ expires_at: Date; last_seen_at: Date }>(
+        await app.t.admin.query<{ expires_at: Date; last_seen_at: Date }>(
           'select expires_at, last_seen_at from sessions where token_hash = $1',
           [hashSecret(b.cookie!)],
         )
@@ -107,7 +108,7 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
     expectData(await b.call('GET', '/api/data?type=contacts'))
     expect(await stamp()).toEqual(first)
     // As if the last use were two minutes ago: the next use slides the expiry and stamps the use.
-    await app.t.db.query(
+    await app.t.admin.query(
       `update sessions set last_seen_at = last_seen_at - interval '2 minutes', expires_at = expires_at - interval '2 minutes' where token_hash = $1`,
       [hashSecret(b.cookie!)],
     )
@@ -132,7 +133,7 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
   it('an expired session is refused', async () => {
     await addUser(app, 'expired@sparkle.test')
     const b = await signIn(app, 'expired@sparkle.test')
-    await app.t.db.query(`update sessions set expires_at = now() - interval '1 minute' where token_hash = $1`, [hashSecret(b.cookie!)])
+    await app.t.admin.query(`update sessions set expires_at = now() - interval '1 minute' where token_hash = $1`, [hashSecret(b.cookie!)])
     expectError(await b.call('GET', '/auth/session'), 401, 'UNAUTHENTICATED')
     expectError(await b.call('GET', '/api/data?type=contacts'), 401, 'UNAUTHENTICATED')
   })

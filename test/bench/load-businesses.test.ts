@@ -13,7 +13,7 @@ describe.each(engines)('the businesses a load is measured on (%s)', (engine) => 
     database = await freshDatabase(engine)
     const { db } = database
     const [business] = await seedLoadBusinesses(db, 1, 10)
-    const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0].n)
+    const count = async (sql: string) => Number((await database!.admin.query<{ n: string }>(sql)).rows[0].n)
 
     expect(business.contactIds).toHaveLength(10)
     expect(await count(`select count(*) as n from tickets where scheduled_start > now()`)).toBe(60)

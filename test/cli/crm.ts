@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import pg from 'pg'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
 import { root } from '../helpers/build.js'
 import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
-import { postgresTemplateName, withDatabase } from '../helpers/template.js'
+import { deployDatabase } from '../helpers/deploy-database.js'
+import { postgresTemplateName } from '../helpers/template.js'
 
 /** The build helpers, where the CLI's tests have always imported them from. */
 export { buildIfStale, root } from '../helpers/build.js'
@@ -24,7 +24,10 @@ export interface CrmRun {
 /** Where the CLI keeps its data in a test: an embedded data folder or a PostgreSQL database, empty at first. */
 export interface CrmTarget {
   env: Record<string, string>
-  /** Opens the same data from the test process (after the CLI exited: the embedded engine is single-process). */
+  /**
+   * Opens the same data from the test process to set up and read it around the CLI (after the CLI exited: the embedded
+   * engine is single-process); on PostgreSQL as the tests' inspector, which sees every business's rows.
+   */
   open(): Promise<Database>
   dataDir: string
   dispose(): Promise<void>
@@ -59,17 +62,15 @@ async function newTarget(engine: 'pglite' | 'postgres', migrated: boolean): Prom
       },
     }
   }
-  const server = process.env.TEST_DATABASE_URL as string
   // Not crm_test_: the suite's teardown drops every crm_test_ database, also those of a run still going in parallel.
   const name = `crm_cli_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  await adminQuery(server, migrated ? `create database ${name} template ${postgresTemplateName}` : `create database ${name}`)
-  const url = withDatabase(server, name)
+  const { url, inspectorUrl, dispose } = await deployDatabase(name, migrated ? postgresTemplateName : 'template0')
   return {
     env: { CRM_DATA_DIR: dataDir, DATABASE_URL: url },
     dataDir,
-    open: async () => openPostgres(url, 2),
+    open: async () => openPostgres(inspectorUrl, 2),
     async dispose() {
-      await adminQuery(server, `drop database if exists ${name} with (force)`)
+      await dispose()
       removeDir()
     },
   }
@@ -98,15 +99,5 @@ export async function inDatabase<T>(target: CrmTarget, fn: (db: Database) => Pro
     return await fn(db)
   } finally {
     await db.close()
-  }
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url })
-  await c.connect()
-  try {
-    await c.query(sql)
-  } finally {
-    await c.end()
   }
 }

@@ -60,7 +60,7 @@ function doctor(env: Record<string, string>, ...args: string[]): Promise<DoctorR
 /** A backup run covering one business, finished `hoursAgo` hours ago, as the backup code records a verified one. */
 async function verifiedBackup(app: TestApp, businessId: string, hoursAgo: number): Promise<void> {
   const finished = new Date(Date.now() - hoursAgo * 3_600_000)
-  await app.t.db.query(
+  await app.t.admin.query(
     `insert into backup_runs (business_id, reason, status, started_at, finished_at, file) values ($1, 'manual', 'verified', $2, $3, 'x.crmbackup')`,
     [businessId, new Date(finished.getTime() - 60_000), finished],
   )
@@ -75,6 +75,7 @@ const ITEMS = [
   'encryption_key',
   'backup_key',
   'backup_age',
+  'backup_copies',
   'clock',
   'disk_data',
   'disk_backups',

@@ -178,7 +178,7 @@ describe.each(engines)('outbox client on %s (no RESEND_API_KEY)', (engine) => {
     const client = outbox()
     await client.send({ to: 'owner@sparkle.test', subject: 'Your sign-in link', text: 'Sign in: http://x/auth/verify?token=SECRET123' })
     expect(logged.some((l) => l.includes('SECRET123'))).toBe(true)
-    const stored = await t.db.query(`select count(*)::int as n from email_outbox where text_body like '%SECRET123%'`)
+    const stored = await t.admin.query(`select count(*)::int as n from email_outbox where text_body like '%SECRET123%'`)
     expect(stored.rows[0]).toEqual({ n: 0 })
   })
 })

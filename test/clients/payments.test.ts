@@ -249,7 +249,7 @@ describe.each(engines)('invoice emails without Stripe keys (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { payments: null, now: () => new Date('2026-03-10T16:00:00Z') })
-    await app.t.db.query(`update tenants set payment_instructions = $1 where id = $2`, [
+    await app.t.admin.query(`update tenants set payment_instructions = $1 where id = $2`, [
       'Pay by check to Sparkle Windows, 12 Main St, or Zelle to pay@sparkle.test.',
       app.tenant.tenant_id,
     ])

@@ -22,7 +22,7 @@ describe.each(engines)('send pacing shared through the database on %s', (engine)
   const pacerOf = (db: Database, sender: string, perSecond: number, maxWaitMs?: number) =>
     createSharedSendPacer(db, { sender, perSecond, maxWaitMs })
   const pacingOf = async (sender: string) =>
-    (await t.db.query<{ next_at: Date; hold_until: Date }>('select next_at, hold_until from send_pacing where sender = $1', [sender]))
+    (await t.admin.query<{ next_at: Date; hold_until: Date }>('select next_at, hold_until from send_pacing where sender = $1', [sender]))
       .rows[0]
 
   it("three processes sending side by side never have more sends out than the limit in any window after the provider's answer", async () => {
@@ -122,9 +122,10 @@ describe.each(engines)('send pacing shared through the database on %s', (engine)
     await new Promise((r) => setTimeout(r, 1200))
     expect(started).toBe(false)
     // One lease ran out more than a second ago (as if its 30 s had passed).
-    await t.db.query(`update send_permits set lease_until = clock_timestamp() - interval '1.5 seconds' where sender = $1 and permit = 0`, [
-      sender,
-    ])
+    await t.admin.query(
+      `update send_permits set lease_until = clock_timestamp() - interval '1.5 seconds' where sender = $1 and permit = 0`,
+      [sender],
+    )
     await (await next).done()
     expect(started).toBe(true)
   })

@@ -198,7 +198,9 @@ describe.each(engines)("the owner's settings, templates, team and token pages (%
 
   it("another business's template, team member and token are not found, nor a template by a name it does not have, never a 500", async () => {
     const other = await app.createTenant('Other Windows')
-    const theirs = await app.t.db.query<{ id: string }>('select id from message_templates where tenant_id = $1 limit 1', [other.tenant_id])
+    const theirs = await app.t.admin.query<{ id: string }>('select id from message_templates where tenant_id = $1 limit 1', [
+      other.tenant_id,
+    ])
     const page = await owner.get(`/settings/templates/${theirs.rows[0].id}`)
     expect(page.status).toBe(404)
     const mine = (await app.query({ type: 'templates' })).body.data.items[0]
@@ -208,7 +210,7 @@ describe.each(engines)("the owner's settings, templates, team and token pages (%
     )
     expect(archive.status).toBe(404)
     expect(
-      (await app.t.db.query('select archived_at from message_templates where id = $1', [theirs.rows[0].id])).rows[0].archived_at,
+      (await app.t.admin.query('select archived_at from message_templates where id = $1', [theirs.rows[0].id])).rows[0].archived_at,
     ).toBeNull()
     // A template is read by its name too: words no template has are not found.
     expect((await owner.get('/settings/templates/not-an-id')).status).toBe(404)
@@ -217,14 +219,14 @@ describe.each(engines)("the owner's settings, templates, team and token pages (%
       ['active', 'false'],
     ])
     expect(theirUser.status).toBe(404)
-    const theirToken = await app.t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [other.tenant_id])
+    const theirToken = await app.t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [other.tenant_id])
     const revoke = await owner.post(
       `/review/connections/${theirToken.rows[0].id}/revoke`,
       hiddenFields((await owner.get('/review/connections')).html, '/review/connections/new'),
     )
     expect(revoke.status).toBe(404)
     expect(
-      (await app.t.db.query('select revoked_at from agent_tokens where id = $1', [theirToken.rows[0].id])).rows[0].revoked_at,
+      (await app.t.admin.query('select revoked_at from agent_tokens where id = $1', [theirToken.rows[0].id])).rows[0].revoked_at,
     ).toBeNull()
   })
 
@@ -326,12 +328,15 @@ describe.each(engines)("the owner's settings, templates, team and token pages (%
     expect(list.html).toContain('Laptop agent')
     expect(list.html).not.toContain(token)
     for (const table of ['audit_log', 'agent_tokens', 'idempotency_keys']) {
-      const found = await app.t.db.query(`select count(*)::int as n from ${table} t where t::text like '%' || $1 || '%'`, [token.slice(13)])
+      const found = await app.t.admin.query(`select count(*)::int as n from ${table} t where t::text like '%' || $1 || '%'`, [
+        token.slice(13),
+      ])
       expect(found.rows[0].n, table).toBe(0)
     }
-    const audit = await app.t.db.query<{ changes: unknown }>(`select changes from audit_log where entity_id = $1 and action = 'create'`, [
-      listed.id,
-    ])
+    const audit = await app.t.admin.query<{ changes: unknown }>(
+      `select changes from audit_log where entity_id = $1 and action = 'create'`,
+      [listed.id],
+    )
     expect(JSON.stringify(audit.rows[0].changes)).toContain('Laptop agent')
     expect((await form('/review/connections', `/review/connections/${listed.id}/revoke`, [])).status).toBe(303)
     expect((await app.query({ type: 'settings' }, token)).status).toBe(401)
@@ -345,7 +350,7 @@ describe.each(engines)("the owner's settings, templates, team and token pages (%
     expect(blank.status).toBe(400)
     expect(blank.html).toMatch(/id="e_name">/)
     expect(blank.html).not.toMatch(/crm_[a-z0-9]{8}_/)
-    const count = await app.t.db.query<{ n: number }>(
+    const count = await app.t.admin.query<{ n: number }>(
       `select count(*)::int as n from agent_tokens where tenant_id = $1 and name in ('Self-made', '')`,
       [app.tenant.tenant_id],
     )
@@ -368,7 +373,7 @@ describe.each(engines)("the owner's settings, templates, team and token pages (%
     expect(second.replayed).toBe(true)
     expect(second.result).toMatchObject({ token: null, name: 'Replayed' })
     expect(JSON.stringify(second.result)).not.toContain(token.slice(13))
-    const stored = await app.t.db.query<{ response: unknown }>('select response from idempotency_keys where key = $1', [key])
+    const stored = await app.t.admin.query<{ response: unknown }>('select response from idempotency_keys where key = $1', [key])
     expect(JSON.stringify(stored.rows[0].response)).not.toContain(token.slice(13))
   })
 })

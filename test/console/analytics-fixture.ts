@@ -21,7 +21,7 @@ export interface NumbersFixture {
  */
 export async function numbersFixture(engine: 'pglite' | 'postgres'): Promise<NumbersFixture> {
   const app = await startTestApp(engine, { now: () => NOW })
-  const db = app.t.db
+  const db = app.t.admin
   const tenant = app.tenant.tenant_id
   let number = 100
   const service = async (tenantId: string, name: string) =>

@@ -12,7 +12,7 @@ describe.skipIf(!browserAvailable)('backups on Home and the settings page in Chr
   let browser: Browser
   const run = (state: 'verified' | 'failed', hoursAgo: number, more: { file?: string; remote?: string; error?: string }) => {
     const finished = new Date(NOW.getTime() - hoursAgo * 3_600_000)
-    return pages.app.t.db.query(
+    return pages.app.t.admin.query(
       `insert into backup_runs (business_id, reason, status, started_at, finished_at, nightly_day, file, remote, bytes, error)
        values ($1, 'nightly', $2, $3, $3, $4, $5, $6, 48200000, $7)`,
       [

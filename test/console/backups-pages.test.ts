@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
 import type { Principal } from '../../core/context.js'
@@ -16,6 +19,10 @@ const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000)
 const OFF = 'Backups are off: no CRM_BACKUP_KEY is set, so nothing of the business is copied anywhere.'
 const NONE = 'No verified backup has been made yet.'
 const STALE = 'The last verified backup is 30 hours old.'
+const SAME_DISK =
+  "The latest verified backup is only on the same disk as the business's data, so one lost disk loses both: set a bucket (CRM_BACKUP_S3_BUCKET) to keep a copy elsewhere."
+const SAME_MACHINE =
+  'The latest verified backup is only on the machine that runs the database, so one lost machine loses both: set a bucket (CRM_BACKUP_S3_BUCKET) to keep a copy elsewhere.'
 const FAILED = 'The last backup failed (no space left on device); it is tried again.'
 
 describe.each(engines)('where backups stand, on Home, the settings page and in daily_briefing (%s)', (engine) => {
@@ -31,7 +38,7 @@ describe.each(engines)('where backups stand, on Home, the settings page and in d
   const status = async () => expectData(await pages.app.query({ type: 'backup_status' })).items[0]
   /** A finished run, written as the product's own backup process writes it (the database owner; the app role only reads). */
   const run = (business: string | null, state: 'verified' | 'failed', finished: Date, more: Record<string, unknown> = {}) =>
-    pages.app.t.db.query(
+    pages.app.t.admin.query(
       `insert into backup_runs (business_id, reason, status, started_at, finished_at, nightly_day, file, remote, bytes, error)
        values ($1, 'nightly', $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
@@ -118,7 +125,7 @@ describe.each(engines)('where backups stand, on Home, the settings page and in d
   })
 
   it('the last verified backup 30 hours old: a warning that says how old, and when it was made', async () => {
-    await pages.app.t.db.query('delete from backup_runs where business_id = $1', [pages.app.tenant.tenant_id])
+    await pages.app.t.admin.query('delete from backup_runs where business_id = $1', [pages.app.tenant.tenant_id])
     await run(pages.app.tenant.tenant_id, 'verified', hoursAgo(30), { file: '/srv/crm/backups/sparkle/2026-11-04-nightly.crm' })
     const page = await home()
     expect(page).toContain(`<h2>Backups need you</h2><p class="warn wrap"><strong>${STALE}</strong></p>`)
@@ -143,11 +150,44 @@ describe.each(engines)('where backups stand, on Home, the settings page and in d
     expect(await status()).toMatchObject({ warning: FAILED, last_failed: { error: 'no space left on device' } })
 
     // A whole-service archive verified since covers the business too, and clears the warning.
-    await run(null, 'verified', hoursAgo(1), { file: '/srv/crm/backups/service/2026-11-05.crm' })
+    await run(null, 'verified', hoursAgo(1), {
+      file: '/srv/crm/backups/service/2026-11-05.crm',
+      remote: 's3://sparkle-backups/service-crm/2026-11-05.crm',
+    })
     expect(await home()).toContain(
-      'Last verified backup: <strong>today 08:30</strong>, in <code>/srv/crm/backups/service/2026-11-05.crm</code> (an archive of the whole service).',
+      'Last verified backup: <strong>today 08:30</strong>, in <code>/srv/crm/backups/service/2026-11-05.crm</code> and <code>s3://sparkle-backups/service-crm/2026-11-05.crm</code> (an archive of the whole service).',
     )
     expect((await briefing()).toLowerCase()).not.toContain('backup')
+  })
+
+  it('the latest verified archive only beside the data: every place says one lost disk or machine loses both', async () => {
+    const config = pages.app.services.config
+    const was = { dataDir: config.dataDir, databaseUrl: config.databaseUrl }
+    const folder = mkdtempSync(join(tmpdir(), 'crm-beside-'))
+    try {
+      await pages.app.t.admin.query('delete from backup_runs')
+      await run(pages.app.tenant.tenant_id, 'verified', hoursAgo(2), { file: join(folder, 'backups', 'x.crm') })
+      Object.assign(config, { dataDir: join(folder, 'data'), databaseUrl: undefined })
+      expect(await status()).toMatchObject({ beside_data: 'disk', warning: SAME_DISK })
+      const shown = SAME_DISK.replace("'", '&#39;')
+      expect(await home()).toContain(`<h2>Backups need you</h2><p class="warn wrap"><strong>${shown}</strong></p>`)
+      expect(settingsSection(await settings())).toContain(`<strong>${shown}</strong>`)
+      expect(await briefing()).toContain(`\n${SAME_DISK} (tell the owner: /settings#backups)`)
+      Object.assign(config, { databaseUrl: 'postgres://crm@127.0.0.1:5432/crm' })
+      expect(await status()).toMatchObject({ beside_data: 'machine', warning: SAME_MACHINE })
+      Object.assign(config, { databaseUrl: 'postgres://crm@db.example.test/crm' })
+      expect(await status()).toMatchObject({ beside_data: null, warning: null })
+      // A copy in the bucket is the copy elsewhere, wherever the folder is.
+      Object.assign(config, { databaseUrl: undefined })
+      await pages.app.t.admin.query('update backup_runs set remote = $2 where business_id = $1', [
+        pages.app.tenant.tenant_id,
+        's3://b/x.crm',
+      ])
+      expect(await status()).toMatchObject({ beside_data: null, warning: null })
+    } finally {
+      Object.assign(config, was)
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 
   it('is not for technicians', async () => {

@@ -14,7 +14,7 @@ describe.skipIf(!browserAvailable)('the customers pages in Chromium at 390 px', 
   let serviceId: string
   beforeAll(async () => {
     app = await startTestApp('pglite', { now: () => NOW })
-    await app.t.db.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
+    await app.t.admin.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
     await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     serviceId = (
       await app.action('service', 'create', {

@@ -95,7 +95,7 @@ describe.each(engines)("the owner's Home and Calendar (%s)", (engine) => {
     expect(page).not.toContain('Jane Smith')
     expect(page).toContain('Nothing booked.')
 
-    await f.app.t.db.query(
+    await f.app.t.admin.query(
       `update tenants set payment_instructions = 'Checks to Empty Panes', reply_to_email = 'office@emptypanes.test' where id = $1`,
       [other.tenant_id],
     )

@@ -68,14 +68,14 @@ describe.each(engines)("the owner's Home says what a business still lacks (%s)",
     // The welcome already says it: no second card about services.
     expect(first).not.toContain(NO_SERVICES)
 
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into services (tenant_id, name, pricing, price_cents, default_duration_minutes) values ($1, 'Gutter Cleaning', 'fixed', 12000, 60)`,
       [other.tenant_id],
     )
     const withService = await home()
     expect(withService).toContain('Four steps to start')
     expect(withService).not.toContain('Add the services you offer')
-    await app.t.db.query(
+    await app.t.admin.query(
       `update tenants set payment_instructions = 'Cash or check', reply_to_email = 'office@gutters.test' where id = $1`,
       [other.tenant_id],
     )

@@ -136,7 +136,7 @@ describe.each(engines)("the owner's import page (%s)", (engine) => {
     expect(done).toContain('Import finished: clients.csv.')
     expect(done).toContain('242 rows: 241 were created, 0 were matched to customers you have, 1 were refused.')
     expect(await countRows(app, 'contacts')).toBe(241)
-    const gate = await app.t.db.query(`select value from attributes where tenant_id = $1 and key = 'gate' order by value limit 1`, [
+    const gate = await app.t.admin.query(`select value from attributes where tenant_id = $1 and key = 'gate' order by value limit 1`, [
       app.tenant.tenant_id,
     ])
     expect(gate.rows[0].value).toBe('1000')

@@ -117,7 +117,7 @@ describe.each(engines)('every page escapes what records and requests put into it
   })
 
   it("the owner's review queue, card, edit page, Allow Always step, history with the denial note, and permissions", async () => {
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'ticket.cancel', 'requires_authorization')`,
       [app.tenant.tenant_id],
     )

@@ -24,11 +24,11 @@ async function acme(pages: PageApp): Promise<string> {
 async function planBilled(pages: PageApp, contactId: string): Promise<string> {
   const { app } = pages
   const tenant = app.tenant.tenant_id
-  const plan = await app.t.db.query<{ id: string }>(
+  const plan = await app.t.admin.query<{ id: string }>(
     `insert into plans (tenant_id, name, price_cents, currency, cycle, term_cycles) values ($1, 'Gold windows', 9900, 'USD', 'monthly', 12) returning id`,
     [tenant],
   )
-  const sold = await app.t.db.query<{ id: string }>(
+  const sold = await app.t.admin.query<{ id: string }>(
     `insert into customer_plans (tenant_id, plan_id, contact_id, name, price_cents, currency, cycle, term_cycles, renews, starts_on, status)
      values ($1, $2, $3, 'Gold windows', 9900, 'USD', 'monthly', 12, true, '2031-02-01', 'active') returning id`,
     [tenant, plan.rows[0].id, contactId],

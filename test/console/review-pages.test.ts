@@ -82,7 +82,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   })
 
   it("shows an appointment time on the business's clock (Chicago), not in UTC", async () => {
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'ticket.cancel', 'requires_authorization')`,
       [app.tenant.tenant_id],
     )
@@ -120,7 +120,9 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     expect((await statusOf(first.requestId)).status).toBe('executed')
     const carl = await newContact(app, { display_name: 'Carl' })
     expect((await app.action('contact', 'delete', { contact_id: carl }, { reasoning: 'again' })).status).toBe(200)
-    await app.t.db.query(`delete from permission_overrides where tenant_id = $1 and action_key = 'contact.delete'`, [app.tenant.tenant_id])
+    await app.t.admin.query(`delete from permission_overrides where tenant_id = $1 and action_key = 'contact.delete'`, [
+      app.tenant.tenant_id,
+    ])
   })
 
   it('the Allow Always step still offers Allow Once, which grants nothing', async () => {
@@ -159,7 +161,9 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await noJs.locator('.card', { hasText: 'Frank' }).locator('button[value=allow_always]').click()
     await noJs.locator('button', { hasText: 'Yes, from now on' }).click()
     expect((await statusOf(frank.requestId)).status).toBe('executed')
-    await app.t.db.query(`delete from permission_overrides where tenant_id = $1 and action_key = 'contact.delete'`, [app.tenant.tenant_id])
+    await app.t.admin.query(`delete from permission_overrides where tenant_id = $1 and action_key = 'contact.delete'`, [
+      app.tenant.tenant_id,
+    ])
     const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
     const gina = await queueDelete('Gina')
     const forged = await fetch(`${app.url}/review/${gina.requestId}`, {
@@ -173,7 +177,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   })
 
   it('the owner edits the amount and the date before allowing; a bad edit says why and changes nothing', async () => {
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'invoice.record_payment', 'requires_authorization')`,
       [app.tenant.tenant_id],
     )
@@ -242,7 +246,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   })
 
   it('after Allow Always the owner sets the action back to asking first on the permissions page', async () => {
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'contact.delete', 'unrestricted')`,
       [app.tenant.tenant_id],
     )

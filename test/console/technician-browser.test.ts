@@ -21,7 +21,7 @@ describe.skipIf(!browserAvailable)('technician close-out in Chromium', () => {
   let cookie: string
   const contexts: BrowserContext[] = []
   let slot = 0
-  const rows = async (sql: string, args: unknown[] = []) => (await f.app.t.db.query<any>(sql, args)).rows
+  const rows = async (sql: string, args: unknown[] = []) => (await f.app.t.admin.query<any>(sql, args)).rows
 
   beforeAll(async () => {
     llm = await startFakeLlm()

@@ -18,7 +18,7 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
   let tom: PageClient
   let id: string
   const path = (step: string) => `/tickets/${id}/closeout/${step}`
-  const one = async (sql: string, args: unknown[] = []) => (await f.app.t.db.query<any>(sql, args)).rows
+  const one = async (sql: string, args: unknown[] = []) => (await f.app.t.admin.query<any>(sql, args)).rows
 
   beforeAll(async () => {
     llm = await startFakeLlm()

@@ -42,7 +42,7 @@ async function byHand(f: TechFixture, tom: PageClient, id: string, page: string)
   expect(saved.status).toBe(303)
   const done = await tom.submit((await tom.get(p('complete'))).html, p('complete'))
   expect(done.status).toBe(303)
-  const rows = (await f.app.t.db.query<any>(`select value from attributes where source_ticket_id = $1 and key = 'pet_name'`, [id])).rows
+  const rows = (await f.app.t.admin.query<any>(`select value from attributes where source_ticket_id = $1 and key = 'pet_name'`, [id])).rows
   expect(rows.map((r) => r.value)).toEqual([`Biscuit ${id.slice(0, 4)}`])
 }
 

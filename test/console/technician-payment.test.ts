@@ -58,7 +58,9 @@ describe.each(engines)('close-out payment step with online payments on (%s)', (e
     const r = await page()
     expect(r.status).toBe(200)
     const session = [...stripe.sessions.values()].at(-1)!
-    expect(session.metadata.invoice_id).toBe((await f.app.t.db.query<any>('select id from invoices where ticket_id = $1', [id])).rows[0].id)
+    expect(session.metadata.invoice_id).toBe(
+      (await f.app.t.admin.query<any>('select id from invoices where ticket_id = $1', [id])).rows[0].id,
+    )
     expect(r.html).toContain(`href="${session.url}"`)
     expect(r.html).toContain('$150.00 due')
   })
@@ -72,7 +74,7 @@ describe.each(engines)('close-out payment step with online payments on (%s)', (e
     expect(r.status).toBe(200)
     expect(r.html).toContain('The payment page could not be made right now')
     expect(r.html).toContain(`href="/tickets/${id}/closeout/payment">Try again`)
-    expect((await f.app.t.db.query<any>('select payment_choice from closeouts where ticket_id = $1', [id])).rows[0].payment_choice).toBe(
+    expect((await f.app.t.admin.query<any>('select payment_choice from closeouts where ticket_id = $1', [id])).rows[0].payment_choice).toBe(
       'pay_now',
     )
     const retry = await page()
@@ -86,7 +88,7 @@ describe.each(engines)('close-out payment step when invoices carry no way to pay
 
   beforeAll(async () => {
     f = await techFixture(engine, { llm: null, payments: null })
-    await f.app.t.db.query(`update tenants set payment_instructions = '' where id = $1`, [f.app.tenant.tenant_id])
+    await f.app.t.admin.query(`update tenants set payment_instructions = '' where id = $1`, [f.app.tenant.tenant_id])
     tom = await pageClient(f.app, 'tom@sparkle.test')
   })
   afterAll(() => f?.app.close())
@@ -121,9 +123,9 @@ describe.each(engines)('close-out payment step when invoices carry no way to pay
     expect(refused.html).toContain('Invoice emails of this business carry no way to pay')
     expect(refused.html).toContain('The owner sets payment instructions in Settings')
     expect(
-      (await f.app.t.db.query<any>('select payment_choice from closeouts where ticket_id = $1', [id])).rows[0].payment_choice,
+      (await f.app.t.admin.query<any>('select payment_choice from closeouts where ticket_id = $1', [id])).rows[0].payment_choice,
     ).toBeNull()
-    expect((await f.app.t.db.query<any>('select count(*)::int as n from invoices where ticket_id = $1', [id])).rows[0].n).toBe(0)
+    expect((await f.app.t.admin.query<any>('select count(*)::int as n from invoices where ticket_id = $1', [id])).rows[0].n).toBe(0)
     const unbilled = (await f.app.query({ type: 'unbilled_work', id })).body.data
     expect(unbilled).toMatchObject({ id, reason: 'not_invoiced' })
   })

@@ -15,7 +15,7 @@ describe.skipIf(!browserAvailable)('the owner changes a visit and writes to a cu
   let ticketId: string
   beforeAll(async () => {
     app = await startTestApp('pglite', { now: () => NOW })
-    await app.t.db.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
+    await app.t.admin.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
     const techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     contactId = (await app.action('contact', 'create', { display_name: 'Vera Visit', email: 'vera@example.com' })).body.data.id
     ticketId = (

@@ -35,7 +35,7 @@ describe.each(engines)("the visit page before the visit's day (%s)", (engine) =>
     const pressed = await tom.submit(page.html, `/tickets/${id}/clock_in`)
     expect(pressed.status).toBe(409)
     expect(pressed.html).toContain('its clock-in can start from Sat 2026-11-07 00:00')
-    const rows = await f.app.t.db.query<any>(
+    const rows = await f.app.t.admin.query<any>(
       'select (select count(*)::int from closeouts where ticket_id = $1) as closeouts, ' +
         '(select clock_in_at from ticket_technicians where ticket_id = $1) as clock_in_at',
       [id],
@@ -53,7 +53,7 @@ describe.each(engines)("the visit page before the visit's day (%s)", (engine) =>
     expect(started.status).toBe(303)
     expect(started.location).toBe(`/tickets/${id}/closeout/work`)
     expect((await owner.get(started.location!)).status).toBe(200)
-    const audit = await f.app.t.db.query<any>(
+    const audit = await f.app.t.admin.query<any>(
       `select changes, actor_id from audit_log where entity_type = 'ticket' and entity_id = $1 and action = 'closeout_start'`,
       [id],
     )

@@ -37,7 +37,7 @@ describe.each(engines)('callAction (%s)', (engine) => {
     expect(made.result.display_name).toBe('Typed Tess')
     expect(typeof made.result.created_at).toBe('string')
     expect(createContact.output.safeParse(made.result).success).toBe(true)
-    const audit = await app.t.db.query(`select action from audit_log where entity_id = $1`, [made.result.id])
+    const audit = await app.t.admin.query(`select action from audit_log where entity_id = $1`, [made.result.id])
     expect(audit.rows.map((r) => r.action)).toEqual(['create'])
   })
 
@@ -47,7 +47,7 @@ describe.each(engines)('callAction (%s)', (engine) => {
     const asked = await callAction(agent, deleteContact, { contact_id: made.result.id }, { reasoning: 'A duplicate' })
     expect(asked.queued).toBe(true)
     if (asked.queued) expect(asked.result).toMatchObject({ status: 'pending_authorization', request_id: expect.any(String) })
-    const still = await app.t.db.query('select id from contacts where id = $1', [made.result.id])
+    const still = await app.t.admin.query('select id from contacts where id = $1', [made.result.id])
     expect(still.rows).toHaveLength(1)
     const technician = {
       ...owner,

@@ -75,7 +75,7 @@ describe.each(engines)('reads that travel with BEGIN (%s)', (engine) => {
 
   it('still refuses a merged contact, naming the survivor', async () => {
     const john = await newContact(app, { first_name: 'John', last_name: 'Smith', email: 'john@example.com' })
-    await app.t.db.query('update contacts set merged_into = $1, merged_at = now() where id = $2', [jane, john])
+    await app.t.admin.query('update contacts set merged_into = $1, merged_at = now() where id = $2', [jane, john])
     const r = await app.action('note', 'add', { contact_id: john, content: 'Ladder needed.' })
     expectError(r, 409, 'CONFLICT')
     expect(r.body.error.message).toContain(`call again with contact_id ${jane}`)

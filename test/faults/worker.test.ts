@@ -74,7 +74,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
   }
   const dueMessages = async (n: number, label: string): Promise<string[]> =>
     (
-      await t.db.query<{ id: string }>(
+      await t.admin.query<{ id: string }>(
         `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
      select $1, ($2::uuid[])[1 + i % cardinality($2::uuid[])], 'custom', $3 || ' ' || i, 'Message ' || i, now() - interval '1 minute'
      from generate_series(1, $4) i returning id`,
@@ -83,7 +83,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
     ).rows.map((r) => r.id)
   const rows = async (ids: string[]) =>
     (
-      await t.db.query<{ id: string; status: string; attempts: number; lease_token: string | null; provider_message_id: string | null }>(
+      await t.admin.query<{ id: string; status: string; attempts: number; lease_token: string | null; provider_message_id: string | null }>(
         'select id, status, attempts, lease_token, provider_message_id from scheduled_messages where id = any($1::uuid[])',
         [ids],
       )
@@ -122,7 +122,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
     fake = await startFakeResend({ latencyMs: 20 })
     tenantId = (await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test' })).tenant_id
     contactIds = (
-      await t.db.query<{ id: string }>(
+      await t.admin.query<{ id: string }>(
         `insert into contacts (tenant_id, display_name, emails)
       select $1, 'Customer ' || i, jsonb_build_array(jsonb_build_object('value', 'customer' || i || '@example.com', 'primary', true))
       from generate_series(1, 10) i returning id`,

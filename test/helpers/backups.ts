@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { expect } from 'vitest'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { makeBackup, type BackupResult } from '../../core/backup/make.js'
 import { dumpSnapshot, type ArchiveSummary } from '../../core/backup/dump.js'
 import { DISCARD } from '../../core/backup/entries.js'
 import type { Retention } from '../../core/backup/retention.js'
 import { localDate } from '../../core/time.js'
 import { loadConfig, type BackupSettings, type Config } from '../../core/config.js'
+import { openDatabase } from '../../core/db/open.js'
 import type { Database } from '../../core/db/types.js'
 import type { TestApp } from './app.js'
-import { withDatabase } from './template.js'
+import { deployDatabase } from './deploy-database.js'
 
 /** A new backup key, as `openssl rand -base64 32` makes one. */
 export function backupKey(): Buffer {
@@ -67,23 +68,22 @@ export async function emptyRestoreTarget(
   const base = loadConfig({ CRM_DATA_DIR: join(root, 'data'), CRM_BACKUP_DIR: join(root, 'backups'), LOG_LEVEL: 'silent' })
   const config = { ...base, backup: { ...base.backup, key } }
   if (engine === 'pglite') return { config, dispose: async () => {} }
-  const server = process.env.TEST_DATABASE_URL as string
-  const name = `crm_restore_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  await admin(server, `create database ${name}`)
-  const url = withDatabase(server, name)
-  return {
-    config: { ...config, databaseUrl: url },
-    url,
-    dispose: () => admin(server, `drop database if exists ${name} with (force)`),
-  }
+  // Owned by the deploy role, as docs/deploy.md makes the database a business moves into.
+  const target = await deployDatabase(`crm_restore_test_${process.pid}_${randomBytes(4).toString('hex')}`)
+  return { config: { ...config, databaseUrl: target.url }, url: target.url, dispose: target.dispose }
 }
 
-async function admin(url: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url })
-  await c.connect()
+/** Nothing was written: no data folder (or an empty one), or a database without a single table. */
+export async function expectNothingWritten(config: { databaseUrl?: string; dataDir: string }): Promise<void> {
+  if (!config.databaseUrl) {
+    expect(existsSync(config.dataDir) && readdirSync(config.dataDir).length > 0).toBe(false)
+    return
+  }
+  const db = await openDatabase({ ...config, databasePreparedStatements: true })
   try {
-    await c.query(sql)
+    const r = await db.query<{ n: number }>(`select count(*)::int as n from pg_class where relnamespace = 'public'::regnamespace`)
+    expect(r.rows[0].n).toBe(0)
   } finally {
-    await c.end()
+    await db.close()
   }
 }

@@ -141,7 +141,7 @@ export async function ticket(
 
 /** A service address of a contact, inserted as setup. */
 export async function insertAddress(app: TestApp, contactId: string, line1 = '100 Main St'): Promise<string> {
-  const r = await app.t.db.query<{ id: string }>(
+  const r = await app.t.admin.query<{ id: string }>(
     `insert into addresses (tenant_id, contact_id, line1, city, state, postal_code) values ($1, $2, $3, 'Huntsville', 'AL', '35801') returning id`,
     [app.tenant.tenant_id, contactId, line1],
   )
@@ -150,7 +150,7 @@ export async function insertAddress(app: TestApp, contactId: string, line1 = '10
 
 /** A service of the catalog, inserted as setup. */
 export async function insertService(app: TestApp, name: string): Promise<string> {
-  const r = await app.t.db.query<{ id: string }>(
+  const r = await app.t.admin.query<{ id: string }>(
     `insert into services (tenant_id, name, pricing, price_cents) values ($1, $2, 'fixed', 15000) returning id`,
     [app.tenant.tenant_id, name],
   )
@@ -164,22 +164,24 @@ export async function insertTicket(
   opts: { start: string; completed?: boolean; serviceId?: string; addressId?: string },
 ): Promise<string> {
   const tenant = app.tenant.tenant_id
-  const n = await app.t.db.query<{ n: number }>('select coalesce(max(number), 0)::int + 1 as n from tickets where tenant_id = $1', [tenant])
-  const r = await app.t.db.query<{ id: string }>(
+  const n = await app.t.admin.query<{ n: number }>('select coalesce(max(number), 0)::int + 1 as n from tickets where tenant_id = $1', [
+    tenant,
+  ])
+  const r = await app.t.admin.query<{ id: string }>(
     `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end)
      values ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz + interval '2 hours') returning id`,
     [tenant, n.rows[0].n, contactId, opts.addressId ?? null, opts.start],
   )
   const id = r.rows[0].id
   if (opts.serviceId) {
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into ticket_line_items (tenant_id, ticket_id, service_id, description, unit_price_cents)
       values ($1, $2, $3, 'Service', 15000)`,
       [tenant, id, opts.serviceId],
     )
   }
   if (opts.completed) {
-    await app.t.db.query(`update tickets set status = 'completed', closed_at = scheduled_end where tenant_id = $1 and id = $2`, [
+    await app.t.admin.query(`update tickets set status = 'completed', closed_at = scheduled_end where tenant_id = $1 and id = $2`, [
       tenant,
       id,
     ])
@@ -204,7 +206,7 @@ export async function settings(
   },
 ): Promise<void> {
   for (const [column, value] of Object.entries(s)) {
-    await app.t.db.query(`update tenants set ${column} = $1 where id = $2`, [value, app.tenant.tenant_id])
+    await app.t.admin.query(`update tenants set ${column} = $1 where id = $2`, [value, app.tenant.tenant_id])
   }
 }
 
@@ -217,7 +219,7 @@ export function asTenant<T>(app: TestApp, fn: (tx: Queryable) => Promise<T>): Pr
 
 /** How many rows a table holds for the test business, read directly by tenant_id (to prove nothing was half-written). */
 export async function countRows(app: TestApp, table: string, where = 'true', args: unknown[] = []): Promise<number> {
-  const r = await app.t.db.query<{ n: number }>(`select count(*)::int as n from ${table} where tenant_id = $1 and (${where})`, [
+  const r = await app.t.admin.query<{ n: number }>(`select count(*)::int as n from ${table} where tenant_id = $1 and (${where})`, [
     app.tenant.tenant_id,
     ...args,
   ])
@@ -249,7 +251,7 @@ export async function auditTrailActions(app: TestApp, type: string, id: string):
 
 /** The audit entries of one record, oldest first, read straight from the table. */
 export async function auditEntries(app: TestApp, entityType: string, entityId: string): Promise<any[]> {
-  const r = await app.t.db.query(
+  const r = await app.t.admin.query(
     `select action, changes, actor_type, actor_id, reasoning, request_id from audit_log
     where tenant_id = $1 and entity_type = $2 and entity_id = $3 order by id`,
     [app.tenant.tenant_id, entityType, entityId],

@@ -7,7 +7,15 @@ import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { writePersonalData } from '../../core/personal-data/write.js'
 import { buildIfStale } from './build.js'
-import { pgliteEmptyPath, pgliteTemplatePath, postgresTemplateName, trimForCopies, withDatabase } from './template.js'
+import {
+  asDeployRole,
+  deployRole,
+  inspectorRole,
+  pgliteEmptyPath,
+  pgliteTemplatePath,
+  postgresTemplateName,
+  trimForCopies,
+} from './template.js'
 
 /**
  * Once per run: builds dist/ (tests run the CLI and server from it) and the migrated templates, with the product's
@@ -38,11 +46,16 @@ export default async function setup() {
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
   try {
+    // The deploy role, as docs/deploy.md makes it: may log in and create roles, is no superuser and creates no database.
+    await admin.query(`do $$ begin create role ${deployRole} login createrole; exception when duplicate_object then null; end $$`)
+    // Bypassing row level security needs a superuser to grant: the one thing here the deploy role could not make itself.
+    await admin.query(`do $$ begin create role ${inspectorRole} login bypassrls; exception when duplicate_object then null; end $$`)
+    await admin.query(`grant ${deployRole} to ${inspectorRole}`)
     const found = await admin.query('select 1 from pg_database where datname = $1', [postgresTemplateName])
     if (!found.rows.length) {
       const building = `${postgresTemplateName}_building_${process.pid}`
-      await admin.query(`create database ${building}`)
-      const db = openPostgres(withDatabase(url, building), 2)
+      await admin.query(`create database ${building} owner ${deployRole}`)
+      const db = openPostgres(asDeployRole(url, building), 2)
       await migrate(db)
       await writePersonalData(db, PERSONAL_DATA)
       await db.close()

@@ -34,7 +34,7 @@ export interface PageAppOptions {
 /** Starts the app for one page test file (call it in beforeAll) with its fakes overridden as given, and signs the owner in. */
 export async function startPageApp(engine: TestEngine, overrides: Partial<Services> = {}, options: PageAppOptions = {}): Promise<PageApp> {
   const app = await startTestApp(engine, overrides)
-  if (options.ownerName) await app.t.db.query('update users set name = $1 where id = $2', [options.ownerName, app.tenant.owner_user_id])
+  if (options.ownerName) await app.t.admin.query('update users set name = $1 where id = $2', [options.ownerName, app.tenant.owner_user_id])
   const techId = options.technician ? await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech') : ''
   const owner = await pageClient(app, 'owner@sparkle.test')
   const tech = options.technician === 'signed-in' ? await pageClient(app, 'tom@sparkle.test') : (undefined as unknown as PageClient)

@@ -35,12 +35,10 @@ export function browser(app: TestApp, cookie?: string): Browser {
 
 /** Adds a person to the test app's business (links are rate limited per address, so tests use several people). */
 export async function addUser(app: TestApp, email: string, role: 'owner' | 'technician' = 'owner', name = ''): Promise<string> {
-  const r = await app.t.db.query<{ id: string }>(`insert into users (tenant_id, email, name, role) values ($1, $2, $3, $4) returning id`, [
-    app.tenant.tenant_id,
-    email,
-    name,
-    role,
-  ])
+  const r = await app.t.admin.query<{ id: string }>(
+    `insert into users (tenant_id, email, name, role) values ($1, $2, $3, $4) returning id`,
+    [app.tenant.tenant_id, email, name, role],
+  )
   return r.rows[0].id
 }
 

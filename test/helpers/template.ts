@@ -21,6 +21,8 @@ export const migrationsFingerprint = createHash('sha256')
   .update(JSON.stringify(PERSONAL_DATA))
   // How the template is made (trimForCopies): a template made before a change to it is not reused.
   .update('trimmed for copies')
+  // Whom the PostgreSQL template belongs to: one made by the server's own role is not reused for the deploy role.
+  .update('owned by the deploy role')
   .digest('hex')
   .slice(0, 12)
 
@@ -48,6 +50,37 @@ export function dumpBlob(path: string): Blob {
 
 /** The PostgreSQL database every test database is copied from. */
 export const postgresTemplateName = `crm_template_${migrationsFingerprint}`
+
+/**
+ * The role the PostgreSQL half of the suite connects as, made as docs/deploy.md makes the production one (`createuser
+ * --createrole`, owner of its database): not a superuser, so row level security, security-definer functions and
+ * ownership work as in production. TEST_DATABASE_URL names the server and a role that may create it and the databases.
+ */
+export const deployRole = process.env.TEST_DATABASE_ROLE ?? 'crm_test_deploy'
+
+/**
+ * The role tests reach into a database with, around the product, to set up and read rows of any business: a member of the
+ * deploy role that bypasses row level security. No part of the product connects as it; the product's own connections are
+ * the deploy role's, so what row level security hides from the owner stays hidden from the product under test.
+ */
+export const inspectorRole = `${deployRole}_inspector`
+
+/** The server URL as the deploy role sees a database of it. */
+export function asDeployRole(url: string, database: string): string {
+  return asRole(url, database, deployRole)
+}
+
+/** The server URL as the tests' inspector sees a database of it. */
+export function asInspector(url: string, database: string): string {
+  return asRole(url, database, inspectorRole)
+}
+
+function asRole(url: string, database: string, role: string): string {
+  const u = new URL(withDatabase(url, database))
+  u.username = role
+  u.password = ''
+  return u.toString()
+}
 
 /** The server URL with another database name. */
 export function withDatabase(url: string, name: string): string {

@@ -38,7 +38,7 @@ describe.each(engines)('follow-ups that chase for a business in New York, across
   beforeAll(async () => {
     clock.now = new Date('2026-10-28T15:00:00Z')
     app = await startTestApp(engine, { now: () => clock.now, payments: null })
-    await app.t.db.query(`update tenants set timezone = 'America/New_York' where id = $1`, [app.tenant.tenant_id])
+    await app.t.admin.query(`update tenants set timezone = 'America/New_York' where id = $1`, [app.tenant.tenant_id])
     await app.ownerAction('settings', 'update', {
       reminder_time: '09:00',
       invoice_reminder_days: [-1, 0, 7],
@@ -196,14 +196,14 @@ describe.each(engines)('review requests for a business in Auckland, UTC+13 (%s)'
       duration_minutes: 120,
       line_items: [{ description: 'Window cleaning', unit_price_cents: 18_000 }],
     })
-    await app.t.db.query(`update tickets set status = 'completed', closed_at = $2 where id = $1`, [t.id, closedAt])
+    await app.t.admin.query(`update tickets set status = 'completed', closed_at = $2 where id = $1`, [t.id, closedAt])
     return { contact, ticket: t.id }
   }
 
   beforeAll(async () => {
     clock.now = new Date('2026-11-24T21:00:00Z')
     app = await startTestApp(engine, { now: () => clock.now, payments: null })
-    await app.t.db.query(`update tenants set timezone = 'Pacific/Auckland' where id = $1`, [app.tenant.tenant_id])
+    await app.t.admin.query(`update tenants set timezone = 'Pacific/Auckland' where id = $1`, [app.tenant.tenant_id])
     await app.ownerAction('settings', 'update', {
       reminder_time: '10:00',
       review_link: 'https://g.page/r/sparkle-windows/review',

@@ -29,7 +29,7 @@ for (const engine of engines) {
     afterAll(() => app?.close())
 
     const runs = () =>
-      app.t.db.query<{ reason: string; status: string; nightly_day: string | null; error: string | null }>(
+      app.t.admin.query<{ reason: string; status: string; nightly_day: string | null; error: string | null }>(
         `select reason, status, nightly_day::text, error from backup_runs order by started_at`,
       )
 
@@ -76,9 +76,10 @@ for (const engine of engines) {
         .ownerAction('settings', 'update', { backup_keep_daily: 3, backup_keep_weekly: 2, backup_keep_monthly: 2 })
         .catch(async () => {
           // Before the settings page offers the fields, they are set as the owner would.
-          await app.t.db.query('update tenants set backup_keep_daily = 3, backup_keep_weekly = 2, backup_keep_monthly = 2 where id = $1', [
-            app.tenant.tenant_id,
-          ])
+          await app.t.admin.query(
+            'update tenants set backup_keep_daily = 3, backup_keep_weekly = 2, backup_keep_monthly = 2 where id = $1',
+            [app.tenant.tenant_id],
+          )
         })
       const other = archiveName('00000000-0000-4000-8000-000000000001', 'nightly', new Date('2026-01-01T08:31:00Z'))
       writeFileSync(join(dir, other), '')

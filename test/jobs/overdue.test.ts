@@ -15,7 +15,7 @@ describe.each(engines)('marking overdue invoices (%s)', (engine) => {
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => clock, payments: null })
     auckland = await app.createTenant('Kiwi Windows')
-    await app.t.db.query(`update tenants set timezone = 'Pacific/Auckland' where id = $1`, [auckland.tenant_id])
+    await app.t.admin.query(`update tenants set timezone = 'Pacific/Auckland' where id = $1`, [auckland.tenant_id])
   })
   afterAll(() => app.close())
 

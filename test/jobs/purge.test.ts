@@ -14,7 +14,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => clock, payments: null })
     tenants = [app.tenant.tenant_id, (await app.createTenant('Second Windows')).tenant_id]
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into oauth_clients (client_id, source, client_name, redirect_uris) values ('purge-test', 'registered', 'App', '{https://app.example/cb}')`,
     )
   })
@@ -23,7 +23,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
   const at = (ms: number) => new Date(clock.getTime() + ms)
   /** One row of each kind for the business, named by its marker, with the given expiry (or creation time for idempotency keys). */
   async function seed(tenantId: string, marker: string, when: Date) {
-    const db = app.t.db
+    const db = app.t.admin
     const user = (await db.query<{ id: string }>(`select id from users where tenant_id = $1 order by created_at limit 1`, [tenantId]))
       .rows[0].id
     const token = (
@@ -59,7 +59,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
   /** Which of the markers still have a row of every kind, and which have none. */
   async function left(markers: string[]) {
     const q = async (sql: string, prefix: string) =>
-      new Set((await app.t.db.query<{ k: string }>(sql)).rows.map((r) => r.k.slice(prefix.length)))
+      new Set((await app.t.admin.query<{ k: string }>(sql)).rows.map((r) => r.k.slice(prefix.length)))
     const kinds = [
       await q(`select token_hash as k from magic_links where token_hash like 'ml-%'`, 'ml-'),
       await q(`select token_hash as k from sessions where token_hash like 's-%'`, 's-'),
@@ -71,7 +71,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
   }
 
   it('removes what stopped working days ago in every business, keeps what is live or only just expired, and audits nothing away', async () => {
-    const audit = Number((await app.t.db.query<{ n: string }>('select count(*) as n from audit_log')).rows[0].n)
+    const audit = Number((await app.t.admin.query<{ n: string }>('select count(*) as n from audit_log')).rows[0].n)
     for (const [i, tenantId] of tenants.entries()) {
       await seed(tenantId, `old${i}`, at(-3 * DAY))
       await seed(tenantId, `live${i}`, at(DAY / 2))
@@ -79,8 +79,8 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
     // Past its expiry only an hour: a sign-in link and a code are kept a day, a session a week, an idempotency key two days.
     await seed(tenants[0], 'recent', at(-60 * 60 * 1000))
     const ended = tenants[1]
-    const user = (await app.t.db.query<{ id: string }>(`select id from users where tenant_id = $1 limit 1`, [ended])).rows[0].id
-    await app.t.db.query(
+    const user = (await app.t.admin.query<{ id: string }>(`select id from users where tenant_id = $1 limit 1`, [ended])).rows[0].id
+    await app.t.admin.query(
       `insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at, ended_at) values ($1, $2, 's-signedout', 'x', $3, $4)`,
       [ended, user, at(20 * DAY), at(-8 * DAY)],
     )
@@ -89,7 +89,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
       ['ended-window-key-hash', at(-60_000)],
       ['open-window-key-hash', at(60_000)],
     ] as const) {
-      await app.t.db.query(
+      await app.t.admin.query(
         `insert into rate_limit_windows (limiter, key_hash, window_start, window_ends, hits) values ('sign-in-link-email', $1, $2, $3, 3)`,
         [key, at(-15 * 60_000), ends],
       )
@@ -105,7 +105,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
       'rate limit windows': 1,
       'approval links': 0,
     })
-    expect((await app.t.db.query('select key_hash from rate_limit_windows')).rows).toEqual([{ key_hash: 'open-window-key-hash' }])
+    expect((await app.t.admin.query('select key_hash from rate_limit_windows')).rows).toEqual([{ key_hash: 'open-window-key-hash' }])
     expect(await left(['old0', 'old1', 'live0', 'live1', 'recent', 'signedout'])).toEqual([
       [false, true, false, false, false],
       [false, true, false, false, false],
@@ -114,7 +114,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
       [true, true, true, true, true],
       [false, false, false, false, false],
     ])
-    expect(Number((await app.t.db.query<{ n: string }>('select count(*) as n from audit_log')).rows[0].n)).toBe(audit)
+    expect(Number((await app.t.admin.query<{ n: string }>('select count(*) as n from audit_log')).rows[0].n)).toBe(audit)
   })
 
   it('runs from the worker at most once an hour', async () => {
@@ -129,7 +129,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
   })
 
   it('is for the worker alone: the app role cannot call it', async () => {
-    const refused = await app.t.db.query(
+    const refused = await app.t.admin.query(
       `select has_function_privilege('crm_app', 'purge_expired_credentials(timestamptz)', 'execute') as ok`,
     )
     expect(refused.rows[0].ok).toBe(false)

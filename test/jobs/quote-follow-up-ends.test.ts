@@ -91,14 +91,14 @@ describe.each(engines)('a quote\'s "expires, follow up" reminder is closed howev
   })
 
   it("migration 0080 closes the reminders of quotes that ended before, at the moment each ended, and leaves a sent quote's due", async () => {
-    const { db, dispose } = await emptyDatabase(engine)
+    const { db, admin, dispose } = await emptyDatabase(engine)
     cleanups.push(dispose)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 80),
     )
-    const one = async (sql: string, args: unknown[]) => (await db.query<{ id: string }>(sql, args)).rows[0].id
+    const one = async (sql: string, args: unknown[]) => (await admin.query<{ id: string }>(sql, args)).rows[0].id
     const tenant = await one(`insert into tenants (name) values ('Old Quotes Windows') returning id`, [])
     const contact = await one(`insert into contacts (tenant_id, display_name) values ($1, 'Kim Old') returning id`, [tenant])
     const reminder = (n: number) =>
@@ -122,7 +122,7 @@ describe.each(engines)('a quote\'s "expires, follow up" reminder is closed howev
     await migrate(db, files)
     const row = async (id: string) =>
       (
-        await db.query<{ follow_up_done_at: Date | null; outcome: string | null }>(
+        await admin.query<{ follow_up_done_at: Date | null; outcome: string | null }>(
           'select follow_up_done_at, outcome from interactions where id = $1',
           [id],
         )
@@ -133,7 +133,7 @@ describe.each(engines)('a quote\'s "expires, follow up" reminder is closed howev
       'Quote Q-1 was accepted',
     ])
     expect(await row(stillSent.id)).toEqual({ follow_up_done_at: null, outcome: null })
-    const audit = await db.query<{ entity_id: string; action: string; actor_type: string }>(
+    const audit = await admin.query<{ entity_id: string; action: string; actor_type: string }>(
       'select entity_id, action, actor_type from audit_log where tenant_id = $1',
       [tenant],
     )

@@ -15,7 +15,7 @@ describe.each(engines)('the worker books recurring visits per business (%s)', (e
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => clock, payments: null })
     kiwi = await app.createTenant('Kiwi Windows')
-    await app.t.db.query(`update tenants set timezone = 'Pacific/Auckland' where id = $1`, [kiwi.tenant_id])
+    await app.t.admin.query(`update tenants set timezone = 'Pacific/Auckland' where id = $1`, [kiwi.tenant_id])
   })
   afterAll(() => app?.close())
 
@@ -29,7 +29,7 @@ describe.each(engines)('the worker books recurring visits per business (%s)', (e
         { token: tenant.agent_token },
       ),
     )
-    const a = await app.t.db.query<{ id: string }>(
+    const a = await app.t.admin.query<{ id: string }>(
       `insert into addresses (tenant_id, contact_id, line1, city, state, postal_code) values ($1, $2, '1 Bay Road', 'Town', 'AK', '1010') returning id`,
       [tenant.tenant_id, c.id],
     )
@@ -52,9 +52,10 @@ describe.each(engines)('the worker books recurring visits per business (%s)', (e
   }
   const starts = async (seriesId: string) =>
     (
-      await app.t.db.query<{ scheduled_start: Date }>('select scheduled_start from tickets where series_id = $1 order by scheduled_start', [
-        seriesId,
-      ])
+      await app.t.admin.query<{ scheduled_start: Date }>(
+        'select scheduled_start from tickets where series_id = $1 order by scheduled_start',
+        [seriesId],
+      )
     ).rows.map((r) => new Date(r.scheduled_start))
 
   it("books each business's visits in its own time zone; one series that fails is named and the others are booked", async () => {
@@ -73,7 +74,7 @@ describe.each(engines)('the worker books recurring visits per business (%s)', (e
     expect((await runJobsOnce(app.services)).series_booked).toBe(0)
 
     // The home customer's address is archived: their series can book no visit there, the other business's goes on.
-    await app.t.db.query('update addresses set archived_at = now() where id = $1', [home.addressId])
+    await app.t.admin.query('update addresses set archived_at = now() where id = $1', [home.addressId])
     clock = new Date('2026-03-10T12:00:00Z')
     const pass = await generateSeriesVisits(app.services)
     expect(pass.booked).toBe(1)

@@ -31,7 +31,7 @@ describe.each(engines)("a business's time zone (%s)", (engine) => {
     await expect(
       createTenant(app.t.db, { name: 'Nowhere Windows', owner_email: 'o@nowhere.test', timezone: NODE_ONLY_ZONE }),
     ).rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [expect.objectContaining({ field: 'timezone' })] } })
-    const made = await app.t.db.query(`select 1 from tenants where name = 'Nowhere Windows'`)
+    const made = await app.t.admin.query(`select 1 from tenants where name = 'Nowhere Windows'`)
     expect(made.rows).toEqual([])
   })
 
@@ -55,11 +55,11 @@ describe.each(engines)("a business's time zone (%s)", (engine) => {
         ),
       )
       expectData(await app.action('invoice', 'mark_sent', { invoice_id: inv.id }, as))
-      await app.t.db.query('update tenants set timezone = $2 where id = $1', [tenant.tenant_id, timezone])
+      await app.t.admin.query('update tenants set timezone = $2 where id = $1', [tenant.tenant_id, timezone])
       return { tenant, invoice: inv.id }
     }
     const statusOf = async (id: string) =>
-      (await app.t.db.query<{ status: string }>('select status from invoices where id = $1', [id])).rows[0].status
+      (await app.t.admin.query<{ status: string }>('select status from invoices where id = $1', [id])).rows[0].status
     const nodeOnly = await withOverdueInvoice('Old Zone Windows', NODE_ONLY_ZONE)
     const broken = await withOverdueInvoice('Broken Zone Windows', 'Mars/Olympus')
     const fine = await withOverdueInvoice('Fine Windows', 'America/Denver')

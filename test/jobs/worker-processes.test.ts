@@ -161,7 +161,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
   }
   const dueMessages = async (n: number): Promise<string[]> =>
     (
-      await t.db.query<{ id: string }>(
+      await t.admin.query<{ id: string }>(
         `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
      select $1, ($2::uuid[])[1 + i % cardinality($2::uuid[])], 'custom', 'Note ' || i, 'Message number ' || i, now() - interval '1 minute'
      from generate_series(1, $3) i returning id`,
@@ -170,7 +170,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
     ).rows.map((r) => r.id)
   const statuses = async (ids: string[]) =>
     (
-      await t.db.query<{ status: string; n: number }>(
+      await t.admin.query<{ status: string; n: number }>(
         'select status, count(*)::int as n from scheduled_messages where id = any($1::uuid[]) group by status',
         [ids],
       )
@@ -182,7 +182,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
     fake = await startFakeResend({ latencyMs: 15 })
     tenantId = (await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test' })).tenant_id
     contactIds = (
-      await t.db.query<{ id: string }>(
+      await t.admin.query<{ id: string }>(
         `insert into contacts (tenant_id, display_name, emails)
       select $1, 'Customer ' || i, jsonb_build_array(jsonb_build_object('value', 'customer' || i || '@example.com', 'primary', true))
       from generate_series(1, 20) i returning id`,
@@ -213,7 +213,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
     expect(emailed).toHaveLength(300)
     expect(new Set(emailed.map((e) => e.idempotencyKey)).size).toBe(300)
     expect(await statuses(ids)).toEqual([{ status: 'sent', n: 300 }])
-    const marked = await t.db.query<{ n: number }>(
+    const marked = await t.admin.query<{ n: number }>(
       `select count(distinct provider_message_id)::int as n from scheduled_messages where id = any($1::uuid[])`,
       [ids],
     )
@@ -229,18 +229,18 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
     doomed.child.kill('SIGKILL')
     expect((await doomed.done).signal).toBe('SIGKILL')
     fake.hang = false
-    const leased = await t.db.query('select status, lease_token from scheduled_messages where id = $1', [id])
+    const leased = await t.admin.query('select status, lease_token from scheduled_messages where id = $1', [id])
     expect(leased.rows[0].status).toBe('pending')
     expect(leased.rows[0].lease_token).not.toBeNull()
     // While the lease holds, another worker leaves it alone.
     const early = await worker('--drain', '--json').done
     expect(JSON.parse(early.stdout).sent).toBe(0)
     // The lease runs out: moved to now rather than waited for, so a slow machine can neither outwait it early nor stall here.
-    await t.db.query(`update scheduled_messages set lease_until = now() where id = $1`, [id])
+    await t.admin.query(`update scheduled_messages set lease_until = now() where id = $1`, [id])
     const late = await worker('--drain', '--json').done
     expect(JSON.parse(late.stdout).sent).toBe(1)
     expect(fake.emails.filter((e) => e.idempotencyKey === key)).toHaveLength(1)
-    const row = await t.db.query('select status, provider_message_id from scheduled_messages where id = $1', [id])
+    const row = await t.admin.query('select status, provider_message_id from scheduled_messages where id = $1', [id])
     expect(row.rows[0]).toEqual({ status: 'sent', provider_message_id: fake.emails.find((e) => e.idempotencyKey === key)!.id })
   }, 120_000)
 })

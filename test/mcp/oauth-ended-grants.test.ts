@@ -81,13 +81,13 @@ describe.each(engines)('a connection whose tokens are all revoked is no longer c
 
     const replayed = await exchange()
     expect(replayed).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
-    const live = await app.t.db.query('select kind from oauth_tokens where agent_token_id = $1 and revoked_at is null', [grant.id])
+    const live = await app.t.admin.query('select kind from oauth_tokens where agent_token_id = $1 and revoked_at is null', [grant.id])
     expect(live.rows).toEqual([])
     const card = await cardOf('Replayed Client')
     expect(card).toContain('Disconnected')
     expect(card).not.toContain('Disconnect</button>')
     expect(await active()).not.toContain(grant.id)
-    const audit = await app.t.db.query(
+    const audit = await app.t.admin.query(
       `select action, actor_type from audit_log where entity_type = 'agent_token' and entity_id = $1 and action <> 'oauth_approve'`,
       [grant.id],
     )
@@ -98,19 +98,20 @@ describe.each(engines)('a connection whose tokens are all revoked is no longer c
     // As a replayed code left a grant before: its tokens revoked, the grant itself still on.
     const { grant: stale } = await connect('Stale Client')
     const revokedAt = new Date('2026-05-01T12:00:00Z')
-    await app.t.db.query('update oauth_tokens set revoked_at = $2 where agent_token_id = $1', [stale.id, revokedAt])
+    await app.t.admin.query('update oauth_tokens set revoked_at = $2 where agent_token_id = $1', [stale.id, revokedAt])
     // A connection whose access token only expired: its refresh token still works, so it is still connected.
     const { grant: working } = await connect('Working Client')
-    await app.t.db.query(`update oauth_tokens set expires_at = now() - interval '1 second' where agent_token_id = $1 and kind = 'access'`, [
-      working.id,
-    ])
+    await app.t.admin.query(
+      `update oauth_tokens set expires_at = now() - interval '1 second' where agent_token_id = $1 and kind = 'access'`,
+      [working.id],
+    )
     expect(await cardOf('Stale Client')).toContain('Disconnect</button>')
 
     const file = readMigrations().find((f) => f.version === 103)!
-    await app.t.db.exec(file.sql)
+    await app.t.admin.exec(file.sql)
 
     const rows = (
-      await app.t.db.query<{ id: string; name: string; revoked_at: Date | null }>(
+      await app.t.admin.query<{ id: string; name: string; revoked_at: Date | null }>(
         'select id, name, revoked_at from agent_tokens where tenant_id = $1',
         [app.tenant.tenant_id],
       )

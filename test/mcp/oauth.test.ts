@@ -155,7 +155,7 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
       }),
     )
     expect(risky.json, JSON.stringify(risky.json)).toMatchObject({ status: 'pending_authorization' })
-    const queued = await app.t.db.query<{ name: string }>(
+    const queued = await app.t.admin.query<{ name: string }>(
       `select t.name from authorization_requests r join agent_tokens t on t.tenant_id = r.tenant_id and t.id = r.agent_token_id where r.id = $1`,
       [risky.json.request_id],
     )
@@ -164,7 +164,7 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
 
     const grants = (await listAgentTokens(app.t.db, app.tenant.tenant_id)).filter((t: any) => t.name === 'Claude (OAuth)')
     expect(grants).toHaveLength(1)
-    const audit = await app.t.db.query<{ actor_type: string; actor_id: string }>(
+    const audit = await app.t.admin.query<{ actor_type: string; actor_id: string }>(
       `select actor_type, actor_id from audit_log where entity_type = 'agent_token' and action = 'oauth_approve' and entity_id = $1`,
       [grants[0].id],
     )
@@ -219,10 +219,10 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     expect(await mcpStatus(third.json.access_token)).toBe(401)
     expect(await refresh(third.json.refresh_token)).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
     const grant = (await listAgentTokens(app.t.db, app.tenant.tenant_id)).find((t: any) => t.name === 'Leaky Client (OAuth)') as any
-    const live = await app.t.db.query(`select kind from oauth_tokens where agent_token_id = $1 and revoked_at is null`, [grant.id])
+    const live = await app.t.admin.query(`select kind from oauth_tokens where agent_token_id = $1 and revoked_at is null`, [grant.id])
     expect(live.rows).toEqual([])
     expect(grant.revoked_at).not.toBeNull()
-    const audit = await app.t.db.query(
+    const audit = await app.t.admin.query(
       `select action, actor_type from audit_log where entity_type = 'agent_token' and entity_id = $1 and action <> 'oauth_approve'`,
       [grant.id],
     )
@@ -236,7 +236,7 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
 
   it('lets codes and access tokens expire', async () => {
     const { clientId, code } = await approvedCode('Slow Client')
-    await app.t.db.query(`update oauth_codes set expires_at = now() - interval '1 second' where client_id = $1`, [clientId])
+    await app.t.admin.query(`update oauth_codes set expires_at = now() - interval '1 second' where client_id = $1`, [clientId])
     expect(await exchange(clientId, code)).toMatchObject({
       status: 400,
       json: { error: 'invalid_grant', error_description: expect.stringContaining('expired') },
@@ -244,7 +244,7 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     const fresh = await approvedCode('Expiring Client')
     const issued = await exchange(fresh.clientId, fresh.code)
     expect(await mcpStatus(issued.json.access_token)).toBe(200)
-    await app.t.db.query(`update oauth_tokens set expires_at = now() - interval '1 second' where client_id = $1 and kind = 'access'`, [
+    await app.t.admin.query(`update oauth_tokens set expires_at = now() - interval '1 second' where client_id = $1 and kind = 'access'`, [
       fresh.clientId,
     ])
     expect(await mcpStatus(issued.json.access_token)).toBe(401)
@@ -355,7 +355,7 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     const revoked = await owner.call('POST', `/review/connections/${grant.id}/revoke`, { _csrf: csrf })
     expect(revoked.status).toBe(303)
     expect(await mcpStatus(issued.json.access_token)).toBe(401)
-    const audit = await app.t.db.query(
+    const audit = await app.t.admin.query(
       `select actor_type from audit_log where entity_type = 'agent_token' and action = 'revoke' and entity_id = $1`,
       [grant.id],
     )

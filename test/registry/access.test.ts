@@ -51,7 +51,7 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
     const created = await createTenant(t.db, { name: 'Access Window Cleaning', owner_email: 'owner@access.test' })
     tenantId = created.tenant_id
     owner = { tenantId, actor: { type: 'user', id: created.owner_user_id, role: 'owner' } }
-    const token = await t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [tenantId])
+    const token = await t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [tenantId])
     agent = { tenantId, actor: { type: 'agent', id: token.rows[0].id } }
     const service = (await act(owner, 'service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000 })) as {
       id: string
@@ -168,7 +168,7 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
   it(
     "a technician is refused every action outside their reach, and another technician's records, changing nothing",
     async () => {
-      const before = await snapshotTenant(t.db, tenantId)
+      const before = await snapshotTenant(t.admin, tenantId)
       const failures: string[] = []
       let seed = 0
       for (const [key, def] of services.registry.actions) {
@@ -185,7 +185,7 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
         }
       }
       expect(failures).toEqual([])
-      expect(await snapshotTenant(t.db, tenantId)).toEqual(before)
+      expect(await snapshotTenant(t.admin, tenantId)).toEqual(before)
     },
     SLOW,
   )
@@ -259,7 +259,7 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
   it(
     'an agent is refused every action for people only, changing nothing, and needs reasoning where its level says',
     async () => {
-      const before = await snapshotTenant(t.db, tenantId)
+      const before = await snapshotTenant(t.admin, tenantId)
       const failures: string[] = []
       let seed = 200
       for (const [key, def] of services.registry.actions) {
@@ -281,7 +281,7 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
         }
       }
       expect(failures).toEqual([])
-      expect(await snapshotTenant(t.db, tenantId)).toEqual(before)
+      expect(await snapshotTenant(t.admin, tenantId)).toEqual(before)
     },
     SLOW,
   )
@@ -290,7 +290,7 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
     'no agent call gives an agent an owner, a level or a decision: every action an agent may call, run with reasoning',
     async () => {
       const owners = async () =>
-        (await t.db.query<{ id: string }>(`select id from users where tenant_id = $1 and role = 'owner' order by id`, [tenantId])).rows
+        (await t.admin.query<{ id: string }>(`select id from users where tenant_id = $1 and role = 'owner' order by id`, [tenantId])).rows
       const ownersBefore = await owners()
       const failures: string[] = []
       let seed = 300
@@ -312,11 +312,11 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
       }
       expect(failures).toEqual([])
       expect(await owners()).toEqual(ownersBefore)
-      const levels = await t.db.query('select action_key from permission_overrides where tenant_id = $1', [tenantId])
+      const levels = await t.admin.query('select action_key from permission_overrides where tenant_id = $1', [tenantId])
       expect(levels.rows).toEqual([])
-      const decided = await t.db.query(`select id from authorization_requests where tenant_id = $1 and status <> 'pending'`, [tenantId])
+      const decided = await t.admin.query(`select id from authorization_requests where tenant_id = $1 and status <> 'pending'`, [tenantId])
       expect(decided.rows).toEqual([])
-      const tokens = await t.db.query('select id from agent_tokens where tenant_id = $1', [tenantId])
+      const tokens = await t.admin.query('select id from agent_tokens where tenant_id = $1', [tenantId])
       expect(tokens.rows).toHaveLength(1)
     },
     SLOW,

@@ -146,7 +146,7 @@ describe.each(engines)('every call that waits for the owner is held to what it m
     app = await startTestApp(engine, { ...qb.services, ...google.services })
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
     owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
-    const token = await app.t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [app.tenant.tenant_id])
+    const token = await app.t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [app.tenant.tenant_id])
     agent = { tenantId: app.tenant.tenant_id, actor: { type: 'agent', id: token.rows[0].id } }
   }, SLOW)
   afterAll(async () => {
@@ -226,7 +226,7 @@ describe.each(engines)('every call that waits for the owner is held to what it m
     const tz = 'America/Chicago'
     const today = localDate(app.services.now(), tz)
     const names = new Map(
-      (await app.t.db.query<{ id: string; name: string }>('select id, name from users where tenant_id = $1', [owner.tenantId])).rows.map(
+      (await app.t.admin.query<{ id: string; name: string }>('select id, name from users where tenant_id = $1', [owner.tenantId])).rows.map(
         (u) => [u.id, u.name],
       ),
     )

@@ -77,13 +77,13 @@ describe.each(engines)('no operation crosses from one business into another (%s)
 
   async function business(tag: string): Promise<Business> {
     const created = await createTenant(t.db, { name: `${tag} Window Cleaning`, owner_email: `owner@${tag.toLowerCase()}.test` })
-    const token = await t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [created.tenant_id])
+    const token = await t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [created.tenant_id])
     return {
       tag,
       tenantId: created.tenant_id,
       owner: { tenantId: created.tenant_id, actor: { type: 'user', id: created.owner_user_id, role: 'owner' } },
       agent: { tenantId: created.tenant_id, actor: { type: 'agent', id: token.rows[0].id } },
-      ids: await idsByTable(t.db, created.tenant_id),
+      ids: await idsByTable(t.admin, created.tenant_id),
     }
   }
 
@@ -120,7 +120,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
         for (const input of built.inputs) {
           try {
             await callLeavingOut(item.def, biz.owner, input, () => false)
-            biz.ids = await idsByTable(t.db, biz.tenantId)
+            biz.ids = await idsByTable(t.admin, biz.tenantId)
             reason = ''
             break
           } catch (err) {
@@ -180,7 +180,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
   it(
     'no action run by one business changes or reveals the records of another',
     async () => {
-      const before = await snapshotTenant(t.db, bravo.tenantId)
+      const before = await snapshotTenant(t.admin, bravo.tenantId)
       const bravoUuids = uuidsIn(before)
       const allBravoIds = [...bravo.ids.values()].flat()
       const failures: string[] = []
@@ -229,7 +229,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
         keys.filter((key) => !invoked.get(key)),
         'actions whose code never ran',
       ).toEqual([])
-      expect(await snapshotTenant(t.db, bravo.tenantId)).toEqual(before)
+      expect(await snapshotTenant(t.admin, bravo.tenantId)).toEqual(before)
     },
     SLOW,
   )
@@ -237,9 +237,9 @@ describe.each(engines)('no operation crosses from one business into another (%s)
   it(
     'no data type shows one business the records of another, listed or by id',
     async () => {
-      const before = await snapshotTenant(t.db, bravo.tenantId)
+      const before = await snapshotTenant(t.admin, bravo.tenantId)
       const bravoUuids = uuidsIn(before)
-      const alphaUuids = uuidsIn(await snapshotTenant(t.db, alpha.tenantId))
+      const alphaUuids = uuidsIn(await snapshotTenant(t.admin, alpha.tenantId))
       const allBravoIds = [...bravo.ids.values()].flat()
       const failures: string[] = []
       const seenByOwner = new Set<string>()
@@ -311,7 +311,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
       expect(failures).toEqual([])
       expect([...seenByOwner]).toEqual(expect.arrayContaining(['contacts', 'audit_trail']))
       expect(checked).toBeGreaterThanOrEqual(registry.queries.size * (allBravoIds.length + 1))
-      expect(await snapshotTenant(t.db, bravo.tenantId)).toEqual(before)
+      expect(await snapshotTenant(t.admin, bravo.tenantId)).toEqual(before)
     },
     SLOW,
   )

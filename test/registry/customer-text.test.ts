@@ -113,7 +113,7 @@ describe.each(engines)('words customers read are declared, and wait for the owne
     })
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS, reply_to_email: 'office@sparkle.test' })
     owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
-    const token = await app.t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [app.tenant.tenant_id])
+    const token = await app.t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [app.tenant.tenant_id])
     agent = { tenantId: app.tenant.tenant_id, actor: { type: 'agent', id: token.rows[0].id } }
     await run('settings.update', { request_slug: `words-${app.tenant.tenant_id.slice(0, 8)}` })
   }, SLOW)

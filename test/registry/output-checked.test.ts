@@ -65,7 +65,7 @@ describe.each(engines)('answers checked against their declared schemas (%s)', (e
   })
   afterAll(() => app?.close())
 
-  const leftBehind = async () => (await app.t.db.query(`select 1 from contacts where display_name = 'Probe Left Behind'`)).rows.length
+  const leftBehind = async () => (await app.t.admin.query(`select 1 from contacts where display_name = 'Probe Left Behind'`)).rows.length
 
   it("refuses an action's answer that differs from its output schema, naming the action and the path, and keeps nothing it wrote", async () => {
     expect(checked.config.checkOutput).toBe(true)

@@ -84,11 +84,11 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     // The owner's Google account, every feature on, so Google's operations answer too.
     await google.connect(t.db, created.tenant_id, created.owner_user_id, ['calendar', 'contacts', 'gmail'], 'owner@output.test')
     // Invoices are emailed only when they say how to pay.
-    await t.db.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [
+    await t.admin.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [
       created.tenant_id,
     ])
     owner = { tenantId: created.tenant_id, actor: { type: 'user', id: created.owner_user_id, role: 'owner' } }
-    const token = await t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [created.tenant_id])
+    const token = await t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [created.tenant_id])
     agent = { tenantId: created.tenant_id, actor: { type: 'agent', id: token.rows[0].id } }
   }, SLOW)
   afterAll(async () => {
@@ -341,7 +341,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       issueResponseLinks(tx, services, owner.tenantId, { id: reminder.id, kind: 'confirmation', ticket_id: ids.ticket }),
     )
     await answerResponseLink(services, String(links.change_link).split('/').pop() as string, 'change', 'Afternoons please', randomUUID())
-    await t.db.query(`update contacts set email_status = 'bounced' where id = $1`, [ids.to_contact])
+    await t.admin.query(`update contacts set email_status = 'bounced' where id = $1`, [ids.to_contact])
     // What Stripe reports: a payment in another currency than its invoice's, kept for the owner.
     await applyStripeEvent(
       services,

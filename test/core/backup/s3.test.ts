@@ -38,7 +38,7 @@ for (const engine of engines) {
     /** The newest run of the backup history (of every business, or one). */
     const lastRun = async () =>
       (
-        await app.t.db.query<{ status: string; error: string | null; remote: string | null; file: string | null }>(
+        await app.t.admin.query<{ status: string; error: string | null; remote: string | null; file: string | null }>(
           'select status, error, remote, file from backup_runs order by started_at desc limit 1',
         )
       ).rows[0]

@@ -62,13 +62,13 @@ describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
   beforeAll(async () => {
     t = await freshDatabase(engine)
     tenant = await createTenant(t.db, { name: 'Closed Windows', owner_email: 'owner@closed.test' })
-    f = await tickets(t.db, tenant.tenant_id)
+    f = await tickets(t.admin, tenant.tenant_id)
   })
   afterAll(() => t.dispose())
 
   const asApp = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: tenant.tenant_id, actorType: 'agent' }, fn)
   const closedTicket = async () => {
-    const all = await snapshotTenant(t.db, tenant.tenant_id)
+    const all = await snapshotTenant(t.admin, tenant.tenant_id)
     const mentions = (rows: string[]) => rows.filter((row) => row.includes(f.closed)).sort()
     return {
       tickets: mentions(all.tickets),
@@ -102,7 +102,7 @@ describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
         table,
       ).rejects.toMatchObject({ code: 'IMMUTABLE' })
     }
-    const still = await t.db.query<{ n: number }>(
+    const still = await t.admin.query<{ n: number }>(
       `select (select count(*) from notes where ticket_id = $1)
       + (select count(*) from closeouts where ticket_id = $1) + (select count(*) from invoices where ticket_id = $1)
       + (select count(*) from scheduled_messages where ticket_id = $1) + (select count(*) from response_links where ticket_id = $1) as n`,
@@ -120,7 +120,7 @@ describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
         f.closed,
       ]),
     )
-    const q = await t.db.query('select quantity from ticket_line_items where id = $1', [f.openLine])
+    const q = await t.admin.query('select quantity from ticket_line_items where id = $1', [f.openLine])
     expect(q.rows).toEqual([{ quantity: 2 }])
   })
 
@@ -132,11 +132,11 @@ describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
         asApp((tx) => tx.query(`truncate ${table} cascade`)),
         table,
       ).rejects.toMatchObject({ code: 'FORBIDDEN' })
-      await expect(t.db.query(`truncate ${table} cascade`), `${table} as owner`).rejects.toMatchObject({ code: 'CR001' })
+      await expect(t.admin.query(`truncate ${table} cascade`), `${table} as owner`).rejects.toMatchObject({ code: 'CR001' })
     }
     // Truncating a table the tickets refer to cascades into them, and is refused with them.
-    await expect(t.db.query('truncate contacts cascade')).rejects.toMatchObject({ code: 'CR001' })
-    const truncatable = await t.db.query<{ name: string }>(
+    await expect(t.admin.query('truncate contacts cascade')).rejects.toMatchObject({ code: 'CR001' })
+    const truncatable = await t.admin.query<{ name: string }>(
       `select c.relname as name from pg_class c
       where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and has_table_privilege($1, c.oid, 'truncate')`,
       [APP_ROLE],

@@ -12,7 +12,7 @@ describe.each(engines)('GIN indexes keep short pending lists (%s)', (engine) => 
   afterAll(() => t.dispose())
 
   it('every GIN index of the schema merges its pending list at 64 kB', async () => {
-    const r = await t.db.query<{ name: string; options: string[] | null }>(
+    const r = await t.admin.query<{ name: string; options: string[] | null }>(
       `select c.relname as name, c.reloptions as options
        from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
        join pg_namespace n on n.oid = c.relnamespace

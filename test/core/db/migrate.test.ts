@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
 import { loadConfig } from '../../../core/config.js'
@@ -13,7 +12,7 @@ import type { Database } from '../../../core/db/types.js'
 import { openMigratedDatabase } from '../../../core/runtime.js'
 import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { compileForNode, runNode } from '../../helpers/node-process.js'
-import { withDatabase } from '../../helpers/template.js'
+import { deployDatabase } from '../../helpers/deploy-database.js'
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const scratchDirs: string[] = []
@@ -57,21 +56,7 @@ async function tableExists(db: Database, name: string): Promise<boolean> {
 
 /** A new PostgreSQL database with nothing in it, on the test server. */
 async function emptyPostgres(): Promise<{ url: string; dispose(): Promise<void> }> {
-  const server = process.env.TEST_DATABASE_URL as string
-  const name = `crm_test_empty_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: server })
-  await admin.connect()
-  await admin.query(`create database ${name} template template0`)
-  await admin.end()
-  return {
-    url: withDatabase(server, name),
-    async dispose() {
-      const c = new pg.Client({ connectionString: server })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
-    },
-  }
+  return deployDatabase(`crm_test_empty_${process.pid}_${randomBytes(4).toString('hex')}`)
 }
 
 describe('reading the migrations folder', () => {
@@ -185,7 +170,7 @@ describe.each(engines)('migrations (%s)', (engine) => {
       const all = [...readMigrations(), ...extra]
       expect(await pendingMigrations(t.db, all)).toEqual(['9001_a.sql', '9002_b.sql', '9010_c.sql'])
       expect(await migrate(t.db, all)).toEqual(['9001_a.sql', '9002_b.sql', '9010_c.sql'])
-      const columns = await t.db.query(
+      const columns = await t.admin.query(
         `select attname from pg_attribute where attrelid = 'probe_order'::regclass and attnum > 0 order by attnum`,
       )
       expect(columns.rows).toEqual([{ attname: 'a' }, { attname: 'b' }, { attname: 'c' }])
@@ -239,6 +224,24 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('migrating one PostgreSQL databa
     } finally {
       for (const p of pools) await p.close()
       await empty.dispose()
+    }
+  })
+
+  it('the deploy role applies a changed search function on a connection that has not used pg_trgm yet', async () => {
+    // The function sets pg_trgm's threshold; a role that is not a superuser may only once the library is loaded.
+    const t = await freshDatabase('postgres')
+    try {
+      await t.admin.query(`update schema_functions set checksum = 'changed' where name = 'search_hits.sql'`)
+      const fresh = openPostgres(t.url as string, 1)
+      try {
+        const who = await fresh.query<{ rolsuper: boolean }>('select rolsuper from pg_roles where rolname = current_user')
+        expect(who.rows[0].rolsuper).toBe(false)
+        expect(await migrate(fresh)).toEqual(['functions/search_hits.sql'])
+      } finally {
+        await fresh.close()
+      }
+    } finally {
+      await t.dispose()
     }
   })
 

@@ -28,7 +28,7 @@ describe('PGlite in a worker thread', () => {
   afterAll(() => t.dispose())
 
   it('keeps this thread free while a statement runs: a timer fires before a 2-second statement ends', async () => {
-    const slow = t.db.query('select pg_sleep(2)')
+    const slow = t.admin.query('select pg_sleep(2)')
     const timer = new Promise((resolve) => setTimeout(resolve, 50))
     expect(await whichFirst(timer, slow)).toBe('first')
     await slow
@@ -36,8 +36,8 @@ describe('PGlite in a worker thread', () => {
 
   it('runs the statements sent after a slow one once it is done, in order', async () => {
     const order: string[] = []
-    const slow = t.db.query('select pg_sleep(0.5)').then(() => order.push('slow'))
-    const light = t.db.query<{ n: number }>('select 1 as n').then((r) => order.push(`light ${r.rows[0].n}`))
+    const slow = t.admin.query('select pg_sleep(0.5)').then(() => order.push('slow'))
+    const light = t.admin.query<{ n: number }>('select 1 as n').then((r) => order.push(`light ${r.rows[0].n}`))
     await Promise.all([slow, light])
     expect(order).toEqual(['slow', 'light 1'])
   })
@@ -57,19 +57,19 @@ describe('PGlite in a worker thread', () => {
   })
 
   it('rolls back a transaction whose function throws, and reports the error thrown', async () => {
-    await t.db.exec('create table if not exists thread_probe (id int primary key)')
+    await t.admin.exec('create table if not exists thread_probe (id int primary key)')
     await expect(
       t.db.transaction(async (tx) => {
         await tx.query('insert into thread_probe values ($1)', [1])
         throw new Error('changed my mind')
       }),
     ).rejects.toThrow('changed my mind')
-    expect((await t.db.query('select count(*)::int as n from thread_probe')).rows[0]).toEqual({ n: 0 })
+    expect((await t.admin.query('select count(*)::int as n from thread_probe')).rows[0]).toEqual({ n: 0 })
   })
 
   it('carries database errors across with their fields, so they translate as on the same thread', async () => {
-    await t.db.query('insert into thread_probe values ($1)', [7])
-    const err = await t.db.query('insert into thread_probe values ($1)', [7]).catch((e: unknown) => e)
+    await t.admin.query('insert into thread_probe values ($1)', [7])
+    const err = await t.admin.query('insert into thread_probe values ($1)', [7]).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(Error)
     expect(err).toMatchObject({ code: '23505', constraint: 'thread_probe_pkey' })
     const translated = translateDatabaseError(err)
@@ -79,12 +79,12 @@ describe('PGlite in a worker thread', () => {
 
   it('reports a failing transaction setup as the error of the transaction', async () => {
     await expect(t.db.transaction(async () => 1, 'select no_such_function()')).rejects.toMatchObject({ code: '42883' })
-    expect((await t.db.query<{ n: number }>('select 2 as n')).rows[0].n).toBe(2)
+    expect((await t.admin.query<{ n: number }>('select 2 as n')).rows[0].n).toBe(2)
   })
 
   it('passes values both ways in their JavaScript types', async () => {
     const at = new Date('2026-03-02T15:00:00Z')
-    const r = await t.db.query(
+    const r = await t.admin.query(
       "select $1::timestamptz as at, $2::jsonb as doc, 5::int8 as n, $3::bytea as bytes, date '2026-03-02' as day",
       [at, JSON.stringify({ a: [1, 'x'] }), new Uint8Array([1, 2, 3])],
     )

@@ -7,12 +7,12 @@ describe('trigram operators on the embedded engine', () => {
   it.each([1, 2, 3, 4])('answer, and the next statement too, in opening %i', async () => {
     const t = await freshDatabase('pglite')
     try {
-      const r = await t.db.query<{ similar: boolean; word: boolean; unlike: boolean }>(
+      const r = await t.admin.query<{ similar: boolean; word: boolean; unlike: boolean }>(
         `select 'Margaret Thornton'::text % 'Margret Thorton'::text as similar, 'Thornton'::text <% 'Margaret Thornton'::text as word,
                 'Margaret Thornton'::text % 'Zebediah Quill'::text as unlike`,
       )
       expect(r.rows).toEqual([{ similar: true, word: true, unlike: false }])
-      expect((await t.db.query<{ n: number }>('select 1 as n')).rows).toEqual([{ n: 1 }])
+      expect((await t.admin.query<{ n: number }>('select 1 as n')).rows).toEqual([{ n: 1 }])
     } finally {
       await t.dispose()
     }

@@ -19,28 +19,33 @@ const BUSINESSES: [zone: string, phones: string[]][] = [
 
 describe.each(engines)('migration 0119 recomputes the stored phone keys by the rules of each number country (%s)', (engine) => {
   it('gives every existing customer the key the app now writes, and leaves their updated_at', async () => {
-    const db = await emptyDatabase(engine)
+    const { db, admin } = await emptyDatabase(engine)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 119),
     )
     for (const [zone, phones] of BUSINESSES) {
-      const tenant = (await db.query<{ id: string }>('insert into tenants (name, timezone) values ($1, $2) returning id', [zone, zone]))
+      const tenant = (await admin.query<{ id: string }>('insert into tenants (name, timezone) values ($1, $2) returning id', [zone, zone]))
         .rows[0].id
       for (const phone of phones)
-        await db.query(`insert into contacts (tenant_id, display_name, phones, updated_at) values ($1, $2, $3, '2026-02-03T10:00:00Z')`, [
-          tenant,
-          phone,
-          JSON.stringify([
-            { value: '000', label: null, primary: false },
-            { value: phone, label: null, primary: true },
-          ]),
-        ])
-      await db.query(`insert into contacts (tenant_id, display_name, updated_at) values ($1, 'No phone', '2026-02-03T10:00:00Z')`, [tenant])
+        await admin.query(
+          `insert into contacts (tenant_id, display_name, phones, updated_at) values ($1, $2, $3, '2026-02-03T10:00:00Z')`,
+          [
+            tenant,
+            phone,
+            JSON.stringify([
+              { value: '000', label: null, primary: false },
+              { value: phone, label: null, primary: true },
+            ]),
+          ],
+        )
+      await admin.query(`insert into contacts (tenant_id, display_name, updated_at) values ($1, 'No phone', '2026-02-03T10:00:00Z')`, [
+        tenant,
+      ])
     }
     await migrate(db, files)
-    const rows = await db.query<{ zone: string; phone: string; key: string | null; updated_at: Date }>(
+    const rows = await admin.query<{ zone: string; phone: string; key: string | null; updated_at: Date }>(
       `select t.timezone as zone, c.display_name as phone, c.phone_key as key, c.updated_at
        from contacts c join tenants t on t.id = c.tenant_id order by t.timezone, c.display_name`,
     )
@@ -53,9 +58,9 @@ describe.each(engines)('migration 0119 recomputes the stored phone keys by the r
     )
     expect(new Set(rows.rows.map((r) => new Date(r.updated_at).toISOString()).filter((t) => t !== '2026-02-03T10:00:00.000Z')).size).toBe(0)
     // Emptying a customer's phones (as erasure does) empties their key; another change keeps it.
-    await db.query(`update contacts set phones = '[]' where display_name = '030 1234567'`)
-    await db.query(`update contacts set notes = 'Called' where display_name = '+49 30 1234567'`)
-    const after = await db.query<{ phone: string; key: string | null }>(
+    await admin.query(`update contacts set phones = '[]' where display_name = '030 1234567'`)
+    await admin.query(`update contacts set notes = 'Called' where display_name = '+49 30 1234567'`)
+    const after = await admin.query<{ phone: string; key: string | null }>(
       `select display_name as phone, phone_key as key from contacts where display_name in ('030 1234567', '+49 30 1234567') order by 1`,
     )
     expect(after.rows).toEqual([

@@ -27,19 +27,19 @@ describe.each(engines)('a secret leads to its business through secret_lookups (%
   it('writes the lookup with the secret and removes it when the secret is purged', async () => {
     const business = await createTenant(t.db, { name: 'Lookup Cleaning', owner_email: 'owner@lookup.test' })
     const cookie = await createSession(t.db, business.tenant_id, business.owner_user_id)
-    expect(await lookupsOf(t.db, 'session')).toEqual([{ lookup_key: hashSecret(cookie), tenant_id: business.tenant_id }])
+    expect(await lookupsOf(t.admin, 'session')).toEqual([{ lookup_key: hashSecret(cookie), tenant_id: business.tenant_id }])
     expect((await authenticateSession(t.db, cookie))?.tenantId).toBe(business.tenant_id)
 
     const later = new Date(Date.now() + 60 * 24 * 3600 * 1000).toISOString()
     await withWorkerRole(t.db, (tx) => tx.query('select * from purge_expired_credentials($1)', [later]))
-    expect(await lookupsOf(t.db, 'session')).toEqual([])
+    expect(await lookupsOf(t.admin, 'session')).toEqual([])
     expect(await authenticateSession(t.db, cookie)).toBeNull()
   })
 
   it("finds an agent token's business by its hash and by its prefix", async () => {
     const business = await createTenant(t.db, { name: 'Prefix Plumbing', owner_email: 'owner@prefix.test' })
     const prefix = business.agent_token.split('_')[1]
-    expect((await lookupsOf(t.db, 'agent_token_prefix')).filter((l) => l.lookup_key === prefix)).toEqual([
+    expect((await lookupsOf(t.admin, 'agent_token_prefix')).filter((l) => l.lookup_key === prefix)).toEqual([
       { lookup_key: prefix, tenant_id: business.tenant_id },
     ])
     expect((await authenticateAgentToken(t.db, business.agent_token))?.tenantId).toBe(business.tenant_id)
@@ -51,14 +51,14 @@ describe.each(engines)('a secret leads to its business through secret_lookups (%
     const a = await createTenant(t.db, { name: 'Alpha Lawns', owner_email: 'owner@alpha.test' })
     const b = await createTenant(t.db, { name: 'Beta Lawns', owner_email: 'owner@beta.test' })
     const insert = (tenantId: string, userId: string) =>
-      t.db.query(`insert into magic_links (tenant_id, user_id, token_hash, expires_at) values ($1, $2, $3, now() + interval '1 hour')`, [
+      t.admin.query(`insert into magic_links (tenant_id, user_id, token_hash, expires_at) values ($1, $2, $3, now() + interval '1 hour')`, [
         tenantId,
         userId,
         hashSecret('the-same-secret'),
       ])
     await insert(a.tenant_id, a.owner_user_id)
     await expect(insert(b.tenant_id, b.owner_user_id)).rejects.toMatchObject({ code: '23505' })
-    expect((await lookupsOf(t.db, 'magic_link')).filter((l) => l.lookup_key === hashSecret('the-same-secret'))).toEqual([
+    expect((await lookupsOf(t.admin, 'magic_link')).filter((l) => l.lookup_key === hashSecret('the-same-secret'))).toEqual([
       { lookup_key: hashSecret('the-same-secret'), tenant_id: a.tenant_id },
     ])
   })
@@ -66,37 +66,39 @@ describe.each(engines)('a secret leads to its business through secret_lookups (%
 
 describe.each(engines)('secrets made before migration 0107 keep working after it (%s)', (engine) => {
   let db: Database
+  let admin: Database
   let dispose: () => Promise<void>
   afterAll(() => dispose())
 
   it('fills secret_lookups from the secrets already stored', async () => {
-    ;({ db, dispose } = await emptyDatabase(engine))
+    ;({ db, admin, dispose } = await emptyDatabase(engine))
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.name < '0107'),
     )
-    const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Before 0107') returning id`)).rows[0].id
+    const tenant = (await admin.query<{ id: string }>(`insert into tenants (name) values ('Before 0107') returning id`)).rows[0].id
     const user = (
-      await db.query<{ id: string }>(`insert into users (tenant_id, email, role) values ($1, 'owner@before.test', 'owner') returning id`, [
-        tenant,
-      ])
+      await admin.query<{ id: string }>(
+        `insert into users (tenant_id, email, role) values ($1, 'owner@before.test', 'owner') returning id`,
+        [tenant],
+      )
     ).rows[0].id
     const token = `crm_before01_${'b'.repeat(43)}`
-    await db.query(`insert into agent_tokens (tenant_id, name, prefix, token_hash) values ($1, 'Old agent', 'before01', $2)`, [
+    await admin.query(`insert into agent_tokens (tenant_id, name, prefix, token_hash) values ($1, 'Old agent', 'before01', $2)`, [
       tenant,
       hashSecret(token),
     ])
     const cookie = 'a-session-cookie-made-before-the-lookups'
-    await db.query(
+    await admin.query(
       `insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at) values ($1, $2, $3, 'csrf', now() + interval '1 day')`,
       [tenant, user, hashSecret(cookie)],
     )
 
     await migrate(db, files)
 
-    expect(await lookupsOf(db, 'agent_token_prefix')).toEqual([{ lookup_key: 'before01', tenant_id: tenant }])
-    expect(await lookupsOf(db, 'session')).toEqual([{ lookup_key: hashSecret(cookie), tenant_id: tenant }])
+    expect(await lookupsOf(admin, 'agent_token_prefix')).toEqual([{ lookup_key: 'before01', tenant_id: tenant }])
+    expect(await lookupsOf(admin, 'session')).toEqual([{ lookup_key: hashSecret(cookie), tenant_id: tenant }])
     expect(await authenticateAgentToken(db, token)).toMatchObject({ tenantId: tenant, actor: { type: 'agent', name: 'Old agent' } })
     expect(await authenticateSession(db, cookie)).toMatchObject({ tenantId: tenant, actor: { type: 'user', id: user } })
   })

@@ -6,17 +6,18 @@ import { emptyDatabase } from '../../helpers/empty-database.js'
 
 describe.each(engines)('services keep archived state as archived_at, moved by migration 0059 (%s)', (engine) => {
   let db: Database
+  let admin: Database
   let dispose: () => Promise<void>
   let tenant: string
   beforeAll(async () => {
-    ;({ db, dispose } = await emptyDatabase(engine))
+    ;({ db, admin, dispose } = await emptyDatabase(engine))
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.name < '0059'),
     )
-    tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Before 0059') returning id`)).rows[0].id
-    await db.query(
+    tenant = (await admin.query<{ id: string }>(`insert into tenants (name) values ('Before 0059') returning id`)).rows[0].id
+    await admin.query(
       `insert into services (tenant_id, name, pricing, price_cents, status, updated_at) values
       ($1, 'Gutters', 'fixed', 100, 'active', '2026-01-05T10:00:00Z'), ($1, 'Old Polish', 'fixed', 100, 'archived', '2026-02-03T10:00:00Z')`,
       [tenant],
@@ -26,7 +27,7 @@ describe.each(engines)('services keep archived state as archived_at, moved by mi
   afterAll(() => dispose())
 
   it('an archived service is archived since it last changed; an active one is not archived; status still reads the same', async () => {
-    const r = await db.query<{ name: string; status: string; archived_at: Date | null }>(
+    const r = await admin.query<{ name: string; status: string; archived_at: Date | null }>(
       'select name, status, archived_at from services where tenant_id = $1 order by name',
       [tenant],
     )
@@ -37,11 +38,11 @@ describe.each(engines)('services keep archived state as archived_at, moved by mi
   })
 
   it("the name of an archived service is free again, an active one's is not, and status can no longer be written", async () => {
-    await db.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'old polish', 'fixed', 100)`, [tenant])
+    await admin.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'old polish', 'fixed', 100)`, [tenant])
     await expect(
-      db.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'GUTTERS', 'fixed', 100)`, [tenant]),
+      admin.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'GUTTERS', 'fixed', 100)`, [tenant]),
     ).rejects.toMatchObject({ code: '23505' })
-    await expect(db.query(`update services set status = 'active' where tenant_id = $1`, [tenant])).rejects.toThrow(
+    await expect(admin.query(`update services set status = 'active' where tenant_id = $1`, [tenant])).rejects.toThrow(
       /can only be updated to DEFAULT/,
     )
   })

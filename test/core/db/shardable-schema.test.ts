@@ -71,7 +71,7 @@ describe.each(engines)('the schema can be distributed by business (%s)', (engine
   })
 
   it('names only tables that exist as reference tables', async () => {
-    const r = await t.db.query<{ name: string }>(
+    const r = await t.admin.query<{ name: string }>(
       `select relname as name from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and relname = any($1::text[])`,
       [Object.keys(REFERENCE_TABLES)],
     )
@@ -79,7 +79,7 @@ describe.each(engines)('the schema can be distributed by business (%s)', (engine
   })
 
   it('names each broken rule of a table that breaks them', async () => {
-    await t.db.exec(`
+    await t.admin.exec(`
       create table shard_probe_parent (tenant_id uuid not null, id uuid not null, primary key (tenant_id, id));
       create unique index shard_probe_parent_by_id on shard_probe_parent (id);
       create table shard_probe (
@@ -106,7 +106,7 @@ describe.each(engines)('the schema can be distributed by business (%s)', (engine
         ].sort(),
       )
     } finally {
-      await t.db.exec('drop table shard_probe, shard_probe_global, shard_probe_unkeyed, shard_probe_reference_out, shard_probe_parent')
+      await t.admin.exec('drop table shard_probe, shard_probe_global, shard_probe_unkeyed, shard_probe_reference_out, shard_probe_parent')
     }
   })
 })

@@ -92,7 +92,7 @@ describe.each(engines)('SQL function files (%s)', (engine) => {
 
   it('a database migrated before the files existed gets every file once, over what its migrations left', async () => {
     // As a database migrated by the numbered files alone left it, with an older body in place.
-    await t.db.exec(`drop table schema_functions;
+    await t.admin.exec(`drop table schema_functions;
       create or replace function contact_ids_matching(p_q text) returns setof uuid language sql stable as $$ select null::uuid where false $$`)
     const files = filesOnDisk()
     expect(await migrate(t.db)).toEqual(files.map((f) => `functions/${f.name}`))

@@ -63,7 +63,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
 
   it('does not carry the tenant setting over to the next transaction', async () => {
     await withTenant(t.db, { tenantId: a, actorType: 'system' }, (tx) => tx.query('select 1'))
-    const r = await t.db.query<{ t: string | null; u: string }>(`select current_setting('app.tenant_id', true) as t, current_user as u`)
+    const r = await t.admin.query<{ t: string | null; u: string }>(`select current_setting('app.tenant_id', true) as t, current_user as u`)
     expect(r.rows[0].t ?? '').toBe('')
     expect(r.rows[0].u).not.toBe('crm_app')
   })
@@ -103,7 +103,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
     expect(tables).toEqual(
       expect.arrayContaining(['users', 'contacts', 'audit_log', 'magic_links', 'sessions', 'agent_tokens', 'idempotency_keys']),
     )
-    const r = await t.db.query<{ name: string; enabled: boolean; forced: boolean; policies: number }>(
+    const r = await t.admin.query<{ name: string; enabled: boolean; forced: boolean; policies: number }>(
       `select c.relname as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
               (select count(*) from pg_policy p where p.polrelid = c.oid)::int as policies
        from pg_class c where c.relnamespace = 'public'::regnamespace and c.relname = any($1::text[]) order by 1`,
@@ -115,7 +115,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
 
   it('puts tenant_id into the primary key and into every reference between tenant tables', async () => {
     const tables = await tenantTables(t.db)
-    const keys = await t.db.query<{
+    const keys = await t.admin.query<{
       tbl: string
       kind: string
       name: string
@@ -137,12 +137,12 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
   })
 
   it('runs the app as a role that is not superuser, cannot bypass row security and owns nothing', async () => {
-    const role = await t.db.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
+    const role = await t.admin.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
       `select rolsuper, rolbypassrls from pg_roles where rolname = $1`,
       [APP_ROLE],
     )
     expect(role.rows).toEqual([{ rolsuper: false, rolbypassrls: false }])
-    const owned = await t.db.query(
+    const owned = await t.admin.query(
       `select c.relname from pg_class c join pg_roles r on r.oid = c.relowner
       where r.rolname = $1 and c.relnamespace = 'public'::regnamespace`,
       [APP_ROLE],
@@ -151,7 +151,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
   })
 
   it('gives the app role nothing on tables that are not tenant data, and no writes on any table without row security', async () => {
-    const r = await t.db.query<{ name: string; rls: boolean; can_read: boolean; can_write: boolean }>(
+    const r = await t.admin.query<{ name: string; rls: boolean; can_read: boolean; can_write: boolean }>(
       `select c.relname as name, c.relrowsecurity and c.relforcerowsecurity as rls,
               has_table_privilege($1, c.oid, 'select') as can_read,
               has_table_privilege($1, c.oid, 'insert, update, delete, truncate') as can_write
@@ -178,7 +178,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
         statement,
       ).rejects.toMatchObject({ code: 'FORBIDDEN' })
     }
-    const left = await t.db.query(`select action from audit_log where tenant_id = $1`, [a])
+    const left = await t.admin.query(`select action from audit_log where tenant_id = $1`, [a])
     expect(left.rows).toEqual([{ action: 'create' }])
   })
 })

@@ -108,7 +108,7 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     })
     await app.t.db.query('analyze services, users')
     lead = (
-      await app.t.db.query<{ name: string; phone: string }>(
+      await app.t.admin.query<{ name: string; phone: string }>(
         'select name, phone from leads where tenant_id = $1 order by created_at, id limit 1',
         [app.tenant.tenant_id],
       )
@@ -235,7 +235,7 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
 
   it('invoices and scheduled messages by customer: every word, any case, in the name or email, as before', async () => {
     const billed = (
-      await app.t.db.query<{ display_name: string; email: string }>(
+      await app.t.admin.query<{ display_name: string; email: string }>(
         `select c.display_name, c.email from invoices i
       join contacts c on c.tenant_id = i.tenant_id and c.id = i.contact_id where i.tenant_id = $1 order by i.number limit 1`,
         [app.tenant.tenant_id],
@@ -282,7 +282,7 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     // Written as "($n is null or x in (select ...))", a word filter could not be joined: the planner tested it row by row
     // as a "hashed SubPlan" over every invoice of the business (50k: 25 ms whatever matched).
     const billed = (
-      await app.t.db.query<{ display_name: string }>(
+      await app.t.admin.query<{ display_name: string }>(
         `select c.display_name from invoices i
       join contacts c on c.tenant_id = i.tenant_id and c.id = i.contact_id where i.tenant_id = $1 order by i.number limit 1`,
         [app.tenant.tenant_id],

@@ -25,7 +25,7 @@ describe.each(engines)('the declarations of personal data against the migrated s
   })
 
   it('are walked so that erasure deletes a row before the rows it points at: each deleted table after every deleted table it has a foreign key to', async () => {
-    const keys = await t.db.query<{ child: string; parent: string }>(
+    const keys = await t.admin.query<{ child: string; parent: string }>(
       `select distinct c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent from pg_constraint c
        where c.contype = 'f' and c.connamespace = 'public'::regnamespace and c.conrelid <> c.confrelid`,
     )
@@ -60,7 +60,7 @@ describe.each(engines)('the declarations of personal data against the migrated s
   })
 
   it('name a column added to a declared table and a table added that reaches a customer, each declared neither personal nor not', async () => {
-    await t.db.exec(`alter table notes add column mood text;
+    await t.admin.exec(`alter table notes add column mood text;
       create table pet_photos (tenant_id uuid not null references tenants (id), id uuid not null default gen_random_uuid(), ticket_id uuid not null,
         caption text not null, tags text[] not null default '{}', taken_on date, primary key (tenant_id, id),
         foreign key (tenant_id, ticket_id) references tickets (tenant_id, id))`)
@@ -71,14 +71,14 @@ describe.each(engines)('the declarations of personal data against the migrated s
       ])
       await expect(writePersonalData(t.db, PERSONAL_DATA)).rejects.toThrow(/notes\.mood holds text/)
     } finally {
-      await t.db.exec('drop table pet_photos; alter table notes drop column mood')
+      await t.admin.exec('drop table pet_photos; alter table notes drop column mood')
     }
   })
 
   it('are checked again at a start that applied no migration only when they differ from those last written', async () => {
     await writePersonalData(t.db, PERSONAL_DATA)
     // The schema changed outside a migration: a start that migrated nothing trusts the check made when these were written...
-    await t.db.exec('alter table notes add column mood text')
+    await t.admin.exec('alter table notes add column mood text')
     try {
       await writePersonalData(t.db, PERSONAL_DATA, { schemaUnchanged: true })
       // ...but declarations it has not written yet are checked, and so is every start that migrated something.
@@ -86,7 +86,7 @@ describe.each(engines)('the declarations of personal data against the migrated s
       await expect(writePersonalData(t.db, changed, { schemaUnchanged: true })).rejects.toThrow(/notes\.mood holds text/)
       await expect(writePersonalData(t.db, PERSONAL_DATA)).rejects.toThrow(/notes\.mood holds text/)
     } finally {
-      await t.db.exec('alter table notes drop column mood')
+      await t.admin.exec('alter table notes drop column mood')
     }
   })
 })

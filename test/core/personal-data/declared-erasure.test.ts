@@ -49,8 +49,8 @@ describe.each(engines)('a table or column that gains personal data needs only it
       })
     const [pipVisit, otherVisit] = [(await visit(pip)).id, (await visit(other)).id]
     const note = (await act('note', 'add', { contact_id: pip, content: 'Pip has a cat' })).id
-    await app.t.db.query(`update notes set mood = 'Quillcheerful' where id = $1`, [note])
-    await app.t.db.query(
+    await app.t.admin.query(`update notes set mood = 'Quillcheerful' where id = $1`, [note])
+    await app.t.admin.query(
       `insert into pet_photos (tenant_id, ticket_id, caption, tags, camera) values ($1, $2, 'Quillcat on the sill', '{quillcat}', 'phone'),
       ($1, $3, 'Olive''s dog', '{dog}', 'phone')`,
       [app.tenant.tenant_id, pipVisit, otherVisit],
@@ -58,12 +58,14 @@ describe.each(engines)('a table or column that gains personal data needs only it
 
     const erased = expectData(await owner.action('contact', 'erase', { contact_id: pip, confirm: true }))
     expect(erased.rows_changed).toMatchObject({ pet_photos: 1, notes: 1 })
-    const photos = await app.t.db.query('select ticket_id, caption, tags, camera from pet_photos order by ticket_id = $1 desc', [pipVisit])
+    const photos = await app.t.admin.query('select ticket_id, caption, tags, camera from pet_photos order by ticket_id = $1 desc', [
+      pipVisit,
+    ])
     expect(photos.rows).toEqual([
       { ticket_id: pipVisit, caption: '[erased]', tags: [], camera: 'phone' },
       { ticket_id: otherVisit, caption: "Olive's dog", tags: ['dog'], camera: 'phone' },
     ])
-    expect((await app.t.db.query('select content, mood from notes where id = $1', [note])).rows).toEqual([
+    expect((await app.t.admin.query('select content, mood from notes where id = $1', [note])).rows).toEqual([
       { content: '[erased]', mood: null },
     ])
   })

@@ -68,7 +68,7 @@ describe.each(engines)('closed records change in an erasure only where the decla
   beforeAll(async () => {
     t = await freshDatabase(engine)
     tenant = await createTenant(t.db, { name: 'Guarded Windows', owner_email: 'owner@guarded.test' })
-    const one = async (sql: string, params: unknown[]) => (await t.db.query<{ id: string }>(sql, params)).rows[0].id
+    const one = async (sql: string, params: unknown[]) => (await t.admin.query<{ id: string }>(sql, params)).rows[0].id
     const biz = tenant.tenant_id
     contact = await one(`insert into contacts (tenant_id, display_name) values ($1, 'Gus Guarded') returning id`, [biz])
     ids.tickets = await one(
@@ -80,7 +80,7 @@ describe.each(engines)('closed records change in an erasure only where the decla
       `insert into ticket_line_items (tenant_id, ticket_id, description, unit_price_cents) values ($1, $2, 'Windows', 5000) returning id`,
       [biz, ids.tickets],
     )
-    await t.db.query(`update tickets set status = 'completed', closed_at = now() where id = $1`, [ids.tickets])
+    await t.admin.query(`update tickets set status = 'completed', closed_at = now() where id = $1`, [ids.tickets])
     ids.quotes = await one(
       `insert into quotes (tenant_id, number, contact_id, currency, valid_until, notes, customer_note, cancel_reason)
       values ($1, 'Q-1', $2, 'USD', current_date + 30, 'Gus wants', 'Gus answered', 'Gus changed his mind') returning id`,
@@ -95,8 +95,8 @@ describe.each(engines)('closed records change in an erasure only where the decla
       values ($1, 'O-1', $2, $3, 'USD', 9000, 0, 9000, 'Gus cancelled', 'Gus paid') returning id`,
       [biz, ids.quotes, contact],
     )
-    await t.db.query(`update orders set status = 'cancelled', cancelled_at = now() where id = $1`, [ids.orders])
-    await t.db.query(`update quotes set status = 'declined', answered_at = now() where id = $1`, [ids.quotes])
+    await t.admin.query(`update orders set status = 'cancelled', cancelled_at = now() where id = $1`, [ids.orders])
+    await t.admin.query(`update quotes set status = 'declined', answered_at = now() where id = $1`, [ids.quotes])
   })
   afterAll(() => t?.dispose())
 
@@ -135,7 +135,7 @@ describe.each(engines)('closed records change in an erasure only where the decla
   }
 
   async function columnsOf(table: Guarded): Promise<ColumnInfo[]> {
-    const r = await t.db.query<ColumnInfo>(
+    const r = await t.admin.query<ColumnInfo>(
       `select column_name, udt_name, is_generated, is_identity from information_schema.columns
       where table_schema = 'public' and table_name = $1 order by ordinal_position`,
       [table],

@@ -59,7 +59,7 @@ describe.each(engines)('addresses (%s)', (engine) => {
     )
     const ticket = await insertTicket(app, owner.id, { start: '2026-05-04T14:00:00Z', addressId: a.id })
     expectData(await app.action('address', 'archive', { address_id: a.id }))
-    const r = await app.t.db.query('select address_id from tickets where id = $1', [ticket])
+    const r = await app.t.admin.query('select address_id from tickets where id = $1', [ticket])
     expect(r.rows[0].address_id).toBe(a.id)
     expect(await countRows(app, 'addresses', 'id = $2', [a.id])).toBe(1)
   })

@@ -37,7 +37,7 @@ describe.each(engines)('an approved email goes as the owner saw it, or not at al
 
   it('keeps, for the card, the address and the words each customer would get', async () => {
     const { request } = await queuedEmail()
-    const row = (await app.t.db.query<{ effect: any }>('select effect from authorization_requests where id = $1', [request])).rows[0]
+    const row = (await app.t.admin.query<{ effect: any }>('select effect from authorization_requests where id = $1', [request])).rows[0]
     expect(row.effect.emails).toEqual([
       expect.objectContaining({
         kind: 'custom',

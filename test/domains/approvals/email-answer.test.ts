@@ -58,7 +58,9 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
     expect(message.html).toContain('/approve/')
     // Only the secret's hash is stored.
     const token = cardOf(requestId).token
-    const stored = await app.t.db.query<{ token_hash: string }>('select token_hash from approval_links where request_id = $1', [requestId])
+    const stored = await app.t.admin.query<{ token_hash: string }>('select token_hash from approval_links where request_id = $1', [
+      requestId,
+    ])
     expect(stored.rows).toHaveLength(1)
     expect(stored.rows[0].token_hash).not.toContain(token)
     expect(stored.rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/)
@@ -68,11 +70,11 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
     const spent = await queueDelete('Paula Purge')
     const live = await queueDelete('Lena Live')
     const dayAndMore = new Date(app.services.now().getTime() - 25 * 60 * 60 * 1000)
-    await app.t.db.query('update approval_links set used_at = $2 where request_id = $1', [spent.requestId, dayAndMore])
+    await app.t.admin.query('update approval_links set used_at = $2 where request_id = $1', [spent.requestId, dayAndMore])
     const counts = await purgeExpiredCredentials(app.services)
     expect(counts['approval links']).toBe(1)
     const left = async (id: string) =>
-      Number((await app.t.db.query<{ n: string }>('select count(*) as n from approval_links where request_id = $1', [id])).rows[0].n)
+      Number((await app.t.admin.query<{ n: string }>('select count(*) as n from approval_links where request_id = $1', [id])).rows[0].n)
     expect(await left(spent.requestId)).toBe(0)
     expect(await left(live.requestId)).toBe(1)
   })
@@ -116,7 +118,7 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
     expect(done.html).toContain('Done: the call ran.')
     expect(await statusOf(requestId)).toMatchObject({ status: 'executed', decision: 'allow_once', decided_by: app.tenant.owner_user_id })
     expect(await exists(contactId)).toBe(false)
-    const trail = await app.t.db.query<{ action: string; actor_id: string }>(
+    const trail = await app.t.admin.query<{ action: string; actor_id: string }>(
       `select action, actor_id from audit_log where entity_type = 'approval_link' and tenant_id = $1`,
       [app.tenant.tenant_id],
     )
@@ -140,7 +142,7 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
   it('an expired request cannot be allowed from its link', async () => {
     const { contactId, requestId } = await queueDelete('Ezra Expired')
     const { token } = cardOf(requestId)
-    await app.t.db.query(`update authorization_requests set expires_at = now() - interval '1 minute' where id = $1`, [requestId])
+    await app.t.admin.query(`update authorization_requests set expires_at = now() - interval '1 minute' where id = $1`, [requestId])
     const page = await open(`/approve/${token}?decision=allow_once`)
     expect(page.status).toBe(410)
     expect(page.html).toContain('expired before it was answered')
@@ -188,7 +190,7 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
   })
 
   it('works only while the person it was sent to is an owner; Allow Always is not offered by a link', async () => {
-    const second = await app.t.db.query<{ id: string }>(
+    const second = await app.t.admin.query<{ id: string }>(
       `insert into users (tenant_id, email, name, role) values ($1, 'partner@sparkle.test', 'Pat Partner', 'owner') returning id`,
       [app.tenant.tenant_id],
     )
@@ -198,7 +200,7 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
     )
     expect(partners).toHaveLength(1)
     const token = partners[0].text.match(/\/approve\/([A-Za-z0-9_-]{43})/)![1]
-    await app.t.db.query(`update users set role = 'technician' where id = $1`, [second.rows[0].id])
+    await app.t.admin.query(`update users set role = 'technician' where id = $1`, [second.rows[0].id])
     expect((await open(`/approve/${token}`)).status).toBe(403)
     expect((await confirm(token, { request_id: requestId, decision: 'allow_once' })).status).toBe(403)
     const always = await confirm(cardOf(requestId).token, { request_id: requestId, decision: 'allow_always' })
@@ -212,7 +214,7 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
     const a = await queueDelete('Bea Batch')
     const b = await queueDelete('Ben Batch')
     const c = await queueDelete('Bo Batch')
-    await app.t.db.query(`update authorization_requests set created_at = now() - interval '3 hours 20 minutes' where id = $1`, [
+    await app.t.admin.query(`update authorization_requests set created_at = now() - interval '3 hours 20 minutes' where id = $1`, [
       a.requestId,
     ])
     const page = await owner.get('/review')
@@ -259,7 +261,7 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
     const client = await connectMcp(app.url, app.tenant.agent_token)
     const ask = async () => toolJson(await client.callTool({ name: 'crm_authorization_status', arguments: { request_id: requestId } })).json
     expect(await ask()).toMatchObject({ status: 'pending', next_step: expect.stringContaining('Do not repeat the call') })
-    await app.t.db.query(`update authorization_requests set expires_at = now() - interval '1 minute' where id = $1`, [requestId])
+    await app.t.admin.query(`update authorization_requests set expires_at = now() - interval '1 minute' where id = $1`, [requestId])
     const told = await ask()
     expect(told.status).toBe('expired')
     expect(told.outcome).toMatch(/^expired at \S+ without an answer: nothing ran$/)

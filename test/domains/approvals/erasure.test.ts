@@ -17,7 +17,7 @@ describe.each(engines)('erasing a customer reaches the queued agent calls that n
     const pip = expectData(await owner.action('contact', 'create', { display_name: 'Pip Quillfeather', email: 'pip@erasure.test' })).id
     // As the queue stores a call that failed when the owner allowed it: the error repeats what it was about.
     const failed = (name: string, id: string) =>
-      app.t.db.query<{ id: string }>(
+      app.t.admin.query<{ id: string }>(
         `insert into authorization_requests (tenant_id, action_key, data, summary,
         status, decision, error) values ($1, 'contact.update', $2, $3, 'failed', 'allow_once', $4) returning id`,
         [
@@ -30,7 +30,7 @@ describe.each(engines)('erasing a customer reaches the queued agent calls that n
     const mine = (await failed('Pip Quillfeather', pip)).rows[0].id
     const theirs = (await failed('Olive Bystander', '00000000-0000-4000-8000-000000000001')).rows[0].id
     expectData(await owner.action('contact', 'erase', { contact_id: pip, confirm: true }))
-    const rows = await app.t.db.query<{ id: string; summary: string; error: { message: string } }>(
+    const rows = await app.t.admin.query<{ id: string; summary: string; error: { message: string } }>(
       'select id, summary, error from authorization_requests where id = any($1::uuid[])',
       [[mine, theirs]],
     )

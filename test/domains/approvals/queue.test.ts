@@ -171,7 +171,7 @@ describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
   it('an expired request reads as expired and cannot be decided', async () => {
     const queued = await app.action('test', 'risky', { name: 'Too Late' }, { reasoning: 'slow owner' })
     const id = queued.body.data.request_id
-    await app.t.db.query(`update authorization_requests set expires_at = now() - interval '1 minute' where id = $1`, [id])
+    await app.t.admin.query(`update authorization_requests set expires_at = now() - interval '1 minute' where id = $1`, [id])
     expect((await app.query({ type: 'authorization_requests', id })).body.data.status).toBe('expired')
     await expect(decide(id, 'allow_once')).rejects.toMatchObject({ code: 'CONFLICT' })
     expect(await countNamed('Too Late')).toBe(0)
@@ -190,7 +190,7 @@ describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
     const self = await app.action('authorization', 'decide', { request_id: queued.body.data.request_id, decision: 'allow_once' })
     expect(self.status).toBe(403)
     expect((await app.action('permission', 'set', { action: 'test.risky', permission: 'unrestricted' })).status).toBe(403)
-    await app.t.db.query(`update authorization_requests set data = '{"name": 42}' where id = $1`, [queued.body.data.request_id])
+    await app.t.admin.query(`update authorization_requests set data = '{"name": 42}' where id = $1`, [queued.body.data.request_id])
     const decided = await decide(queued.body.data.request_id, 'allow_once')
     expect(decided.result).toMatchObject({ status: 'failed', error: { code: 'VALIDATION_ERROR' } })
   })
@@ -202,7 +202,7 @@ describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
     // The check ran the call (a contact, its audit row, an email after commit) and undid all of it.
     expect(await countNamed('Dry Run Dana')).toBe(0)
     expect(app.email.sent.filter((m) => m.subject === 'Welcome Dry Run Dana')).toHaveLength(0)
-    const audit = await app.t.db.query(
+    const audit = await app.t.admin.query(
       `select 1 from audit_log where tenant_id = $1 and entity_type = 'contact' and changes::text like '%Dry Run Dana%'`,
       [app.tenant.tenant_id],
     )

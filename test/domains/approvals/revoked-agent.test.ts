@@ -24,7 +24,7 @@ describe.each(engines)('an approval whose agent was revoked (%s)', (engine) => {
     expect(decided.status).toBe('failed')
     expect(decided.error).toMatchObject({ code: 'FORBIDDEN' })
     expect(decided.error.message).toMatch(/revoked before you decided, so nothing ran/)
-    expect((await app.t.db.query('select 1 from contacts where id = $1', [id])).rows).toHaveLength(1)
+    expect((await app.t.admin.query('select 1 from contacts where id = $1', [id])).rows).toHaveLength(1)
     expect(await countRows(app, 'permission_overrides')).toBe(0)
   })
 })

@@ -14,7 +14,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   const requestCount = async () =>
     Number(
       (
-        await app.t.db.query<{ n: number }>('select count(*)::int as n from authorization_requests where tenant_id = $1', [
+        await app.t.admin.query<{ n: number }>('select count(*)::int as n from authorization_requests where tenant_id = $1', [
           app.tenant.tenant_id,
         ])
       ).rows[0].n,
@@ -200,12 +200,12 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     const ran = await app.action('invoice', 'void', { invoice_id: small.id }, { reasoning: 'Duplicate' })
     expect(ran.status).toBe(200)
     expect(ran.body.data.status).toBe('void')
-    const allowedBy = await app.t.db.query<{ entity_id: string; request_id: string }>(
+    const allowedBy = await app.t.admin.query<{ entity_id: string; request_id: string }>(
       `select entity_id, request_id from audit_log where tenant_id = $1 and entity_type = 'standing_rule' and action = 'allow'`,
       [app.tenant.tenant_id],
     )
     expect(allowedBy.rows.map((r) => r.entity_id)).toEqual([rule.id])
-    const voidAudit = await app.t.db.query<{ request_id: string }>(
+    const voidAudit = await app.t.admin.query<{ request_id: string }>(
       `select request_id from audit_log where tenant_id = $1 and entity_type = 'invoice' and entity_id = $2 and action = 'void'`,
       [app.tenant.tenant_id, small.id],
     )
@@ -230,7 +230,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
       await asOwner('standing_rule', 'create', { action: 'invoice.void', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
     ).result as any
     expect((await app.action('invoice', 'void', { invoice_id: (await invoice(90000)).id }, { reasoning: 'Duplicate' })).status).toBe(200)
-    await app.t.db.query(`update standing_rules set expires_at = now() - interval '1 minute' where id = $1`, [expiring.id])
+    await app.t.admin.query(`update standing_rules set expires_at = now() - interval '1 minute' where id = $1`, [expiring.id])
     expect((await app.action('invoice', 'void', { invoice_id: (await invoice(3000)).id }, { reasoning: 'Duplicate' })).status).toBe(202)
   })
 
@@ -283,12 +283,12 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     const next = (await app.action('invoice', 'create', { contact_id: nia, line_items: line })).body.data
     const seq = (n: string) => Number(n.split('-').pop())
     expect(seq(next.number)).toBe(seq(first.number) + 1)
-    const messages = await app.t.db.query('select 1 from scheduled_messages where tenant_id = $1 and contact_id = $2', [
+    const messages = await app.t.admin.query('select 1 from scheduled_messages where tenant_id = $1 and contact_id = $2', [
       app.tenant.tenant_id,
       nia,
     ])
     expect(messages.rows).toHaveLength(0)
-    const tickets = await app.t.db.query('select 1 from tickets where tenant_id = $1 and contact_id = $2', [app.tenant.tenant_id, nia])
+    const tickets = await app.t.admin.query('select 1 from tickets where tenant_id = $1 and contact_id = $2', [app.tenant.tenant_id, nia])
     expect(tickets.rows).toHaveLength(0)
   })
 })

@@ -120,7 +120,7 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expect(noted.notes).toContain('[REDACTED]')
     expect(noted.notes).not.toContain('4111')
     expect(noted.extraction.status).toBe('pending')
-    const events = await app.t.db.query<{ layer: string }>(
+    const events = await app.t.admin.query<{ layer: string }>(
       `select layer from security_events where tenant_id = $1 and entity_id = $2 order by layer`,
       [app.tenant.tenant_id, ticket.id],
     )
@@ -132,7 +132,7 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expect(read.extraction.attributes.map((a: any) => a.key)).toEqual(['customer_demographic', 'pet_name', 'gate_instructions'])
     expect(llm.requests.at(-1).response_format.type).toBe('json_schema')
     expect(llm.requests.at(-1).messages[1].content).not.toContain('4111')
-    const usage = await app.t.db.query<{ outcome: string; prompt_tokens: number }>(
+    const usage = await app.t.admin.query<{ outcome: string; prompt_tokens: number }>(
       'select outcome, prompt_tokens from llm_usage where tenant_id = $1',
       [app.tenant.tenant_id],
     )
@@ -187,7 +187,7 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expect(byKey.gate_instructions.value).toBe('Keep the side gate closed')
     expect(byKey.customer_demographic).toBeUndefined()
     expect(byKey.screen_count.value).toBe('20+')
-    const reach = await app.t.db.query<{ kind: string; send_at: Date }>('select kind, send_at from scheduled_messages where id = $1', [
+    const reach = await app.t.admin.query<{ kind: string; send_at: Date }>('select kind, send_at from scheduled_messages where id = $1', [
       done.result.reach_out.message_id,
     ])
     expect(reach.rows[0].kind).toBe('reach_out')
@@ -206,7 +206,7 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expect(paid.next_step).toBe('done')
     const twice = expectData(await tech.action('closeout', 'finish', { ticket_id: ticket.id, payment: 'send_invoice' }))
     expect(twice.payment.invoice.id).toBe(paid.payment.invoice.id)
-    const mails = await app.t.db.query('select 1 from scheduled_messages where invoice_id = $1', [paid.payment.invoice.id])
+    const mails = await app.t.admin.query('select 1 from scheduled_messages where invoice_id = $1', [paid.payment.invoice.id])
     expect(mails.rows).toHaveLength(1)
   })
 
@@ -287,7 +287,7 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
       message: '1 fact(s) read from the notes: keep, edit or drop each.',
       attributes: [{ key: 'pet_name', value: 'Rex', confidence: 0.9 }],
     })
-    const usage = await app.t.db.query<{ outcome: string }>(
+    const usage = await app.t.admin.query<{ outcome: string }>(
       `select outcome from llm_usage where tenant_id = $1 and purpose = 'closeout_extraction' order by created_at desc limit 1`,
       [app.tenant.tenant_id],
     )
@@ -328,7 +328,7 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expect(new Date(next.scheduled_start).toISOString()).toBe(nextAt)
     expect(next.line_items.map((l: any) => l.service_id)).toEqual([windows.id])
     expect(next.technicians.map((t: any) => t.user_id)).toEqual([techId])
-    const link = await app.t.db.query<{ previous_ticket_id: string }>('select previous_ticket_id from tickets where id = $1', [next.id])
+    const link = await app.t.admin.query<{ previous_ticket_id: string }>('select previous_ticket_id from tickets where id = $1', [next.id])
     expect(link.rows[0].previous_ticket_id).toBe(ticket.id)
     expectError(await owner.action('ticket', 'close', payload(nextAt)), 409, 'IMMUTABLE')
   })
@@ -355,7 +355,7 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
   })
 
   async function ticketStatus(id: string): Promise<string> {
-    const r = await app.t.db.query<{ status: string }>('select status from tickets where id = $1', [id])
+    const r = await app.t.admin.query<{ status: string }>('select status from tickets where id = $1', [id])
     return r.rows[0].status
   }
 })

@@ -8,23 +8,23 @@ const emptyDatabase = emptyDatabasesOfFile()
 
 describe.each(engines)('the lifecycle migration on existing data (%s)', (engine) => {
   it('sets every contact from its history: visits and payments within 18 months, older ones, none, and a visit booked ahead', async () => {
-    const db = await emptyDatabase(engine)
+    const { db, admin } = await emptyDatabase(engine)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 43),
     )
-    const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Old Data Windows') returning id`)).rows[0].id
+    const tenant = (await admin.query<{ id: string }>(`insert into tenants (name) values ('Old Data Windows') returning id`)).rows[0].id
     const contact = async (name: string) =>
       (
-        await db.query<{ id: string }>(
+        await admin.query<{ id: string }>(
           `insert into contacts (tenant_id, display_name, created_at) values ($1, $2, '2020-01-01T00:00:00Z') returning id`,
           [tenant, name],
         )
       ).rows[0].id
     let number = 0
     const ticket = async (contactId: string, start: string, status: string) =>
-      db.query(
+      admin.query(
         `insert into tickets (tenant_id, number, contact_id, scheduled_start, scheduled_end, status, closed_at)
        values ($1, $2, $3, $4::timestamptz, $4::timestamptz + interval '1 hour', $5, case when $5 = 'completed' then $4::timestamptz end)`,
         [tenant, ++number, contactId, start, status],
@@ -41,13 +41,13 @@ describe.each(engines)('the lifecycle migration on existing data (%s)', (engine)
     await ticket(oldButBooked, day(-20), 'scheduled')
     const payer = await contact('Recent Payment')
     const inv = (
-      await db.query<{ id: string }>(
+      await admin.query<{ id: string }>(
         `insert into invoices (tenant_id, number, contact_id, status, currency, issued_on, due_on)
       values ($1, 'INV-1', $2, 'sent', 'USD', current_date - 40, current_date - 10) returning id`,
         [tenant, payer],
       )
     ).rows[0].id
-    await db.query(`insert into payments (tenant_id, invoice_id, amount_cents, method, received_at) values ($1, $2, 500, 'cash', $3)`, [
+    await admin.query(`insert into payments (tenant_id, invoice_id, amount_cents, method, received_at) values ($1, $2, 500, 'cash', $3)`, [
       tenant,
       inv,
       day(40),
@@ -57,7 +57,7 @@ describe.each(engines)('the lifecycle migration on existing data (%s)', (engine)
 
     await migrate(db, files)
     const rows = (
-      await db.query<{ id: string; lifecycle: string; lifecycle_since: Date }>(
+      await admin.query<{ id: string; lifecycle: string; lifecycle_since: Date }>(
         'select id, lifecycle, lifecycle_since from contacts where tenant_id = $1',
         [tenant],
       )

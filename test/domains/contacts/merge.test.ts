@@ -242,7 +242,7 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
     expect(unknown).toMatchObject({ code: 'NOT_FOUND', details: { field: 'data.merged_id' } })
     const other = await app.createTenant('Other Windows')
     const [theirs] = (
-      await app.t.db.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, 'Ada Stone') returning id`, [
+      await app.t.admin.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, 'Ada Stone') returning id`, [
         other.tenant_id,
       ])
     ).rows
@@ -400,7 +400,7 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
     const a = await newContact(app, { display_name: 'Finn Hale' })
     const b = await newContact(app, { display_name: 'Finn Hale Jr' })
     const [tech] = (
-      await app.t.db.query<{ id: string }>(
+      await app.t.admin.query<{ id: string }>(
         `insert into users (tenant_id, email, name, role) values ($1, 'tech@sparkle.test', 'Tess', 'technician') returning id`,
         [app.tenant.tenant_id],
       )

@@ -36,7 +36,7 @@ describe.each(engines)("a customer's phone matched by its country's rules (%s)",
     app = await startTestApp(engine)
     for (const c of COUNTRIES) {
       const tenant = await app.createTenant(`Windows ${c.zone.split('/')[1].replace('_', ' ')}`)
-      await app.t.db.query('update tenants set timezone = $2 where id = $1', [tenant.tenant_id, c.zone])
+      await app.t.admin.query('update tenants set timezone = $2 where id = $1', [tenant.tenant_id, c.zone])
       businesses.set(c.zone, tenant)
     }
   })
@@ -66,7 +66,7 @@ describe.each(engines)("a customer's phone matched by its country's rules (%s)",
       const customer = expectData(await app.query({ type: 'contacts', q: international }, as().token)).items[0]
       const stranger = expectData(await app.action('contact', 'create', { display_name: 'Stranger', phone: other }, as()))
       expect(stranger.id).not.toBe(customer.id)
-      const stored = await app.t.db.query<{ phone_key: string }>(
+      const stored = await app.t.admin.query<{ phone_key: string }>(
         'select phone_key from contacts where id = any($1::uuid[]) order by display_name',
         [[customer.id, stranger.id]],
       )

@@ -8,16 +8,16 @@ const emptyDatabase = emptyDatabasesOfFile()
 
 describe.each(engines)('the relationships migration on existing links (%s)', (engine) => {
   it('keeps every link, of normal strength, and folds a household made both ways into the older one', async () => {
-    const db = await emptyDatabase(engine)
+    const { db, admin } = await emptyDatabase(engine)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 45),
     )
-    const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Old Links Windows') returning id`)).rows[0].id
+    const tenant = (await admin.query<{ id: string }>(`insert into tenants (name) values ('Old Links Windows') returning id`)).rows[0].id
     const contact = async (name: string, kind = 'person') =>
       (
-        await db.query<{ id: string }>(`insert into contacts (tenant_id, display_name, kind) values ($1, $2, $3) returning id`, [
+        await admin.query<{ id: string }>(`insert into contacts (tenant_id, display_name, kind) values ($1, $2, $3) returning id`, [
           tenant,
           name,
           kind,
@@ -25,7 +25,7 @@ describe.each(engines)('the relationships migration on existing links (%s)', (en
       ).rows[0].id
     const link = async (from: string, to: string, type: string, at: string) =>
       (
-        await db.query<{ id: string }>(
+        await admin.query<{ id: string }>(
           `insert into contact_links (tenant_id, from_contact_id, to_contact_id, link_type, created_at) values ($1, $2, $3, $4, $5) returning id`,
           [tenant, from, to, type, at],
         )
@@ -38,7 +38,7 @@ describe.each(engines)('the relationships migration on existing links (%s)', (en
     const referral = await link(cy, ann, 'referred_by', '2024-04-01T00:00:00Z')
     const other = await link(bob, cy, 'other', '2024-05-01T00:00:00Z')
     await migrate(db, files)
-    const kept = await db.query<{ id: string; link_type: string; strength: string }>(
+    const kept = await admin.query<{ id: string; link_type: string; strength: string }>(
       'select id, link_type, strength from contact_links where tenant_id = $1 order by created_at',
       [tenant],
     )
@@ -50,7 +50,7 @@ describe.each(engines)('the relationships migration on existing links (%s)', (en
     ])
     // Made again the other way round, a household link is the one stored.
     await expect(
-      db.query(`insert into contact_links (tenant_id, from_contact_id, to_contact_id, link_type) values ($1, $2, $3, 'household')`, [
+      admin.query(`insert into contact_links (tenant_id, from_contact_id, to_contact_id, link_type) values ($1, $2, $3, 'household')`, [
         tenant,
         bob,
         ann,

@@ -211,10 +211,12 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
       await app.action('contact', 'update', { contact_id: dee.id, custom_fields: { gate_code: 'card 4111 1111 1111 1111' } }),
     )
     expect(card.custom_fields.gate_code).not.toContain('4111')
-    const stored = await app.t.db.query<{ v: string }>(`select custom_fields->>'gate_code' as v from contacts where id = $1`, [dee.id])
+    const stored = await app.t.admin.query<{ v: string }>(`select custom_fields->>'gate_code' as v from contacts where id = $1`, [dee.id])
     expect(stored.rows[0].v).toContain('[REDACTED]')
     // The database redacts too, whatever wrote the row.
-    await app.t.db.query(`update contacts set custom_fields = custom_fields || '{"gate_code": "ssn 078-05-1120"}' where id = $1`, [dee.id])
+    await app.t.admin.query(`update contacts set custom_fields = custom_fields || '{"gate_code": "ssn 078-05-1120"}' where id = $1`, [
+      dee.id,
+    ])
     expect(expectData(await app.query({ type: 'contacts', id: dee.id })).custom_fields.gate_code).toBe('ssn [REDACTED]')
   })
 
@@ -257,7 +259,7 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
       }),
     )
     expectError(await app.action('ticket', 'update', { ticket_id: t.id, custom_fields: { ladder_needed: false } }), 409, 'IMMUTABLE')
-    await expect(app.t.db.query(`update tickets set custom_fields = '{"ladder_needed": false}' where id = $1`, [t.id])).rejects.toThrow(
+    await expect(app.t.admin.query(`update tickets set custom_fields = '{"ladder_needed": false}' where id = $1`, [t.id])).rejects.toThrow(
       /closed/,
     )
     expect(expectData(await app.query({ type: 'tickets', id: t.id })).custom_fields).toEqual({ ladder_needed: true })
@@ -300,8 +302,8 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
     const many = Array.from({ length: 200 }, (_, i) => `('${app.tenant.tenant_id}', 'Bulk ${i}', '{"building": "House"}'::jsonb)`).join(
       ', ',
     )
-    await app.t.db.query(`insert into contacts (tenant_id, display_name, custom_fields) values ${many}`)
-    await app.t.db.query('analyze contacts')
+    await app.t.admin.query(`insert into contacts (tenant_id, display_name, custom_fields) values ${many}`)
+    await app.t.admin.query('analyze contacts')
     const reads = await withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'agent' }, async (tx) => {
       const stat = async () =>
         (await tx.query<{ seq: number }>(`select seq_scan::int as seq from pg_stat_xact_user_tables where relname = 'contacts'`)).rows[0]

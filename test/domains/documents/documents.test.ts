@@ -69,7 +69,7 @@ describe.each(engines)('documents and photos (%s)', (engine) => {
       expect(existsSync(`${folder}/etc`)).toBe(false)
     } else {
       expect(app.services.documents.kind).toBe('database')
-      const r = await app.t.db.query<{ n: number }>(
+      const r = await app.t.admin.query<{ n: number }>(
         'select length(content)::int as n from document_blobs where tenant_id = $1 and sha256 = $2',
         [app.tenant.tenant_id, doc.sha256],
       )

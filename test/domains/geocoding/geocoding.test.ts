@@ -266,7 +266,7 @@ describe.each(engines)('addresses get their points in the background (%s)', (eng
   })
 
   it('measures distances between points in meters along the earth', async () => {
-    const r = await app.t.db.query<{ town: number; equator: number; same: number; none: number | null }>(
+    const r = await app.t.admin.query<{ town: number; equator: number; same: number; none: number | null }>(
       `select distance_meters(34.7304, -86.5861, 34.6993, -86.7483) as town, distance_meters(0, 0, 0, 1) as equator,
               distance_meters(34.7, -86.5, 34.7, -86.5) as same, distance_meters(null, -86.5, 34.7, -86.5) as none`,
     )

@@ -47,7 +47,7 @@ describe.each(engines)('connecting Google from the pages (%s)', (engine) => {
 
   const row = async (userId: string) =>
     (
-      await pages.app.t.db.query<Record<string, any>>('select * from google_connections where tenant_id = $1 and user_id = $2', [
+      await pages.app.t.admin.query<Record<string, any>>('select * from google_connections where tenant_id = $1 and user_id = $2', [
         pages.app.tenant.tenant_id,
         userId,
       ])
@@ -79,7 +79,7 @@ describe.each(engines)('connecting Google from the pages (%s)', (engine) => {
     expect(raw).not.toContain(access)
     expect(raw).not.toContain(grant?.refreshToken)
     // Only the state's hash was kept, and it is used up.
-    expect((await pages.app.t.db.query('select * from google_connect_states')).rows).toEqual([])
+    expect((await pages.app.t.admin.query('select * from google_connect_states')).rows).toEqual([])
 
     const page = await pages.owner.get(`${PAGE}?done=connected`)
     expect(page.html).toContain('Google is connected.')

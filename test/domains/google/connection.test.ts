@@ -49,7 +49,7 @@ describe.each(engines)('a Google connection (%s)', (engine) => {
     const refresh = google.secrets.open(row?.refresh_token ?? '')
     expect(access).toMatch(/^ya29\./)
     expect(refresh).toMatch(/^1\/\//)
-    const raw = await app.t.db.query('select * from google_connections where tenant_id = $1', [tenant.tenant_id])
+    const raw = await app.t.admin.query('select * from google_connections where tenant_id = $1', [tenant.tenant_id])
     expect(JSON.stringify(raw.rows)).not.toContain(access)
     expect(JSON.stringify(raw.rows)).not.toContain(refresh)
   })
@@ -85,7 +85,7 @@ describe.each(engines)('a Google connection (%s)', (engine) => {
       /needs connecting again/,
     )
     expect(google.fake.oauth.counts.refused).toBe(refusedBefore)
-    const due = await app.t.db.query('select * from google_connections_due(now(), 0) where tenant_id = $1', [tenant.tenant_id])
+    const due = await app.t.admin.query('select * from google_connections_due(now(), 0) where tenant_id = $1', [tenant.tenant_id])
     expect(due.rows).toEqual([])
   })
 

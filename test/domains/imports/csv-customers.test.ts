@@ -107,7 +107,7 @@ describe.each(engines)('importing customers from any CSV with a column mapping (
     expect(maria.attributes.map((a: any) => [a.key, a.value])).toEqual([['gate_code', '9911']])
     expect(maria.notes[0].content).toContain('[REDACTED]')
     expect(maria.notes[0].content).not.toContain('4111')
-    const ids = await app.t.db.query(
+    const ids = await app.t.admin.query(
       'select source, external_id from contact_external_ids where tenant_id = $1 and contact_id = $2 order by external_id',
       [app.tenant.tenant_id, maria.id],
     )

@@ -115,7 +115,7 @@ describe.each(engines)('past visits imported from Square are paid history (%s)',
   })
 
   it("the owner's Home, the invoices page and daily_briefing show no imported visit as work to bill", async () => {
-    const numbers = await app.t.db.query<{ number: number }>('select number from tickets where id = any($1::uuid[])', [
+    const numbers = await app.t.admin.query<{ number: number }>('select number from tickets where id = any($1::uuid[])', [
       imported.map((v) => v.ticket_id),
     ])
     const home = await ownerPages.get('/')
@@ -136,44 +136,44 @@ describe.each(engines)('the migration marking visits imported before (%s)', (eng
   })
 
   it("marks a data folder's imported Square visits paid in Square, and nothing else", async () => {
-    const { db, dispose } = await emptyDatabase(engine)
+    const { db, admin, dispose } = await emptyDatabase(engine)
     cleanups.push(dispose)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 73),
     )
-    const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Old Data Windows') returning id`)).rows[0].id
+    const tenant = (await admin.query<{ id: string }>(`insert into tenants (name) values ('Old Data Windows') returning id`)).rows[0].id
     const contact = (
-      await db.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, 'Jane Square') returning id`, [tenant])
+      await admin.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, 'Jane Square') returning id`, [tenant])
     ).rows[0].id
     const closedVisit = async (number: number) => {
       const id = (
-        await db.query<{ id: string }>(
+        await admin.query<{ id: string }>(
           `insert into tickets (tenant_id, number, contact_id, scheduled_start, scheduled_end)
         values ($1, $2, $3, '2025-03-04T15:00:00Z', '2025-03-04T16:00:00Z') returning id`,
           [tenant, number, contact],
         )
       ).rows[0].id
-      await db.query(
+      await admin.query(
         `insert into ticket_line_items (tenant_id, ticket_id, description, quantity, unit_price_cents) values ($1, $2, 'Windows', 1, 12500)`,
         [tenant, id],
       )
-      await db.query(`update tickets set status = 'completed', closed_at = scheduled_start where id = $1`, [id])
+      await admin.query(`update tickets set status = 'completed', closed_at = scheduled_start where id = $1`, [id])
       return id
     }
     const fromSquare = await closedVisit(1)
-    await db.query(`insert into ticket_external_ids (tenant_id, source, external_id, ticket_id) values ($1, 'square', 'SQTX1', $2)`, [
+    await admin.query(`insert into ticket_external_ids (tenant_id, source, external_id, ticket_id) values ($1, 'square', 'SQTX1', $2)`, [
       tenant,
       fromSquare,
     ])
     const doneHere = await closedVisit(2)
-    const updatedBefore = (await db.query<{ updated_at: Date }>('select updated_at from tickets where id = $1', [fromSquare])).rows[0]
+    const updatedBefore = (await admin.query<{ updated_at: Date }>('select updated_at from tickets where id = $1', [fromSquare])).rows[0]
       .updated_at
 
     await migrate(db, files)
     const rows = (
-      await db.query<{ id: string; paid_elsewhere: string | null; updated_at: Date }>(
+      await admin.query<{ id: string; paid_elsewhere: string | null; updated_at: Date }>(
         'select id, paid_elsewhere, updated_at from tickets where tenant_id = $1',
         [tenant],
       )
@@ -181,6 +181,6 @@ describe.each(engines)('the migration marking visits imported before (%s)', (eng
     expect(rows.find((r) => r.id === fromSquare)).toMatchObject({ paid_elsewhere: 'square', updated_at: updatedBefore })
     expect(rows.find((r) => r.id === doneHere)?.paid_elsewhere).toBeNull()
     // Closed visits stay closed: the guard is back on after the migration.
-    await expect(db.query(`update tickets set paid_elsewhere = null where id = $1`, [fromSquare])).rejects.toThrow(/closed/)
+    await expect(admin.query(`update tickets set paid_elsewhere = null where id = $1`, [fromSquare])).rejects.toThrow(/closed/)
   }, 120_000)
 })

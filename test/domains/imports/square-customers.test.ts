@@ -75,7 +75,7 @@ describe.each(engines)('moving customers in from Square (%s)', (engine) => {
   it('imports customers with addresses, facts and memos (card numbers redacted); the same file again creates nothing', async () => {
     const report = expectData(await owner.action('import', 'square_customers', { csv: file, dry_run: false }))
     expect(report).toMatchObject({ dry_run: false, created: 3, matched: 1, refused: 3 })
-    const named = async (name: string) => (await app.t.db.query('select id from contacts where display_name = $1', [name])).rows.length
+    const named = async (name: string) => (await app.t.admin.query('select id from contacts where display_name = $1', [name])).rows.length
     expect([await named('Long Street'), await named('After Long')]).toEqual([0, 1])
     const jane = expectData(await app.query({ type: 'contacts', id: report.rows[0].contact_id, include: 'addresses,attributes,notes' }))
     expect(jane).toMatchObject({ display_name: 'Jane Holloway', email: 'jane@holloway.test', source: 'square_import' })

@@ -23,7 +23,7 @@ describe.each(engines)('moving the item library in from Square (%s)', (engine) =
   const services = async () =>
     Object.fromEntries(
       (
-        await app.t.db.query<{ name: string; pricing: string; price_cents: number | null; taxable: boolean }>(
+        await app.t.admin.query<{ name: string; pricing: string; price_cents: number | null; taxable: boolean }>(
           'select name, pricing, price_cents, taxable from services where tenant_id = $1',
           [app.tenant.tenant_id],
         )
@@ -61,7 +61,7 @@ describe.each(engines)('moving the item library in from Square (%s)', (engine) =
     expect(all['Window Cleaning (Two Story)']).toMatchObject({ pricing: 'fixed', price_cents: 26500 })
     expect(all['gutter cleaning']).toMatchObject({ price_cents: 14000 })
     expect(all['Pressure Washing']).toMatchObject({ pricing: 'flexible', price_cents: null })
-    const repair = await app.t.db.query<{ description: string }>('select description from services where name = $1', ['Screen Repair'])
+    const repair = await app.t.admin.query<{ description: string }>('select description from services where name = $1', ['Screen Repair'])
     expect(repair.rows[0].description).toBe('Card on file [REDACTED]')
     expect(all['Squeegee Kit']).toMatchObject({ pricing: 'product', price_cents: 2499, taxable: true })
     expect(Object.keys(all)).not.toContain('Skylight Cleaning')

@@ -134,7 +134,7 @@ describe.each(engines)('moving past visits in from Square (%s)', (engine) => {
     const ticket = expectData(await app.query({ type: 'tickets', id: visit.ticket_id, include: 'line_items,notes' }))
     expect(ticket).toMatchObject({ status: 'completed', contact_id: visit.contact_id })
     expect(new Date(ticket.scheduled_start).toISOString()).toBe('2025-03-04T15:30:00.000Z')
-    const closed = await app.t.db.query<{ closed_at: Date }>('select closed_at from tickets where id = $1', [visit.ticket_id])
+    const closed = await app.t.admin.query<{ closed_at: Date }>('select closed_at from tickets where id = $1', [visit.ticket_id])
     expect(closed.rows[0].closed_at.toISOString()).toBe('2025-03-04T15:30:00.000Z')
     expect(ticket.notes).toContain('[REDACTED]')
     expect(ticket.notes).not.toContain('4111')
@@ -158,7 +158,7 @@ describe.each(engines)('moving past visits in from Square (%s)', (engine) => {
       expect.objectContaining({ actor_type: 'system', changes: { lifecycle: { old: 'prospect', new: stage } } }),
     ])
     expectError(await owner.action('ticket', 'cancel', { ticket_id: visit.ticket_id, reason: 'double booked' }), 409, 'IMMUTABLE')
-    const changed = app.t.db.query('update tickets set notes = $1 where id = $2', ['changed', visit.ticket_id])
+    const changed = app.t.admin.query('update tickets set notes = $1 where id = $2', ['changed', visit.ticket_id])
     await expect(changed).rejects.toThrow(/closed/)
 
     const again = expectData(await owner.action('import', 'square_sales', { csv: file, dry_run: false }))

@@ -71,7 +71,7 @@ describe.each(engines)('an email addressed to a business is kept, or refused so 
 
   it('an email our records refuse is answered 500 and keeps nothing; delivered again, it is taken', async () => {
     // A rule of the database that refuses the email (as a constraint added later might): set up here, not under test.
-    await w.app.t.db.exec(`create function refuse_test_inbound() returns trigger language plpgsql as $$ begin
+    await w.app.t.admin.exec(`create function refuse_test_inbound() returns trigger language plpgsql as $$ begin
         raise exception 'no' using errcode = '23514', constraint = 'inbound_test_rule'; end $$;
       create trigger inbound_test_rule before insert on inbound_emails for each row execute function refuse_test_inbound();`)
     const before = await w.effects()
@@ -85,7 +85,7 @@ describe.each(engines)('an email addressed to a business is kept, or refused so 
         true,
       )
     } finally {
-      await w.app.t.db.exec('drop trigger inbound_test_rule on inbound_emails; drop function refuse_test_inbound()')
+      await w.app.t.admin.exec('drop trigger inbound_test_rule on inbound_emails; drop function refuse_test_inbound()')
     }
     expect(expectData(await w.post(delivery.body, delivery.headers)).outcome).toBe('lead')
   })

@@ -15,7 +15,7 @@ describe.each(engines)('money beyond what a cents column holds is refused where 
   let jane: string
   /** The business's rows, but for the owner's session (its last use moves with every call). */
   const snapshot = async () => {
-    const { sessions, ...rows } = await snapshotTenant(app.t.db, app.tenant.tenant_id)
+    const { sessions, ...rows } = await snapshotTenant(app.t.admin, app.tenant.tenant_id)
     return rows
   }
 

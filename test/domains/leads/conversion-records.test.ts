@@ -25,14 +25,14 @@ describe.each(engines)("a converted lead's records follow the customer (%s)", (e
   const ok = okOf(() => app)
   const audit = async (entityType: string, id: string) =>
     (
-      await app.t.db.query<{ action: string; changes: any }>(
+      await app.t.admin.query<{ action: string; changes: any }>(
         'select action, changes from audit_log where entity_type = $1 and entity_id = $2 order by id',
         [entityType, id],
       )
     ).rows
 
   it('every table that points at a lead is one conversion moves, or one named as where a lead came from', async () => {
-    const r = await app.t.db.query<{ table_name: string }>(`select c.table_name from information_schema.columns c
+    const r = await app.t.admin.query<{ table_name: string }>(`select c.table_name from information_schema.columns c
       join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
       where c.table_schema = 'public' and c.column_name = 'lead_id' order by 1`)
     expect(r.rows.map((row) => row.table_name)).toEqual([...LEAD_RECORDS, ...LEAD_SOURCES].map((k) => k.table).sort())
@@ -99,14 +99,14 @@ describe.each(engines)("a converted lead's records follow the customer (%s)", (e
   })
 
   it("migration 0079 moves the records of leads converted before, audited, and leaves open leads' records alone", async () => {
-    const { db, dispose } = await emptyDatabase(engine)
+    const { db, admin, dispose } = await emptyDatabase(engine)
     cleanups.push(dispose)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 79),
     )
-    const one = async (sql: string, args: unknown[]) => (await db.query<{ id: string }>(sql, args)).rows[0].id
+    const one = async (sql: string, args: unknown[]) => (await admin.query<{ id: string }>(sql, args)).rows[0].id
     const tenant = await one(`insert into tenants (name) values ('Old Data Windows') returning id`, [])
     const customer = await one(`insert into contacts (tenant_id, display_name) values ($1, 'Ida Old') returning id`, [tenant])
     const converted = await one(
@@ -137,7 +137,7 @@ describe.each(engines)("a converted lead's records follow the customer (%s)", (e
     await migrate(db, files)
     const row = async (table: string, id: string) =>
       (
-        await db.query<{ contact_id: string | null; lead_id: string | null }>(`select contact_id, lead_id from ${table} where id = $1`, [
+        await admin.query<{ contact_id: string | null; lead_id: string | null }>(`select contact_id, lead_id from ${table} where id = $1`, [
           id,
         ])
       ).rows[0]
@@ -145,7 +145,7 @@ describe.each(engines)("a converted lead's records follow the customer (%s)", (e
     expect(await row('interactions', call)).toEqual({ contact_id: customer, lead_id: null })
     expect(await row('opportunities', opportunity)).toEqual({ contact_id: customer, lead_id: converted })
     expect(await row('notes', openNote)).toEqual({ contact_id: null, lead_id: open })
-    const audited = await db.query<{ entity_type: string; entity_id: string; action: string; actor_type: string }>(
+    const audited = await admin.query<{ entity_type: string; entity_id: string; action: string; actor_type: string }>(
       `select entity_type, entity_id, action, actor_type from audit_log where tenant_id = $1 order by entity_type`,
       [tenant],
     )

@@ -20,7 +20,7 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
   const leads = async () => (await app.query({ type: 'leads', status: 'open' })).body.data.items as any[]
   const blocked = async () =>
     (
-      await app.t.db.query<{ reason: string; n: number }>(
+      await app.t.admin.query<{ reason: string; n: number }>(
         'select reason, sum(blocked)::int as n from request_form_blocked where tenant_id = $1 group by reason order by reason',
         [app.tenant.tenant_id],
       )
@@ -251,7 +251,7 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
     // Another server took the business to its limit this hour: this one refuses the next request from a new address too.
     clock = new Date(clock.getTime() + 3_600_000)
     const hour = new Date(Math.floor(clock.getTime() / 3_600_000) * 3_600_000)
-    await app.t.db.query(`insert into request_form_hits (tenant_id, key, window_start, hits) values ($1, 'business', $2, 60)`, [
+    await app.t.admin.query(`insert into request_form_hits (tenant_id, key, window_start, hits) values ($1, 'business', $2, 60)`, [
       app.tenant.tenant_id,
       hour,
     ])

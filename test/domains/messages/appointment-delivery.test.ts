@@ -63,8 +63,8 @@ describe.each(engines)('appointment emails delivered and answered (%s)', (engine
     const ann = await newContact(app, { first_name: 'Ann', last_name: 'Lee', email: 'ann@example.com' })
     const visit = await newTicket(app, ann, { scheduled_start: '2031-03-01T09:00' })
     // Closed out as done (close-out itself is tested with its own pages).
-    await app.t.db.query(`update scheduled_messages set status = 'cancelled' where ticket_id = $1`, [visit.id])
-    await app.t.db.query(`update tickets set status = 'completed', closed_at = $2 where id = $1`, [visit.id, clock.now])
+    await app.t.admin.query(`update scheduled_messages set status = 'cancelled' where ticket_id = $1`, [visit.id])
+    await app.t.admin.query(`update tickets set status = 'completed', closed_at = $2 where id = $1`, [visit.id, clock.now])
     const m = await app.ownerAction('message', 'schedule', { contact_id: ann, kind: 'reach_out', send_at: '2031-09-01T14:00:00Z' })
     expect(m.rendered.body).toContain('It has been about 6 months since our last visit on March 1, 2031.')
 

@@ -120,7 +120,7 @@ describe.each(engines)('appointment emails queued by ticket actions (%s)', (engi
     const t = await newTicket(app, jane, { scheduled_start: '2031-03-13T09:00' })
     const confirmation = expectData(await app.query({ type: 'scheduled_messages', ticket_id: t.id, kind: 'confirmation' })).items[0]
     // Delivery sent the confirmation; a reach-out for the customer is queued too.
-    await app.t.db.query(`update scheduled_messages set status = 'sent', sent_at = $2 where id = $1`, [confirmation.id, clock.now])
+    await app.t.admin.query(`update scheduled_messages set status = 'sent', sent_at = $2 where id = $1`, [confirmation.id, clock.now])
     const reachOut = await app.ownerAction('message', 'schedule', { contact_id: jane, kind: 'reach_out', send_at: '2031-09-01T15:00:00Z' })
     const before = expectData(await app.query({ type: 'scheduled_messages', ticket_id: t.id, status: 'pending' })).items
 

@@ -75,12 +75,12 @@ describe.each(engines)('what needs the business after customers answer or email 
 
   it('lists customers email cannot reach: bounced or complaining addresses and recent failures', async () => {
     // What delivery and the provider's webhook record.
-    await app.t.db.query(`update contacts set email_status = 'bounced' where id = $1`, [ids.dan])
-    await app.t.db.query(
+    await app.t.admin.query(`update contacts set email_status = 'bounced' where id = $1`, [ids.dan])
+    await app.t.admin.query(
       `update scheduled_messages set status = 'failed', last_error = '550 5.1.1 mailbox unavailable' where contact_id = $1 and kind = 'confirmation'`,
       [ids.dan],
     )
-    await app.t.db.query(
+    await app.t.admin.query(
       `update scheduled_messages set status = 'failed', last_error = 'gave up after 5 attempts; last error: timeout'
       where contact_id = $1 and kind = 'confirmation'`,
       [ids.cat],

@@ -99,22 +99,19 @@ describe.each(engines)('migration 0075 on a business still on the first wording 
   })
 
   it('moves the default invoice and reach-out templates to the new wording, and leaves a template the owner changed alone', async () => {
-    const { db, dispose } = await emptyDatabase(engine)
+    const { db, admin, dispose } = await emptyDatabase(engine)
     cleanups.push(dispose)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 75),
     )
-    const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Old Wording Windows') returning id`)).rows[0].id
+    const tenant = (await admin.query<{ id: string }>(`insert into tenants (name) values ('Old Wording Windows') returning id`)).rows[0].id
     const template = (kind: string, name: string, body: string, isDefault: boolean) =>
-      db.query(`insert into message_templates (tenant_id, kind, name, subject, body, is_default) values ($1, $2, $3, 'Subject', $4, $5)`, [
-        tenant,
-        kind,
-        name,
-        body,
-        isDefault,
-      ])
+      admin.query(
+        `insert into message_templates (tenant_id, kind, name, subject, body, is_default) values ($1, $2, $3, 'Subject', $4, $5)`,
+        [tenant, kind, name, body, isDefault],
+      )
     const firstInvoice =
       'Hi {{customer_first_name}},\n\nHere is invoice {{invoice_number}} for {{amount_due}}, due {{invoice_due_date}}.\n' +
       'Pay online: {{payment_link}}\n{{payment_instructions}}\n\n{{custom_message}}\n\nThank you for your business,\n{{business_name}}'
@@ -129,9 +126,9 @@ describe.each(engines)('migration 0075 on a business still on the first wording 
 
     await migrate(db, files)
     const bodies = new Map(
-      (await db.query<{ name: string; body: string }>('select name, body from message_templates where tenant_id = $1', [tenant])).rows.map(
-        (r) => [r.name, r.body],
-      ),
+      (
+        await admin.query<{ name: string; body: string }>('select name, body from message_templates where tenant_id = $1', [tenant])
+      ).rows.map((r) => [r.name, r.body]),
     )
     expect(bodies.get('Default invoice')).toBe(DEFAULT_TEMPLATES.invoice.body)
     expect(bodies.get('Default invoice')).toContain(

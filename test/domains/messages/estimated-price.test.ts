@@ -66,25 +66,22 @@ describe.each(engines)('migration 0094 on a business still on the previous wordi
   })
 
   it('adds the price to the default appointment emails, and leaves a template the owner changed alone', async () => {
-    const { db, dispose } = await emptyDatabase(engine)
+    const { db, admin, dispose } = await emptyDatabase(engine)
     cleanups.push(dispose)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 94),
     )
-    const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Previous Wording Windows') returning id`)).rows[0]
-      .id
+    const tenant = (await admin.query<{ id: string }>(`insert into tenants (name) values ('Previous Wording Windows') returning id`))
+      .rows[0].id
     const previous = (kind: 'confirmation' | 'reminder' | 'follow_up') =>
       DEFAULT_TEMPLATES[kind].body.replace('Price: {{appointment_price}}\n', '')
     const insert = (kind: string, name: string, body: string, isDefault = true) =>
-      db.query(`insert into message_templates (tenant_id, kind, name, subject, body, is_default) values ($1, $2, $3, 'Subject', $4, $5)`, [
-        tenant,
-        kind,
-        name,
-        body,
-        isDefault,
-      ])
+      admin.query(
+        `insert into message_templates (tenant_id, kind, name, subject, body, is_default) values ($1, $2, $3, 'Subject', $4, $5)`,
+        [tenant, kind, name, body, isDefault],
+      )
     for (const kind of ['confirmation', 'reminder', 'follow_up'] as const) {
       expect(previous(kind)).not.toBe(DEFAULT_TEMPLATES[kind].body)
       await insert(kind, DEFAULT_TEMPLATES[kind].name, previous(kind))
@@ -93,9 +90,9 @@ describe.each(engines)('migration 0094 on a business still on the previous wordi
     await insert('confirmation', 'Spring confirmation', ownWords, false)
     await migrate(db, files)
     const bodies = new Map(
-      (await db.query<{ name: string; body: string }>('select name, body from message_templates where tenant_id = $1', [tenant])).rows.map(
-        (r) => [r.name, r.body],
-      ),
+      (
+        await admin.query<{ name: string; body: string }>('select name, body from message_templates where tenant_id = $1', [tenant])
+      ).rows.map((r) => [r.name, r.body]),
     )
     for (const kind of ['confirmation', 'reminder', 'follow_up'] as const) {
       expect(bodies.get(DEFAULT_TEMPLATES[kind].name)).toBe(DEFAULT_TEMPLATES[kind].body)

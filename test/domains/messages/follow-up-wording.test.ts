@@ -8,8 +8,9 @@ const emptyDatabase = emptyDatabasesOfFile()
 
 describe('a business created before follow-ups chased confirmations', () => {
   let db: Database
+  let admin: Database
   beforeAll(async () => {
-    db = await emptyDatabase('pglite')
+    ;({ db, admin } = await emptyDatabase('pglite'))
     await migrate(
       db,
       readMigrations().filter((f) => f.version < 11),
@@ -17,9 +18,9 @@ describe('a business created before follow-ups chased confirmations', () => {
   })
 
   it('gets the new default follow-up wording; a template the business wrote itself is left alone', async () => {
-    const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Early Windows') returning id`)).rows[0].id
+    const tenant = (await admin.query<{ id: string }>(`insert into tenants (name) values ('Early Windows') returning id`)).rows[0].id
     const add = (name: string, subject: string, isDefault: boolean) =>
-      db.query(
+      admin.query(
         `insert into message_templates (tenant_id, kind, name, subject, body, is_default)
       values ($1, 'follow_up', $2, $3, 'Hi {{customer_first_name}}, thank you for having us.', $4)`,
         [tenant, name, subject, isDefault],
@@ -28,7 +29,7 @@ describe('a business created before follow-ups chased confirmations', () => {
     await add('Our own thanks', 'Thanks again from {{business_name}}', false)
     await migrate(db)
     const rows = (
-      await db.query<{ name: string; subject: string; body: string }>(
+      await admin.query<{ name: string; subject: string; body: string }>(
         `select name, subject, body from message_templates where tenant_id = $1 order by name`,
         [tenant],
       )

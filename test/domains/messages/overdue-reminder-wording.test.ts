@@ -11,20 +11,20 @@ describe.each(engines)('migration 0118 on a business whose invoice reminder neve
   })
 
   it('moves the default reminder to the words that say overdue and by how long, and leaves a reminder the owner wrote alone', async () => {
-    const { db, dispose } = await emptyDatabase(engine)
+    const { db, admin, dispose } = await emptyDatabase(engine)
     cleanups.push(dispose)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 118),
     )
-    const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Old Reminder Windows') returning id`)).rows[0].id
+    const tenant = (await admin.query<{ id: string }>(`insert into tenants (name) values ('Old Reminder Windows') returning id`)).rows[0].id
     const oldSubject = 'Reminder: invoice {{invoice_number}} from {{business_name}} is due {{invoice_due_date}}'
     const oldBody =
       'Hi {{customer_first_name}},\n\nA friendly reminder that invoice {{invoice_number}} has {{amount_due}} still due, due {{invoice_due_date}}.\n\n' +
       '{{how_to_pay}}\n\n{{custom_message}}\n\nIf you have already paid, thank you, and please ignore this email.\n{{business_name}}'
     const template = (name: string, body: string, isDefault: boolean) =>
-      db.query(
+      admin.query(
         `insert into message_templates (tenant_id, kind, name, subject, body, is_default) values ($1, 'invoice_reminder', $2, $3, $4, $5)`,
         [tenant, name, oldSubject, body, isDefault],
       )
@@ -35,7 +35,7 @@ describe.each(engines)('migration 0118 on a business whose invoice reminder neve
     await migrate(db, files)
     const rows = new Map(
       (
-        await db.query<{ name: string; subject: string; body: string }>(
+        await admin.query<{ name: string; subject: string; body: string }>(
           'select name, subject, body from message_templates where tenant_id = $1',
           [tenant],
         )

@@ -45,7 +45,7 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
         m.status,
       ]),
     )
-  const snapshot = () => snapshotTenant(app.t.db, app.tenant.tenant_id)
+  const snapshot = () => snapshotTenant(app.t.admin, app.tenant.tenant_id)
 
   it('issues three single-purpose links for appointment messages and keeps only their hashes', async () => {
     const t = await newTicket(app, jane, { scheduled_start: '2031-03-06T09:00' })

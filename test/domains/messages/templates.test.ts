@@ -134,7 +134,9 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
 
   it('falls back to the built-in text when a business has no default of a kind (e.g. created before defaults existed)', async () => {
     const contact = await newContact(app, { first_name: 'Rosa', last_name: 'Diaz' })
-    await app.t.db.query(`update message_templates set is_default = false where tenant_id = $1 and kind = 'custom'`, [app.tenant.tenant_id])
+    await app.t.admin.query(`update message_templates set is_default = false where tenant_id = $1 and kind = 'custom'`, [
+      app.tenant.tenant_id,
+    ])
     const message = await made(app, 'message', 'schedule', {
       contact_id: contact,
       kind: 'custom',

@@ -13,7 +13,7 @@ describe.each(engines)('notes (%s)', (engine) => {
     app = await startTestApp(engine)
     c = await newContactRecord(app, { display_name: 'Noted Person' })
     ticketId = await insertTicket(app, c.id, { start: '2026-06-01T14:00:00Z' })
-    const lead = await app.t.db.query<{ id: string }>(
+    const lead = await app.t.admin.query<{ id: string }>(
       `insert into leads (tenant_id, raw_notes) values ($1, 'Called about gutters') returning id`,
       [app.tenant.tenant_id],
     )

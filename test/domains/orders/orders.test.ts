@@ -57,8 +57,8 @@ describe.each(engines)('orders: an accepted quote booked as visits, fulfilled wh
   let session: SignedIn | null = null
   const owner = async () => (session ??= await signedIn(app, await ownerId()))
   const ownerId = async () =>
-    (await app.t.db.query<{ id: string }>(`select id from users where tenant_id = $1 and role = 'owner'`, [app.tenant.tenant_id])).rows[0]
-      .id
+    (await app.t.admin.query<{ id: string }>(`select id from users where tenant_id = $1 and role = 'owner'`, [app.tenant.tenant_id]))
+      .rows[0].id
 
   it('books one ticket per visit at the quoted prices, each line on one visit, and the order is then in progress', async () => {
     const o = await acceptedOrder()

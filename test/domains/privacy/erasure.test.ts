@@ -16,7 +16,7 @@ const TRACES = /quix|zebulon|5550143|555-0143/i
 
 /** Every row of the business but the sign-in sessions, whose last-seen time moves with each request. */
 async function rows(app: TestApp): Promise<Record<string, string[]>> {
-  const { sessions: _, ...rest } = await snapshotTenant(app.t.db, app.tenant.tenant_id)
+  const { sessions: _, ...rest } = await snapshotTenant(app.t.admin, app.tenant.tenant_id)
   return rest
 }
 
@@ -132,7 +132,7 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
     ).id
     await act('lead', 'convert', { lead_id: lead, contact_id: zeb })
     // An email kept in the outbox while no provider was configured (the delivery pass writes these).
-    await app.t.db.query(
+    await app.t.admin.query(
       `insert into email_outbox (tenant_id, to_address, from_address, subject, text_body) values ($1, $2, 'shop@sparkle.test', $3, $4)`,
       [app.tenant.tenant_id, 'zeb.quixotic@erasure.test', 'Quixinvoice', 'Hello Zebulon'],
     )
@@ -259,9 +259,9 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
       content_base64: b64(pdf('shared estimate')),
       content_type: 'application/pdf',
     })
-    shared = (await app.t.db.query<{ sha256: string }>(`select sha256 from documents where name = 'Olive estimate'`)).rows[0].sha256
+    shared = (await app.t.admin.query<{ sha256: string }>(`select sha256 from documents where name = 'Olive estimate'`)).rows[0].sha256
     contentHashes = (
-      await app.t.db.query<{ sha256: string }>(
+      await app.t.admin.query<{ sha256: string }>(
         `select v.sha256 from document_versions v join documents d on d.tenant_id = v.tenant_id and d.id = v.document_id
        where d.name in ('Quixcontract', 'Quixquote sketch')`,
       )
@@ -386,7 +386,7 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
   })
 
   it('leaves the audit log append-only and closed tickets unchangeable outside an erasure, even with an erasure id set', async () => {
-    const erasure = (await app.t.db.query<{ id: string }>('select id from erasures where contact_id = $1', [zeb])).rows[0].id
+    const erasure = (await app.t.admin.query<{ id: string }>('select id from erasures where contact_id = $1', [zeb])).rows[0].id
     const asApp = <T>(fn: (tx: any) => Promise<T>) => withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'agent' }, fn)
     await expect(
       asApp(async (tx) => {

@@ -41,7 +41,7 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
 
   const row = async () =>
     (
-      await pages.app.t.db.query<Record<string, any>>('select * from quickbooks_connections where tenant_id = $1', [
+      await pages.app.t.admin.query<Record<string, any>>('select * from quickbooks_connections where tenant_id = $1', [
         pages.app.tenant.tenant_id,
       ])
     ).rows[0]
@@ -71,7 +71,7 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
     expect(raw).not.toContain(access)
     expect(raw).not.toContain(refresh)
     // The state sent to Intuit is kept only as a hash, and used up.
-    const states = await pages.app.t.db.query('select * from quickbooks_connect_states')
+    const states = await pages.app.t.admin.query('select * from quickbooks_connect_states')
     expect(states.rows).toEqual([])
     const page = await pages.owner.get('/settings/quickbooks?done=connected')
     expect(page.html).toContain('QuickBooks is connected')
@@ -92,7 +92,8 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
     expect(dry.html).toContain('Nothing has been written yet.')
     expect(dry.html).toContain('Quentin Books')
     const count = async () =>
-      (await pages.app.t.db.query<{ n: number }>(`select count(*)::int as n from contacts where display_name = 'Quentin Books'`)).rows[0].n
+      (await pages.app.t.admin.query<{ n: number }>(`select count(*)::int as n from contacts where display_name = 'Quentin Books'`)).rows[0]
+        .n
     expect(await count()).toBe(0)
     const done = await pages.owner.submit(dry.html, '/settings/quickbooks/import')
     expect(done.status).toBe(200)
@@ -156,7 +157,7 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
 
   it("queues the agent's connect and disconnect for the owner, changing nothing", async () => {
     const before = await row()
-    const states = async () => (await pages.app.t.db.query('select state_hash from quickbooks_connect_states')).rows
+    const states = async () => (await pages.app.t.admin.query('select state_hash from quickbooks_connect_states')).rows
     const statesBefore = await states()
     const connect = await pages.app.action('quickbooks', 'connect', {}, { reasoning: why })
     expect(connect.status).toBe(202)
@@ -169,7 +170,7 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
     expect(review.html).toContain('QuickBooks')
     // Allowed, the agent's connect gives the Intuit page to open, which the owner must still approve there.
     await pages.app.ownerAction('authorization', 'decide', { request_id: connect.body.data.request_id, decision: 'allow_once' })
-    const decided = await pages.app.t.db.query<{ status: string; result: { authorize_url: string } }>(
+    const decided = await pages.app.t.admin.query<{ status: string; result: { authorize_url: string } }>(
       'select status, result from authorization_requests where id = $1',
       [connect.body.data.request_id],
     )

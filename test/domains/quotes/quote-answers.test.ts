@@ -143,13 +143,13 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
 
   it('an expired quote cannot be accepted, and a made-up or cancelled link answers nothing', async () => {
     const { quote, accept, decline } = await sentQuote({ valid_until: '2026-10-29' })
-    const before = await snapshotTenant(app.t.db, app.tenant.tenant_id)
+    const before = await snapshotTenant(app.t.admin, app.tenant.tenant_id)
     clock.now = new Date('2026-10-30T15:00:00Z')
     const late = await post(accept, { answer: 'accept' })
     expect([late.status, late.text.includes('has expired')]).toEqual([410, true])
     expect((await get(accept)).status).toBe(410)
     expect((await quoteOf(quote.id)).status).toBe('sent')
-    expect(await snapshotTenant(app.t.db, app.tenant.tenant_id)).toEqual(before)
+    expect(await snapshotTenant(app.t.admin, app.tenant.tenant_id)).toEqual(before)
     expect((await get(`${app.url}/quote/${'x'.repeat(43)}`)).status).toBe(404)
     expect((await get(`${app.url}/quote/short`)).status).toBe(404)
     clock.now = new Date('2026-10-27T16:00:00Z')

@@ -49,7 +49,7 @@ describe.each(engines)('the link in a reach-out email that stops them (%s)', (en
     expect(asked.status).toBe(200)
     expect(asked.text).toContain('Sparkle Windows emails you now and then')
     expect(asked.text).toContain('<button>Stop these emails</button>')
-    const [stored] = (await app.t.db.query('select token_hash from reach_out_stop_links where contact_id = $1', [contact])).rows
+    const [stored] = (await app.t.admin.query('select token_hash from reach_out_stop_links where contact_id = $1', [contact])).rows
     expect(stored.token_hash).not.toBe(link.split('/stop/')[1])
   })
 

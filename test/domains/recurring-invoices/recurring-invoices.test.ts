@@ -46,7 +46,7 @@ describe.each(engines)('recurring invoices issue themselves each period (%s)', (
   /** The invoices a recurring invoice issued, oldest period first, as stored. */
   const issued = async (id: string) =>
     (
-      await app.t.db.query<any>(
+      await app.t.admin.query<any>(
         `select id, number, status, issued_on::text, due_on::text, period_start::text, autopay, total_cents, contact_id
            from invoices where tenant_id = $1 and recurring_invoice_id = $2 order by period_start`,
         [app.tenant.tenant_id, id],
@@ -54,7 +54,7 @@ describe.each(engines)('recurring invoices issue themselves each period (%s)', (
     ).rows
   const lines = async (invoiceId: string) =>
     (
-      await app.t.db.query('select description from invoice_line_items where tenant_id = $1 and invoice_id = $2 order by position', [
+      await app.t.admin.query('select description from invoice_line_items where tenant_id = $1 and invoice_id = $2 order by position', [
         app.tenant.tenant_id,
         invoiceId,
       ])
@@ -321,11 +321,11 @@ describe.each(engines)('recurring invoices issue themselves each period (%s)', (
 
     beforeAll(async () => {
       const tenant = app.tenant.tenant_id
-      const plan = await app.t.db.query<{ id: string }>(
+      const plan = await app.t.admin.query<{ id: string }>(
         `insert into plans (tenant_id, name, price_cents, currency, cycle, term_cycles) values ($1, 'Window plan', 9900, 'USD', 'monthly', 12) returning id`,
         [tenant],
       )
-      const sold = await app.t.db.query<{ id: string }>(
+      const sold = await app.t.admin.query<{ id: string }>(
         `insert into customer_plans (tenant_id, plan_id, contact_id, name, price_cents, currency, cycle, term_cycles, renews, starts_on, status)
          values ($1, $2, $3, 'Window plan', 9900, 'USD', 'monthly', 12, true, '2033-05-01', 'active') returning id`,
         [tenant, plan.rows[0].id, people.Echo],

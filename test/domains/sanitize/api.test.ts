@@ -9,7 +9,7 @@ describe.each(engines)('the API redacts free text before it is written (%s)', (e
   let agentId: string
   const events = async (requestId: string) =>
     (
-      await app.t.db.query(
+      await app.t.admin.query(
         `select kind, layer, entity_type, entity_id, field, detail, actor_type, actor_id, request_id from security_events
      where tenant_id = $1 and request_id = $2 order by field, kind`,
         [app.tenant.tenant_id, requestId],
@@ -18,7 +18,8 @@ describe.each(engines)('the API redacts free text before it is written (%s)', (e
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    agentId = (await app.t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [app.tenant.tenant_id])).rows[0].id
+    agentId = (await app.t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [app.tenant.tenant_id])).rows[0]
+      .id
   })
   afterAll(() => app.close())
 
@@ -59,11 +60,11 @@ describe.each(engines)('the API redacts free text before it is written (%s)', (e
         request_id: requestId,
       },
     ])
-    const stored = await app.t.db.query('select content from notes where id = $1', [note.id])
+    const stored = await app.t.admin.query('select content from notes where id = $1', [note.id])
     expect(stored.rows[0].content).toBe(note.content)
     const traces =
-      JSON.stringify((await app.t.db.query(`select * from audit_log where tenant_id = $1`, [app.tenant.tenant_id])).rows) +
-      JSON.stringify((await app.t.db.query(`select * from security_events where tenant_id = $1`, [app.tenant.tenant_id])).rows)
+      JSON.stringify((await app.t.admin.query(`select * from audit_log where tenant_id = $1`, [app.tenant.tenant_id])).rows) +
+      JSON.stringify((await app.t.admin.query(`select * from security_events where tenant_id = $1`, [app.tenant.tenant_id])).rows)
     expect(traces).not.toContain('4111 1111')
     expect(traces).not.toContain('123-45-6789')
   })

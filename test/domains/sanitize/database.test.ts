@@ -16,7 +16,7 @@ describe.each(engines)('the database trigger redacts like the API (%s)', (engine
     withTenant(t.db, { tenantId, actorType: 'agent', actorId: ACTOR, requestId }, fn)
   const events = async (where: string, args: unknown[] = []) =>
     (
-      await t.db.query(
+      await t.admin.query(
         `select kind, layer, entity_type, entity_id, field, detail, actor_type, actor_id, request_id from security_events
       where tenant_id = $1 and ${where} order by kind`,
         [tenantId, ...args],

@@ -20,7 +20,7 @@ const everything = async (app: TestApp) => {
   ]
   let all = ''
   for (const t of tables)
-    all += JSON.stringify((await app.t.db.query(`select * from ${t} where tenant_id = $1`, [app.tenant.tenant_id])).rows)
+    all += JSON.stringify((await app.t.admin.query(`select * from ${t} where tenant_id = $1`, [app.tenant.tenant_id])).rows)
   return all
 }
 
@@ -29,7 +29,7 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
   let owner: Principal
   const events = async (requestId: string) =>
     (
-      await app.t.db.query<{ field: string; kind: string; layer: string }>(
+      await app.t.admin.query<{ field: string; kind: string; layer: string }>(
         `select field, kind, layer from security_events where tenant_id = $1 and request_id = $2 order by field, kind`,
         [app.tenant.tenant_id, requestId],
       )
@@ -57,10 +57,10 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
       { field: 'reasoning', kind: 'card', count: 1 },
       { field: 'reasoning', kind: 'ssn', count: 1 },
     ])
-    const audit = await app.t.db.query<{ reasoning: string }>('select reasoning from audit_log where tenant_id = $1 and request_id = $2', [
-      app.tenant.tenant_id,
-      res.body.meta.request_id,
-    ])
+    const audit = await app.t.admin.query<{ reasoning: string }>(
+      'select reasoning from audit_log where tenant_id = $1 and request_id = $2',
+      [app.tenant.tenant_id, res.body.meta.request_id],
+    )
     expect(audit.rows.map((r) => r.reasoning)).toEqual(['She read her card out: [REDACTED], SSN [REDACTED]'])
     expect(await events(res.body.meta.request_id)).toEqual([
       { field: 'data.display_name', kind: 'card', layer: 'api' },
@@ -95,7 +95,7 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
     )
     expect(asked.status).toBe(202)
     const requestId = asked.body.data.request_id
-    const stored = await app.t.db.query<{ data: any; reasoning: string }>(
+    const stored = await app.t.admin.query<{ data: any; reasoning: string }>(
       'select data, reasoning from authorization_requests where id = $1',
       [requestId],
     )
@@ -113,7 +113,7 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
       { requestId: 'owner-denies' },
     )
     expect(denied.result).toMatchObject({ redactions: [{ field: 'data.note', kind: 'card', count: 1 }] })
-    const note = await app.t.db.query<{ decision_note: string }>('select decision_note from authorization_requests where id = $1', [
+    const note = await app.t.admin.query<{ decision_note: string }>('select decision_note from authorization_requests where id = $1', [
       requestId,
     ])
     expect(note.rows[0].decision_note).toBe('No. And never write [REDACTED] here')
@@ -129,7 +129,7 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
       { reasoning: 'Customer asked' },
     )
     expect(res.status, JSON.stringify(res.body.error)).toBe(200)
-    const row = await app.t.db.query<{ cancel_reason: string }>('select cancel_reason from tickets where id = $1', [t.id])
+    const row = await app.t.admin.query<{ cancel_reason: string }>('select cancel_reason from tickets where id = $1', [t.id])
     expect(row.rows[0].cancel_reason).toBe('Card [REDACTED] declined')
   })
 
@@ -141,10 +141,10 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
     const created = expectData(res)
     expect(created.about).toBe(text)
     expect(created).not.toHaveProperty('redactions')
-    const audit = await app.t.db.query<{ reasoning: string }>('select reasoning from audit_log where tenant_id = $1 and request_id = $2', [
-      app.tenant.tenant_id,
-      res.body.meta.request_id,
-    ])
+    const audit = await app.t.admin.query<{ reasoning: string }>(
+      'select reasoning from audit_log where tenant_id = $1 and request_id = $2',
+      [app.tenant.tenant_id, res.body.meta.request_id],
+    )
     expect(audit.rows.map((r) => r.reasoning)).toEqual([text])
     expect(await events(res.body.meta.request_id)).toEqual([])
   })

@@ -23,7 +23,7 @@ describe.each(engines)('the search data generator (%s)', (engine) => {
   it("leaves every contact's search entry as a rebuild from scratch would, though it makes each once per batch", async () => {
     const entries = async () =>
       (
-        await app.t.db.query<{ id: string; entry: string }>(
+        await app.t.admin.query<{ id: string; entry: string }>(
           // Words and lexemes as sets: an attribute's place among its contact's words follows the rows' order on disk.
           `select id, concat_ws('|', label, array_to_string(array(select w from regexp_split_to_table(terms, ' ') w order by w), ' '),
              digits, strip(body)::text, strip(traits)::text, places::text, strip(about)::text, status) as entry
@@ -33,7 +33,9 @@ describe.each(engines)('the search data generator (%s)', (engine) => {
       ).rows
     const written = await entries()
     expect(written).toHaveLength(240)
-    await app.t.db.query(`select search_refresh_contacts($1, array(select id from contacts where tenant_id = $1))`, [app.tenant.tenant_id])
+    await app.t.admin.query(`select search_refresh_contacts($1, array(select id from contacts where tenant_id = $1))`, [
+      app.tenant.tenant_id,
+    ])
     expect(await entries()).toEqual(written)
   })
 
@@ -53,7 +55,7 @@ describe.each(engines)('the search data generator (%s)', (engine) => {
       expect(await countAsTenant(app, table), table).toBe(n)
     }
     const other = await app.createTenant('Untouched Windows')
-    const theirs = await app.t.db.query('select count(*)::int as n from contacts where tenant_id = $1', [other.tenant_id])
+    const theirs = await app.t.admin.query('select count(*)::int as n from contacts where tenant_id = $1', [other.tenant_id])
     expect(theirs.rows[0].n).toBe(0)
   })
 

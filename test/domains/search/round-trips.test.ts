@@ -42,7 +42,7 @@ describe.each(engines)('what one search sends to the database (%s)', (engine) =>
         line_items: [{ description: 'Windows', quantity: 1, unit_price_cents: 9000 }],
       })
     ).number
-    await app.t.db.query('insert into contact_external_ids (tenant_id, contact_id, source, external_id) values ($1, $2, $3, $4)', [
+    await app.t.admin.query('insert into contact_external_ids (tenant_id, contact_id, source, external_id) values ($1, $2, $3, $4)', [
       app.tenant.tenant_id,
       jane,
       'square',

@@ -223,7 +223,7 @@ describe.each(engines)('segments (%s)', (engine) => {
     const hal = await person('Hal Hill', { email: 'hal@example.com' })
     const ida = await person('Ida Ink')
     const jon = await person('Jon Junk', { email: 'jon@example.com' })
-    await app.t.db.query(`update contacts set email_status = 'complained' where id = $1`, [jon])
+    await app.t.admin.query(`update contacts set email_status = 'complained' where id = $1`, [jon])
     expectData(
       await app.action(
         'segment',
@@ -267,7 +267,7 @@ describe.each(engines)('segments (%s)', (engine) => {
   })
 
   it('is office work: a technician can neither read nor change segments', async () => {
-    const r = await app.t.db.query<{ id: string }>(
+    const r = await app.t.admin.query<{ id: string }>(
       `insert into users (tenant_id, email, name, role) values ($1, 'tia@sparkle.test', 'Tia', 'technician') returning id`,
       [app.tenant.tenant_id],
     )

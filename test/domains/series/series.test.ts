@@ -23,7 +23,7 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => clock })
-    await app.t.db.query('update tenants set timezone = $2 where id = $1', [app.tenant.tenant_id, NY])
+    await app.t.admin.query('update tenants set timezone = $2 where id = $1', [app.tenant.tenant_id, NY])
     owner = await signedIn(app, app.tenant.owner_user_id)
     techId = await addUser(app, 'tech@sparkle.test', 'technician', 'Toni Tech')
     otherTechId = await addUser(app, 'otto@sparkle.test', 'technician', 'Otto Other')
@@ -58,7 +58,7 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
 
   /** Every ticket of a series (and of the series split from it), earliest first, as stored. */
   async function visits(seriesIds: string | string[]): Promise<any[]> {
-    const r = await app.t.db.query(
+    const r = await app.t.admin.query(
       `select id, number, status, series_id, series_occurrence, scheduled_start, scheduled_end, confirmation_status
       from tickets where tenant_id = $1 and series_id = any($2::uuid[]) order by scheduled_start`,
       [app.tenant.tenant_id, [seriesIds].flat()],
@@ -140,7 +140,7 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
       await app.action('series', 'create', { contact_id: c.contactId, rule: 'FREQ=WEEKLY', start_date: '2026-03-01', start_time: '9am' }),
       ['data.start_time'],
     )
-    expect((await app.t.db.query('select count(*)::int as n from series where contact_id = $1', [c.contactId])).rows[0].n).toBe(0)
+    expect((await app.t.admin.query('select count(*)::int as n from series where contact_id = $1', [c.contactId])).rows[0].n).toBe(0)
   })
 
   it('generates idempotently: a second pass books nothing, and the horizon moving on books exactly the new visit', async () => {

@@ -217,7 +217,7 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
     const done = (await allow(asked.request_id)).result
     expect(done.ticket.status).toBe('completed')
     expect(done.invoice).toMatchObject({ status: 'sent', total_cents: 15000, amount_due_cents: 15000 })
-    const mail = await app.t.db.query<{ kind: string; invoice_id: string }>(
+    const mail = await app.t.admin.query<{ kind: string; invoice_id: string }>(
       'select kind, invoice_id from scheduled_messages where id = $1',
       [done.invoice.message_id],
     )

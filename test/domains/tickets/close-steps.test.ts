@@ -63,7 +63,7 @@ describe.each(engines)('a failing step of a close (%s)', (engine) => {
     const taken = await book('2026-11-12T08:00')
     const pendingBefore = await countRows(app, 'scheduled_messages', `ticket_id = $2 and status = 'pending'`, [visit.id])
     expect(pendingBefore).toBeGreaterThan(0)
-    const lifecycleBefore = await app.t.db.query('select lifecycle from contacts where id = $1', [contactId])
+    const lifecycleBefore = await app.t.admin.query('select lifecycle from contacts where id = $1', [contactId])
 
     const refused = await owner.action('ticket', 'close', {
       ticket_id: visit.id,
@@ -77,14 +77,14 @@ describe.each(engines)('a failing step of a close (%s)', (engine) => {
     expectError(refused, 409, 'CONFLICT')
     expect(refused.body.error.details.ticket_id).toBe(taken.id)
 
-    const ticket = await app.t.db.query('select status, closed_at, duration_minutes from tickets where id = $1', [visit.id])
+    const ticket = await app.t.admin.query('select status, closed_at, duration_minutes from tickets where id = $1', [visit.id])
     expect(ticket.rows[0]).toEqual({ status: 'scheduled', closed_at: null, duration_minutes: null })
     expect(await countRows(app, 'notes', 'ticket_id = $2', [visit.id])).toBe(0)
     expect(await countRows(app, 'attributes', `key = 'gate'`)).toBe(0)
     expect(await countRows(app, 'scheduled_messages', `ticket_id = $2 and status = 'pending'`, [visit.id])).toBe(pendingBefore)
     expect(await countRows(app, 'audit_log', `entity_id = $2 and action = 'close'`, [visit.id])).toBe(0)
     expect(await countRows(app, 'tickets', 'previous_ticket_id = $2', [visit.id])).toBe(0)
-    expect((await app.t.db.query('select lifecycle from contacts where id = $1', [contactId])).rows).toEqual(lifecycleBefore.rows)
+    expect((await app.t.admin.query('select lifecycle from contacts where id = $1', [contactId])).rows).toEqual(lifecycleBefore.rows)
 
     // The same close at a free time runs every step.
     const done = expectData(

@@ -44,7 +44,7 @@ describe.each(engines)("a technician's sick day moves all their visits in one ca
     )
   const ticket = async (id: string) => expectData(await app.query({ type: 'tickets', id }))
   const crew = async (id: string) =>
-    (await app.t.db.query<{ user_id: string }>('select user_id from ticket_technicians where ticket_id = $1', [id])).rows.map(
+    (await app.t.admin.query<{ user_id: string }>('select user_id from ticket_technicians where ticket_id = $1', [id])).rows.map(
       (r) => r.user_id,
     )
   const messages = async (id: string) =>
@@ -136,7 +136,7 @@ describe.each(engines)("a technician's sick day moves all their visits in one ca
     clock.now = new Date('2031-03-17T15:30:00Z')
     const underWay = await book('2031-03-17T09:00', [ann])
     const later = await book('2031-03-17T14:00', [ann])
-    await app.t.db.query(`update tickets set status = 'in_progress' where id = $1`, [underWay.id])
+    await app.t.admin.query(`update tickets set status = 'in_progress' where id = $1`, [underWay.id])
     const res = expectData(await owner.action('ticket', 'move_day', { technician_id: 'Ann', date: 'today', to_date: 'tomorrow' }))
     expect(res.moved.map((v: any) => v.number)).toEqual([later.number])
     expect(res.not_moved).toEqual([expect.objectContaining({ number: underWay.number, reason: expect.stringContaining('under way') })])

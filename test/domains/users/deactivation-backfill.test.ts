@@ -8,13 +8,13 @@ const emptyDatabase = emptyDatabasesOfFile()
 
 describe.each(engines)('the migration that ties credentials to the people who made them, on existing data (%s)', (engine) => {
   it('learns who made each token and feed, and ends what acted for people deactivated before it', async () => {
-    const db = await emptyDatabase(engine)
+    const { db, admin } = await emptyDatabase(engine)
     const files = readMigrations()
     await migrate(
       db,
       files.filter((f) => f.version < 70),
     )
-    const one = async <T = Record<string, any>>(sql: string, values: unknown[] = []) => (await db.query(sql, values)).rows[0] as T
+    const one = async <T = Record<string, any>>(sql: string, values: unknown[] = []) => (await admin.query(sql, values)).rows[0] as T
     const tenant = (await one<{ id: string }>(`insert into tenants (name) values ('Old Data Windows') returning id`)).id
     const person = async (email: string, role: string, gone: boolean) =>
       (
@@ -37,7 +37,7 @@ describe.each(engines)('the migration that ties credentials to the people who ma
         ])
       ).id
       if (madeBy)
-        await db.query(
+        await admin.query(
           `insert into audit_log (tenant_id, entity_type, entity_id, action, actor_type, actor_id) values ($1, 'agent_token', $2, 'create', 'user', $3)`,
           [tenant, id, madeBy],
         )
@@ -50,7 +50,7 @@ describe.each(engines)('the migration that ties credentials to the people who ma
           [tenant, userId ? 'technician' : 'business', userId, `feed-${++n}`],
         )
       ).id
-      await db.query(
+      await admin.query(
         `insert into audit_log (tenant_id, entity_type, entity_id, action, actor_type, actor_id) values ($1, 'calendar_feed', $2, 'create', 'user', $3)`,
         [tenant, id, madeBy],
       )
@@ -60,10 +60,10 @@ describe.each(engines)('the migration that ties credentials to the people who ma
     const stayingToken = await token(staying)
     const goneToken = await token(gone)
     const goneGrant = await token(null)
-    await db.query(
+    await admin.query(
       `insert into oauth_clients (client_id, source, client_name, redirect_uris) values ('crmc_old', 'registered', 'Old App', array['http://127.0.0.1/cb'])`,
     )
-    await db.query(
+    await admin.query(
       `insert into oauth_codes (tenant_id, token_hash, client_id, agent_token_id, user_id, redirect_uri, code_challenge, resource, expires_at, used_at)
       values ($1, 'code-1', 'crmc_old', $2, $3, 'http://127.0.0.1/cb', 'x', 'http://x/mcp', now(), now())`,
       [tenant, goneGrant, gone],
@@ -71,18 +71,18 @@ describe.each(engines)('the migration that ties credentials to the people who ma
     const techFeed = await feed(tech, staying)
     const goneBusinessFeed = await feed(null, gone)
     const stayingBusinessFeed = await feed(null, staying)
-    await db.query(
+    await admin.query(
       `insert into magic_links (tenant_id, user_id, token_hash, expires_at) values ($1, $2, 'link-1', now() + interval '10 minutes')`,
       [tenant, tech],
     )
-    await db.query(
+    await admin.query(
       `insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at) values ($1, $2, 'session-1', 'c', now() + interval '1 day')`,
       [tenant, tech],
     )
 
     await migrate(db, files)
     const tokens = (
-      await db.query<{ id: string; created_by: string | null; revoked: boolean }>(
+      await admin.query<{ id: string; created_by: string | null; revoked: boolean }>(
         'select id, created_by, revoked_at is not null as revoked from agent_tokens where tenant_id = $1',
         [tenant],
       )
@@ -93,7 +93,7 @@ describe.each(engines)('the migration that ties credentials to the people who ma
     expect(tokenOf(goneToken)).toMatchObject({ created_by: gone, revoked: true })
     expect(tokenOf(goneGrant)).toMatchObject({ created_by: gone, revoked: true })
     const feeds = (
-      await db.query<{ id: string; created_by: string; revoked: boolean }>(
+      await admin.query<{ id: string; created_by: string; revoked: boolean }>(
         'select id, created_by, revoked_at is not null as revoked from calendar_feeds where tenant_id = $1',
         [tenant],
       )

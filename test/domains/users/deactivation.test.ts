@@ -15,7 +15,7 @@ describe.each(engines)('deactivating a person ends everything that acts for them
   const bearer = (token: string) => app.call('GET', '/api/capabilities', undefined, { authorization: `Bearer ${token}` })
   const revocations = async (entityType: string) =>
     (
-      await app.t.db.query<{ entity_id: string; actor_id: string }>(
+      await app.t.admin.query<{ entity_id: string; actor_id: string }>(
         `select entity_id, actor_id from audit_log where tenant_id = $1 and entity_type = $2 and action = 'revoke' order by id`,
         [app.tenant.tenant_id, entityType],
       )
@@ -31,7 +31,7 @@ describe.each(engines)('deactivating a person ends everything that acts for them
     const tom = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     const jane = await newContact(app, { display_name: 'Jane Gate' })
     const address = await insertAddress(app, jane, '12 Oak Lane')
-    await app.t.db.query('update addresses set access_notes = $2 where id = $1', [address, 'Gate code 4821'])
+    await app.t.admin.query('update addresses set access_notes = $2 where id = $1', [address, 'Gate code 4821'])
     expectData(
       await app.action('ticket', 'create', {
         contact_id: jane,

@@ -15,7 +15,7 @@ describe.each(engines)('adding a person to the business waits for the owner when
   let mcp: Client
   const tool = async (name: string, args: Record<string, unknown>) => toolJson(await mcp.callTool({ name, arguments: args }))
   const userWith = async (email: string) =>
-    (await app.t.db.query('select id, role from users where tenant_id = $1 and email = $2', [app.tenant.tenant_id, email])).rows
+    (await app.t.admin.query('select id, role from users where tenant_id = $1 and email = $2', [app.tenant.tenant_id, email])).rows
 
   beforeAll(async () => {
     app = await startTestApp(engine)

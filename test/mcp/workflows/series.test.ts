@@ -33,7 +33,7 @@ describe.each(engines)('recurring visits through MCP workflows (%s)', (engine) =
   const tool = async (name: string, args: Record<string, unknown>) => toolJson(await client.callTool({ name, arguments: args }))
   const visits = async (seriesId: string) =>
     (
-      await app.t.db.query<any>(
+      await app.t.admin.query<any>(
         'select id, number, scheduled_start from tickets where series_id = $1 and status <> $2 order by scheduled_start',
         [seriesId, 'cancelled'],
       )

@@ -57,7 +57,7 @@ describe.each(engines)('workflow tools take a name where they take an id, as act
     })
     expect(out.isError, JSON.stringify(out.json)).toBe(false)
     expect(out.json.status).toBe('booked')
-    const row = await app.t.db.query<{ contact_id: string; service_id: string }>(
+    const row = await app.t.admin.query<{ contact_id: string; service_id: string }>(
       'select t.contact_id, l.service_id from tickets t join ticket_line_items l on l.ticket_id = t.id where t.id = $1',
       [out.json.ticket.id],
     )
@@ -68,7 +68,7 @@ describe.each(engines)('workflow tools take a name where they take an id, as act
     const out = await call('process_lead', { lead_id: 'Heather Lowery', phone: '(256) 555-0131' })
     expect(out.isError, JSON.stringify(out.json)).toBe(false)
     expect(out.json.lead.id).toBe(heather)
-    const row = await app.t.db.query<{ phone: string }>('select phone from leads where id = $1', [heather])
+    const row = await app.t.admin.query<{ phone: string }>('select phone from leads where id = $1', [heather])
     expect(row.rows[0].phone).toMatch(/555.?0131/)
   })
 

@@ -68,7 +68,7 @@ describe.each(engines)('workflow tools (%s)', (engine) => {
       line_items: [{ service_id: gutter }],
     })
     // No registered action completes a ticket yet, so the history is written directly.
-    await app.t.db.query(`update tickets set status = 'completed', closed_at = scheduled_end where id = $1`, [past.id])
+    await app.t.admin.query(`update tickets set status = 'completed', closed_at = scheduled_end where id = $1`, [past.id])
     const invoice = await o.act('invoice', 'create_from_ticket', { ticket_id: past.id })
     await o.act('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 5000, method: 'cash' })
     const next = await o.act('ticket', 'create', {

@@ -1,6 +1,6 @@
-import { existsSync, statfs as statfsCallback } from 'node:fs'
-import { dirname } from 'node:path'
+import { statfs as statfsCallback } from 'node:fs'
 import { promisify } from 'node:util'
+import { nearestExisting } from '../../core/backup/beside-data.js'
 import type { Config } from '../../core/config.js'
 import { type CheckItem, fail, off, ok, warn } from './item.js'
 
@@ -42,13 +42,6 @@ async function diskItem(check: string, what: string, folder: string, statfs: Sta
   if (share < DISK_FAIL_SHARE) return fail(check, `${detail}: nearly full, writes and backups will fail`, fix)
   if (share < DISK_WARN_SHARE || free < DISK_WARN_BYTES) return warn(check, `${detail}: under 10% or 1 GiB`, fix)
   return ok(check, detail)
-}
-
-/** The folder, or its nearest parent that exists (a backup folder is made at the first backup). */
-function nearestExisting(folder: string): string {
-  let at = folder
-  while (!existsSync(at) && dirname(at) !== at) at = dirname(at)
-  return at
 }
 
 function gib(bytes: number): string {

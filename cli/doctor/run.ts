@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../../core/config.js'
 import { clockItem, databaseItem } from './database-checks.js'
 import { diskItems, type StatFs } from './disk.js'
 import { type CheckItem, fail } from './item.js'
+import { backupCopiesItem } from './backup-copies.js'
 import { backupAgeItem, backupKeyItem, encryptionKeyItem, type KeysInUse } from './keys.js'
 import { proxyItem } from './proxy-trust.js'
 import { publicUrlItem, readPublicUrl } from './public-url.js'
@@ -53,6 +54,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckItem[]> {
     ...(await guarded('encryption_key', async () => [encryptionKeyItem(options.env, keys, database)])),
     backupKeyItem(config, keys),
     backupAgeItem(keys, database),
+    backupCopiesItem(config),
     clockItem(database, publicUrl),
     ...disks,
     databaseItem(config, database),

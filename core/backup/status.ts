@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/types.js'
+import { type BesideData, besideDataWarning } from './beside-data.js'
 
 /** Hours after which the last verified backup is too old and the owner is warned (a nightly backup plus two hours' slack). */
 export const BACKUP_STALE_HOURS = 26
@@ -23,6 +24,8 @@ export interface BackupStatus {
   last_failed: BackupRunSummary | null
   /** Hours since the last verified backup; null when there is none. */
   age_hours: number | null
+  /** The last verified archive has no copy in a bucket and sits on the data's disk ('disk') or machine ('machine'). */
+  beside_data: BesideData
   /** What the owner is told, or null when all is well. */
   warning: string | null
 }
@@ -31,9 +34,16 @@ const SUMMARY = `id, business_id, reason, finished_at, file, remote, bytes::floa
 
 /**
  * The backups that cover one business (its own and those of the whole service), or of any business when businessId
- * is null; `backupsOn` says whether a backup key is set, since without one no backup is made at all.
+ * is null; `backupsOn` says whether a backup key is set, since without one no backup is made at all; `placeOf` says
+ * where an archive file sits against the data (beside-data.ts), where the caller knows both.
  */
-export async function backupStatus(q: Queryable, businessId: string | null, backupsOn: boolean, now: Date): Promise<BackupStatus> {
+export async function backupStatus(
+  q: Queryable,
+  businessId: string | null,
+  backupsOn: boolean,
+  now: Date,
+  placeOf: (file: string) => BesideData = () => null,
+): Promise<BackupStatus> {
   const covers = `status <> 'running' and ($1::uuid is null or business_id is null or business_id = $1)`
   const [verified, latest] = await Promise.all([
     q.query<BackupRunSummary>(
@@ -48,16 +58,23 @@ export async function backupStatus(q: Queryable, businessId: string | null, back
   const lastVerified = verified.rows[0] ? summary(verified.rows[0]) : null
   const lastFailed = latest.rows[0]?.status === 'failed' ? summary(latest.rows[0]) : null
   const ageHours = lastVerified ? (now.getTime() - Date.parse(lastVerified.finished_at)) / 3_600_000 : null
-  return { last_verified: lastVerified, last_failed: lastFailed, age_hours: ageHours, warning: warningFor(backupsOn, ageHours, lastFailed) }
+  const beside = lastVerified?.file && !lastVerified.remote ? placeOf(lastVerified.file) : null
+  return {
+    last_verified: lastVerified,
+    last_failed: lastFailed,
+    age_hours: ageHours,
+    beside_data: beside,
+    warning: warningFor(backupsOn, ageHours, lastFailed, beside),
+  }
 }
 
 /** The one line the owner reads when backups need attention. */
-function warningFor(backupsOn: boolean, ageHours: number | null, failed: BackupRunSummary | null): string | null {
+function warningFor(backupsOn: boolean, ageHours: number | null, failed: BackupRunSummary | null, beside: BesideData): string | null {
   if (!backupsOn) return 'Backups are off: no CRM_BACKUP_KEY is set, so nothing of the business is copied anywhere.'
   if (failed) return `The last backup failed (${failed.error ?? 'no reason was recorded'}); it is tried again.`
   if (ageHours === null) return 'No verified backup has been made yet.'
   if (ageHours > BACKUP_STALE_HOURS) return `The last verified backup is ${Math.floor(ageHours)} hours old.`
-  return null
+  return besideDataWarning(beside)
 }
 
 function summary(row: BackupRunSummary & { status?: string }): BackupRunSummary {

@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { backupCopiesItem } from '../../cli/doctor/backup-copies.js'
 import { clockItem, databaseItem } from '../../cli/doctor/database-checks.js'
 import { diskItems } from '../../cli/doctor/disk.js'
 import type { ProbeAnswer } from '../../cli/doctor/http-probe.js'
@@ -112,5 +116,39 @@ describe("the doctor's items from what it read", () => {
       status: 'fail',
       detail: expect.stringContaining('CRM_ENCRYPTION_KEY must be 32 bytes'),
     })
+  })
+})
+
+describe('backup_copies: whether archives have a copy apart from the data', () => {
+  const root = mkdtempSync(join(tmpdir(), 'crm-copies-'))
+  const embedded = { CRM_DATA_DIR: join(root, 'data'), CRM_BACKUP_DIR: join(root, 'backups') }
+  const bucket = {
+    CRM_BACKUP_S3_BUCKET: 'acme-backups',
+    CRM_BACKUP_S3_ENDPOINT: 'https://s3.example.test',
+    CRM_BACKUP_S3_ACCESS_KEY_ID: 'id',
+    CRM_BACKUP_S3_SECRET_ACCESS_KEY: 'secret',
+  }
+
+  it("warns when the folder shares the data folder's disk or the database's machine, and is fine with a bucket or a server elsewhere", () => {
+    expect(backupCopiesItem(loadConfig(embedded))).toMatchObject({
+      status: 'warn',
+      detail: `archives are kept only in ${join(root, 'backups')}, on the same disk as the data folder ${join(root, 'data')}: one lost disk loses both`,
+    })
+    expect(backupCopiesItem(loadConfig(embedded)).fix).toContain('CRM_BACKUP_S3_BUCKET')
+    for (const host of ['127.0.0.1', 'localhost', '[::1]'])
+      expect(backupCopiesItem(loadConfig({ ...embedded, DATABASE_URL: `postgres://crm@${host}:5432/crm` }))).toMatchObject({
+        status: 'warn',
+        detail: expect.stringContaining('on the machine that runs the database: one lost machine loses both'),
+      })
+    expect(backupCopiesItem(loadConfig({ ...embedded, DATABASE_URL: 'postgres://crm@db.example.test/crm' })).status).toBe('ok')
+    expect(backupCopiesItem(loadConfig({ ...embedded, ...bucket }))).toMatchObject({
+      status: 'ok',
+      detail: `archives are written to ${join(root, 'backups')} and copied to s3://acme-backups/service-crm/`,
+    })
+  })
+
+  // A second filesystem is needed to show a folder apart: the machine's memory-backed one, where it is one.
+  it.runIf(existsSync('/dev/shm') && statSync('/dev/shm').dev !== statSync(root).dev)('is fine with the folder on another disk', () => {
+    expect(backupCopiesItem(loadConfig({ ...embedded, CRM_BACKUP_DIR: '/dev/shm/crm-backups' })).status).toBe('ok')
   })
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { besideData } from '../../backup/beside-data.js'
 import { backupStatus } from '../../backup/status.js'
 import { defineQuery } from '../../registry.js'
 import { timestamp } from '../../output-types.js'
@@ -25,7 +26,8 @@ export const backupStatusQuery = defineQuery({
     'CRM_BACKUP_KEY: then no backup is made at all), last_verified (the latest archive restored and checked: finished_at, ' +
     'file on the server and remote copy in a bucket (shown to people only), bytes, reason; business_id null when it holds the whole service), ' +
     'last_failed (the latest run, when it failed, with its error), age_hours of the last verified one, and warning: the one ' +
-    'line to tell the owner (backups off, the last one failed, none yet, or older than 26 hours), null when all is well. ' +
+    "line to tell the owner (backups off, the last one failed, none yet, older than 26 hours, or only on the data's disk or " +
+    "machine: beside_data 'disk' or 'machine', no copy in a bucket), null when all is well. " +
     'When and how many are kept: data type settings (backup_time, backup_keep_*).',
   keywords: ['backups', 'last backup', 'restore', 'disaster recovery'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -36,12 +38,14 @@ export const backupStatusQuery = defineQuery({
     last_verified: BACKUP_RUN.nullable(),
     last_failed: BACKUP_RUN.nullable(),
     age_hours: z.number().nullable(),
+    beside_data: z.enum(['disk', 'machine']).nullable(),
     warning: z.string().nullable(),
   }),
   async run(ctx, req) {
     if (req.id !== undefined && req.id !== ctx.tenantId) return { items: [], next_cursor: null }
     const backupsOn = ctx.services.config.backup.key !== null
-    const status = await backupStatus(ctx.db, ctx.tenantId, backupsOn, ctx.services.now())
+    const config = ctx.services.config
+    const status = await backupStatus(ctx.db, ctx.tenantId, backupsOn, ctx.services.now(), (file) => besideData(config, file))
     // Where archives are kept (the server's folders, the bucket) is the owner's to know: an agent's token may be stolen.
     if (ctx.actor.type === 'agent')
       for (const run of [status.last_verified, status.last_failed]) if (run) Object.assign(run, { file: null, remote: null })

@@ -1,3 +1,4 @@
+import { downloadArchive, isBucketAddress } from '../core/backup/from-bucket.js'
 import { restoreArchive, type RestoreResult } from '../core/backup/restore.js'
 import { loadConfig } from '../core/config.js'
 import { parseCommandArgs, type Command } from './command.js'
@@ -5,9 +6,10 @@ import { parseCommandArgs, type Command } from './command.js'
 /** `crm restore FILE`: restores an archive into CRM_DATA_DIR or DATABASE_URL; the move between engines. */
 export const restoreCommand: Command = {
   name: 'restore',
-  args: 'FILE [--replace] [--json]',
+  args: 'FILE|s3://BUCKET/KEY [--replace] [--json]',
   summary:
-    'Restore a backup archive into the configured database (CRM_DATA_DIR or DATABASE_URL: either engine, whichever made it). ' +
+    'Restore a backup archive into the configured database (CRM_DATA_DIR or DATABASE_URL: either engine, whichever made it), ' +
+    'from a file or straight from the bucket (s3://BUCKET/KEY, as the backup reported it, with the CRM_BACKUP_S3_* settings). ' +
     'Refuses a database that holds a business unless --replace (the old one is kept aside); needs the CRM_BACKUP_KEY it was sealed with. ' +
     'Everyone signs in again afterwards.',
   async run(argv) {
@@ -16,7 +18,14 @@ export const restoreCommand: Command = {
       { replace: { type: 'boolean' }, json: { type: 'boolean' } },
       { positionals: ['FILE'] },
     )
-    const result = await restoreArchive(loadConfig(), positionals[0], { replace: Boolean(values.replace), now: () => new Date() })
+    const config = loadConfig()
+    const from = isBucketAddress(positionals[0]) ? await downloadArchive(config.backup, positionals[0]) : null
+    let result: RestoreResult
+    try {
+      result = await restoreArchive(config, from?.file ?? positionals[0], { replace: Boolean(values.replace), now: () => new Date() })
+    } finally {
+      from?.remove()
+    }
     if (values.json) return JSON.stringify(result)
     return describe(result)
   },

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readControlFile } from '../../core/backup/control.js'
 import { backupDir, backupKey } from '../helpers/backups.js'
+import { startFakeS3 } from '../helpers/fake-s3.js'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
 import { buildIfStale, crm, emptyTarget, migratedTarget, type CrmTarget } from './crm.js'
 
@@ -81,6 +82,43 @@ describe('crm backup and crm restore', () => {
     expect(result.replaced_kept_at).toMatch(/data\.replaced-\d{8}T\d{6}Z$/)
     expect(existsSync(join(result.replaced_kept_at, 'PG_VERSION'))).toBe(true)
   }, 180_000)
+
+  it('restores straight from the bucket the backup reported, into either engine; a key the bucket lacks writes nothing', async () => {
+    const s3 = await startFakeS3({ region: 'us-east-1', buckets: ['crm-backups'] })
+    const bucketEnv = {
+      CRM_BACKUP_S3_BUCKET: 'crm-backups',
+      CRM_BACKUP_S3_ENDPOINT: s3.url,
+      CRM_BACKUP_S3_ACCESS_KEY_ID: s3.accessKeyId,
+      CRM_BACKUP_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    }
+    const address = `s3://crm-backups/service-crm/${basename(whileServing)}`
+    s3.bucket('crm-backups').set(`service-crm/${basename(whileServing)}`, {
+      body: readFileSync(whileServing),
+      contentType: 'application/octet-stream',
+      lastModified: new Date(),
+      etag: '"x"',
+    })
+    try {
+      for (const engine of postgres ? (['pglite', 'postgres'] as const) : (['pglite'] as const)) {
+        const target = await emptyTarget(engine)
+        try {
+          const missing = await crm({ env: env(target, bucketEnv) }, 'restore', `${address}.gone`)
+          expect(missing.code).toBe(1)
+          expect(missing.stderr).toContain('The backup bucket did not give back the archive (HTTP 404 NoSuchKey)')
+          expect(existsSync(target.dataDir)).toBe(false)
+          const run = await crm({ env: env(target, bucketEnv) }, 'restore', address, '--json')
+          expect(run.stderr).toBe('')
+          expect(run.code).toBe(0)
+          expect(JSON.parse(run.stdout)).toMatchObject({ scope: 'all', counts: { tenants: 1 } })
+        } finally {
+          await target.dispose()
+        }
+      }
+      expect(s3.requests.filter((r) => r.operation === 'GetObject').length).toBe(postgres ? 4 : 2)
+    } finally {
+      await s3.close()
+    }
+  }, 240_000)
 
   it.skipIf(!postgres)(
     'moves the business from the embedded engine to a PostgreSQL server, where its agent keeps working',

@@ -32,7 +32,7 @@ export async function businessOf(db: Database, given: string | undefined): Promi
         'NOT_FOUND',
         `No business with id ${given} in ${describeDatabase()}; ` +
           (all.length ? `it holds ${choices(all)} (${WHERE_THE_ID_IS})` : 'it holds no business yet: create one with crm tenant create'),
-        { entity: 'tenant', id: given },
+        { entity: 'tenant', id: given, field: '--tenant' },
       )
     return found
   }
@@ -42,7 +42,10 @@ export async function businessOf(db: Database, given: string | undefined): Promi
       'NOT_FOUND',
       'This database holds no business yet: create one with crm tenant create, or start the server once (npm start)',
     )
-  throw new UsageError(`--tenant is required: this database holds ${all.length} businesses: ${choices(all)} (${WHERE_THE_ID_IS})`)
+  throw new UsageError(
+    `--tenant is required: this database holds ${all.length} businesses: ${choices(all)} (${WHERE_THE_ID_IS})`,
+    '--tenant',
+  )
 }
 
 /** The businesses as a sentence lists them: id and name, the first few. */

@@ -12,7 +12,7 @@ import { parseInput } from '../core/validation.js'
 export interface Command {
   /** The words that select it, such as "token create". */
   name: string
-  /** The arguments after the name, as shown in the usage text. */
+  /** The arguments after the name, as shown in the usage text; a command that lists `[--json]` prints its errors as JSON with it. */
   args: string
   summary: string
   /**
@@ -27,7 +27,11 @@ export interface Command {
 
 /** The command was called wrongly (unknown option, missing argument): usage is shown and the exit code is 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The option or argument that was wrong (`--tenant`, `FILE`), when it is one. */
+    readonly field?: string,
+  ) {
     super(message)
     this.name = 'UsageError'
   }
@@ -65,17 +69,17 @@ export function parseCommandArgs(
   } catch (err) {
     // node's messages carry a long hint after the first sentence; the first sentence names the option.
     const message = err instanceof Error ? err.message.split(/\.\s/)[0].replace(/\.$/, '') : String(err)
-    throw new UsageError(message)
+    throw new UsageError(message, /'(--?[A-Za-z][\w-]*)/.exec(message)?.[1])
   }
   const wanted = shape.positionals ?? []
   if (parsed.positionals.length > wanted.length) {
     throw new UsageError(`Unexpected argument '${parsed.positionals[wanted.length]}'`)
   }
   if (parsed.positionals.length < wanted.length) {
-    throw new UsageError(`${wanted[parsed.positionals.length]} is required`)
+    throw new UsageError(`${wanted[parsed.positionals.length]} is required`, wanted[parsed.positionals.length])
   }
   for (const name of shape.required ?? []) {
-    if (parsed.values[name] === undefined) throw new UsageError(`--${name} is required`)
+    if (parsed.values[name] === undefined) throw new UsageError(`--${name} is required`, `--${name}`)
   }
   return parsed
 }

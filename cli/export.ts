@@ -20,7 +20,7 @@ export const exportCommand: Command = {
     const filters: Record<string, string> = {}
     for (const f of (values.filter as string[] | undefined) ?? []) {
       const eq = f.indexOf('=')
-      if (eq < 1) throw new UsageError(`--filter takes name=value, got '${f}'`)
+      if (eq < 1) throw new UsageError(`--filter takes name=value, got '${f}'`, '--filter')
       filters[f.slice(0, eq)] = f.slice(eq + 1)
     }
     const include =

@@ -2,10 +2,11 @@ import { setFlagsFromString } from 'node:v8'
 import { DataDirInUse } from '../core/db/data-dir-lock.js'
 import { setLogLevel } from '../core/log.js'
 import { backupCommand } from './backup.js'
-import { ReportsFailure, UsageError, type Command } from './command.js'
+import { ReportsFailure, type Command } from './command.js'
 import { demoCommand } from './demo.js'
 import { doctorCommand } from './doctor.js'
 import { exportCommand } from './export.js'
+import { failureJson, failureOf, wantsJson } from './failure.js'
 import { importSquareCustomersCommand, importSquareItemsCommand, importSquareSalesCommand } from './import.js'
 import { importCsvCommand } from './import-csv.js'
 import { mcpCommand } from './mcp.js'
@@ -49,8 +50,9 @@ export function usage(): string {
     '  crm help',
     '      Show this text (crm <command> --help shows one command)',
     '',
-    'With --json a command prints one line of JSON on stdout and nothing else.',
-    'Exit codes: 0 done, 1 failed (the reason is on stderr), 2 wrong usage.',
+    'With --json a command prints one line of JSON on stdout and nothing else; when it fails, that line is the error:',
+    '{"code": "VALIDATION_ERROR", "message": "...", "field": "--tenant"} (field only when one option or setting is at fault).',
+    'Exit codes: 0 done, 1 failed (the reason is on stderr, or on stdout with --json), 2 wrong usage.',
   ].join('\n')
 }
 
@@ -80,11 +82,14 @@ export async function runCli(argv: string[]): Promise<CliResult> {
     return { code: 0, stdout: await command.run(rest), stderr: '' }
   } catch (err) {
     if (err instanceof ReportsFailure) return { code: 1, stdout: err.stdout, stderr: '' }
-    if (err instanceof UsageError) {
-      return { code: 2, stdout: '', stderr: `crm ${command.name}: ${err.message}\nUsage: crm ${command.name} ${command.args}` }
-    }
     const message = err instanceof DataDirInUse ? turnedAway(err, command) : err instanceof Error ? err.message : String(err)
-    return { code: 1, stdout: '', stderr: `crm ${command.name}: ${message.replace(/\s*\n\s*/g, ' ')}` }
+    const failure = failureOf(err, message)
+    // With --json the error takes the place of the answer on stdout, so a script reads either from the same stream.
+    if (wantsJson(command, rest)) return { code: failure.exit, stdout: failureJson(failure), stderr: '' }
+    if (failure.exit === 2) {
+      return { code: 2, stdout: '', stderr: `crm ${command.name}: ${message}\nUsage: crm ${command.name} ${command.args}` }
+    }
+    return { code: 1, stdout: '', stderr: `crm ${command.name}: ${failure.message}` }
   }
 }
 

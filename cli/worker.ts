@@ -50,7 +50,8 @@ export const workerCommand: Command = {
 
 function wholeNumber(option: string, value: unknown): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${option} must be a whole number of at least 1, got ${String(value)}`)
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${option} must be a whole number of at least 1, got ${String(value)}`, `--${option}`)
   return n
 }
 

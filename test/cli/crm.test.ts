@@ -159,16 +159,20 @@ describe.each(engines)('the crm command line (%s)', (engine) => {
         await new Promise((r) => holder.once('spawn', r))
         const lockFile = join(target.dataDir, 'crm.lock')
         writeFileSync(lockFile, JSON.stringify({ pid: holder.pid, purpose: 'server', since: new Date().toISOString() }))
-        for (const args of [['migrate'], ['tenant', 'create', '--name', 'Busy', '--owner-email', 'o@busy.test', '--json']]) {
-          const run = await crm(target, ...args)
-          expectOneLineError(run, 1)
-          expect(run.stderr).toContain(`The data folder ${target.dataDir} is in use by process ${holder.pid} (server`)
-        }
+        const inUse = `The data folder ${target.dataDir} is in use by process ${holder.pid} (server`
+        const run = await crm(target, 'migrate')
+        expectOneLineError(run, 1)
+        expect(run.stderr).toContain(inUse)
+        // With --json the same refusal is the one line of JSON on stdout.
+        const json = await crm(target, 'tenant', 'create', '--name', 'Busy', '--owner-email', 'o@busy.test', '--json')
+        expect(json.code).toBe(1)
+        expect(json.stderr).toBe('')
+        expect(JSON.parse(json.stdout)).toEqual({ code: 'CONFLICT', message: expect.stringContaining(inUse) })
         holder.kill()
         await exited
-        const run = await crm(target, 'migrate')
-        expect(run.stderr).toBe('')
-        expect(run.code).toBe(0)
+        const freed = await crm(target, 'migrate')
+        expect(freed.stderr).toBe('')
+        expect(freed.code).toBe(0)
         expect(existsSync(lockFile)).toBe(false)
       } finally {
         holder.kill()

@@ -30,9 +30,20 @@ export function backupControlRoutes(services: Services): Router {
       )
       sendData(res, result)
     } catch (err) {
-      if (err instanceof BackupsOff) throw new AppError('CONFLICT', err.message)
+      if (err instanceof BackupsOff) throw serverLacksKey()
       throw new AppError('UNAVAILABLE', `The backup failed: ${err instanceof Error ? err.message : String(err)}`)
     }
   })
   return router
+}
+
+/** This server has no CRM_BACKUP_KEY: the one set where `crm backup` runs does not reach it, so it goes in the server's environment. */
+function serverLacksKey(): AppError {
+  return new AppError(
+    'CONFLICT',
+    'The running server has no CRM_BACKUP_KEY in its environment, so it makes no backup (the key set where crm backup runs ' +
+      "does not reach it). Add CRM_BACKUP_KEY to the server's environment (with the systemd units of docs/deploy.md, " +
+      '/etc/service-crm/env) and restart the server, then run crm backup again.',
+    { field: 'CRM_BACKUP_KEY' },
+  )
 }

@@ -1,6 +1,7 @@
 import { downloadArchive, isBucketAddress } from '../core/backup/from-bucket.js'
 import { restoreArchive, type RestoreResult } from '../core/backup/restore.js'
 import { loadConfig } from '../core/config.js'
+import { AppError } from '../core/errors.js'
 import { parseCommandArgs, type Command } from './command.js'
 
 /** `crm restore FILE`: restores an archive into CRM_DATA_DIR or DATABASE_URL; the move between engines. */
@@ -19,6 +20,7 @@ export const restoreCommand: Command = {
       { positionals: ['FILE'] },
     )
     const config = loadConfig()
+    if (!config.backup.key) throw keyToOpenMissing()
     const from = isBucketAddress(positionals[0]) ? await downloadArchive(config.backup, positionals[0]) : null
     let result: RestoreResult
     try {
@@ -29,6 +31,17 @@ export const restoreCommand: Command = {
     if (values.json) return JSON.stringify(result)
     return describe(result)
   },
+}
+
+/** No key to open the archive with: only the one it was sealed with opens it, so the way on is finding that key, never making one. */
+function keyToOpenMissing(): AppError {
+  return new AppError(
+    'VALIDATION_ERROR',
+    'CRM_BACKUP_KEY is not set in this shell, and an archive opens only with the key it was sealed with: set CRM_BACKUP_KEY to ' +
+      'that key. It was to be kept apart from the archives (in a password manager); on a server set up as docs/deploy.md shows, ' +
+      'it is the CRM_BACKUP_KEY line of /etc/service-crm/env on the machine that made the archive. A key made now opens nothing made before it.',
+    { field: 'CRM_BACKUP_KEY' },
+  )
 }
 
 function describe(r: RestoreResult): string {

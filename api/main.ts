@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       await close()
     }
   }
-  process.stdout.write(`${banner(services, running)}\n`)
+  process.stdout.write(`${banner(services, running, opened.applied.length ? opened.backupBeforeMigrations : undefined)}\n`)
 }
 
 main().catch((err) => {

@@ -7,6 +7,7 @@ import type { Services } from '../core/context.js'
 import type { DemoCounts } from '../core/demo/load-demo.js'
 import { DEMO_BUSINESS } from '../core/demo/names.js'
 import { describeGoogle } from '../core/domains/google/availability.js'
+import { describeBackupBeforeMigrations, type BackupBeforeMigrations } from '../core/backup/before-migrations.js'
 import { describeBackups, nightlyBackups, type NightlyBackups } from '../core/domains/settings/backup-banner.js'
 import { readSetupGaps, setupGapBannerLines, type SetupGaps } from '../core/domains/settings/setup-gaps.js'
 import { log } from '../core/log.js'
@@ -93,8 +94,11 @@ function baseUrl(config: Config, listening: string): string {
   return config.publicBaseUrlSet ? config.publicBaseUrl : listening
 }
 
-/** The start banner: where everything is, what is off, and on first start the secrets shown once. */
-export function banner(services: Services, running: RunningServer): string {
+/**
+ * The start banner: where everything is, what is off, on first start the secrets shown once, and after an upgrade that
+ * migrated, the archive made before it or why there is none.
+ */
+export function banner(services: Services, running: RunningServer, beforeMigrations?: BackupBeforeMigrations): string {
   const base = running.publicUrl
   const lines = [
     `Service CRM is running at ${running.url}`,
@@ -108,6 +112,7 @@ export function banner(services: Services, running: RunningServer): string {
     `  google: ${describeGoogle(services)}`,
     ...services.capabilities.flatMap((c) => (c.banner ? [`  ${c.banner(services)}`] : [])),
     `  backups:  ${describeBackups(services.config.backup, running.nightlyBackups)}`,
+    ...upgradeLine(beforeMigrations),
     `  notes:    ${services.llm ? `read by ${services.llm.model} (LLM_BASE_URL) for customer facts and leads` : 'reading notes is off (no LLM_BASE_URL and LLM_MODEL): technicians enter customer facts by hand'}`,
     `  tokens:   new agent tokens at ${base}/review/connections (signed in as the owner)`,
   ]
@@ -131,6 +136,12 @@ export function banner(services: Services, running: RunningServer): string {
     if (gaps.length) lines.push('', 'Before the first booking and the first invoice:', ...gaps)
   }
   return lines.join('\n')
+}
+
+/** The banner's line on the backup before this start's migrations, when it applied any to a business. */
+function upgradeLine(before: BackupBeforeMigrations | undefined): string[] {
+  const words = before ? describeBackupBeforeMigrations(before) : null
+  return words ? [`  upgrade:  ${words}`] : []
 }
 
 /** How to look around a demo business instead, next to the real one rather than in it. */

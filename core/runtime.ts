@@ -1,4 +1,4 @@
-import { backupBeforeMigrations } from './backup/before-migrations.js'
+import { backupBeforeMigrations, recordBeforeMigrations, type BackupBeforeMigrations } from './backup/before-migrations.js'
 import type { Config } from './config.js'
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js'
 import { migrate } from './db/migrate.js'
@@ -13,6 +13,8 @@ export interface OpenedDatabase {
   db: Database
   /** The migrations and SQL function files applied while opening (empty when none were pending). */
   applied: string[]
+  /** Whether an archive was made before migrating, or why none was (no key, a failure, nothing to migrate). */
+  backupBeforeMigrations: BackupBeforeMigrations
   /** Notes where this process serves people, so a command turned away from the embedded data folder can point there. */
   announce(url: string): void
   close(): Promise<void>
@@ -31,10 +33,11 @@ export async function openMigratedDatabase(
   if (!config.databaseUrl) lock = lockDataDir(config.dataDir, purpose)
   try {
     const db = await openDatabase(config)
-    await backupBeforeMigrations(config, db)
+    const before = await backupBeforeMigrations(config, db)
     const applied = await migrateUnhurried(config, db)
       .then(async (names) => {
         await writePersonalData(db, personalData, { schemaUnchanged: names.length === 0 })
+        await recordBeforeMigrations(db, before, names)
         return names
       })
       .catch(async (err) => {
@@ -46,6 +49,7 @@ export async function openMigratedDatabase(
     return {
       db,
       applied,
+      backupBeforeMigrations: before.outcome,
       announce: (url) => lock?.announce(url),
       async close() {
         await db.close()

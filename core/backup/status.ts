@@ -71,6 +71,9 @@ export async function backupStatus(
 /** The one line the owner reads when backups need attention. */
 function warningFor(backupsOn: boolean, ageHours: number | null, failed: BackupRunSummary | null, beside: BesideData): string | null {
   if (!backupsOn) return 'Backups are off: no CRM_BACKUP_KEY is set, so nothing of the business is copied anywhere.'
+  // Only the nightly backup is tried again: the one before an upgrade's migrations is past once they were applied.
+  if (failed?.reason === 'before_migrations')
+    return `The backup before the last upgrade failed (${failed.error ?? 'no reason was recorded'}): the upgrade went ahead without one.`
   if (failed) return `The last backup failed (${failed.error ?? 'no reason was recorded'}); it is tried again.`
   if (ageHours === null) return 'No verified backup has been made yet.'
   if (ageHours > BACKUP_STALE_HOURS) return `The last verified backup is ${Math.floor(ageHours)} hours old.`

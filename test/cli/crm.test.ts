@@ -39,6 +39,8 @@ describe.each(engines)('the crm command line (%s)', (engine) => {
       expect(firstMigrate.code).toBe(0)
       expect(JSON.parse(firstMigrate.stdout)).toEqual({
         applied: [...readMigrations().map((m) => m.name), ...readFunctions().map((f) => `functions/${f.name}`)],
+        // A new database has nothing to lose: no backup is needed before its first migrations.
+        backup_before_migrations: { status: 'not_needed', file: null, reason: 'the database is new' },
       })
       const again = await crm(target, 'migrate')
       expect(again.code).toBe(0)

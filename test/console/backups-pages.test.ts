@@ -40,17 +40,18 @@ describe.each(engines)('where backups stand, on Home, the settings page and in d
   const run = (business: string | null, state: 'verified' | 'failed', finished: Date, more: Record<string, unknown> = {}) =>
     pages.app.t.admin.query(
       `insert into backup_runs (business_id, reason, status, started_at, finished_at, nightly_day, file, remote, bytes, error)
-       values ($1, 'nightly', $2, $3, $4, $5, $6, $7, $8, $9)`,
+       values ($1, $10, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         business,
         state,
         new Date(finished.getTime() - 60_000),
         finished,
-        finished.toISOString().slice(0, 10),
+        (more.reason ?? 'nightly') === 'nightly' ? finished.toISOString().slice(0, 10) : null,
         more.file ?? null,
         more.remote ?? null,
         more.bytes ?? null,
         more.error ?? null,
+        more.reason ?? 'nightly',
       ],
     )
   const backupsOn = (on: boolean) => {
@@ -188,6 +189,36 @@ describe.each(engines)('where backups stand, on Home, the settings page and in d
       Object.assign(config, was)
       rmSync(folder, { recursive: true, force: true })
     }
+
+  it('an upgrade that migrated without a key: Home says no backup was made before it, and when', async () => {
+    backupsOn(false)
+    // As a start without CRM_BACKUP_KEY records it once its migrations are applied (core/backup/before-migrations.ts).
+    await run(null, 'failed', hoursAgo(0.5), { reason: 'before_migrations', error: 'no CRM_BACKUP_KEY was set' })
+    const upgrade =
+      '<p class="warn wrap">The upgrade of <strong>today 09:00</strong> migrated the database with no backup made before it ' +
+      '(no CRM_BACKUP_KEY was set): it cannot be undone by restoring one.</p>'
+    const page = await home()
+    expect(page).toContain(`<h2>Backups need you</h2><p class="warn wrap"><strong>${OFF}</strong></p>${upgrade}`)
+    expect(settingsSection(await settings())).toContain(upgrade)
+    expect(await status()).toMatchObject({ warning: OFF, last_failed: { reason: 'before_migrations', error: 'no CRM_BACKUP_KEY was set' } })
+
+    // With a key set since, the warning itself says it, and does not promise it is tried again.
+    backupsOn(true)
+    const missed = 'The backup before the last upgrade failed (no CRM_BACKUP_KEY was set): the upgrade went ahead without one.'
+    expect(await home()).toContain(
+      `<h2>Backups need you</h2><p class="warn wrap"><strong>${missed}</strong> <span class="muted">(today 09:00)</span></p>`,
+    )
+    expect(await briefing()).toContain(`\n${missed} (tell the owner: /settings#backups)`)
+
+    // The archive made before the next upgrade's migrations is named as such.
+    await run(null, 'verified', hoursAgo(0.25), {
+      reason: 'before_migrations',
+      file: '/srv/crm/backups/service-crm-all-before-migrations.crmbackup',
+    })
+    expect(await home()).toContain(
+      'Last verified backup: <strong>today 09:15</strong>, made before an upgrade migrated the database, in ' +
+        '<code>/srv/crm/backups/service-crm-all-before-migrations.crmbackup</code> (an archive of the whole service).',
+    )
   })
 
   it('is not for technicians', async () => {

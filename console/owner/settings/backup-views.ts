@@ -36,11 +36,16 @@ function whereKept(run: BackupRun): SafeHtml {
 export function backupFacts(status: BackupStatusRecord, tz: string, now: Date): SafeHtml {
   const verified = status.last_verified
   const failed = status.last_failed
+  // With backups off the warning says so, not the failed run: an upgrade that went ahead without a backup gets a line of its own.
   return html`${
     status.warning
       ? html`<p class="warn wrap"><strong>${status.warning}</strong>${
-          failed ? html` <span class="muted">(${backupWhen(failed.finished_at, tz, now)})</span>` : ''
+          failed && status.backups_on ? html` <span class="muted">(${backupWhen(failed.finished_at, tz, now)})</span>` : ''
         }</p>`
+      : ''
+  }${
+    failed?.reason === 'before_migrations' && !status.backups_on
+      ? html`<p class="warn wrap">The upgrade of <strong>${backupWhen(failed.finished_at, tz, now)}</strong> migrated the database with no backup made before it (${failed.error ?? 'no reason was recorded'}): it cannot be undone by restoring one.</p>`
       : ''
   }${
     !status.backups_on
@@ -49,7 +54,9 @@ export function backupFacts(status: BackupStatusRecord, tz: string, now: Date): 
       : ''
   }${
     verified
-      ? html`<p class="wrap">Last verified backup: <strong>${backupWhen(verified.finished_at, tz, now)}</strong>${whereKept(verified)}.</p>`
+      ? html`<p class="wrap">Last verified backup: <strong>${backupWhen(verified.finished_at, tz, now)}</strong>${
+          verified.reason === 'before_migrations' ? ', made before an upgrade migrated the database' : ''
+        }${whereKept(verified)}.</p>`
       : status.backups_on
         ? html`<p>No backup has been made and checked yet.</p>`
         : ''

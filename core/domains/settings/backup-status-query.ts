@@ -25,7 +25,8 @@ export const backupStatusQuery = defineQuery({
     "Where the business's backups stand, one record (id = the business id): backups_on (false when the server has no " +
     'CRM_BACKUP_KEY: then no backup is made at all), last_verified (the latest archive restored and checked: finished_at, ' +
     'file on the server and remote copy in a bucket (shown to people only), bytes, reason; business_id null when it holds the whole service), ' +
-    'last_failed (the latest run, when it failed, with its error), age_hours of the last verified one, and warning: the one ' +
+    'last_failed (the latest run, when it failed, with its error; reason before_migrations: an upgrade migrated with no backup ' +
+    'made before it, such as without a key), age_hours of the last verified one, and warning: the one ' +
     "line to tell the owner (backups off, the last one failed, none yet, older than 26 hours, or only on the data's disk or " +
     "machine: beside_data 'disk' or 'machine', no copy in a bucket), null when all is well. " +
     'When and how many are kept: data type settings (backup_time, backup_keep_*).',

@@ -189,6 +189,7 @@ describe.each(engines)('where backups stand, on Home, the settings page and in d
       Object.assign(config, was)
       rmSync(folder, { recursive: true, force: true })
     }
+  })
 
   it('an upgrade that migrated without a key: Home says no backup was made before it, and when', async () => {
     backupsOn(false)

@@ -5,7 +5,7 @@ import { describePayments } from '../core/clients/payments.js'
 import type { Config } from '../core/config.js'
 import type { Services } from '../core/context.js'
 import type { DemoCounts } from '../core/demo/load-demo.js'
-import { DEMO_BUSINESS } from '../core/demo/names.js'
+import { DEMO_BUSINESS, DEMO_DATA_DIR } from '../core/demo/names.js'
 import { describeGoogle } from '../core/domains/google/availability.js'
 import { describeBackupBeforeMigrations, type BackupBeforeMigrations } from '../core/backup/before-migrations.js'
 import { describeBackups, nightlyBackups, type NightlyBackups } from '../core/domains/settings/backup-banner.js'
@@ -146,6 +146,6 @@ function upgradeLine(before: BackupBeforeMigrations | undefined): string[] {
 
 /** How to look around a demo business instead, next to the real one rather than in it. */
 function demoHint(services: Services): string {
-  const where = services.db.engine === 'pglite' ? 'CRM_DATA_DIR=./demo-data' : 'DATABASE_URL=<an empty database>'
+  const where = services.db.engine === 'pglite' ? `CRM_DATA_DIR=${DEMO_DATA_DIR}` : 'DATABASE_URL=<an empty database>'
   return `  to try a demo business first (a window-cleaning company with a year of history): CRM_DEMO=1 ${where} npm start`
 }

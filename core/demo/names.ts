@@ -184,6 +184,9 @@ export const PET_NAMES = ['Biscuit', 'Daisy', 'Bear', 'Duke', 'Rosie', 'Scout', 
 /** The demo business and its owner, as a first start with CRM_DEMO=1 names them. */
 export const DEMO_BUSINESS = { name: 'Rocket City Window Cleaning', ownerName: 'Dana Whitfield' }
 
+/** The embedded data folder the start banner and the README suggest for the demo, apart from the real business's ./data. */
+export const DEMO_DATA_DIR = './demo-data'
+
 /** The demo's technicians: name and sign-in email. */
 export const DEMO_TECHNICIANS: ReadonlyArray<readonly [string, string]> = [
   ['Caleb Hutchins', 'caleb@demo-windows.test'],

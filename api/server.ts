@@ -129,7 +129,7 @@ export function banner(services: Services, running: RunningServer, beforeMigrati
             `  demo data loaded: ${first.demo.customers} customers, ${first.demo.completed_tickets} completed visits over the past year, ` +
               `${first.demo.tickets - first.demo.completed_tickets} more on the schedule, ${first.demo.invoices} invoices`,
           ]
-        : [demoHint(services)]),
+        : demoHint(services)),
       '  (later sign-ins: open the URL above and ask for a link)',
     )
     const gaps = setupGapBannerLines(first.setup, base)
@@ -144,8 +144,10 @@ function upgradeLine(before: BackupBeforeMigrations | undefined): string[] {
   return words ? [`  upgrade:  ${words}`] : []
 }
 
-/** How to look around a demo business instead, next to the real one rather than in it. */
-function demoHint(services: Services): string {
+/** How to look around a demo business instead, next to the real one rather than in it; none in production. */
+function demoHint(services: Services): string[] {
+  // A production start serves a real business, set up from deploy/: a try-out command there only misleads its operator.
+  if (services.config.production) return []
   const where = services.db.engine === 'pglite' ? `CRM_DATA_DIR=${DEMO_DATA_DIR}` : 'DATABASE_URL=<an empty database>'
-  return `  to try a demo business first (a window-cleaning company with a year of history): CRM_DEMO=1 ${where} npm start`
+  return [`  to try a demo business first (a window-cleaning company with a year of history): CRM_DEMO=1 ${where} npm start`]
 }

@@ -41,6 +41,8 @@ export interface Config {
   trustProxy: boolean | number | string
   /** Where document bytes are kept and how large one may be. */
   documents: DocumentSettings
+  /** NODE_ENV=production: a deployment serving a real business (deploy/env.example sets it), not a try-out. */
+  production: boolean
   /** Whether each answer is checked against its operation's declared schema (CRM_CHECK_OUTPUT; on unless NODE_ENV is production). */
   checkOutput: boolean
   /** Where sealed backups go and the key that seals them. */
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level))
     throw new Error(`LOG_LEVEL must be debug, info, warn, error or silent, got ${level}`)
   const statementTimeoutMs = millis(env, 'CRM_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_LIMITS.statementTimeoutMs)
+  const production = env.NODE_ENV === 'production'
   return {
     port,
     host,
@@ -127,7 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendMaxPerSecond: positive(env, 'RESEND_MAX_PER_SECOND', 2),
     trustProxy: trustProxy(env.TRUST_PROXY),
     documents: documentSettings(env),
-    checkOutput: onOff(env.CRM_CHECK_OUTPUT, 'CRM_CHECK_OUTPUT', env.NODE_ENV !== 'production'),
+    production,
+    checkOutput: onOff(env.CRM_CHECK_OUTPUT, 'CRM_CHECK_OUTPUT', !production),
     backup: backupSettings(env),
     metricsToken: env.CRM_METRICS_TOKEN?.trim() || undefined,
     demo: env.CRM_DEMO === '1',

@@ -17,9 +17,9 @@ describe.each(engines)('the first start banner says what a new business lacks (%
     t = undefined
   })
   /** Starts the server on an empty database (so this start creates the business), with the given payments client. */
-  const firstStart = async (payments: Services['payments']) => {
+  const firstStart = async (payments: Services['payments'], env: NodeJS.ProcessEnv = {}) => {
     t = await freshDatabase(engine)
-    const services = createServices(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CRM_WORKER: 'off' }), t.db, { payments })
+    const services = createServices(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CRM_WORKER: 'off', ...env }), t.db, { payments })
     const r = await startServer(services)
     running.push(r)
     return { services, running: r, lines: banner(services, r).split('\n') }
@@ -57,5 +57,21 @@ describe.each(engines)('the first start banner says what a new business lacks (%
     expect(at).toBeGreaterThan(-1)
     expect(lines.slice(at + 1)).toHaveLength(1)
     expect(lines[at + 1]).toMatch(/^ {2}services: the catalog is empty, so nothing can be booked/)
+  })
+
+  it('names the demo on a try-out start, never on a production one (NODE_ENV=production, as deploy/env.example sets)', async () => {
+    const tryOut = await firstStart(null)
+    const hint = tryOut.lines.filter((l) => l.includes('to try a demo business first'))
+    expect(hint).toEqual([
+      `  to try a demo business first (a window-cleaning company with a year of history): CRM_DEMO=1 ${
+        engine === 'pglite' ? 'CRM_DATA_DIR=./demo-data' : 'DATABASE_URL=<an empty database>'
+      } npm start`,
+    ])
+    for (const r of running.splice(0)) await r.close()
+    await t?.dispose()
+    const production = await firstStart(null, { NODE_ENV: 'production' })
+    expect(production.running.firstStart).not.toBeNull()
+    expect(production.lines).toContain('First start: a business was created. These are shown once:')
+    expect(production.lines.join('\n')).not.toMatch(/demo|CRM_DEMO/i)
   })
 })

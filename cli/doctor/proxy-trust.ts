@@ -36,7 +36,7 @@ export async function proxyItem(config: Config, server: ServerReading, publicUrl
   let seen: SeenRequest | null = answer.status === 200 && envelope?.success ? (envelope.data.seen as SeenRequest) : null
   if (!seen) {
     if (!server.ok) return warn('proxy', `not checked: ${server.problem}`, server.fix)
-    const back = await askServer(server.url, token, timeoutMs, id)
+    const back = await askServer(server.url, config, timeoutMs, id)
     if (!back.ok) return warn('proxy', `not checked: ${back.problem}`, back.fix)
     seen = back.facts.probe
   }

@@ -1,6 +1,7 @@
 import type { Config } from '../../core/config.js'
 import { type CheckItem, fail, ok, warn } from './item.js'
 import { envelopeOf, ProbeError, probe, type ProbeAnswer } from './http-probe.js'
+import { startAdvice } from './start-advice.js'
 
 /** The answer of PUBLIC_BASE_URL's /healthz, or why there is none (a TLS error's code among them). */
 export type PublicReading = { ok: true; answer: ProbeAnswer } | { ok: false; code: string; message: string }
@@ -51,19 +52,26 @@ export async function readPublicUrl(config: Config, timeoutMs: number): Promise<
   }
 }
 
-/** public_url: PUBLIC_BASE_URL is https, answers /healthz as this product does, and with a certificate Node trusts. */
-export function publicUrlItem(config: Config, reading: PublicReading, now: Date): CheckItem {
+/**
+ * public_url: PUBLIC_BASE_URL is https, answers /healthz as this product does, and with a certificate Node trusts.
+ * `serverListens` is whether anything answered the doctor on the server's own address: when nothing did, an address
+ * that does not answer (or a proxy with nothing behind it) is fixed by starting the server, not by changing the address.
+ */
+export function publicUrlItem(config: Config, reading: PublicReading, now: Date, serverListens: boolean): CheckItem {
   const base = config.publicBaseUrl
   const url = new URL(base)
   const https = url.protocol === 'https:'
   const setHttps =
     'Put the server behind a reverse proxy that holds a certificate (Caddy, docs/deploy.md) and set PUBLIC_BASE_URL=https://<your name>; set TRUST_PROXY=loopback with the proxy on this machine.'
+  const notRunning = ' (no server answers on its own address either: see server)'
   if (!reading.ok) {
     const tls = TLS_REASONS[reading.code]
     if (tls) return fail('public_url', `${base} refuses a secure connection: ${tls.reason} (${reading.code})`, tls.fix)
+    const problem = `${base} does not answer: ${reading.message} (${reading.code})`
+    if (!serverListens) return fail('public_url', `${problem}${notRunning}`, startAdvice(config))
     return fail(
       'public_url',
-      `${base} does not answer: ${reading.message} (${reading.code})`,
+      problem,
       https
         ? 'Check that the name points at this machine (DNS), that the proxy runs and port 443 is open, and that PUBLIC_BASE_URL is the address people use.'
         : setHttps,
@@ -72,9 +80,11 @@ export function publicUrlItem(config: Config, reading: PublicReading, now: Date)
   const { answer } = reading
   const envelope = envelopeOf(answer)
   if (answer.status !== 200 || envelope?.data?.status !== 'ok') {
+    const problem = `${base}/healthz answered ${answer.status} ${String(answer.headers['content-type'] ?? '')}, not this server's health answer`
+    if (!serverListens) return fail('public_url', `${problem}${notRunning}`, startAdvice(config))
     return fail(
       'public_url',
-      `${base}/healthz answered ${answer.status} ${String(answer.headers['content-type'] ?? '')}, not this server's health answer: the proxy does not send this address to the server`,
+      `${problem}: the proxy does not send this address to the server`,
       "Point the proxy at the server's own address (Caddy: reverse_proxy 127.0.0.1:3000) for every path of the site.",
     )
   }

@@ -36,11 +36,13 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckItem[]> {
     ]
   }
   const timeoutMs = options.timeoutMs ?? 5_000
-  const server = await askServer(serverUrlOf(config, options.env, options.serverUrl), config.metricsToken, timeoutMs)
+  const server = await askServer(serverUrlOf(config, options.env, options.serverUrl), config, timeoutMs)
   const [database, publicUrl] = await Promise.all([readDatabase(config, server, timeoutMs), readPublicUrl(config, timeoutMs)])
+  // Whether anything listens on the server's own address: when nothing does, starting it is the fix, whatever else fails.
+  const listens = server.ok || server.answered
   const [proxy, webhooks, disks] = await Promise.all([
     proxyItem(config, server, publicUrl, timeoutMs),
-    guarded('webhooks', () => webhookItems(config, options.env, timeoutMs)),
+    guarded('webhooks', () => webhookItems(config, options.env, timeoutMs, listens)),
     diskItems(config, options.statfs),
   ])
   const keys: KeysInUse = server.ok
@@ -48,7 +50,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckItem[]> {
     : { encryption: opensSecrets(options.env), backup: config.backup.key !== null, source: 'this environment' }
   return [
     serverItem(config, options.env, server),
-    publicUrlItem(config, publicUrl, new Date()),
+    publicUrlItem(config, publicUrl, new Date(), listens),
     proxy,
     ...webhooks,
     ...(await guarded('encryption_key', async () => [encryptionKeyItem(options.env, keys, database)])),

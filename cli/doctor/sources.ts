@@ -8,11 +8,18 @@ import { withDeadline } from '../../core/deadline.js'
 import { readDatabaseFacts, type DatabaseFacts, type DoctorFacts } from '../../core/monitoring/doctor-facts.js'
 import { readServiceState, type ServiceState } from '../../core/monitoring/service-state.js'
 import { envelopeOf, ProbeError, probe, type ProbeAnswer } from './http-probe.js'
+import { startAdvice } from './start-advice.js'
 
 /** The running server's own answer to the doctor, or why there is none. */
 export type ServerReading =
   | { ok: true; url: string; facts: DoctorFacts; answer: ProbeAnswer }
-  | { ok: false; url: string; problem: string; fix: string }
+  | {
+      ok: false
+      url: string
+      problem: string
+      fix: string /** Whether anything answered at all (false: no server listens there). */
+      answered: boolean
+    }
 
 /** The database's facts and the service's state, where they came from, and how far the database's clock is from this machine's. */
 export type DatabaseReading =
@@ -33,7 +40,13 @@ export function serverUrlOf(config: Config, env: NodeJS.ProcessEnv, given?: stri
 }
 
 /** Asks the running server for its facts (GET /healthz/doctor) over a direct connection, with CRM_METRICS_TOKEN when set. */
-export async function askServer(url: string, token: string | undefined, timeoutMs: number, probeId?: string): Promise<ServerReading> {
+export async function askServer(
+  url: string,
+  config: Pick<Config, 'metricsToken' | 'databaseUrl' | 'workerInServer'>,
+  timeoutMs: number,
+  probeId?: string,
+): Promise<ServerReading> {
+  const token = config.metricsToken
   let answer: ProbeAnswer
   try {
     answer = await probe(`${url}/healthz/doctor${probeId ? `?probe=${probeId}` : ''}`, {
@@ -46,7 +59,8 @@ export async function askServer(url: string, token: string | undefined, timeoutM
       ok: false,
       url,
       problem: `no server answers at ${url} (${code || (err as Error).message})`,
-      fix: 'Start the server (npm start, or its service), or tell the doctor where it listens: --url or CRM_SERVER_URL.',
+      fix: startAdvice(config),
+      answered: false,
     }
   }
   const envelope = envelopeOf(answer)
@@ -57,6 +71,7 @@ export async function askServer(url: string, token: string | undefined, timeoutM
       url,
       problem: `the server at ${url} did not let the doctor read its facts: the connection is not a direct one from its own machine, or it carried a proxy header`,
       fix: "Run crm doctor on the server's machine with CRM_SERVER_URL set to its own address (http://127.0.0.1:PORT), or set the same CRM_METRICS_TOKEN for both.",
+      answered: true,
     }
   }
   return {
@@ -64,6 +79,7 @@ export async function askServer(url: string, token: string | undefined, timeoutM
     url,
     problem: `${url}/healthz/doctor answered ${answer.status} ${envelope?.error?.message ?? String(answer.headers['content-type'] ?? '')}: not this product's server, or an older version`,
     fix: 'Point --url or CRM_SERVER_URL at the server itself (http://127.0.0.1:PORT), and update it.',
+    answered: true,
   }
 }
 

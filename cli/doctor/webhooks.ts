@@ -11,13 +11,21 @@ const REFUSALS = new Set(['VALIDATION_ERROR', 'UNAUTHENTICATED'])
  * its address through PUBLIC_BASE_URL is refused by the product (400 or 401 in the envelope), as a webhook should be,
  * not answered by something else (a 404 or 502 of the proxy, an HTML page).
  */
-export async function webhookItems(config: Config, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CheckItem[]> {
+export async function webhookItems(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  serverListens: boolean,
+): Promise<CheckItem[]> {
   // The webhooks include the capabilities', which are found with the domains: loaded here, only when the doctor runs.
   const { webhookSetups } = await import('../../core/monitoring/webhooks.js')
-  return Promise.all(webhookSetups(config, env).map((setup) => webhookItem(config, setup, timeoutMs)))
+  return Promise.all(webhookSetups(config, env).map((setup) => webhookItem(config, setup, timeoutMs, serverListens)))
 }
 
-async function webhookItem(config: Config, w: WebhookSetup, timeoutMs: number): Promise<CheckItem> {
+/** The fix when nothing listens on the server's own address: no proxy setting makes a stopped server answer. */
+const START_FIRST = 'Start the server first (see server): nothing answers on its own address.'
+
+async function webhookItem(config: Config, w: WebhookSetup, timeoutMs: number, serverListens: boolean): Promise<CheckItem> {
   const check = `webhook_${w.name}`
   const url = `${config.publicBaseUrl}${w.path}`
   if (!w.on) return off(check, `${w.label} is off in this configuration`)
@@ -38,7 +46,7 @@ async function webhookItem(config: Config, w: WebhookSetup, timeoutMs: number): 
     envelope = envelopeOf(answer)
     kind = String(answer.headers['content-type'] ?? 'no content type')
   } catch (err) {
-    return fail(check, `${url} does not answer: ${(err as Error).message}`, 'Fix public_url first.')
+    return fail(check, `${url} does not answer: ${(err as Error).message}`, serverListens ? 'Fix public_url first.' : START_FIRST)
   }
   if (envelope?.error && REFUSALS.has(envelope.error.code) && (status === 400 || status === 401)) {
     return ok(check, `${url} reaches the server, which refuses an unsigned delivery (${status}), as it should`)
@@ -53,6 +61,8 @@ async function webhookItem(config: Config, w: WebhookSetup, timeoutMs: number): 
   return fail(
     check,
     `${url} answered ${status} (${kind}) to an unsigned delivery: not the product's refusal, so ${w.label}'s deliveries do not reach the server`,
-    `Have the proxy send every path of ${config.publicBaseUrl}, ${w.path} among them, to the server (Caddy: one reverse_proxy for the whole site).`,
+    serverListens
+      ? `Have the proxy send every path of ${config.publicBaseUrl}, ${w.path} among them, to the server (Caddy: one reverse_proxy for the whole site).`
+      : START_FIRST,
   )
 }

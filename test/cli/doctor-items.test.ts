@@ -7,8 +7,8 @@ import { clockItem, databaseItem } from '../../cli/doctor/database-checks.js'
 import { diskItems } from '../../cli/doctor/disk.js'
 import type { ProbeAnswer } from '../../cli/doctor/http-probe.js'
 import { encryptionKeyItem, type KeysInUse } from '../../cli/doctor/keys.js'
-import type { PublicReading } from '../../cli/doctor/public-url.js'
-import type { DatabaseReading } from '../../cli/doctor/sources.js'
+import { publicUrlItem, type PublicReading } from '../../cli/doctor/public-url.js'
+import { askServer, type DatabaseReading } from '../../cli/doctor/sources.js'
 import { loadConfig } from '../../core/config.js'
 import type { ServiceState } from '../../core/monitoring/service-state.js'
 
@@ -116,6 +116,33 @@ describe("the doctor's items from what it read", () => {
       status: 'fail',
       detail: expect.stringContaining('CRM_ENCRYPTION_KEY must be 32 bytes'),
     })
+  })
+
+  it('server and public_url: with no server listening, the fix is to start it with its unit, never a proxy or another address', async () => {
+    // Nothing listens on port 9: a server that is not running.
+    const alone = await askServer('http://127.0.0.1:9', config, 2_000)
+    expect(alone).toMatchObject({ ok: false, answered: false, problem: 'no server answers at http://127.0.0.1:9 (ECONNREFUSED)' })
+    const start = /^Start the server: sudo systemctl start crm on a server set up by docs\/deploy\.md .*or npm start in its folder/
+    expect(alone.ok ? '' : alone.fix).toMatch(start)
+    const withWorker = loadConfig({ DATABASE_URL: 'postgres://crm@127.0.0.1:9/crm', CRM_WORKER: 'off' })
+    const both = await askServer('http://127.0.0.1:9', withWorker, 2_000)
+    expect(both.ok ? '' : both.fix).toMatch(/sudo systemctl start crm and sudo systemctl start crm-worker /)
+
+    // Without PUBLIC_BASE_URL the public address is the server's own, which does not answer either.
+    const refused: PublicReading = { ok: false, code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3000' }
+    const down = publicUrlItem(config, refused, new Date(), false)
+    expect(down).toMatchObject({ status: 'fail', fix: expect.stringMatching(start) })
+    expect(down.detail).toMatch(/no server answers on its own address either/)
+    expect(down.fix).not.toMatch(/proxy|PUBLIC_BASE_URL/)
+    // Behind Caddy, a stopped server is a 502 from the proxy: still a server to start, not a proxy to point elsewhere.
+    const deployed = loadConfig({ PUBLIC_BASE_URL: 'https://crm.example.com', TRUST_PROXY: 'loopback' })
+    const proxyOnly: ProbeAnswer = { ...(publicAnswer(0) as { answer: ProbeAnswer }).answer, status: 502 }
+    const badGateway: PublicReading = { ok: true, answer: proxyOnly }
+    const stopped = publicUrlItem(deployed, badGateway, new Date(), false)
+    expect(stopped).toMatchObject({ status: 'fail', fix: expect.stringMatching(start) })
+    // A server that runs behind an address that fails is the address's problem: then the proxy advice stands.
+    expect(publicUrlItem(config, refused, new Date(), true).fix).toMatch(/^Put the server behind a reverse proxy/)
+    expect(publicUrlItem(deployed, badGateway, new Date(), true).fix).toMatch(/^Point the proxy at the server's own address/)
   })
 })
 

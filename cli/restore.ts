@@ -1,8 +1,9 @@
 import { downloadArchive, isBucketAddress } from '../core/backup/from-bucket.js'
 import { restoreArchive, type RestoreResult } from '../core/backup/restore.js'
+import { recordRestoredArchive } from '../core/backup/restored-run.js'
 import { loadConfig } from '../core/config.js'
 import { AppError } from '../core/errors.js'
-import { parseCommandArgs, type Command } from './command.js'
+import { parseCommandArgs, withDatabase, type Command } from './command.js'
 
 /** `crm restore FILE`: restores an archive into CRM_DATA_DIR or DATABASE_URL; the move between engines. */
 export const restoreCommand: Command = {
@@ -25,6 +26,8 @@ export const restoreCommand: Command = {
     let result: RestoreResult
     try {
       result = await restoreArchive(config, from?.file ?? positionals[0], { replace: Boolean(values.replace), now: () => new Date() })
+      const restored = result
+      await withDatabase('restore', (db) => recordRestoredArchive(db, restored, from ? positionals[0] : null))
     } finally {
       from?.remove()
     }

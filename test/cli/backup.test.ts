@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backupHomeSection, backupWhen } from '../../console/owner/settings/backup-views.js'
 import { readControlFile } from '../../core/backup/control.js'
+import { backupStatus } from '../../core/backup/status.js'
 import { backupDir, backupKey } from '../helpers/backups.js'
 import { startFakeS3 } from '../helpers/fake-s3.js'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
@@ -81,6 +83,23 @@ describe('crm backup and crm restore', () => {
     const result = JSON.parse(replaced.stdout)
     expect(result.replaced_kept_at).toMatch(/data\.replaced-\d{8}T\d{6}Z$/)
     expect(existsSync(join(result.replaced_kept_at, 'PG_VERSION'))).toBe(true)
+
+    // The backup history is not in the archive: Home reads the archive restored as the last verified backup, at once.
+    const db = await embedded.open()
+    try {
+      const business = (await db.query<{ id: string }>('select first_tenant_id as id from installation')).rows[0].id
+      const now = new Date()
+      const status = await backupStatus(db, business, true, now)
+      expect(status).toMatchObject({ warning: null, last_failed: null, last_verified: { file: whileServing, business_id: null } })
+      expect(Date.parse(status.last_verified?.finished_at ?? '')).toBe(Date.parse(result.created_at))
+      const home = backupHomeSection({ id: business, backups_on: true, ...status }, 'UTC', now)
+      expect(home.top).toBe('')
+      expect(String(home.end)).toContain(
+        `Last verified backup: <strong>${backupWhen(result.created_at, 'UTC', now)}</strong>, in <code>${whileServing}</code>`,
+      )
+    } finally {
+      await db.close()
+    }
   }, 180_000)
 
   it('restores straight from the bucket the backup reported, into either engine; a key the bucket lacks writes nothing', async () => {

@@ -6,6 +6,7 @@ import type { Database } from '../db/types.js'
 import { MissingContentError, type DocumentStore } from '../documents/store.js'
 import { log } from '../log.js'
 import { writeArchive } from './archive.js'
+import { nightlyArchivesMadeHere } from './made-here.js'
 import { archiveName, archivesToDelete, type Retention } from './retention.js'
 import { backupBucket } from './s3.js'
 import { withSnapshot } from './snapshot.js'
@@ -176,18 +177,23 @@ async function endRun(
   )
 }
 
-/** Deletes the archives of one scope that retention no longer keeps, in the folder and the bucket; a failure is logged, never thrown. */
+/**
+ * Deletes the archives of one scope that retention no longer keeps, in the folder and the bucket; a failure is logged,
+ * never thrown. Only archives this database made count: another installation sharing the folder or the bucket (a
+ * staging copy of the same business among them) keeps its own.
+ */
 async function applyRetention(deps: BackupDeps, scope: string, keep: Retention, timeZone: string): Promise<string[]> {
   const deleted: string[] = []
   try {
-    const local = await readdir(deps.config.backup.dir)
+    const ours = await nightlyArchivesMadeHere(deps.db, scope)
+    const local = (await readdir(deps.config.backup.dir)).filter((name) => ours.has(name))
     for (const name of archivesToDelete(local, scope, keep, timeZone)) {
       await rm(join(deps.config.backup.dir, name), { force: true })
       deleted.push(name)
     }
     if (deps.config.backup.s3) {
       const bucket = backupBucket(deps.config.backup.s3)
-      const remote = (await bucket.list()).map((a) => a.name)
+      const remote = (await bucket.list()).map((a) => a.name).filter((name) => ours.has(name))
       for (const name of archivesToDelete(remote, scope, keep, timeZone)) {
         await bucket.remove(name)
         deleted.push(bucket.where(name))

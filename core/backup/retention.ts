@@ -29,7 +29,8 @@ export function parseArchiveName(name: string): { scope: string; at: Date; reaso
 /**
  * The names to delete from one scope's nightly archives: kept are the newest of each of the last `daily` days, `weekly`
  * ISO weeks and `monthly` months (days as the business's clock reads them), and always the newest of all. Archives
- * someone asked for (crm backup) or made before migrations or a restore are never deleted by retention.
+ * someone asked for (crm backup) or made before migrations or a restore are never deleted by retention. The caller
+ * passes only the archives its own database made (made-here.ts), so the newest kept is its own too.
  */
 export function archivesToDelete(names: string[], scope: string, keep: Retention, timeZone: string): string[] {
   const ours = names

@@ -71,7 +71,7 @@ for (const engine of engines) {
       expect((await runs()).rows.at(-1)).toMatchObject({ status: 'verified', nightly_day: '2026-11-26' })
     }, 120_000)
 
-    it("keeps what the owner's retention says, and never another business's archives", async () => {
+    it("keeps what the owner's retention says of its own archives, never another business's or another installation's", async () => {
       await app
         .ownerAction('settings', 'update', { backup_keep_daily: 3, backup_keep_weekly: 2, backup_keep_monthly: 2 })
         .catch(async () => {
@@ -83,18 +83,36 @@ for (const engine of engines) {
         })
       const other = archiveName('00000000-0000-4000-8000-000000000001', 'nightly', new Date('2026-01-01T08:31:00Z'))
       writeFileSync(join(dir, other), '')
-      for (let day = 1; day <= 90; day++)
-        writeFileSync(join(dir, archiveName(app.tenant.tenant_id, 'nightly', new Date(Date.UTC(2026, 7, day, 8, 31)))), '')
+      // 90 nights of August to October made by this database, recorded in its backup history as its nightly runs are.
+      const made: string[] = []
+      for (let day = 1; day <= 90; day++) {
+        const when = new Date(Date.UTC(2026, 7, day, 8, 31))
+        const name = archiveName(app.tenant.tenant_id, 'nightly', when)
+        writeFileSync(join(dir, name), '')
+        await app.t.db.query(
+          `insert into backup_runs (business_id, reason, status, nightly_day, started_at, finished_at, file)
+           values ($1, 'nightly', 'verified', $2, $3, $3, $4)`,
+          [app.tenant.tenant_id, when.toISOString().slice(0, 10), when.toISOString(), join(dir, name)],
+        )
+        made.push(name)
+      }
+      // The same business's nightly archives made by another installation in the same folder (a staging copy restored
+      // from this one, a minute later each night): not in this database's history, so never this retention's to delete.
+      const staging = Array.from({ length: 90 }, (_, i) =>
+        archiveName(app.tenant.tenant_id, 'nightly', new Date(Date.UTC(2026, 7, i + 1, 8, 32))),
+      )
+      for (const name of staging) writeFileSync(join(dir, name), '')
       at('2026-11-27T08:31:00Z')
       expect(await nightlyBackups(app.services)).toMatchObject({ made: 1 })
-      const ours = readdirSync(dir)
-        .filter((f) => f.includes(app.tenant.tenant_id))
-        .sort()
+      const after = readdirSync(dir)
+      const ours = after.filter((f) => f.includes(app.tenant.tenant_id) && !staging.includes(f)).sort()
       // 3 days (27th, 26th, and the newest August day), their weeks cover 2 ISO weeks, their months 2 months.
       expect(ours.length).toBeGreaterThanOrEqual(3)
       expect(ours.length).toBeLessThanOrEqual(3 + 2 + 2)
       expect(ours.at(-1)).toMatch(/20261127T083100Z-nightly/)
-      expect(readdirSync(dir)).toContain(other)
+      expect(made.filter((f) => !after.includes(f)).length).toBeGreaterThan(80)
+      expect(after).toContain(other)
+      expect(staging.filter((f) => !after.includes(f))).toEqual([])
     }, 120_000)
   })
 }

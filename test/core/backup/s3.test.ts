@@ -155,9 +155,20 @@ for (const engine of engines) {
         seeded.push(archiveName(tenant, 'nightly', at))
         if (day % 9 === 0) seeded.push(archiveName(tenant, 'manual', new Date(at.getTime() + 3 * 3_600_000)))
       }
-      // Another business's and the whole service's archives, and files that are not archives: none of them is touched.
+      // This database made the nightly ones: its backup history names each file and object, as its runs record them.
+      for (const name of seeded.filter((n) => parseArchiveName(n)?.reason === 'nightly')) {
+        const at = (parseArchiveName(name) as { at: Date }).at
+        await app.t.db.query(
+          `insert into backup_runs (business_id, reason, status, nightly_day, started_at, finished_at, file, remote)
+           values ($1, 'nightly', 'verified', $2, $3, $3, $4, $5)`,
+          [tenant, localDate(at, CHICAGO), at.toISOString(), join(dir, name), `s3://${BUCKET}/${PREFIX}${name}`],
+        )
+      }
+      // Another business's and the whole service's archives, the same business's nightly archives made by another
+      // installation sharing the folder and the bucket (a staging copy), and files that are not archives: none is touched.
       const untouched = [
         ...[...Array(12).keys()].map((d) => archiveName(other, 'nightly', new Date(now - (d + 1) * 86_400_000))),
+        ...[...Array(40).keys()].map((d) => archiveName(tenant, 'nightly', new Date(now - (d + 1) * 86_400_000 + 60_000))),
         ...[...Array(12).keys()].map((d) => archiveName('all', 'before_migrations', new Date(now - (d + 40) * 86_400_000))),
         'notes.txt',
         `${archiveName(tenant, 'nightly', new Date(now - 90 * 86_400_000))}.part`,
@@ -183,7 +194,7 @@ for (const engine of engines) {
 
       // What is left is exactly what retention keeps.
       const ours = [...seeded, made]
-      const toDelete = archivesToDelete([...ours, ...untouched], tenant, DEFAULT_RETENTION, CHICAGO)
+      const toDelete = archivesToDelete(ours, tenant, DEFAULT_RETENTION, CHICAGO)
       const keptNames = ours.filter((n) => !toDelete.includes(n)).sort()
       expect(toDelete.length).toBeGreaterThan(30)
       expect(readdirSync(dir).sort()).toEqual([...keptNames, ...untouched].sort())

@@ -12,7 +12,7 @@ export const doctorCommand: Command = {
   args: '[--url URL] [--json]',
   summary:
     'Check the running deployment and say what to fix: the public https address and its certificate, the proxy, each webhook, ' +
-    'the keys, the last verified backup, the clock, free disk, the database. Asks the server at --url (CRM_SERVER_URL, or http://HOST:PORT); ' +
+    'the keys, the last verified backup and the archives in the backup folder, the clock, free disk, the database. Asks the server at --url (CRM_SERVER_URL, or http://HOST:PORT); ' +
     'exit code 1 when an item fails',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { url: { type: 'string' }, json: { type: 'boolean' } })

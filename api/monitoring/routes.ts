@@ -4,6 +4,7 @@ import type { Services } from '../../core/context.js'
 import { withDeadline } from '../../core/deadline.js'
 import { readDatabaseFacts, settingsOf, type DoctorFacts } from '../../core/monitoring/doctor-facts.js'
 import { readServiceState } from '../../core/monitoring/service-state.js'
+import { backupFolderCensus } from '../../core/backup/folder-census.js'
 import { sendData } from '../envelope.js'
 import { doctorProbes, seenOf } from './doctor-probes.js'
 import { hiddenRoute, operatorMayRead } from './operator-access.js'
@@ -57,16 +58,21 @@ async function doctorFacts(services: Services, seen: DoctorFacts['seen'], probe:
     probe,
     database: null,
     state: null,
+    backup_folder: null,
     database_error: null,
   }
   const limit = config.readyTimeoutMs
   try {
-    const [database, state] = await withDeadline(
-      Promise.all([readDatabaseFacts(db), readServiceState(db, config.backup.key !== null, services.now())]),
+    const [database, state, backupFolder] = await withDeadline(
+      Promise.all([
+        readDatabaseFacts(db),
+        readServiceState(db, config.backup.key !== null, services.now()),
+        backupFolderCensus(db, config.backup.dir),
+      ]),
       limit,
       () => new Error(`the database did not answer within ${limit} ms`),
     )
-    Object.assign(facts, { database, state })
+    Object.assign(facts, { database, state, backup_folder: backupFolder })
   } catch (err) {
     facts.database_error = err instanceof Error ? err.message : String(err)
   }

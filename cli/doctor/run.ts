@@ -1,4 +1,5 @@
 import { loadConfig, type Config } from '../../core/config.js'
+import { backupFolderItem } from './backup-folder.js'
 import { clockItem, databaseItem } from './database-checks.js'
 import { diskItems, type StatFs } from './disk.js'
 import { type CheckItem, fail } from './item.js'
@@ -57,6 +58,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckItem[]> {
     backupKeyItem(config, keys),
     backupAgeItem(keys, database),
     backupCopiesItem(config),
+    backupFolderItem(database),
     clockItem(database, publicUrl),
     ...disks,
     databaseItem(config, database),

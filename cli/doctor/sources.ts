@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { backupFolderCensus, type BackupFolderCensus } from '../../core/backup/folder-census.js'
 import type { Config } from '../../core/config.js'
 import { DataDirInUse, lockDataDir } from '../../core/db/data-dir-lock.js'
 import { openDatabase } from '../../core/db/open.js'
@@ -28,6 +29,8 @@ export type DatabaseReading =
       via: 'server' | 'direct'
       facts: DatabaseFacts
       state: ServiceState
+      /** The archives in CRM_BACKUP_DIR and those this database did not make. */
+      backupFolder: BackupFolderCensus
       /** The database's clock minus this machine's, in ms, give or take `uncertaintyMs` (half the round trip). */
       clock: { skewMs: number; uncertaintyMs: number }
     }
@@ -91,7 +94,7 @@ export async function readDatabase(config: Config, server: ServerReading, timeou
   if (config.databaseUrl) return readDirectly(config, timeoutMs)
   if (server.ok) {
     const { facts, answer } = server
-    if (!facts.database || !facts.state) {
+    if (!facts.database || !facts.state || !facts.backup_folder) {
       return { ok: false, problem: `the server could not read its database: ${facts.database_error}`, fix: "Look at the server's log." }
     }
     return {
@@ -99,6 +102,7 @@ export async function readDatabase(config: Config, server: ServerReading, timeou
       via: 'server',
       facts: facts.database,
       state: facts.state,
+      backupFolder: facts.backup_folder,
       clock: clockOf(Date.parse(facts.database.now), answer.sentAt, answer.answeredAt),
     }
   }
@@ -124,12 +128,23 @@ async function readDirectly(config: Config, timeoutMs: number): Promise<Database
     const sentAt = Date.now()
     const now = await open.query<{ now: Date | string }>('select now() as now')
     const answeredAt = Date.now()
-    const [facts, state] = await withDeadline(
-      Promise.all([readDatabaseFacts(open), readServiceState(open, config.backup.key !== null, new Date())]),
+    const [facts, state, backupFolder] = await withDeadline(
+      Promise.all([
+        readDatabaseFacts(open),
+        readServiceState(open, config.backup.key !== null, new Date()),
+        backupFolderCensus(open, config.backup.dir),
+      ]),
       timeoutMs,
       () => new Error(`the database did not answer within ${timeoutMs} ms`),
     )
-    return { ok: true, via: 'direct', facts, state, clock: clockOf(new Date(now.rows[0].now).getTime(), sentAt, answeredAt) }
+    return {
+      ok: true,
+      via: 'direct',
+      facts,
+      state,
+      backupFolder,
+      clock: clockOf(new Date(now.rows[0].now).getTime(), sentAt, answeredAt),
+    }
   } catch (err) {
     if (err instanceof DataDirInUse) {
       return {

@@ -6,11 +6,19 @@ import type { Queryable } from '../db/types.js'
  * bucket object a run wrote). An archive's name and clear header carry only its business, moment and reason, which a
  * staging copy restored from production shares; the history is not archived, so it is this database's alone.
  */
-export async function nightlyArchivesMadeHere(db: Queryable, scope: string): Promise<Set<string>> {
+export function nightlyArchivesMadeHere(db: Queryable, scope: string): Promise<Set<string>> {
+  return namesOfRuns(db, `reason = 'nightly' and business_id is not distinct from $1::uuid`, [scope === 'all' ? null : scope])
+}
+
+/** The names of every archive this database's backup history says it wrote, whatever the reason. */
+export function archivesMadeHere(db: Queryable): Promise<Set<string>> {
+  return namesOfRuns(db, 'true', [])
+}
+
+async function namesOfRuns(db: Queryable, where: string, params: unknown[]): Promise<Set<string>> {
   const r = await db.query<{ file: string | null; remote: string | null }>(
-    `select file, remote from backup_runs
-     where reason = 'nightly' and business_id is not distinct from $1::uuid and (file is not null or remote is not null)`,
-    [scope === 'all' ? null : scope],
+    `select file, remote from backup_runs where ${where} and (file is not null or remote is not null)`,
+    params,
   )
   const names = new Set<string>()
   for (const run of r.rows) {

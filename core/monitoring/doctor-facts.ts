@@ -1,3 +1,4 @@
+import type { BackupFolderCensus } from '../backup/folder-census.js'
 import type { Config } from '../config.js'
 import { pendingMigrations } from '../db/migrate.js'
 import type { Database } from '../db/types.js'
@@ -49,6 +50,8 @@ export interface DoctorFacts {
   /** Null, with database_error saying why, when the database did not answer in time. */
   database: DatabaseFacts | null
   state: ServiceState | null
+  /** The archives in the server's CRM_BACKUP_DIR and those its database did not make; null with the database's facts. */
+  backup_folder: BackupFolderCensus | null
   database_error: string | null
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { backupCopiesItem } from '../../cli/doctor/backup-copies.js'
+import { backupFolderItem } from '../../cli/doctor/backup-folder.js'
 import { clockItem, databaseItem } from '../../cli/doctor/database-checks.js'
 import { diskItems } from '../../cli/doctor/disk.js'
 import type { ProbeAnswer } from '../../cli/doctor/http-probe.js'
@@ -40,6 +41,7 @@ function reading(used: number, skewMs: number, changes: Partial<ServiceState> = 
       pending_migrations: [],
     },
     state: state(changes),
+    backupFolder: { dir: '/tmp/crm-doctor-backups', archives: 0, foreign: 0, foreign_examples: [] },
     clock: { skewMs, uncertaintyMs: 2 },
   }
 }
@@ -143,6 +145,31 @@ describe("the doctor's items from what it read", () => {
     // A server that runs behind an address that fails is the address's problem: then the proxy advice stands.
     expect(publicUrlItem(config, refused, new Date(), true).fix).toMatch(/^Put the server behind a reverse proxy/)
     expect(publicUrlItem(deployed, badGateway, new Date(), true).fix).toMatch(/^Point the proxy at the server's own address/)
+  })
+
+  it("backup_folder: counts the archives and notes those not in this database's history, as a note rather than a failure", () => {
+    const folder = (archives: number, foreign: number, examples: string[]): DatabaseReading => ({
+      ...(reading(1, 0) as Extract<DatabaseReading, { ok: true }>),
+      backupFolder: { dir: '/srv/crm/backups', archives, foreign, foreign_examples: examples },
+    })
+    expect(backupFolderItem(folder(0, 0, []))).toEqual({
+      check: 'backup_folder',
+      status: 'ok',
+      detail: 'no archives in /srv/crm/backups yet',
+      fix: '',
+    })
+    expect(backupFolderItem(folder(12, 0, [])).detail).toBe('12 archives in /srv/crm/backups, all made by this database')
+    const shared = backupFolderItem(folder(40, 5, ['a.crmbackup', 'b.crmbackup', 'c.crmbackup']))
+    expect(shared).toMatchObject({ status: 'ok', fix: '' })
+    expect(shared.detail).toMatch(
+      /^40 archives in \/srv\/crm\/backups; 5 of them are not in this database's backup history \(a\.crmbackup, b\.crmbackup, c\.crmbackup, \.\.\.\): another installation's sharing the folder/,
+    )
+    expect(shared.detail).toContain('Retention never deletes them')
+    expect(backupFolderItem(folder(2, 1, ['a.crmbackup'])).detail).toMatch(
+      /; 1 of them is not in this database's backup history \(a\.crmbackup\):/,
+    )
+    const unread: DatabaseReading = { ok: false, problem: 'the database could not be read: refused', fix: 'Check DATABASE_URL.' }
+    expect(backupFolderItem(unread)).toMatchObject({ status: 'warn', detail: 'not checked: the database could not be read: refused' })
   })
 })
 

@@ -76,6 +76,7 @@ const ITEMS = [
   'backup_key',
   'backup_age',
   'backup_copies',
+  'backup_folder',
   'clock',
   'disk_data',
   'disk_backups',

@@ -146,7 +146,14 @@ describe.each(engines)('crm doctor against a running deployment (%s)', (engine) 
   })
 
   it('passes a deployment where everything is right: one JSON line, every item ok, exit code 0', async () => {
-    const run = await doctor(env, '--json')
+    // Archives copied to a bucket too: without one, backup_copies warns that they sit beside the data.
+    const bucket = {
+      CRM_BACKUP_S3_BUCKET: 'acme-backups',
+      CRM_BACKUP_S3_ENDPOINT: 'https://s3.example.test',
+      CRM_BACKUP_S3_ACCESS_KEY_ID: 'id',
+      CRM_BACKUP_S3_SECRET_ACCESS_KEY: 'secret',
+    }
+    const run = await doctor({ ...env, ...bucket }, '--json')
     expect(run.stdout.trim().split('\n'), run.stderr).toHaveLength(1)
     expect(JSON.parse(run.stdout).ok).toBe(true)
     expect(run.code).toBe(0)

@@ -19,9 +19,9 @@ describe('a verification restores the way a restore into the documented server r
           rolcreaterole: true,
           owner: VERIFYING_ROLE,
         })
-        // Forced row level security holds the owner to one business: with none set it reads no customer.
+        // Forced row level security holds the owner to one business: with none set it reads no visit.
         const forced = await scratch.query<{ relforcerowsecurity: boolean }>(
-          `select relforcerowsecurity from pg_class where relname = 'contacts'`,
+          `select relforcerowsecurity from pg_class where relname = 'tickets'`,
         )
         expect(forced.rows[0].relforcerowsecurity).toBe(true)
       } finally {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { OWNER_READS_UNFORCED } from '../../../core/db/unforced-tables.js'
 import { APP_ROLE, withTenant } from '../../../core/db/tenant.js'
 import type { Queryable } from '../../../core/db/types.js'
 import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
@@ -98,7 +99,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
     ).resolves.toMatchObject({ rowCount: 1 })
   })
 
-  it('enables and forces row level security on every table that holds tenant rows', async () => {
+  it('enables row level security on every table that holds tenant rows, and forces it on all but those the word filters read', async () => {
     const tables = await tenantTables(t.db)
     expect(tables).toEqual(
       expect.arrayContaining(['users', 'contacts', 'audit_log', 'magic_links', 'sessions', 'agent_tokens', 'idempotency_keys']),
@@ -110,7 +111,8 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
       [[...tables, 'tenants']],
     )
     expect(r.rows.length).toBe(tables.length + 1)
-    expect(r.rows.filter((row) => !row.enabled || !row.forced || row.policies === 0)).toEqual([])
+    expect(r.rows.filter((row) => !row.enabled || row.policies === 0)).toEqual([])
+    expect(r.rows.filter((row) => !row.forced).map((row) => row.name)).toEqual([...OWNER_READS_UNFORCED].sort())
   })
 
   it('puts tenant_id into the primary key and into every reference between tenant tables', async () => {
@@ -152,7 +154,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
 
   it('gives the app role nothing on tables that are not tenant data, and no writes on any table without row security', async () => {
     const r = await t.admin.query<{ name: string; rls: boolean; can_read: boolean; can_write: boolean }>(
-      `select c.relname as name, c.relrowsecurity and c.relforcerowsecurity as rls,
+      `select c.relname as name, c.relrowsecurity as rls,
               has_table_privilege($1, c.oid, 'select') as can_read,
               has_table_privilege($1, c.oid, 'insert, update, delete, truncate') as can_write
        from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')`,

@@ -29,6 +29,7 @@ import { squareImportPglite, squareImportPostgres } from './scenarios/square-imp
 import { ticketCreate } from './scenarios/ticket-create.js'
 import { noteAdd } from './scenarios/note-add.js'
 import { planCharges } from './scenarios/plan-charges.js'
+import { serverMemory } from './scenarios/server-memory.js'
 import { releaseSharedBusinesses } from './shared-businesses.js'
 import { formatTable } from './table.js'
 
@@ -67,6 +68,7 @@ const ALL: Scenario[] = [
   quickbooksFirstSync,
   googleCalendarMonth,
   backupScenario,
+  serverMemory,
   officeTasks,
   planCharges,
 ]

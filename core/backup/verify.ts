@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { openPgliteThread } from '../db/pglite-thread.js'
 import { functionsFor, migrate, type MigrationFile } from '../db/migrate.js'
 import type { PgliteDatabase } from '../db/pglite.js'
@@ -8,13 +10,19 @@ import { loadArchive, migrationsFor } from './load.js'
 import { ArchiveError } from './seal.js'
 
 /**
- * Proves an archive restores: reads it back, loads it into a scratch embedded database in memory as a role that owns
- * it and is no superuser (as a restore into the documented server runs), reads every table
+ * Proves an archive restores: reads it back, loads it into a scratch embedded database as a role that owns it and is
+ * no superuser (as a restore into the documented server runs), reads every table
  * again the way the dump did and compares row counts and checksums table by table, and each document's bytes with its
  * hash. Answers the counts; throws an ArchiveError naming the first difference.
  */
 export async function verifyArchive(file: string, key: Buffer, now: Date): Promise<Record<string, number>> {
-  const scratch = await migratedScratch(migrationsFor(await manifestOf(file, key)))
+  // On disk beside the archive, in a thread ended afterwards: the business is never held in memory, and the thread's
+  // memory goes back when it ends.
+  const folder = await mkdtemp(join(dirname(file), '.verify-'))
+  const scratch = await migratedScratch(migrationsFor(await manifestOf(file, key)), folder).catch(async (err) => {
+    await rm(folder, { recursive: true, force: true })
+    throw err
+  })
   try {
     const { header, entries } = await openArchive(file, key)
     const documents: string[] = []
@@ -34,6 +42,7 @@ export async function verifyArchive(file: string, key: Buffer, now: Date): Promi
     return { ...loaded.summary.counts, document_files: documents.length }
   } finally {
     await scratch.close()
+    await rm(folder, { recursive: true, force: true })
   }
 }
 
@@ -56,19 +65,19 @@ let template: { schema: string; copy: Blob } | null = null
 export const VERIFYING_ROLE = 'crm_restore_check'
 
 /**
- * An empty scratch database in memory migrated to the given schema, its session the verifying role. The first one of a
- * schema is migrated file by file (seconds); a copy of it is kept, so the next verification of the same schema starts
- * from the copy.
+ * An empty scratch database migrated to the given schema, in the given folder (in memory without one), its session the
+ * verifying role. The first one of a schema is migrated file by file (seconds); a copy of it is kept, so the next
+ * verification of the same schema starts from the copy.
  */
-export async function migratedScratch(files: MigrationFile[]): Promise<PgliteDatabase & { close(): Promise<void> }> {
+export async function migratedScratch(files: MigrationFile[], folder?: string): Promise<PgliteDatabase & { close(): Promise<void> }> {
   const functions = functionsFor(files)
   const schema = [...files.map((f) => `${f.version}:${f.checksum}`), ...functions.map((f) => `${f.name}:${f.checksum}`)].join(',')
   if (template?.schema === schema) {
-    const copy = await openPgliteThread(undefined, template.copy)
+    const copy = await openPgliteThread(folder, template.copy)
     await copy.exec(`set session authorization ${VERIFYING_ROLE}`)
     return copy
   }
-  const scratch = await openPgliteThread(undefined)
+  const scratch = await openPgliteThread(folder)
   await scratch.exec(`create role ${VERIFYING_ROLE} createrole;
     do $$ begin execute format('alter database %I owner to ${VERIFYING_ROLE}', current_database()); end $$;
     set session authorization ${VERIFYING_ROLE}`)

@@ -5,6 +5,7 @@ export type ThreadRequest =
   | { id: number; kind: 'begin'; setup?: string }
   | { id: number; kind: 'end'; tx: number; commit: boolean }
   | { id: number; kind: 'dump' }
+  | { id: number; kind: 'copy'; to: string }
   | { id: number; kind: 'close' }
 
 /** A request before it is numbered: what the caller writes. */

@@ -1,5 +1,7 @@
 // The PGlite thread: runs the embedded database off the server's event loop, so a long statement blocks only the
 // database, never the answers that do not need it (/healthz, pages already queued, signals).
+import { cpSync } from 'node:fs'
+import { basename } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import { openPglite } from './pglite.js'
 import {
@@ -92,6 +94,9 @@ async function handle(msg: ThreadRequest): Promise<void> {
         const buffer = await (await db.dumpDataDir()).arrayBuffer()
         return reply({ id: msg.id, ok: true, value: buffer }, [buffer])
       }
+      case 'copy':
+        await copyDataDir(msg.to)
+        return reply({ id: msg.id, ok: true })
       case 'close':
         clearInterval(checkpointTimer)
         await db.close()
@@ -102,6 +107,20 @@ async function handle(msg: ThreadRequest): Promise<void> {
   } catch (err) {
     reply({ id: msg.id, ok: false, error: errorToFields(err) })
   }
+}
+
+/** Files of a data folder that belong to the process holding it, never to a copy: the product's lock and control door, PostgreSQL's pid. */
+const NOT_COPIED = new Set(['crm.lock', 'crm.control', 'postmaster.pid'])
+
+/**
+ * Copies the data folder to `to`, on disk, between two statements: a checkpoint first writes every changed page, then
+ * the files are copied synchronously, so no statement writes meanwhile and the copy is the database as of that moment
+ * (a transaction left open is rolled back when the copy is opened, as after a crash). Nothing of it is held in memory.
+ */
+async function copyDataDir(to: string): Promise<void> {
+  if (!options.dataDir) throw new Error('An embedded database in memory has no data folder to copy')
+  await db.exec('checkpoint')
+  cpSync(options.dataDir, to, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) })
 }
 
 /** Checkpoints once enough log was written since the last one; it waits its turn behind requests like any statement. */

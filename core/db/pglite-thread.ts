@@ -23,6 +23,10 @@ export interface PgliteThreadDatabase extends PgliteDatabase {
    * PGlite can neither cancel a statement nor honour statement_timeout, and every other request waits behind it.
    */
   limitStatements(ms: number): void
+  /** The data folder it keeps its database in; undefined in memory. */
+  dataDir: string | undefined
+  /** Copies the data folder to another folder on disk, between two statements (see the thread's copyDataDir). */
+  copyDataDirTo(folder: string): Promise<void>
 }
 
 /** How long close() waits for a running statement by default: a stop should take seconds, not the statement's minutes. */
@@ -122,6 +126,10 @@ export async function openPgliteThread(
       return result
     },
     dumpDataDir: async () => new Blob([await call<ArrayBuffer>({ kind: 'dump' })]),
+    dataDir,
+    copyDataDirTo: async (folder) => {
+      await call({ kind: 'copy', to: folder })
+    },
     poolStats() {
       // Every call not answered yet is the statement running or one queued behind it, in the order sent.
       const unanswered = engine.opened ? engine.pending.size : 0

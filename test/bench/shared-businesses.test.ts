@@ -83,6 +83,7 @@ describe.each(engines)('the large-data scenarios share one generation (%s)', (en
       expect(existsSync(copy.dataDir)).toBe(false)
       expect(existsSync(copy.source)).toBe(false)
     } else {
+      // The server's own role: it lists every database, which the deploy role has no part in.
       const admin = openPostgres(process.env.TEST_DATABASE_URL as string, 1)
       try {
         const left = await admin.query('select datname from pg_database where datname = any($1::text[])', [

@@ -8,6 +8,7 @@ import type { Database } from '../../core/db/types.js'
 import { idempotencyKeyOf } from '../../core/jobs/deliver.js'
 import { createTenant } from '../../core/tenants.js'
 import { freshDatabase } from '../helpers/databases.js'
+import { asInspector } from '../helpers/template.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
 import { compileForNode } from '../helpers/node-process.js'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
@@ -71,8 +72,11 @@ describe.skipIf(skipped)(
 
     beforeAll(async () => {
       const t = await freshDatabase('postgres')
-      const direct = new URL(t.url as string)
-      dbName = direct.pathname.slice(1)
+      // The servers and workers connect as the deploy role, through the pooler, as in production.
+      const product = new URL(t.url as string)
+      dbName = product.pathname.slice(1)
+      // The test's own reads of every business's rows, around the servers: as the inspector (databases.ts, admin).
+      const direct = new URL(asInspector(process.env.TEST_DATABASE_URL as string, dbName))
       direct.searchParams.set('application_name', CHECKER)
       await t.dispose()
       check = openPostgres(direct.toString(), 4)
@@ -93,18 +97,17 @@ describe.skipIf(skipped)(
         {
           listenPort: await freePort(),
           alias: 'crm',
-          host: direct.hostname,
-          port: Number(direct.port || 5432),
+          host: product.hostname,
+          port: Number(product.port || 5432),
           dbname: dbName,
           poolSize: POOL_SIZE,
           maxClientConnections: 200,
           authType: 'trust',
           limits: DEFAULT_DATABASE_LIMITS,
         },
-        decodeURIComponent(direct.username || 'postgres'),
+        decodeURIComponent(product.username),
       )
-      const pooled = new URL(direct.toString())
-      pooled.searchParams.delete('application_name')
+      const pooled = new URL(product.toString())
       pooled.hostname = '127.0.0.1'
       pooled.port = String(pooler.port)
       pooled.pathname = '/crm'

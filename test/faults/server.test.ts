@@ -34,6 +34,7 @@ interface Figures {
 describe.skipIf(!process.env.TEST_DATABASE_URL)('the server under database faults (a real process on PostgreSQL)', () => {
   let t: TestDatabase
   let dbName: string
+  /** The server's own role, TEST_DATABASE_URL's: only it may end other roles' connections and close the database to them. */
   let admin: pg.Client
   let proxy: TcpProxy
   let server: ServerProcess

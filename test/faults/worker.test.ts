@@ -36,6 +36,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
   let script: string
   let t: TestDatabase
   let dbName: string
+  /** The server's own role, TEST_DATABASE_URL's: only it may end other roles' connections and close the database to them. */
   let admin: pg.Client
   let proxy: TcpProxy
   let fake: FakeResend

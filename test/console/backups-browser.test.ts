@@ -63,13 +63,18 @@ describe.skipIf(!browserAvailable)('backups on Home and the settings page in Chr
   }, 180_000)
 
   it('all well: Home has one line near the end, and the settings page saves a new time from the phone', async () => {
-    await run('verified', 1, { file: '/var/lib/service-crm/backups/2026-11-05-nightly.crm.sealed' })
+    // Copied to a bucket too: an archive only beside the data is a warning of its own.
+    await run('verified', 1, {
+      file: '/var/lib/service-crm/backups/2026-11-05-nightly.crm.sealed',
+      remote: 's3://sparkle-backups/service-crm/2026-11-05-nightly.crm.sealed',
+    })
     const tab = await phoneTab(browser, pages.app, { javaScript: false })
     try {
       const home = await tab.page.goto(`${pages.app.url}/`).then(() => tab.page)
       expect(await home.locator('h2').allTextContents()).not.toContain('Backups need you')
       expect(await home.locator('h2:text("Backups") + p').textContent()).toBe(
-        'Last verified backup: today 08:30, in /var/lib/service-crm/backups/2026-11-05-nightly.crm.sealed, 46.0 MB.',
+        'Last verified backup: today 08:30, in /var/lib/service-crm/backups/2026-11-05-nightly.crm.sealed and ' +
+          's3://sparkle-backups/service-crm/2026-11-05-nightly.crm.sealed, 46.0 MB.',
       )
       await home.screenshot({ path: '/tmp/backups-home-ok-390.png', fullPage: true })
       await home.goto(`${pages.app.url}/settings`)

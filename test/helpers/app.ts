@@ -69,7 +69,18 @@ export async function startTestApp(
   const t = await freshDatabase(engine)
   const email = capturingEmail()
   // The tests have no internet: the geocoder is off unless a test gives its fake's client in overrides.integrations.
-  const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CRM_GEOCODER: 'off' }), logLevel: 'silent' as const }
+  // Its folders are its own, never the checkout's ./data and ./backups.
+  const folders = mkdtempSync(join(tmpdir(), 'crm-app-'))
+  const config = {
+    ...loadConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      CRM_GEOCODER: 'off',
+      CRM_DATA_DIR: join(folders, 'data'),
+      CRM_BACKUP_DIR: join(folders, 'backups'),
+    }),
+    logLevel: 'silent' as const,
+  }
   // Documents as the product keeps them on each engine: files for the embedded one (in a folder of the test's own), a table on a server.
   const documents = t.db.engine === 'pglite' ? { documents: filesStore(mkdtempSync(join(tmpdir(), 'crm-documents-'))) } : {}
   const services = createServices(config, wrapDatabase(t.db), { email, ...documents, ...overrides })

@@ -1,5 +1,5 @@
 import { RestoreRefused } from '../core/backup/load.js'
-import { ArchiveError } from '../core/backup/seal.js'
+import { ArchiveError } from '../core/backup/archive-error.js'
 import { DataDirInUse } from '../core/db/data-dir-lock.js'
 import { AppError, type ErrorCode } from '../core/errors.js'
 import { UsageError, type Command } from './command.js'

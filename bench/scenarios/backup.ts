@@ -272,7 +272,7 @@ async function measureBusiness(
     const documents = documentStoreFor(config, db)
     // By part: withSnapshot's own copy (the folder's, or a connection of its own), then writeArchive inside it.
     mkdirSync(config.backup.dir, { recursive: true })
-    const parts = join(config.backup.dir, `parts-${label.replace(/\W+/g, '-')}.crmbackup`)
+    const parts = join(config.backup.dir, `parts-${label.replace(/\W+/g, '-')}.tar.gz.age`)
     const t0 = performance.now()
     const cpu0 = process.cpuUsage()
     let t1 = 0

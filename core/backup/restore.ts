@@ -10,7 +10,7 @@ import { documentStoreFor } from '../documents/choose-store.js'
 import { checkArchive, openArchive } from './archive.js'
 import { loadArchive, migrationsFor, RestoreRefused } from './load.js'
 import { BackupsOff, makeBackup } from './make.js'
-import { ArchiveError } from './seal.js'
+import { ArchiveError } from './archive-error.js'
 
 /** What a restore did, as `crm restore --json` prints it. */
 export interface RestoreResult {
@@ -97,8 +97,8 @@ export async function restoreArchive(
     return {
       restored: file,
       into,
-      scope: checked.header.scope,
-      created_at: checked.header.created_at,
+      scope: checked.about.scope,
+      created_at: checked.about.created_at,
       counts: loaded.summary.counts,
       migrated: loaded.migrated,
       replaced_kept_at: keptAt,

@@ -16,12 +16,14 @@ export function archiveName(scope: string, reason: string, at: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}Z$/, 'Z')
-  return `service-crm-${scope}-${stamp}-${reason.replace(/_/g, '-')}.crmbackup`
+  return `service-crm-${scope}-${stamp}-${reason.replace(/_/g, '-')}.tar.gz.age`
 }
 
 /** The scope, moment and reason an archive's name says, or null for a file that is not one of ours. */
 export function parseArchiveName(name: string): { scope: string; at: Date; reason: string } | null {
-  const m = /^service-crm-(all|[0-9a-f-]{36})-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-([a-z-]+)\.crmbackup$/.exec(name)
+  const m = /^service-crm-(all|[0-9a-f-]{36})-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-([a-z-]+)\.(?:tar\.gz\.age|crmbackup)$/.exec(
+    name,
+  )
   if (!m) return null
   return { scope: m[1], at: new Date(`${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}:${m[7]}Z`), reason: m[8].replace(/-/g, '_') }
 }

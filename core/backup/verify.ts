@@ -7,7 +7,7 @@ import { openArchive } from './archive.js'
 import { dumpSnapshot, type Manifest } from './dump.js'
 import { DISCARD } from './entries.js'
 import { loadArchive, migrationsFor } from './load.js'
-import { ArchiveError } from './seal.js'
+import { ArchiveError } from './archive-error.js'
 
 /**
  * Proves an archive restores: reads it back, loads it into a scratch embedded database as a role that owns it and is
@@ -24,12 +24,12 @@ export async function verifyArchive(file: string, key: Buffer, now: Date): Promi
     throw err
   })
   try {
-    const { header, entries } = await openArchive(file, key)
+    const { about, entries } = await openArchive(file, key)
     const documents: string[] = []
     const loaded = await loadArchive(scratch, entries, async (_tx, tenant, sha256) => {
       documents.push(`${tenant}/${sha256}`)
     })
-    const scope = header.scope === 'all' ? {} : { tenantId: header.scope }
+    const scope = about.scope === 'all' ? {} : { tenantId: about.scope }
     const again = await dumpSnapshot(scratch, scope, DISCARD, now)
     for (const [table, count] of Object.entries(loaded.summary.counts)) {
       if (again.counts[table] !== count)

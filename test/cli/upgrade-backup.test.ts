@@ -46,7 +46,7 @@ describe('an upgrade that migrates a business says what was backed up before it'
     const server = await startServerProcess({ ...env, CRM_WORKER: 'off', LOG_LEVEL: 'warn' }, 240_000)
     try {
       const archives = readdirSync(backups)
-      expect(archives).toEqual([expect.stringMatching(/-before-migrations\.crmbackup$/)])
+      expect(archives).toEqual([expect.stringMatching(/-before-migrations\.tar\.gz\.age$/)])
       expect(server.output().split('\n')).toContain(
         `  upgrade:  Before migrating, a verified archive of every business was made: ${join(backups, archives[0])} ` +
           '(to go back, restore it with the previous version: docs/operations.md, Rolling back an upgrade)',

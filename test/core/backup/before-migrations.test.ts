@@ -39,7 +39,7 @@ for (const engine of engines) {
       expect(opened.applied).toContain('0117_backups.sql')
       expect(opened.applied).toContain('functions/erase_customer.sql')
       const archives = readdirSync(old.config.backup.dir)
-      expect(archives).toEqual([expect.stringMatching(/^service-crm-all-\d{8}T\d{6}Z-before-migrations\.crmbackup$/)])
+      expect(archives).toEqual([expect.stringMatching(/^service-crm-all-\d{8}T\d{6}Z-before-migrations\.tar\.gz\.age$/)])
       const file = join(old.config.backup.dir, archives[0])
       expect(opened.backupBeforeMigrations).toEqual({ status: 'made', file, reason: null })
       expect(describeBackupBeforeMigrations(opened.backupBeforeMigrations)).toBe(

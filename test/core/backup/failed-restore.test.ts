@@ -72,7 +72,7 @@ describe('a restore that fails part way leaves its target as it found it', () =>
         const failed = restoreArchive(place.config, broken, { replace: true, now })
         await expect(failed).rejects.toThrow(/Nothing was written/)
         // A server's business is archived before it is replaced; the message names that archive too.
-        if (engine === 'postgres') await expect(failed).rejects.toThrow(/what it held is also in .*\.crmbackup/)
+        if (engine === 'postgres') await expect(failed).rejects.toThrow(/what it held is also in .*\.tar\.gz\.age/)
         expect(await customers(place.config, app.tenant.tenant_id)).toBe(1)
         if (engine === 'pglite') expect(readdirSync(join(place.config.dataDir, '..')).filter((f) => f.includes('replaced'))).toEqual([])
       } finally {

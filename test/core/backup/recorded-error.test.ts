@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { recordedError } from '../../../core/backup/make.js'
-import { ArchiveError } from '../../../core/backup/seal.js'
+import { ArchiveError } from '../../../core/backup/archive-error.js'
 
 describe('the reason a failed backup keeps, which every owner it covers reads', () => {
   it("keeps the product's own messages and a file system's", () => {

@@ -41,12 +41,18 @@ describe('archive names', () => {
   it('name the scope, the moment to the second (UTC) and the reason, and read back to the same scope and moment', () => {
     const when = new Date('2026-03-04T03:07:09.456Z')
     const name = archiveName(BUSINESS, 'before_migrations', when)
-    expect(name).toBe(`service-crm-${BUSINESS}-20260304T030709Z-before-migrations.crmbackup`)
+    expect(name).toBe(`service-crm-${BUSINESS}-20260304T030709Z-before-migrations.tar.gz.age`)
     expect(parseArchiveName(name)).toEqual({ scope: BUSINESS, at: new Date('2026-03-04T03:07:09Z'), reason: 'before_migrations' })
     for (const reason of ['manual', 'nightly', 'before_restore']) {
       const all = archiveName('all', reason, when)
       expect(parseArchiveName(all)).toEqual({ scope: 'all', at: new Date('2026-03-04T03:07:09Z'), reason })
     }
+    // Archives of the first format, made before archives were age files, keep their name and are read the same.
+    expect(parseArchiveName(`service-crm-${BUSINESS}-20260304T030709Z-nightly.crmbackup`)).toEqual({
+      scope: BUSINESS,
+      at: new Date('2026-03-04T03:07:09Z'),
+      reason: 'nightly',
+    })
   })
 
   it('reads nothing from a file that is not an archive of ours', () => {
@@ -54,6 +60,8 @@ describe('archive names', () => {
       'notes.txt',
       `service-crm-${BUSINESS}-20260304T030709Z-nightly.crmbackup.part`,
       `service-crm-${BUSINESS}-20260304T030709Z-nightly.crmbackup.bak`,
+      `service-crm-${BUSINESS}-20260304T030709Z-nightly.tar.gz.age.part`,
+      `service-crm-${BUSINESS}-20260304T030709Z-nightly.tar.gz`,
       `service-crm-${BUSINESS.toUpperCase()}-20260304T030709Z-nightly.crmbackup`,
       'service-crm-some-20260304T030709Z-nightly.crmbackup',
       `other-crm-all-20260304T030709Z-nightly.crmbackup`,

@@ -1,10 +1,17 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
-import { Transform, type TransformCallback } from 'node:stream'
+import { createDecipheriv, createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
+import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGunzip } from 'node:zlib'
+import { ArchiveError } from './archive-error.js'
+import type { Entry } from './entries.js'
 
-/** The first bytes of every archive: what it is, and the version of its layout. */
-const MAGIC = Buffer.from('CRMBAK01')
+// The format of the archives made before they were age files holding a tar (age-tar.ts): restore still reads them.
 
-/** Plain bytes sealed per chunk: a damaged byte loses one chunk's check, and memory stays small. */
+/** The first bytes of every archive in this format. */
+export const FIRST_FORMAT_MAGIC = Buffer.from('CRMBAK01')
+const MAGIC = FIRST_FORMAT_MAGIC
+
+/** Plain bytes sealed per chunk, at most. */
 const CHUNK_BYTES = 1 << 20
 
 /** What an archive says of itself before its sealed body: nothing of a business, only how to open it. */
@@ -17,17 +24,6 @@ export interface ArchiveHeader {
   salt: string
   /** Proves a key is the right one without opening a chunk, so a wrong key is told apart from a damaged file. */
   key_check: string
-}
-
-/** Why an archive cannot be opened: every reason names what to do. */
-export class ArchiveError extends Error {
-  constructor(
-    readonly reason: 'not_an_archive' | 'wrong_key' | 'damaged' | 'truncated',
-    message: string,
-  ) {
-    super(message)
-    this.name = 'ArchiveError'
-  }
 }
 
 function archiveKey(masterKey: Buffer, salt: Buffer): Buffer {
@@ -49,61 +45,8 @@ function chunkAad(headerHash: Buffer, final: boolean): Buffer {
   return Buffer.concat([headerHash, Buffer.from([final ? 1 : 0])])
 }
 
-/**
- * Seals a stream under CRM_BACKUP_KEY: the magic, the header, then chunks of AES-256-GCM under a key of the archive's own
- * (HKDF with a random salt), each numbered by its nonce and the last one marked, so reordering, cutting or changing a
- * byte is found when opening.
- */
-export function sealStream(masterKey: Buffer, scope: string, now: Date): Transform {
-  const salt = randomBytes(16)
-  const key = archiveKey(masterKey, salt)
-  const header: ArchiveHeader = { format: 1, created_at: now.toISOString(), scope, salt: salt.toString('base64'), key_check: keyCheck(key) }
-  const headerBytes = Buffer.from(JSON.stringify(header))
-  const headerHash = createHash('sha256').update(headerBytes).digest()
-  let pending: Buffer[] = []
-  let pendingBytes = 0
-  let counter = 0
-  let started = false
-  const frame = (plain: Buffer, final: boolean): Buffer => {
-    const cipher = createCipheriv('aes-256-gcm', key, nonce(counter++))
-    cipher.setAAD(chunkAad(headerHash, final))
-    const sealed = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()])
-    const head = Buffer.alloc(5)
-    head.writeUInt8(final ? 1 : 0, 0)
-    head.writeUInt32BE(sealed.length, 1)
-    return Buffer.concat([head, sealed])
-  }
-  const start = (t: Transform) => {
-    if (started) return
-    started = true
-    const length = Buffer.alloc(4)
-    length.writeUInt32BE(headerBytes.length)
-    t.push(Buffer.concat([MAGIC, length, headerBytes]))
-  }
-  return new Transform({
-    transform(chunk: Buffer, _enc, done: TransformCallback) {
-      start(this)
-      pending.push(chunk)
-      pendingBytes += chunk.length
-      // Hold at least one byte back: the last chunk is sealed as final in flush.
-      while (pendingBytes > CHUNK_BYTES) {
-        const all = Buffer.concat(pending)
-        this.push(frame(all.subarray(0, CHUNK_BYTES), false))
-        pending = [all.subarray(CHUNK_BYTES)]
-        pendingBytes = pending[0].length
-      }
-      done()
-    },
-    flush(done: TransformCallback) {
-      start(this)
-      this.push(frame(Buffer.concat(pending), true))
-      done()
-    },
-  })
-}
-
 /** Opens a sealed stream, chunk by chunk; errors with an ArchiveError for a wrong key, a changed byte or a cut file. */
-export function openStream(masterKey: Buffer): Transform & { header: Promise<ArchiveHeader> } {
+function openStream(masterKey: Buffer): Transform & { header: Promise<ArchiveHeader> } {
   let buffered: Buffer = Buffer.alloc(0)
   let key: Buffer | null = null
   let headerHash: Buffer | null = null
@@ -184,4 +127,43 @@ export function openStream(masterKey: Buffer): Transform & { header: Promise<Arc
     },
   })
   return Object.assign(stream, { header })
+}
+
+/**
+ * Opens an archive of the first format: the header it carries in the clear (its scope and moment), and its entries in
+ * order (an ArchiveError stops them at a bad byte): gzip-compressed entries, each a JSON head line then its payload,
+ * sealed in chunks of AES-256-GCM under a key derived from CRM_BACKUP_KEY.
+ */
+export async function openFirstFormat(file: Readable, key: Buffer): Promise<{ header: ArchiveHeader; entries: AsyncGenerator<Entry> }> {
+  const opener = openStream(key)
+  const body = new PassThrough()
+  pipeline(file, opener, createGunzip(), body).catch((err) => {
+    body.destroy(err instanceof ArchiveError ? err : new ArchiveError('damaged', `The archive is damaged: ${(err as Error).message}`))
+  })
+  const header = await opener.header
+  return { header, entries: readEntries(body) }
+}
+
+/** Reads the entries of an archive's body in order. */
+async function* readEntries(input: Readable): AsyncGenerator<Entry> {
+  let buffered: Buffer = Buffer.alloc(0)
+  let head: Entry['head'] | null = null
+  for await (const chunk of input) {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk as Buffer]) : (chunk as Buffer)
+    for (;;) {
+      if (!head) {
+        const newline = buffered.indexOf(10)
+        if (newline < 0) break
+        head = JSON.parse(buffered.subarray(0, newline).toString('utf8')) as Entry['head']
+        buffered = buffered.subarray(newline + 1)
+      }
+      if (buffered.length < head.length) break
+      const payload = buffered.subarray(0, head.length)
+      buffered = buffered.subarray(head.length)
+      const entry: Entry = { head, payload }
+      head = null
+      yield entry
+    }
+  }
+  if (head || buffered.length) throw new Error('The archive ends inside an entry')
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -67,36 +67,43 @@ async function measureBackup(label: string, extra: NodeJS.ProcessEnv, dir: strin
     CRM_BACKUP_KEY: key,
     CRM_WORKER: 'off',
     LOG_LEVEL: 'warn',
+    // A temporary folder of its own, as the systemd unit gives the server: no verification template from an earlier run.
+    TMPDIR: join(dir, 'tmp'),
     PORT: '0',
     ...extra,
   }
+  mkdirSync(env.TMPDIR as string, { recursive: true })
   const server = await startServerProcess(SERVER, [], env, /is running at (http\S+)/, dir)
   try {
     await new Promise((r) => setTimeout(r, SETTLE_MS))
     const idle = processMemory(server.pid).rss
-    const sampler = sampleResidentPeak(server.pid, 100)
-    const started = Date.now()
-    const backup = await runCrm(['backup', '--json'], env)
-    const seconds = (Date.now() - started) / 1000
-    const peak = sampler.stop()
-    await new Promise((r) => setTimeout(r, SETTLE_MS))
-    const after = processMemory(server.pid).rss
-    const bytes = (JSON.parse(backup) as { bytes: number }).bytes
-    return [
-      { measure: `embedded, ${label}: server RSS idle (MB)`, value: megabytes(idle) },
-      {
-        measure: `embedded, ${label}: server RSS peak during a backup (MB)`,
-        value: megabytes(peak),
-        target: `<= ${megabytes(idle + 200 * 1024 * 1024)}`,
-        met: peak - idle <= 200 * 1024 * 1024,
-        note: `${megabytes(peak - idle)} MB above idle; the backup took ${seconds.toFixed(1)} s, archive ${megabytes(bytes)} MB`,
-      },
-      {
-        measure: `embedded, ${label}: server RSS ${SETTLE_MS / 1000} s after the backup (MB)`,
-        value: megabytes(after),
-        note: `${megabytes(after - idle)} MB above idle`,
-      },
-    ]
+    const rows: BenchRow[] = [{ measure: `embedded, ${label}: server RSS idle (MB)`, value: megabytes(idle) }]
+    // The first backup after a start migrates the verification's template; the next nights copy it.
+    for (const night of ['first', 'next']) {
+      const sampler = sampleResidentPeak(server.pid, 100)
+      const started = Date.now()
+      const backup = await runCrm(['backup', '--json'], env)
+      const seconds = (Date.now() - started) / 1000
+      const peak = sampler.stop()
+      await new Promise((r) => setTimeout(r, SETTLE_MS))
+      const after = processMemory(server.pid).rss
+      const bytes = (JSON.parse(backup) as { bytes: number }).bytes
+      rows.push(
+        {
+          measure: `embedded, ${label}: server RSS peak during the ${night} backup (MB)`,
+          value: megabytes(peak),
+          target: `<= ${megabytes(idle + 200 * 1024 * 1024)}`,
+          met: peak - idle <= 200 * 1024 * 1024,
+          note: `${megabytes(peak - idle)} MB above idle; the backup took ${seconds.toFixed(1)} s, archive ${megabytes(bytes)} MB`,
+        },
+        {
+          measure: `embedded, ${label}: server RSS ${SETTLE_MS / 1000} s after the ${night} backup (MB)`,
+          value: megabytes(after),
+          note: `${megabytes(after - idle)} MB above idle`,
+        },
+      )
+    }
+    return rows
   } finally {
     await server.stop()
   }

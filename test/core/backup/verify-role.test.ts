@@ -1,11 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { migratedScratch, VERIFYING_ROLE } from '../../../core/backup/verify.js'
 import { readMigrations } from '../../../core/db/migrate.js'
 
 describe('a verification restores the way a restore into the documented server runs', () => {
-  it('as a role that owns the scratch database, may create roles and is no superuser, the first time and from the copy', async () => {
+  it('as a role that owns the scratch database, may create roles and is no superuser, each time', async () => {
     for (let i = 0; i < 2; i++) {
-      const scratch = await migratedScratch(readMigrations())
+      const folder = mkdtempSync(join(tmpdir(), 'crm-verify-role-'))
+      const scratch = await migratedScratch(readMigrations(), folder)
       try {
         const r = await scratch.query(
           `select current_user as who, session_user as session, rolsuper, rolcreaterole,
@@ -26,6 +30,7 @@ describe('a verification restores the way a restore into the documented server r
         expect(forced.rows[0].relforcerowsecurity).toBe(true)
       } finally {
         await scratch.close()
+        rmSync(folder, { recursive: true, force: true })
       }
     }
   })

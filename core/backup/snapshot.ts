@@ -23,7 +23,7 @@ export async function withSnapshot<T>(
     const folder = await mkdtemp(join(dirname(onDisk.dataDir as string), '.crm-snapshot-'))
     try {
       await onDisk.copyDataDirTo(folder)
-      const snapshot = await openPgliteThread(folder)
+      const snapshot = await openPgliteThread(folder, undefined, { use: 'one pass' })
       try {
         return await fn(snapshot)
       } finally {
@@ -35,7 +35,7 @@ export async function withSnapshot<T>(
   }
   if (db.engine === 'pglite') {
     const copy = await (db as PgliteDatabase).dumpDataDir()
-    const snapshot = await openPgliteThread(undefined, copy)
+    const snapshot = await openPgliteThread(undefined, copy, { use: 'one pass' })
     try {
       return await fn(snapshot)
     } finally {

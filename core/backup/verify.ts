@@ -72,7 +72,7 @@ export const VERIFYING_ROLE = 'crm_restore_check'
 export async function migratedScratch(files: MigrationFile[], folder: string): Promise<PgliteThreadDatabase> {
   const template = await templateFor(files)
   await cp(template, folder, { recursive: true })
-  const scratch = await openPgliteThread(folder)
+  const scratch = await openPgliteThread(folder, undefined, { use: 'one pass' })
   await scratch.exec(`set session authorization ${VERIFYING_ROLE}`)
   return scratch
 }
@@ -88,7 +88,7 @@ async function templateFor(files: MigrationFile[]): Promise<string> {
   if (existsSync(template)) return template
   const partial = await mkdtemp(`${template}.part-`)
   try {
-    const scratch = await openPgliteThread(partial)
+    const scratch = await openPgliteThread(partial, undefined, { use: 'one pass' })
     try {
       await scratch.exec(`create role ${VERIFYING_ROLE} createrole;
         do $$ begin execute format('alter database %I owner to ${VERIFYING_ROLE}', current_database()); end $$;

@@ -1,3 +1,4 @@
+import type { PgliteUse } from './pglite.js'
 /** What the server's thread asks of the PGlite thread; `tx` names an open transaction (the id of its `begin`). */
 export type ThreadRequest =
   | { id: number; kind: 'query'; text: string; params?: unknown[]; tx?: number }
@@ -26,6 +27,8 @@ export interface ThreadOptions {
   checkpoints?: CheckpointPolicy
   /** Counted up by the thread every HEARTBEAT_EVERY_MS and after each answer; still only while one statement runs. */
   heartbeat?: Int32Array
+  /** What the database is opened for; 'serving' when unset. */
+  use?: PgliteUse
 }
 
 /** How often the thread counts its heartbeat up while it waits for requests. */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { isNewCluster, newClusterDump } from './new-cluster.js'
-import type { PgliteDatabase } from './pglite.js'
+import type { PgliteDatabase, PgliteUse } from './pglite.js'
 import {
   errorFromFields,
   HEARTBEAT_EVERY_MS,
@@ -58,13 +58,14 @@ interface Engine {
 export async function openPgliteThread(
   dataDir: string | undefined,
   loadDataDir?: Blob,
-  checkpoints?: CheckpointPolicy,
+  opts: { checkpoints?: CheckpointPolicy; use?: PgliteUse } = {},
 ): Promise<PgliteThreadDatabase> {
+  const { checkpoints, use } = opts
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   let nextId = 1
   // A new database is unpacked from the cluster the build made, instead of running initdb (see new-cluster.ts).
   const start = loadDataDir ?? (isNewCluster(dataDir) ? newClusterDump() : undefined)
-  let engine = startEngine({ dataDir, loadDataDir: start ? await start.arrayBuffer() : undefined, checkpoints })
+  let engine = startEngine({ dataDir, loadDataDir: start ? await start.arrayBuffer() : undefined, checkpoints, use })
   try {
     await engine.ready
   } catch (err) {
@@ -102,7 +103,7 @@ export async function openPgliteThread(
     fail(stuck, err)
     // PostgreSQL writes ahead of its data files, so the folder left mid-statement is recovered on open like after a power cut.
     engine = startEngine(
-      { dataDir, checkpoints },
+      { dataDir, checkpoints, use },
       stuck.worker.terminate().then(() => {}),
     )
   }

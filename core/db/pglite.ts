@@ -11,11 +11,17 @@ export interface PgliteDatabase extends Database {
   dumpDataDir(): Promise<Blob>
 }
 
-/** Shared buffers of the embedded engine (PostgreSQL's default is 128MB). */
-const SHARED_BUFFERS = '32MB'
+/**
+ * What an embedded database is opened for: serving the business, or one pass over a copy (a backup's snapshot, its
+ * verification), which reads each page about once and so needs few buffers.
+ */
+export type PgliteUse = 'serving' | 'one pass'
+
+/** Shared buffers by use (PostgreSQL's default is 128MB): they live in the thread's memory, resident once touched. */
+const SHARED_BUFFERS: Record<PgliteUse, string> = { serving: '32MB', 'one pass': '8MB' }
 
 /** Opens (creating if needed) an embedded PostgreSQL in dataDir, or in memory when dataDir is undefined. */
-export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PgliteDatabase> {
+export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob, use: PgliteUse = 'serving'): Promise<PgliteDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   // The options object must be the only argument: PGlite drops options passed after an undefined dataDir.
   const pg = await PGlite.create({
@@ -30,7 +36,7 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     relaxedDurability: false,
     // PostgreSQL's default 128MB of shared buffers lives in the WASM heap and is touched at start, resident whether used or
     // not; the data folder's files stay in the system's file cache all the same. See the "engines under load" figures in docs/benchmarks.md.
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS[use]}`],
   })
   const statements = statementNames()
   const inTransaction = (tx: Transaction): Queryable => ({

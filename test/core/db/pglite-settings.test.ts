@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openPglite } from '../../../core/db/pglite.js'
+import { openPgliteThread } from '../../../core/db/pglite-thread.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-pglite-settings-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -18,6 +19,29 @@ describe('the embedded engine', () => {
       } finally {
         await db.close()
       }
+    }
+  })
+
+  it("opened for one pass over a copy (a backup's snapshot, its verification), in a thread, keeps 8MB", async () => {
+    const db = await openPgliteThread(join(dir, 'data'), undefined, { use: 'one pass' })
+    try {
+      expect((await db.query<{ shared_buffers: string }>('show shared_buffers')).rows[0].shared_buffers).toBe('8MB')
+    } finally {
+      await db.close()
+    }
+  })
+})
+
+describe('the server and its worker', () => {
+  it('run with two malloc arenas, so the memory the threads of a backup freed goes back to the system', () => {
+    const root = join(import.meta.dirname, '../../..')
+    const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string
+    expect(start).toMatch(/^MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} exec node /)
+    for (const unit of ['crm.service', 'crm-worker.service']) {
+      const text = readFileSync(join(root, 'deploy', unit), 'utf8')
+      // Before the environment file, so an owner's own setting there wins.
+      expect(text.indexOf('Environment=MALLOC_ARENA_MAX=2\n'), unit).toBeGreaterThan(-1)
+      expect(text.indexOf('Environment=MALLOC_ARENA_MAX=2\n'), unit).toBeLessThan(text.indexOf('EnvironmentFile='))
     }
   })
 })

@@ -94,7 +94,7 @@ describe('PGlite in a worker thread', () => {
 
 describe('checkpoints of PGlite in a worker thread', () => {
   it('checkpoints once the log written since the last checkpoint passes the limit, so a crash never leaves much to replay', async () => {
-    const db = await openPgliteThread(undefined, undefined, { everyMs: 100, afterBytes: 1024 * 1024 })
+    const db = await openPgliteThread(undefined, undefined, { checkpoints: { everyMs: 100, afterBytes: 1024 * 1024 } })
     try {
       const redo = async () => (await db.query<{ redo: string }>('select (pg_control_checkpoint()).redo_lsn::text as redo')).rows[0].redo
       const before = await redo()

@@ -8,6 +8,8 @@ import { openPgliteThread } from '../../core/db/pglite-thread.js'
 import { migrate } from '../../core/db/migrate.js'
 import { setLogLevel } from '../../core/log.js'
 import { createTenant } from '../../core/tenants.js'
+import { withTenant } from '../../core/db/tenant.js'
+import { squareCsv, squareCustomers } from '../../core/demo/square-export.js'
 import { generateSearchData } from '../generate-search-data.js'
 import { megabytes, processMemory, sampleResidentPeak } from '../process-memory.js'
 import type { BenchRow, Scenario } from '../scenario.js'
@@ -15,6 +17,9 @@ import { startServerProcess } from '../server-process.js'
 
 /** Customers of the large business (BENCH_MEMORY_CONTACTS; 0 leaves it out). */
 const CONTACTS = Number(process.env.BENCH_MEMORY_CONTACTS ?? 20_000)
+
+/** Customers of the Square export imported through the server (BENCH_MEMORY_IMPORT; 0 leaves it out). */
+const IMPORTED = Number(process.env.BENCH_MEMORY_IMPORT ?? 10_000)
 
 const SERVER = fileURLToPath(new URL('../../api/main.js', import.meta.url))
 const CRM = fileURLToPath(new URL('../../../bin/crm.js', import.meta.url))
@@ -51,6 +56,7 @@ export const serverMemory: Scenario = {
         await generateBusiness(join(dir, 'data'), CONTACTS)
         rows.push(...(await measureBackup(`${CONTACTS / 1000}k customers`, {}, dir, key)))
       }
+      if (IMPORTED > 0) rows.push(...(await measureImport(join(root, 'import'), key)))
       return rows
     } finally {
       rmSync(root, { recursive: true, force: true })
@@ -60,20 +66,7 @@ export const serverMemory: Scenario = {
 
 /** Starts the server on the folder, reads it idle, runs one backup through it while sampling, and reads it after. */
 async function measureBackup(label: string, extra: NodeJS.ProcessEnv, dir: string, key: string): Promise<BenchRow[]> {
-  const env = {
-    ...process.env,
-    CRM_DATA_DIR: join(dir, 'data'),
-    CRM_BACKUP_DIR: join(dir, 'backups'),
-    CRM_BACKUP_KEY: key,
-    CRM_WORKER: 'off',
-    LOG_LEVEL: 'warn',
-    // As `npm start` and the systemd unit run the server.
-    MALLOC_ARENA_MAX: '2',
-    // A temporary folder of its own, as the systemd unit gives the server: no verification template from an earlier run.
-    TMPDIR: join(dir, 'tmp'),
-    PORT: '0',
-    ...extra,
-  }
+  const env = serverEnv(dir, key, extra)
   mkdirSync(env.TMPDIR as string, { recursive: true })
   const server = await startServerProcess(SERVER, [], env, /is running at (http\S+)/, dir)
   try {
@@ -108,6 +101,93 @@ async function measureBackup(label: string, extra: NodeJS.ProcessEnv, dir: strin
     return rows
   } finally {
     await server.stop()
+  }
+}
+
+/** The server's environment, as `npm start` and the systemd unit run it, on the folder's data and backups. */
+function serverEnv(dir: string, key: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CRM_DATA_DIR: join(dir, 'data'),
+    CRM_BACKUP_DIR: join(dir, 'backups'),
+    CRM_BACKUP_KEY: key,
+    CRM_WORKER: 'off',
+    LOG_LEVEL: 'warn',
+    // As `npm start` and the systemd unit run the server.
+    MALLOC_ARENA_MAX: '2',
+    // A temporary folder of its own, as the systemd unit gives the server: no verification template from an earlier run.
+    TMPDIR: join(dir, 'tmp'),
+    PORT: '0',
+    ...extra,
+  }
+}
+
+/**
+ * The server's memory idle, at its peak while an agent imports a Square customer export of IMPORTED customers (the real
+ * run, one request, allowed always as the owner would allow it), and after.
+ */
+async function measureImport(dir: string, key: string): Promise<BenchRow[]> {
+  const token = await businessAllowedToImport(join(dir, 'data'))
+  const csv = squareCsv(squareCustomers(IMPORTED, 11))
+  // The export is sent whole in one JSON body, larger than the default limit (the console uploads it as a file instead).
+  const env = serverEnv(dir, key, { BODY_LIMIT_BYTES: String(csv.length * 2) })
+  mkdirSync(env.TMPDIR as string, { recursive: true })
+  const server = await startServerProcess(SERVER, [], env, /is running at (http\S+)/, dir)
+  try {
+    await new Promise((r) => setTimeout(r, SETTLE_MS))
+    const idle = processMemory(server.pid).rss
+    const sampler = sampleResidentPeak(server.pid, 100)
+    const started = Date.now()
+    const res = await fetch(`${server.url}/api/actions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        domain: 'import',
+        action: 'square_customers',
+        data: { csv, dry_run: false },
+        reasoning: 'moving from Square',
+      }),
+    })
+    const answer = (await res.json()) as { success: boolean; data?: { created: number }; error?: { message: string } }
+    const seconds = (Date.now() - started) / 1000
+    const peak = sampler.stop()
+    if (!answer.success) throw new Error(`the import failed: ${answer.error?.message}`)
+    await new Promise((r) => setTimeout(r, SETTLE_MS))
+    const after = processMemory(server.pid).rss
+    const label = `embedded, a Square import of ${IMPORTED / 1000}k customers`
+    return [
+      { measure: `${label}: server RSS idle (MB)`, value: megabytes(idle) },
+      {
+        measure: `${label}: server RSS peak during the import (MB)`,
+        value: megabytes(peak),
+        note: `${megabytes(peak - idle)} MB above idle; ${answer.data?.created} created in ${seconds.toFixed(1)} s, the file ${megabytes(csv.length)} MB`,
+      },
+      {
+        measure: `${label}: server RSS ${SETTLE_MS / 1000} s after (MB)`,
+        value: megabytes(after),
+        note: `${megabytes(after - idle)} MB above idle`,
+      },
+    ]
+  } finally {
+    await server.stop()
+  }
+}
+
+/** A new data folder with one business and no customer, whose agent the owner allowed always to import a Square export. */
+async function businessAllowedToImport(dataDir: string): Promise<string> {
+  const db = await openPgliteThread(dataDir)
+  try {
+    await migrate(db)
+    const tenant = await createTenant(db, { name: 'Moving Windows', owner_email: 'owner@moving.test', timezone: 'America/Chicago' })
+    await withTenant(db, { tenantId: tenant.tenant_id, actorType: 'system' }, (tx) =>
+      tx.query(
+        `insert into permission_overrides (tenant_id, action_key, permission, set_by) values ($1, 'import.square_customers', 'unrestricted', $2)`,
+        [tenant.tenant_id, tenant.owner_user_id],
+      ),
+    )
+    return tenant.agent_token
+  } finally {
+    await db.close()
   }
 }
 

@@ -6,6 +6,7 @@ import type { Database } from '../db/types.js'
 import { MissingContentError, type DocumentStore } from '../documents/store.js'
 import { log } from '../log.js'
 import { writeArchive } from './archive.js'
+import { removeLeftovers } from './leftovers.js'
 import { nightlyArchivesMadeHere } from './made-here.js'
 import { archiveName, archivesToDelete, type Retention } from './retention.js'
 import { backupBucket } from './s3.js'
@@ -62,6 +63,8 @@ export async function makeBackup(
   let kept: string | null = null
   try {
     await mkdir(deps.config.backup.dir, { recursive: true, mode: 0o700 })
+    // Against the machine's clock, which dated the files, whatever clock the business runs on.
+    await removeLeftovers(deps.config, new Date())
     const name = archiveName(opts.tenantId ?? 'all', opts.reason, started)
     const file = join(deps.config.backup.dir, name)
     const written = await withSnapshot(deps.db, deps.config, (snapshot) =>

@@ -5,7 +5,7 @@ import { archivedSequences, archivedTables, ident, type ArchivedTable } from './
 import type { EntrySink } from './entries.js'
 
 /** Rows fetched and written at a time. */
-const BATCH_ROWS = 2_000
+const BATCH_ROWS = 500
 
 /** What an archive holds, table by table: the counts and checksums a restore is verified against. */
 export interface ArchiveSummary {

@@ -13,6 +13,15 @@ export function localDate(instant: Date, timeZone: string): string {
   return `${p.year}-${p.month}-${p.day}`
 }
 
+/** Wall-clock time with its UTC offset, e.g. 2026-11-01T01:00:00-05:00, as every instant input takes it. */
+export function localStamp(instant: Date, timeZone: string): string {
+  const date = localDate(instant, timeZone)
+  const time = localTime(instant, timeZone)
+  const offset = Math.round((Date.parse(`${date}T${time}:00Z`) - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000)
+  const abs = Math.abs(offset)
+  return `${date}T${time}:00${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
+}
+
 /** The wall-clock time (HH:MM) of an instant in a time zone. */
 export function localTime(instant: Date, timeZone: string): string {
   const p = parts(instant, timeZone)

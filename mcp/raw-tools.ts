@@ -11,6 +11,8 @@ import { boundedName } from '../core/input-bounds.js'
 import { shortAnswer } from './action-answer.js'
 import { requestOutcome } from './request-outcome.js'
 import { answerTask, serviceWords } from './task-answer.js'
+import { exampleTimes } from '../core/example-data.js'
+import { businessZone } from './workflows/find-customer.js'
 import { defineTool, type ToolContext, type ToolDefinition, uuidArg } from './tool.js'
 import { WORKFLOW_TOOLS } from './workflows/index.js'
 
@@ -45,7 +47,8 @@ export const crmCapabilities = defineTool({
     if (args.q !== undefined) {
       const tools = [...WORKFLOW_TOOLS, crmAuthorizationStatus as unknown as ToolDefinition]
       const words = await serviceWords({ services, principal, requestId })
-      const matches = answerTask(registry, tools, principal.actor, args.q, words)
+      const times = exampleTimes(services.now(), await businessZone({ services, principal, requestId }))
+      const matches = answerTask(registry, tools, principal.actor, args.q, times, words)
       if (!matches.length)
         throw new AppError('NOT_FOUND', `Nothing matches "${args.q}": say the task in other words, or call without q for the whole list`, {
           field: 'q',

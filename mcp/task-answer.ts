@@ -1,7 +1,7 @@
 import type { Actor } from '../core/context.js'
 import { actionHints, listedTo } from '../core/capabilities.js'
 import { compactSchema } from '../core/compact-schema.js'
-import { exampleData } from '../core/example-data.js'
+import { exampleData, type ExampleTimes, inBusinessTime } from '../core/example-data.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
 import { publishedSchemaOf } from '../core/record-ref-words.js'
 import { actionKey, type Registry } from '../core/registry.js'
@@ -64,12 +64,13 @@ export function taskEntries(registry: Registry, tools: ReadonlyArray<ToolDefinit
   return entries
 }
 
-/** The one to three best ways to do a task said in plain words, each with a compact input and an example call. */
+/** The one to three best ways to do a task said in plain words, each with a compact input and an example call in the business's time. */
 export function answerTask(
   registry: Registry,
   tools: ReadonlyArray<ToolDefinition>,
   actor: Actor,
   q: string,
+  times: ExampleTimes,
   argumentWords: ReadonlySet<string> = new Set(),
 ): TaskMatch[] {
   const hits = rankTasks(taskEntries(registry, tools, actor), q, 3, argumentWords)
@@ -78,7 +79,7 @@ export function answerTask(
   let size = 0
   for (const hit of hits) {
     if (hit.score < best * CLOSE_ENOUGH) break
-    const match = matchOf(registry, tools, hit.entry)
+    const match = matchOf(registry, tools, hit.entry, times)
     const cost = JSON.stringify(match).length
     if (matches.length && size + cost > ANSWER_CHARACTERS) break
     matches.push(match)
@@ -87,7 +88,7 @@ export function answerTask(
   return matches
 }
 
-function matchOf(registry: Registry, tools: ReadonlyArray<ToolDefinition>, entry: TaskEntry): TaskMatch {
+function matchOf(registry: Registry, tools: ReadonlyArray<ToolDefinition>, entry: TaskEntry, times: ExampleTimes): TaskMatch {
   if (entry.kind === 'action') {
     const def = registry.actions.get(entry.id)!
     const schema = publishedSchemaOf(def.input)
@@ -100,14 +101,19 @@ function matchOf(registry: Registry, tools: ReadonlyArray<ToolDefinition>, entry
       input: compactSchema(schema),
       example: {
         tool: def.destructive ? 'crm_destructive_action' : 'crm_action',
-        arguments: { domain: def.domain, action: def.name, data: def.example ?? exampleData(schema), ...reasoning },
+        arguments: {
+          domain: def.domain,
+          action: def.name,
+          data: def.example ? inBusinessTime(def.example, times) : exampleData(schema, times),
+          ...reasoning,
+        },
       },
     }
   }
   if (entry.kind === 'data_type') {
     const def = registry.queries.get(entry.id)!
     const schema = publishedSchemaOf(def.params)
-    const filters = def.example ?? exampleData(schema)
+    const filters = def.example ? inBusinessTime(def.example, times) : exampleData(schema, times)
     return {
       type: entry.id,
       what: sentenceOf(def.description),
@@ -121,7 +127,7 @@ function matchOf(registry: Registry, tools: ReadonlyArray<ToolDefinition>, entry
     tool: entry.id,
     what: sentenceOf(tool.description),
     input: compactSchema(schema),
-    example: { tool: entry.id, arguments: tool.example ?? exampleData(schema) },
+    example: { tool: entry.id, arguments: tool.example ? inBusinessTime(tool.example, times) : exampleData(schema, times) },
   }
 }
 

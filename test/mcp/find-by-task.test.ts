@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { connectMcp, toolJson } from '../helpers/mcp-client.js'
 import { PHRASINGS } from './task-phrasings.js'
+import { exampleTimes } from '../../core/example-data.js'
 
 describe.each(engines)('crm_capabilities {q} through the MCP client (%s)', (engine) => {
   let app: TestApp
@@ -69,6 +70,24 @@ describe.each(engines)('crm_capabilities {q} through the MCP client (%s)', (engi
     for (const m of json.matches) expect(listed.has(m.example.tool)).toBe(true)
     const read = (await ask('who still owes us')).json.matches[0]
     expect(read).toMatchObject({ type: 'receivables', example: { tool: 'crm_query', arguments: { type: 'receivables' } } })
+  })
+
+  it("shows every date and time of an example in the business's zone: its tomorrow, 9:00 with that date's offset", async () => {
+    const before = exampleTimes(app.services.now(), 'America/Chicago')
+    const seen: string[] = []
+    const walk = (value: unknown): void => {
+      if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) seen.push(value)
+      else if (value && typeof value === 'object') Object.values(value).forEach(walk)
+    }
+    for (const [q] of PHRASINGS) for (const m of (await ask(q)).json.matches) walk(m.example)
+    for (const q of ['book a visit for Jane tomorrow morning', 'put the customer on a maintenance plan']) walk((await ask(q)).json)
+    // Midnight in Chicago may pass while the phrasings are asked: the times of either side are the business's.
+    const after = exampleTimes(app.services.now(), 'America/Chicago')
+    const allowed = new Set([before.date, before.dateTime, after.date, after.dateTime])
+    expect(seen.filter((v) => !allowed.has(v))).toEqual([])
+    // Both kinds are shown somewhere, so the check above checks something.
+    expect(seen.some((v) => v === before.date || v === after.date)).toBe(true)
+    expect(seen.some((v) => v === before.dateTime || v === after.dateTime)).toBe(true)
   })
 
   it('says so when nothing matches, and still lists everything without q', async () => {

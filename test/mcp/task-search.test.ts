@@ -8,7 +8,10 @@ const registry = domainRegistry()
 const agent = { type: 'agent' as const, id: '00000000-0000-4000-8000-000000000001' }
 // The words of a window cleaner's catalog, as crm_capabilities reads them from the business's services.
 const catalog = new Set(['interior', 'and', 'exterior', 'window', 'cleaning', 'screen', 'gutter', 'pressure', 'washing'])
-const found = (q: string) => answerTask(registry, TOOLS, agent, q, catalog).map((m) => m.action ?? m.type ?? m.tool)
+const found = (q: string) =>
+  answerTask(registry, TOOLS, agent, q, { date: '2026-12-01', dateTime: '2026-12-01T09:00:00-06:00' }, catalog).map(
+    (m) => m.action ?? m.type ?? m.tool,
+  )
 
 describe('crm_capabilities {q}: tasks in plain words find their action', () => {
   it('names only actions, data types and tools that exist and an agent may use', () => {

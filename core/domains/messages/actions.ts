@@ -25,7 +25,7 @@ import { BY_AGENT_OR_API, customer, page } from '../../places.js'
 
 const subject = noteText(300)
 const body = noteText(20_000)
-const sendAt = isoInstant().describe('When to send: an ISO 8601 time in the future, e.g. 2026-03-02T15:00:00Z')
+const sendAt = isoInstant().describe('When to send: an ISO 8601 time in the future, with Z or its offset (YYYY-MM-DDTHH:MM:SSZ)')
 
 /** Kinds that are about one appointment or one invoice, and so need it named. */
 const NEEDS_TICKET: MessageKind[] = ['confirmation', 'reminder']

@@ -39,7 +39,7 @@ import { BY_AGENT_OR_API, customer, visit } from '../../places.js'
 const DEFAULT_VISIT_MINUTES = 60
 
 const when =
-  'ISO 8601, e.g. 2026-11-05T15:00:00Z or 2026-11-05T09:00:00-06:00; without an offset (2026-11-05T09:00) it is wall-clock time in the business time zone'
+  "ISO 8601: without an offset (YYYY-MM-DDTHH:MM) the business's wall-clock time, the safest; with Z or an offset, that instant (the offset of the business's zone on that date, as crm_capabilities examples show it)"
 const minutes = z.number().int().min(5).max(1440)
 
 /** The booked contact's name and email (the confirmation needs them), by an id given in SQL. */

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { AppError, validationError } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { addDays, localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
+import { addDays, localDate, localStamp, localTime, weekdayOf, zonedInstant } from '../../time.js'
 import { dayFromWords } from '../../day-words.js'
 import { rangeFromWords } from '../../range-words.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
@@ -65,15 +65,6 @@ export function freeSlots(args: {
     }
   }
   return { slots, truncated: false }
-}
-
-/** Wall-clock time with its UTC offset, e.g. 2026-11-01T01:00:00-05:00, as every instant input takes it. */
-export function localStamp(instant: Date, timeZone: string): string {
-  const date = localDate(instant, timeZone)
-  const time = localTime(instant, timeZone)
-  const offset = Math.round((Date.parse(`${date}T${time}:00Z`) - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000)
-  const abs = Math.abs(offset)
-  return `${date}T${time}:00${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
 }
 
 /** A customer's scheduling preferences, or null when they have none; NOT_FOUND naming contact_id when there is no such customer. */

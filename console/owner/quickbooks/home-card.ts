@@ -9,9 +9,10 @@ import { recordLink } from './quickbooks-views.js'
 /** QuickBooks' trouble on Home: the company to connect again or its failed sync, and the records it refused; nothing when all is well. */
 export async function homeCard(caller: Caller): Promise<SafeHtml | ''> {
   const [books] = (await callQuery(caller, quickbooksConnectionQuery, { limit: 1 })).items
-  const booksFailed = books.records.failed
-    ? (await callQuery(caller, quickbooksSyncQuery, { params: { state: 'failed' }, limit: FAILED_NAMED })).items
-    : []
+  const booksFailed =
+    books.configured && books.records.failed
+      ? (await callQuery(caller, quickbooksSyncQuery, { params: { state: 'failed' }, limit: FAILED_NAMED })).items
+      : []
   const attention = quickbooksAttention(books, booksFailed)
   if (!attention) return ''
   const failed = attention.failedCount

@@ -140,10 +140,15 @@ async function showPage(call: PageCall, opts: { ok?: string; error?: string; sta
   const { caller, session, res } = call
   const connection = (await callQuery(caller, quickbooksConnectionQuery, { limit: 1 })).items[0]
   const { timezone } = await businessFormat(caller)
-  const [failed, pending] = await Promise.all([
-    callQuery(caller, quickbooksSyncQuery, { params: { state: 'failed' }, limit: LISTED }),
-    callQuery(caller, quickbooksSyncQuery, { params: { state: 'pending' }, limit: LISTED }),
-  ])
+  // A company never connected has sent nothing: there are no records to list.
+  const none = { items: [], next_cursor: null }
+  const [failed, pending] =
+    connection.status === 'never_connected' || !connection.configured
+      ? [none, none]
+      : await Promise.all([
+          callQuery(caller, quickbooksSyncQuery, { params: { state: 'failed' }, limit: LISTED }),
+          callQuery(caller, quickbooksSyncQuery, { params: { state: 'pending' }, limit: LISTED }),
+        ])
   const body = html`<p class="wrap">${statusSentence(connection, timezone)}</p>
 ${syncFacts(connection, timezone)}${buttons(connection, session.csrfToken)}
 ${failedSection(connection, failed.items, session.csrfToken)}${pendingSection(connection, pending.items)}

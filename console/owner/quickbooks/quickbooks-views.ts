@@ -75,15 +75,12 @@ export interface RecordQuickBooks {
 
 /** Reads the connection and the record's sync row through the registered data types. */
 export async function readRecordQuickBooks(caller: Caller, kind: SyncRow['kind'], id: string): Promise<RecordQuickBooks> {
-  const [connection, rows] = await Promise.all([
-    callQuery(caller, quickbooksConnectionQuery, { limit: 1 }),
-    callQuery(caller, quickbooksSyncQuery, { params: { kind }, id }).then(
-      (row) => [row],
-      (err: unknown) => {
-        if (err instanceof AppError && err.code === 'NOT_FOUND') return []
-        throw err
-      },
-    ),
-  ])
-  return { connection: connection.items[0], row: rows[0] ?? null }
+  const [connection] = (await callQuery(caller, quickbooksConnectionQuery, { limit: 1 })).items
+  // Nothing was ever sent by a company never connected, or from a server where QuickBooks is off.
+  if (connection.status === 'never_connected' || !connection.configured) return { connection, row: null }
+  const row = await callQuery(caller, quickbooksSyncQuery, { params: { kind }, id }).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return null
+    throw err
+  })
+  return { connection, row: row as SyncRow | null }
 }

@@ -11,9 +11,10 @@ const MAX_WORDS = 80
 /** QuickBooks' trouble in one line of daily_briefing: a company to connect again, a failed sync, the records it refused with its words. */
 export async function quickbooksBriefingLine(caller: Caller): Promise<string | null> {
   const [connection] = (await callQuery(caller, quickbooksConnectionQuery, { limit: 100 })).items
-  const failed = connection.records.failed
-    ? (await callQuery(caller, quickbooksSyncQuery, { params: { state: 'failed' }, limit: FAILED_NAMED })).items
-    : []
+  const failed =
+    connection.configured && connection.records.failed
+      ? (await callQuery(caller, quickbooksSyncQuery, { params: { state: 'failed' }, limit: FAILED_NAMED })).items
+      : []
   const attention = quickbooksAttention(connection, failed)
   if (!attention) return null
   const parts = [...attention.problems]

@@ -1,4 +1,7 @@
 import { z } from 'zod'
+import { AppError } from '../../errors.js'
+import { quickbooksOffReason } from './availability.js'
+import { loadConnection } from './connection.js'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { timestamp } from '../../output-types.js'
@@ -34,7 +37,8 @@ export const quickbooksSyncQuery = defineQuery({
     'Where each record stands with QuickBooks Online, most recently changed first: kind (customer, item, invoice, payment), name, ' +
     "state (pending: waiting for the next sync; synced; failed: error says why in QuickBooks' own words), quickbooks_id, note. " +
     'id = the record (contact, service, invoice or payment id). Filters: state, kind. A failed record is sent again with ' +
-    'quickbooks.retry; quickbooks.sync asks for a sync now. Records never sent yet have no row.',
+    'quickbooks.retry; quickbooks.sync asks for a sync now. Records never sent yet have no row. UNAVAILABLE when QuickBooks ' +
+    'is off on this server, CONFLICT when no company was ever connected (nothing was sent, so there is nothing to list).',
   keywords: ['quickbooks', 'accounting', 'books', 'sync', 'bookkeeper', 'intuit'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -43,6 +47,14 @@ export const quickbooksSyncQuery = defineQuery({
   }),
   record: SYNC_RECORD,
   async run(ctx, req) {
+    // An empty list would read as "everything is in QuickBooks": it is said instead that nothing can have been sent.
+    const off = quickbooksOffReason(ctx.services)
+    if (off) throw new AppError('UNAVAILABLE', off)
+    if (!(await loadConnection(ctx.db)))
+      throw new AppError(
+        'CONFLICT',
+        'No QuickBooks company was ever connected, so no record was sent: the owner connects one on the QuickBooks settings page (/settings/quickbooks)',
+      )
     const args: unknown[] = [req.id ?? null, req.params.state ?? null, req.params.kind ?? null]
     const after = afterCursor(args, req.cursor, 'and (r.updated_at, r.record_id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)

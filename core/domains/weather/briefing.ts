@@ -2,12 +2,19 @@ import type { Caller } from '../../call-action.js'
 import { callQuery } from '../../call-query.js'
 import { weatherOutlookQuery } from './queries.js'
 
-/** Tomorrow's rain in one line of daily_briefing, when it is likely and visits are booked: how many, and the move. */
+/**
+ * Tomorrow's weather in one line of daily_briefing when visits are booked: the rain when it is likely (how many, and the
+ * move), or that the forecast could not be read and why, since no line would read as a dry day.
+ */
 export async function weatherBriefingLine(caller: Caller): Promise<string | null> {
   const [outlook] = (await callQuery(caller, weatherOutlookQuery, {})).items
-  if (!outlook?.rain_likely || !outlook.visits.length) return null
+  if (!outlook?.visits.length) return null
+  const visits = `${outlook.visits.length} visit${outlook.visits.length === 1 ? '' : 's'}`
+  if (outlook.forecast_status === 'unavailable' || outlook.forecast_status === 'not_set_up')
+    return `Weather for ${outlook.date} unknown, with ${visits} booked: ${outlook.note.replace(/^No forecast: /, '')}`
+  if (!outlook.rain_likely) return null
   const move = outlook.moves.length
     ? `; to move them: ticket.move_day ${outlook.moves.map((m) => JSON.stringify(m)).join(' and ')} (customers are told; it waits for the owner)`
     : '; the forecast has no dry open day to move them to'
-  return `Rain likely ${outlook.date} (${outlook.precipitation_percent}%, ${outlook.forecast}) on ${outlook.visits.length} visit${outlook.visits.length === 1 ? '' : 's'} (crm_query type=weather_outlook)${move}`
+  return `Rain likely ${outlook.date} (${outlook.precipitation_percent}%, ${outlook.forecast}) on ${visits} (crm_query type=weather_outlook)${move}`
 }

@@ -17,7 +17,16 @@ export const WEATHER_OUTLOOK = z.object({
   date: calendarDay,
   forecast: z.string().nullable().describe('The daytime forecast in the service\'s words, e.g. "Showers Likely"; null when unknown'),
   precipitation_percent: z.number().int().nullable(),
-  rain_likely: z.boolean().describe(`The chance of rain is ${RAIN_LIKELY_PERCENT}% or more`),
+  forecast_status: z
+    .enum(['known', 'off', 'not_set_up', 'unavailable', 'beyond_forecast'])
+    .describe(
+      'known: read from the service; off: CRM_WEATHER=off; not_set_up: no home base (route.set_start); unavailable: the ' +
+        'service could not be reached or refused; beyond_forecast: the date is past what it forecasts',
+    ),
+  rain_likely: z
+    .boolean()
+    .nullable()
+    .describe(`The chance of rain is ${RAIN_LIKELY_PERCENT}% or more; null when the forecast is not known (forecast_status)`),
   visits: z.array(
     z.object({
       ticket_id: z.uuid(),
@@ -42,7 +51,8 @@ export const weatherOutlookQuery = defineQuery({
     "A day's weather at the business's home base (date, default tomorrow) from the National Weather Service, the visits " +
     `still to do that day, and, when rain is likely (${RAIN_LIKELY_PERCENT}% or more), the ticket.move_day data that moves each ` +
     "technician's visits to the first day the forecast calls dry and the business is open (customers are told; it waits " +
-    'for the owner). Without a forecast (CRM_WEATHER=off, no home base, the service unreachable) note says why.',
+    'for the owner). Without a forecast (CRM_WEATHER=off, no home base, the service unreachable) rain_likely is null and ' +
+    'forecast_status and note say why.',
   keywords: ['weather', 'rain', 'forecast', 'storm', 'reschedule for rain'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ date: isoDate().optional() }),
@@ -52,13 +62,23 @@ export const weatherOutlookQuery = defineQuery({
     const settings = await loadTenantSettings(ctx.db)
     const date = req.params.date ?? addDays(localDate(ctx.services.now(), settings.timezone), 1)
     const visits = await visitsOn(ctx.db, date, settings.timezone)
-    const empty = { date, forecast: null, precipitation_percent: null, rain_likely: false, visits, moves: [] }
+    const empty = { date, forecast: null, precipitation_percent: null, rain_likely: null, visits, moves: [] }
     const forecaster = integrationOf<Forecaster>(ctx.services, 'weather')
-    if (!forecaster) return { items: [{ ...empty, note: 'No forecast: the weather is off (CRM_WEATHER=off).' }], next_cursor: null }
+    if (!forecaster)
+      return {
+        items: [{ ...empty, forecast_status: 'off' as const, note: 'No forecast: the weather is off (CRM_WEATHER=off).' }],
+        next_cursor: null,
+      }
     const home = await homeBaseOf(ctx.db)
     if (!home)
       return {
-        items: [{ ...empty, note: 'No forecast: the business has no home base to read it for (route.set_start).' }],
+        items: [
+          {
+            ...empty,
+            forecast_status: 'not_set_up' as const,
+            note: 'No forecast: the business has no home base to read it for (route.set_start).',
+          },
+        ],
         next_cursor: null,
       }
     let days: DayForecast[]
@@ -66,13 +86,19 @@ export const weatherOutlookQuery = defineQuery({
       days = await forecaster.daytimeForecasts(home.latitude, home.longitude)
     } catch (err) {
       if (!(err instanceof WeatherError)) throw err
-      return { items: [{ ...empty, note: `No forecast: ${err.message}.` }], next_cursor: null }
+      return { items: [{ ...empty, forecast_status: 'unavailable' as const, note: `No forecast: ${err.message}.` }], next_cursor: null }
     }
     const dayOf = (d: DayForecast) => d.startTime.slice(0, 10)
     const that = days.find((d) => dayOf(d) === date)
     if (!that)
       return {
-        items: [{ ...empty, note: `No forecast: ${forecaster.name} forecasts about a week ahead, and not ${date}.` }],
+        items: [
+          {
+            ...empty,
+            forecast_status: 'beyond_forecast' as const,
+            note: `No forecast: ${forecaster.name} forecasts about a week ahead, and not ${date}.`,
+          },
+        ],
         next_cursor: null,
       }
     const rainLikely = that.precipitationPercent >= RAIN_LIKELY_PERCENT
@@ -96,6 +122,7 @@ export const weatherOutlookQuery = defineQuery({
         {
           date,
           forecast: that.shortForecast,
+          forecast_status: 'known' as const,
           precipitation_percent: that.precipitationPercent,
           rain_likely: rainLikely,
           visits,

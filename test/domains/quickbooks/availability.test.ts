@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { quickbooksClientFromEnv } from '../../../core/domains/quickbooks/client/quickbooks.js'
 import { describeQuickBooks } from '../../../core/domains/quickbooks/availability.js'
 import { createSecretBox } from '../../../core/secret-box.js'
+import { startTestApp } from '../../helpers/app.js'
+import { engines } from '../../helpers/databases.js'
 
 const KEYS = { QUICKBOOKS_CLIENT_ID: 'ABclient', QUICKBOOKS_CLIENT_SECRET: 'secret' }
 
@@ -31,5 +33,21 @@ describe("the start banner's QuickBooks line", () => {
       secrets,
     })
     expect(hooked).toContain('webhooks verified at /api/webhooks/quickbooks')
+  })
+})
+
+describe.each(engines)('quickbooks_sync on a server where QuickBooks is off (%s)', (engine) => {
+  it('answers that it is off and what to set, never an empty list', async () => {
+    const app = await startTestApp(engine)
+    try {
+      const sync = await app.query({ type: 'quickbooks_sync' })
+      expect(sync.status).toBe(503)
+      expect(sync.body.error).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/^QuickBooks is off: set QUICKBOOKS_CLIENT_ID/),
+      })
+    } finally {
+      await app.close()
+    }
   })
 })

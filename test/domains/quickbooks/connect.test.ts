@@ -136,6 +136,13 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
     const read = await pages.app.query({ type: 'quickbooks_connection' }, other.agent_token)
     expect(read.body.data.items[0].status).toBe('never_connected')
     expect(read.body.data.items[0].realm_id).toBeNull()
+    // Its sync list is not an empty list, which would read as everything being in QuickBooks: nothing was ever sent.
+    const sync = await pages.app.query({ type: 'quickbooks_sync' }, other.agent_token)
+    expect(sync.status).toBe(409)
+    expect(sync.body.error).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/^No QuickBooks company was ever connected, so no record was sent/),
+    })
     // A state the first business began cannot be finished by the second.
     const start = await pages.owner.get('/settings/quickbooks/connect')
     const state = new URL(start.location as string).searchParams.get('state') as string

@@ -30,13 +30,26 @@ describe.each(engines)("tomorrow's rain and the visits it touches (%s)", (engine
     await fake.close()
   })
 
-  it('without a home base says there is nothing to read the forecast for', async () => {
+  const briefing = async () => {
+    const mcp = await connectMcp(app.url, app.tenant.agent_token)
+    try {
+      return toolJson(await mcp.callTool({ name: 'daily_briefing', arguments: {} })).json.briefing as string
+    } finally {
+      await mcp.close()
+    }
+  }
+
+  it('without a home base says there is nothing to read the forecast for, never that it stays dry', async () => {
     expect(await outlook()).toMatchObject({
       date: '2031-03-06',
       forecast: null,
-      rain_likely: false,
+      forecast_status: 'not_set_up',
+      rain_likely: null,
       note: expect.stringContaining('no home base'),
     })
+    expect(await briefing()).toContain(
+      'Weather for 2031-03-06 unknown, with 1 visit booked: the business has no home base to read it for (route.set_start).',
+    )
   })
 
   it('reads the daytime forecast at the home base, names the visits, and proposes moving them to the first dry open day', async () => {
@@ -45,7 +58,13 @@ describe.each(engines)("tomorrow's rain and the visits it touches (%s)", (engine
     fake.day('2031-03-07', 70, 'Rain')
     // Saturday the 8th is dry but closed; Monday the 10th is the first dry open day.
     const o = await outlook()
-    expect(o).toMatchObject({ date: '2031-03-06', forecast: 'Showers Likely', precipitation_percent: 80, rain_likely: true })
+    expect(o).toMatchObject({
+      date: '2031-03-06',
+      forecast: 'Showers Likely',
+      forecast_status: 'known',
+      precipitation_percent: 80,
+      rain_likely: true,
+    })
     expect(o.visits.map((v: any) => [v.contact_name, v.technician_id])).toEqual([['Wet Customer', sam.userId]])
     expect(o.moves).toEqual([
       {
@@ -61,7 +80,11 @@ describe.each(engines)("tomorrow's rain and the visits it touches (%s)", (engine
     })
     const dry = await outlook('2031-03-10')
     expect(dry).toMatchObject({ forecast: 'Sunny', precipitation_percent: 0, rain_likely: false, moves: [] })
-    expect((await outlook('2031-03-30')).note).toContain('forecasts about a week ahead')
+    expect(await outlook('2031-03-30')).toMatchObject({
+      forecast_status: 'beyond_forecast',
+      rain_likely: null,
+      note: expect.stringContaining('forecasts about a week ahead'),
+    })
   })
 
   it('names the rain in daily_briefing with the move, through the real MCP client, and the move is ticket.move_day as it is', async () => {
@@ -91,7 +114,15 @@ describe.each(engines)("tomorrow's rain and the visits it touches (%s)", (engine
 
   it("says the service's own words when it has no forecast for the point, and is off without CRM_WEATHER", async () => {
     fake.outside = true
-    expect((await outlook()).note).toContain('the National Weather Service answered HTTP 404: Unable to provide data for requested point')
+    expect(await outlook()).toMatchObject({
+      forecast: null,
+      forecast_status: 'unavailable',
+      rain_likely: null,
+      note: expect.stringContaining('the National Weather Service answered HTTP 404: Unable to provide data for requested point'),
+    })
+    expect(await briefing()).toContain(
+      'Weather for 2031-03-06 unknown, with 1 visit booked: the National Weather Service answered HTTP 404',
+    )
     fake.outside = false
     expect(forecasterFromEnv({})).toBeNull()
     expect(describeWeather({ integrations: {} })).toMatch(/^off \(CRM_WEATHER=off\)/)

@@ -25,8 +25,13 @@ export const restoreCommand: Command = {
     const from = isBucketAddress(positionals[0]) ? await downloadArchive(config.backup, positionals[0]) : null
     let result: RestoreResult
     try {
-      result = await restoreArchive(config, from?.file ?? positionals[0], { replace: Boolean(values.replace), now: () => new Date() })
-      const restored = result
+      const restoredFile = await restoreArchive(config, from?.file ?? positionals[0], {
+        replace: Boolean(values.replace),
+        now: () => new Date(),
+      })
+      // What was restored is the archive as the owner named it: the bucket's address, not the download thrown away after.
+      result = from ? { ...restoredFile, restored: positionals[0] } : restoredFile
+      const restored = restoredFile
       await withDatabase('restore', (db) => recordRestoredArchive(db, restored, from ? positionals[0] : null))
     } finally {
       from?.remove()

@@ -128,7 +128,7 @@ describe('crm backup and crm restore', () => {
           const run = await crm({ env: env(target, bucketEnv) }, 'restore', address, '--json')
           expect(run.stderr).toBe('')
           expect(run.code).toBe(0)
-          expect(JSON.parse(run.stdout)).toMatchObject({ scope: 'all', counts: { tenants: 1 } })
+          expect(JSON.parse(run.stdout)).toMatchObject({ restored: address, scope: 'all', counts: { tenants: 1 } })
         } finally {
           await target.dispose()
         }

@@ -126,8 +126,9 @@ function insteadOfWaiting(ctx: OperationContext, ticket: TicketRow, timezone: st
   const today = localDate(ctx.services.now(), timezone)
   return {
     say:
-      'If the work was done today, first move the visit to today with ticket.reschedule (the customer is emailed the new ' +
-      'time), then close it; otherwise close it from its day on, or ask the owner, who alone can close it sooner',
+      'If the work was done today, first move the visit to today with ticket.reschedule (the customer is not emailed about ' +
+      'it; its reminders for the old day are cancelled), then close it; otherwise close it from its day on, or ask the owner, ' +
+      'who alone can close it sooner',
     example: {
       action: 'ticket.reschedule',
       data: { ticket_id: `#${ticket.number}`, scheduled_start: `${today}T${localTime(new Date(ticket.scheduled_start), timezone)}` },

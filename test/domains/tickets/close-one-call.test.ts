@@ -224,6 +224,15 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
     expect(mail.rows).toEqual([{ kind: 'invoice', invoice_id: done.invoice.id }])
   })
 
+  /** The emails of a visit, as queued for its customer. */
+  const customerMail = async (ticketId: string) =>
+    (
+      await app.t.admin.query<{ id: string; kind: string; status: string }>(
+        'select id, kind, status from scheduled_messages where ticket_id = $1 order by created_at',
+        [ticketId],
+      )
+    ).rows
+
   it("before the visit's day, says from when and what to do instead, for each who asks", async () => {
     const nextWeek = await book('2026-11-12T10:00')
     const call = { ticket_id: nextWeek.id, duration_minutes: 60, notes: '', next_service: { kind: 'none' } }
@@ -248,8 +257,14 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
       data: { ticket_id: `#${nextWeek.number}`, early: true },
     })
 
-    // The agent's way: move the visit to today as the example says, then the close goes to the owner.
+    // The agent's way: move the visit to today as the example says, then the close goes to the owner. As the words say,
+    // the customer is not emailed about the move, and the old day's reminders are cancelled.
+    expect(agent.body.error.message).toContain('the customer is not emailed about it; its reminders for the old day are cancelled')
+    const mailBefore = await customerMail(nextWeek.id)
     expectData(await app.action('ticket', 'reschedule', agent.body.error.details.instead.example.data))
+    const mailAfter = await customerMail(nextWeek.id)
+    expect(mailAfter.filter((m) => !mailBefore.some((b) => b.id === m.id))).toEqual([])
+    expect(mailAfter.filter((m) => m.status === 'pending')).toEqual([])
     const asked = expectData(await app.action('ticket', 'close', call, why), 202)
     expect((await allow(asked.request_id)).result.ticket.status).toBe('completed')
   })

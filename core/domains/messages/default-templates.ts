@@ -178,7 +178,7 @@ Thank you,
     body: `Hi {{customer_first_name}},
 
 Here is the {{plan_name}} plan we talked about: {{plan_price}}.
-See what it includes, the dates of its charges and its terms, and accept it by saving a card: {{card_link}}
+See what it includes, the dates of its charges and its terms, and accept it there: {{card_link}}
 
 {{custom_message}}
 

@@ -347,7 +347,7 @@ describe.each(engines)('a plan offered while online payments are off (%s)', (eng
   })
 
   /** A plan proposed to a new customer and sent: its id and the customer's link. */
-  async function offered(name: string): Promise<{ id: string; link: string }> {
+  async function offered(name: string): Promise<{ id: string; text: string; link: string }> {
     const email = `${name.toLowerCase()}@example.com`
     const contact = (await made(app, 'contact', 'create', { display_name: name, email })).id
     const mine = await made(app, 'customer_plan', 'propose', { plan_id: plan.id, contact_id: contact, starts_on: '2026-12-01' })
@@ -355,12 +355,15 @@ describe.each(engines)('a plan offered while online payments are off (%s)', (eng
     clock.now = new Date(clock.now.getTime() + 60_000)
     await deliverDue(app.services)
     const text = String(app.email.sent.findLast((m) => m.to === email)?.text)
-    return { id: mine.id, link: /http:\/\/127\.0\.0\.1:\d+\/card\/[\w-]{43}/.exec(text)![0] }
+    return { id: mine.id, text, link: /http:\/\/127\.0\.0\.1:\d+\/card\/[\w-]{43}/.exec(text)![0] }
   }
   const status = async (id: string) => expectData(await app.query({ type: 'customer_plans', id })).status
 
   it('Accept starts the plan without a card: its invoices are emailed to be paid; No thanks declines it', async () => {
     const ada = await offered('Ada')
+    // The email promises no card either: the page it links to asks for none.
+    expect(ada.text).toContain('and accept it there:')
+    expect(ada.text).not.toMatch(/sav(e|ing) a card/i)
     const page = await fetch(ada.link).then((r) => r.text())
     expect(page).toContain('>Accept</button>')
     expect(page).not.toContain('save a card')

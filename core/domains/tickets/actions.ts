@@ -232,7 +232,8 @@ export const rescheduleTicket = defineAction({
   description:
     'Move a scheduled, confirmed or in-progress ticket to a new time. End: scheduled_end, else start + duration_minutes, ' +
     'else the same length as before. The technicians must be free at the new time (else CONFLICT naming the clashing ticket). ' +
-    "A new start resets the customer's confirmation to pending and a confirmed ticket goes back to scheduled; pending appointment emails are " +
+    "A new start still to come resets the customer's confirmation to pending and a confirmed ticket goes back to scheduled (a start already " +
+    'here, as when moving a visit to when its work was done, keeps them); pending appointment emails are ' +
     'cancelled and queued anew for the new time. A new length alone (same start) asks nothing again: the confirmation and the queued ' +
     'emails stand, and read the new end when sent. The audit trail keeps every earlier time.',
   access: { agent: 'unrestricted', technician: 'none' },

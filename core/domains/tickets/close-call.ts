@@ -131,7 +131,8 @@ function insteadOfWaiting(ctx: OperationContext, ticket: TicketRow, timezone: st
       'who alone can close it sooner',
     example: {
       action: 'ticket.reschedule',
-      data: { ticket_id: `#${ticket.number}`, scheduled_start: `${today}T${localTime(new Date(ticket.scheduled_start), timezone)}` },
+      // Now, when the work was done: a start already here keeps the customer's confirmation, as nobody could answer it again.
+      data: { ticket_id: `#${ticket.number}`, scheduled_start: `${today}T${localTime(ctx.services.now(), timezone)}` },
     },
   }
 }

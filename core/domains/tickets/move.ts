@@ -60,13 +60,15 @@ export async function moveVisit(ctx: OperationContext, ticket: TicketRow, move: 
     timeZone: settings.timezone,
   })
   if (newTime) {
-    // The customer confirmed a day and a time: only a new start asks them again; a visit made longer or shorter does not.
+    // The customer confirmed a day and a time: only a new start still to come asks them again. A visit made longer or
+    // shorter does not, nor one moved to a time already here (to close the work done today), which no one can answer.
+    const asksAgain = newStart && move.start > ctx.services.now()
     await ctx.db.query(
-      newStart
+      asksAgain
         ? `update tickets set scheduled_start = $2, scheduled_end = $3, confirmation_status = 'pending', confirmation_note = null,
            status = case when status = 'confirmed' then 'scheduled' else status end
          where id = $1`
-        : 'update tickets set scheduled_end = $3 where id = $1 and scheduled_start = $2',
+        : 'update tickets set scheduled_start = $2, scheduled_end = $3 where id = $1',
       [ticket.id, move.start, move.end],
     )
   }

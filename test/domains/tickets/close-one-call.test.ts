@@ -243,7 +243,7 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
     expect(agent.body.error.details).toMatchObject({
       opens_at: '2026-11-12T06:00:00.000Z',
       instead: {
-        example: { action: 'ticket.reschedule', data: { ticket_id: `#${nextWeek.number}`, scheduled_start: '2026-11-05T10:00' } },
+        example: { action: 'ticket.reschedule', data: { ticket_id: `#${nextWeek.number}`, scheduled_start: '2026-11-05T09:30' } },
       },
     })
     const byTech = await tech.action('ticket', 'close', call)
@@ -260,6 +260,8 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
     // The agent's way: move the visit to today as the example says, then the close goes to the owner. As the words say,
     // the customer is not emailed about the move, and the old day's reminders are cancelled.
     expect(agent.body.error.message).toContain('the customer is not emailed about it; its reminders for the old day are cancelled')
+    // The customer had confirmed the visit: moved to the moment the work was done and closed, it stays confirmed.
+    await app.t.admin.query(`update tickets set confirmation_status = 'accepted', status = 'confirmed' where id = $1`, [nextWeek.id])
     const mailBefore = await customerMail(nextWeek.id)
     expectData(await app.action('ticket', 'reschedule', agent.body.error.details.instead.example.data))
     const mailAfter = await customerMail(nextWeek.id)
@@ -267,5 +269,6 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
     expect(mailAfter.filter((m) => m.status === 'pending')).toEqual([])
     const asked = expectData(await app.action('ticket', 'close', call, why), 202)
     expect((await allow(asked.request_id)).result.ticket.status).toBe('completed')
+    expect(expectData(await app.query({ type: 'tickets', id: nextWeek.id })).confirmation_status).toBe('accepted')
   })
 })

@@ -13,6 +13,7 @@ import type { ReadAhead } from './db/read-memo.js'
 import type { Queryable } from './db/types.js'
 import { AppError } from './errors.js'
 import { type HeldWords, heldWordsIn, type OwnChannels } from './customer-words/held-words.js'
+import { placeOf } from './places.js'
 import { existingRecords, reachedByTechnician, technicianCanReach } from './reach.js'
 import { actionKey, type ActionDefinition, type QueryDefinition } from './registry.js'
 
@@ -49,9 +50,7 @@ export async function authorizeAction(ctx: OperationContext, def: ActionDefiniti
     return 'run'
   }
   if (actor.type !== 'agent') return 'run'
-  if (def.access.agent === 'never') {
-    throw new AppError('FORBIDDEN', `${key} can only be done by a person signed in, never by an agent: ask the owner to do it`)
-  }
+  refuseActionCaller(actor, def)
   const refusal = def.access.refuseAgent?.(input as never)
   if (refusal) throw new AppError('FORBIDDEN', `${key}: ${refusal}`)
   const always = await reasonsToAskEveryTime(ctx, def, input)
@@ -138,6 +137,22 @@ export function heldReason(field: string, held: HeldWords[]): string {
     held.some((h) => h.reason === 'name') ? 'puts a number in a name' : '',
   ].filter(Boolean)
   return `${what.join(' and ')}, where customers read it (in ${field}: ${quoted})`
+}
+
+/**
+ * Refuses an agent an action that is never an agent's, before anything about the call is looked at (its input is not
+ * checked: no way to call it would do), saying where the owner does it.
+ */
+export function refuseActionCaller(actor: Actor, def: ActionDefinition): void {
+  if (actor.type !== 'agent' || def.access.agent !== 'never') return
+  const key = actionKey(def.domain, def.name)
+  const where = placeOf(def.place, 'owner')
+  throw new AppError(
+    'FORBIDDEN',
+    `${key} can only be done by a person signed in, never by an agent: ask the owner to do it` +
+      (where ? `, at ${where.path} (${where.how})` : ''),
+    where ? { owner_does_it_at: where.path } : undefined,
+  )
 }
 
 /** A read a caller may make, with what core must do for a technician who reaches only their assigned records. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { auditTrail } from './audit.js'
-import { authorizeAction, authorizeQuery, keepReached, refuseQueryCaller } from './authorize.js'
+import { authorizeAction, authorizeQuery, keepReached, refuseActionCaller, refuseQueryCaller } from './authorize.js'
 import type { OperationContext, Principal, Services } from './context.js'
 import { withTenant } from './db/tenant.js'
 import { log } from './log.js'
@@ -48,6 +48,7 @@ export async function performAction(
   boundedName('action', call.action)
   const def = services.registry.actions.get(actionKey(call.domain, call.action))
   if (!def) throw unknownAction(services, call)
+  refuseActionCaller(principal.actor, def)
   // An id field, at any depth, takes the record's number ("#171", "INV-2026-0004") or an unambiguous name too: each is
   // read as the id it means now, so the checks, the owner's card and a stored call all hold the id.
   const refs = refsToResolve(def.input, call.data, 'data.')

@@ -4,7 +4,8 @@ import { compactSchema } from '../core/compact-schema.js'
 import { exampleData, type ExampleTimes, inBusinessTime } from '../core/example-data.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
 import { publishedSchemaOf } from '../core/record-ref-words.js'
-import { actionKey, type Registry } from '../core/registry.js'
+import { placeOf } from '../core/places.js'
+import { type ActionDefinition, actionKey, type Registry } from '../core/registry.js'
 import { performQuery } from '../core/operations.js'
 import { rankTasks, type TaskEntry } from '../core/task-search.js'
 import { wordsOf } from '../core/words.js'
@@ -24,8 +25,10 @@ export interface TaskMatch {
   tool?: string
   what: string
   hints?: string[]
-  input: string
-  example: { tool: string; arguments: Record<string, unknown> }
+  /** For an action only the owner does: where, instead of an input and an example. */
+  owner_only?: string
+  input?: string
+  example?: { tool: string; arguments: Record<string, unknown> }
 }
 
 const entriesByCaller = new WeakMap<Registry, Map<string, TaskEntry[]>>()
@@ -42,13 +45,7 @@ export function taskEntries(registry: Registry, tools: ReadonlyArray<ToolDefinit
     entries.push({ kind: 'tool', id: t.name, name: `${t.name} ${t.title}`, phrases: t.phrases ?? [], description: t.description })
   for (const d of registry.actions.values()) {
     if (!listedTo(actor, d.access)) continue
-    entries.push({
-      kind: 'action',
-      id: actionKey(d.domain, d.name),
-      name: `${d.domain} ${d.name} ${d.title ?? ''}`,
-      phrases: [...(d.phrases ?? []), ...(d.keywords ?? [])],
-      description: d.description,
-    })
+    entries.push(actionEntry(d))
   }
   for (const q of registry.queries.values()) {
     if (!listedTo(actor, q.access)) continue
@@ -64,6 +61,29 @@ export function taskEntries(registry: Registry, tools: ReadonlyArray<ToolDefinit
   return entries
 }
 
+/** An action as the task search reads it: its name's words, title, phrases and description. */
+function actionEntry(d: ActionDefinition): TaskEntry {
+  return {
+    kind: 'action',
+    id: actionKey(d.domain, d.name),
+    name: `${d.domain} ${d.name} ${d.title ?? ''}`,
+    phrases: [...(d.phrases ?? []), ...(d.keywords ?? [])],
+    description: d.description,
+  }
+}
+
+const ownerOnlyByRegistry = new WeakMap<Registry, TaskEntry[]>()
+
+/** The actions never an agent's that a page offers the owner: found by their task, to say where the owner does them. */
+function ownerOnlyEntries(registry: Registry): TaskEntry[] {
+  let entries = ownerOnlyByRegistry.get(registry)
+  if (!entries) {
+    entries = [...registry.actions.values()].filter((d) => d.access.agent === 'never' && placeOf(d.place, 'owner')).map(actionEntry)
+    ownerOnlyByRegistry.set(registry, entries)
+  }
+  return entries
+}
+
 /** The one to three best ways to do a task said in plain words, each with a compact input and an example call in the business's time. */
 export function answerTask(
   registry: Registry,
@@ -73,13 +93,23 @@ export function answerTask(
   times: ExampleTimes,
   argumentWords: ReadonlySet<string> = new Set(),
 ): TaskMatch[] {
-  const hits = rankTasks(taskEntries(registry, tools, actor), q, 3, argumentWords)
+  const usable = taskEntries(registry, tools, actor)
+  const hits = rankTasks(usable, q, 3, argumentWords)
   const best = hits[0]?.score ?? 0
   const matches: TaskMatch[] = []
   let size = 0
+  // A task only the owner does (a refund) is answered first with where the owner does it, when it fits the words best
+  // of all; ranked apart, so it changes nothing of the answer to any other task.
+  const ownerOnly = actor.type === 'agent' ? ownerOnlyEntries(registry) : []
+  const [top] = ownerOnly.length ? rankTasks([...usable, ...ownerOnly], q, 1, argumentWords) : []
+  if (top && ownerOnly.includes(top.entry)) {
+    const match = matchOf(registry, tools, top.entry, times, actor)
+    matches.push(match)
+    size += JSON.stringify(match).length
+  }
   for (const hit of hits) {
     if (hit.score < best * CLOSE_ENOUGH) break
-    const match = matchOf(registry, tools, hit.entry, times)
+    const match = matchOf(registry, tools, hit.entry, times, actor)
     const cost = JSON.stringify(match).length
     if (matches.length && size + cost > ANSWER_CHARACTERS) break
     matches.push(match)
@@ -88,9 +118,16 @@ export function answerTask(
   return matches
 }
 
-function matchOf(registry: Registry, tools: ReadonlyArray<ToolDefinition>, entry: TaskEntry, times: ExampleTimes): TaskMatch {
+function matchOf(registry: Registry, tools: ReadonlyArray<ToolDefinition>, entry: TaskEntry, times: ExampleTimes, actor: Actor): TaskMatch {
   if (entry.kind === 'action') {
     const def = registry.actions.get(entry.id)!
+    const where = placeOf(def.place, 'owner')
+    if (actor.type === 'agent' && def.access.agent === 'never' && where)
+      return {
+        action: entry.id,
+        what: sentenceOf(def.title ? `${def.title}: ${firstSentence(def.description)}` : def.description),
+        owner_only: `Never an agent's: the owner does it, at ${where.path} (${where.how}). Tell the owner; calling it is refused.`,
+      }
     const schema = publishedSchemaOf(def.input)
     const hints = actionHints(def)
     const reasoning = hints.includes('reasoning') ? { reasoning: '<why, for the owner>' } : {}

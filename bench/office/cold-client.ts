@@ -9,6 +9,8 @@ interface Match {
   action?: string
   type?: string
   tool?: string
+  /** Where the owner does a task never an agent's; such a match has no input or example, and is not called. */
+  owner_only?: string
   input: string
   example: { tool: string; arguments: Record<string, unknown> }
 }
@@ -30,13 +32,14 @@ export async function doTask(agent: CountedClient, say: string, facts: Facts, ne
   const found = await agent.call('crm_capabilities', { q: say })
   if (found.isError) return { isError: true, json: found.json, used: null }
   const matches = found.json.matches as Match[]
-  const first = matches.find((m) => argumentsFor(m, facts))
+  const callable = matches.filter((m) => !m.owner_only)
+  const first = callable.find((m) => argumentsFor(m, facts))
   if (!first) return { isError: true, json: { error: 'no match the facts could fill', matches }, used: null }
   const answer = { ...(await agent.call(first.example.tool, argumentsFor(first, facts)!)), used: nameOf(first) }
   if (answer.isError || !next) return answer
   // A task of two steps (read the free times, then offer them): the write among the same matches that what was read fills.
   const more = next(answer.json)
-  const second = matches.find((m) => m !== first && m.action && argumentsFor(m, more))
+  const second = callable.find((m) => m !== first && m.action && argumentsFor(m, more))
   if (!second) return { isError: true, json: { error: 'no second step the answer could fill', matches }, used: answer.used }
   return { ...(await agent.call(second.example.tool, argumentsFor(second, more)!)), used: `${answer.used}, ${nameOf(second)}` }
 }

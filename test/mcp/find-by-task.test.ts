@@ -90,6 +90,32 @@ describe.each(engines)('crm_capabilities {q} through the MCP client (%s)', (engi
     expect(seen.some((v) => v === before.dateTime || v === after.dateTime)).toBe(true)
   })
 
+  it('finds a refund by its task, says at once that the owner does it and where, and refuses the call before reading its input', async () => {
+    for (const q of ['refund the customer', 'give the customer their money back']) {
+      const [best] = (await ask(q)).json.matches
+      expect({ q, best }).toMatchObject({
+        q,
+        best: { action: 'invoice.refund', owner_only: expect.stringMatching(/^Never an agent's: the owner does it, at \/invoices \(/) },
+      })
+      expect(best.example).toBeUndefined()
+    }
+    // Input no check would pass (an invoice number, no payment): the answer is still who does it, not what is wrong with it.
+    const refused = toolJson(
+      await client.callTool({
+        name: 'crm_action',
+        arguments: { domain: 'invoice', action: 'refund', data: { invoice_id: 'INV-2026-0001' } },
+      }),
+    )
+    expect(refused.isError).toBe(true)
+    expect(refused.json.error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(
+        /^invoice\.refund can only be done by a person signed in, never by an agent: ask the owner to do it, at \/invoices/,
+      ),
+      details: { owner_does_it_at: '/invoices' },
+    })
+  })
+
   it('says so when nothing matches, and still lists everything without q', async () => {
     const none = await ask('zzqx wvvb')
     expect(none.isError).toBe(true)

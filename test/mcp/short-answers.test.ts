@@ -117,6 +117,7 @@ describe.each(engines)('MCP writes answer what changed, and the whole record whe
       total_cents: 12_000,
       amount_due_cents: 12_000,
       contact_id: customer.id,
+      contact_name: 'Ivy Invoice',
       line_items: [{ id: expect.any(String), description: 'Windows', unit_price_cents: 12_000 }],
     })
   })
@@ -186,7 +187,7 @@ describe.each(engines)('crm_authorization_status answers the state and one line,
       status: 'executed',
       outcome:
         `executed: Void invoice ${invoice.number} for Lena Status ($120.00): nothing will be due on it any more; ` +
-        `result: ${invoice.number} void, id ${invoice.id}`,
+        `result: ${invoice.number} Lena Status void, id ${invoice.id}`,
     })
     const whole = await status(queued.request_id, true)
     expect(whole).toMatchObject({

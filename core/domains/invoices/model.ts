@@ -16,7 +16,8 @@ import { PRICED_LINE_RECORD, INVOICE_LINES, readPricedLines } from '../../line-i
  * it is credit to give back; is_overdue needs the business's today as parameter $today.
  */
 export function invoiceColumns(today: string): string {
-  return `i.id, i.number, i.status, i.contact_id, i.ticket_id, i.currency, i.issued_on, i.due_on, i.terms, i.notes,
+  return `i.id, i.number, i.status, i.contact_id, (select c.display_name from contacts c where c.id = i.contact_id) as contact_name,
+    i.ticket_id, i.currency, i.issued_on, i.due_on, i.terms, i.notes,
     i.subtotal_cents, i.tax_cents, i.total_cents, i.amount_paid_cents,
     case when i.status = 'void' then 0 else i.amount_due_cents end as amount_due_cents,
     ${CREDIT_SQL} as credit_cents,
@@ -64,6 +65,7 @@ export const INVOICE_HEAD = z.object({
   number: z.string(),
   status: z.enum(INVOICE_STATUSES),
   contact_id: z.uuid(),
+  contact_name: z.string().describe("The customer's name, as their record has it"),
   ticket_id: z.uuid().nullable(),
   currency: z.string(),
   issued_on: calendarDay,

@@ -44,7 +44,8 @@ export const remindInvoice = defineAction({
     "payments received) and how to pay: the pay link when online payments are on and the business's payment instructions. " +
     'note: a line of your own (the owner reads it first). Refused (CONFLICT) for a draft (send it with invoice.send), a void ' +
     'or paid invoice, nothing left due, no way to pay, or another reminder of it within a day. Returns the invoice ' +
-    '{id, number, status, due_on, days_overdue, amount_due_cents, currency}, the message {id, send_at, status} and its subject.',
+    '{id, number, contact_name, status, due_on, days_overdue, amount_due_cents, currency}, the message {id, send_at, status} and ' +
+    'its subject.',
   access: { agent: 'soft_limit', technician: 'none', customerText: { reviewed: ['note'] } },
   keywords: ['overdue', 'chase payment', 'payment reminder', 'dunning', 'late invoice', 'unpaid invoice', 'remind to pay'],
   input: remindInput,
@@ -53,6 +54,7 @@ export const remindInvoice = defineAction({
     invoice: z.object({
       id: z.uuid(),
       number: z.string(),
+      contact_name: z.string().describe("The customer's name"),
       status: z.string(),
       due_on: z.string(),
       days_overdue: z.number().int().describe('Whole days past the due date today; 0 when not overdue'),
@@ -114,6 +116,7 @@ export const remindInvoice = defineAction({
       invoice: {
         id: String(invoice.id),
         number,
+        contact_name: String(invoice.contact_name),
         status: String(invoice.status),
         due_on: String(invoice.due_on),
         days_overdue: Math.max(0, daysBetween(String(invoice.due_on), today)),

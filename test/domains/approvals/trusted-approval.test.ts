@@ -135,7 +135,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     await client.close()
     expect(status.json.outcome).toBe(
       `executed: Void invoice ${inv.number} for Vic Edit ($90.00): nothing will be due on it any more, as the owner edited it ` +
-        `(reason "duplicate" → "Customer cancelled the job"); result: ${inv.number} void, id ${inv.id}`,
+        `(reason "duplicate" → "Customer cancelled the job"); result: ${inv.number} Vic Edit void, id ${inv.id}`,
     )
     expect(whole.json).toMatchObject({
       status: 'executed',

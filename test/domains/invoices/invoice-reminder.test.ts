@@ -30,6 +30,8 @@ describe.each(engines)('chasing an unpaid invoice with invoice.remind (%s)', (en
         line_items: [{ description: 'Window cleaning', unit_price_cents: 18_000 }],
       }),
     )
+    // Every answer about an invoice names its customer beside the id.
+    expect(made).toMatchObject({ contact_id: jane, contact_name: 'Jane Late' })
     const { message } = expectData(await app.action('invoice', 'send', { invoice_id: made.id }, why))
     await delivered(message.id)
     return made as { id: string; number: string }
@@ -63,7 +65,15 @@ describe.each(engines)('chasing an unpaid invoice with invoice.remind (%s)', (en
     const invoice = await sentInvoice('2026-11-12')
     expectData(await app.action('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 5_000, method: 'check' }, why))
     const reminded = expectData(await app.action('invoice', 'remind', { invoice_id: invoice.number }, why))
-    expect(reminded.invoice).toMatchObject({ id: invoice.id, number: invoice.number, days_overdue: 12, amount_due_cents: 13_000 })
+    expect(reminded.invoice).toMatchObject({
+      id: invoice.id,
+      number: invoice.number,
+      contact_name: 'Jane Late',
+      days_overdue: 12,
+      amount_due_cents: 13_000,
+    })
+    const [overdue] = expectData(await app.query({ type: 'invoices', overdue: 'true' })).items
+    expect(overdue).toMatchObject({ id: invoice.id, contact_name: 'Jane Late', is_overdue: true })
     expect(reminded.subject).toBe(
       `Reminder: invoice ${invoice.number} from Sparkle Windows is 12 days overdue (it was due November 12, 2026)`,
     )

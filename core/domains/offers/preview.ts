@@ -1,5 +1,6 @@
 import type { CallPreview, FactDeclaration } from '../../call-preview.js'
 import type { OperationContext } from '../../context.js'
+import { whenTextWithZone } from '../../date-words.js'
 import { formatMoney } from '../../money.js'
 import { planOffer, type OfferInput } from './plan.js'
 
@@ -21,9 +22,17 @@ export async function previewOffer(ctx: OperationContext, input: OfferInput): Pr
       `(${formatMoney(plan.amountCents, plan.settings.currency)}); the first one picked is booked`,
     customer: plan.recipient.contactId ? { id: plan.recipient.contactId, name: plan.recipient.name } : null,
     when: plan.slots.map((s, i) => ({ label: `Time ${i + 1}`, at: s.start.toISOString() })),
-    warnings: [`The link works until ${plan.expiresAt.toISOString()}.`],
+    warnings: [expiryWarning(plan.expiresAt, plan.slots, plan.settings.timezone)],
     facts: { hours_notice: hours, amount_cents: plan.amountCents },
     currency: plan.settings.currency,
     timezone: plan.settings.timezone,
   }
+}
+
+/** When the link stops working, in the business's time, and how many of the times offered will have begun by then. */
+function expiryWarning(expiresAt: Date, slots: ReadonlyArray<{ start: Date }>, timeZone: string): string {
+  const begun = slots.filter((s) => s.start < expiresAt).length
+  const until = `The link works until ${whenTextWithZone(expiresAt, timeZone)}`
+  if (!begun) return `${until}.`
+  return `${until}; by then ${begun} of the ${slots.length} times offered will have begun, and a time that has begun can no longer be picked.`
 }

@@ -89,6 +89,10 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
       'Email Ann Wait (ann@example.com) 3 times to book Window cleaning ($150.00); the first one picked is booked',
     )
     expect(request.preview.facts).toEqual({ hours_notice: 22, amount_cents: 15_000 })
+    // The expiry in the business's time; the default 48 hours reach past every time offered, so the card says so.
+    expect(request.preview.warnings).toEqual([
+      'The link works until Wednesday, October 28, 2026 at 2:00 PM CDT; by then 2 of the 3 times offered will have begun, and a time that has begun can no longer be picked.',
+    ])
     expect(fake.emails.filter((e) => e.to.includes('ann@example.com'))).toHaveLength(0)
     expect(expectData(await app.query({ type: 'slot_offers', contact_id: ann })).items).toEqual([])
 

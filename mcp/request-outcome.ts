@@ -21,8 +21,33 @@ export function requestOutcome(registry: Registry, request: Json): string {
     return `denied${reason ? ` (${reason})` : ''}: ${request.decision_note ?? 'no note'}`
   }
   const made = madeOf(registry, request)
+  const lists = listsOf(request.result)
   const note = request.decision_note ? `; the owner's note: ${request.decision_note}` : ''
-  return `${status}: ${request.summary}${editsOf(request.edits)}${made ? `; ${made}` : ''}${note}`
+  return `${status}: ${request.summary}${editsOf(request.edits)}${made ? `; ${made}` : ''}${lists ? `; ${lists}` : ''}${note}`
+}
+
+/** How many visits, invoices or other numbered records a list in the answer names, shown by this many at most. */
+const LISTED = 5
+
+/**
+ * The numbered records the answer lists (the visits a day's move moved and left, each with the time it moved to),
+ * so the line says which ones, not only who: "moved 2: #12 Jane Smith → Thu 2026-12-03 09:00, #13 Bob Ray → …".
+ */
+function listsOf(result: unknown): string {
+  if (!result || typeof result !== 'object' || Array.isArray(result)) return ''
+  const parts: string[] = []
+  for (const [field, value] of Object.entries(result as Json)) {
+    if (!Array.isArray(value) || !value.length) continue
+    const records = value.filter((v): v is Json => !!v && typeof v === 'object' && typeof (v as Json).number === 'number')
+    if (records.length !== value.length) continue
+    const named = records.slice(0, LISTED).map((r) => {
+      const label = LABELS.map((k) => r[k]).find((v) => typeof v === 'string')
+      const to = typeof r.when === 'string' ? ` → ${r.when}` : ''
+      return `#${r.number}${label ? ` ${label}` : ''}${to}`
+    })
+    parts.push(`${field.replace(/_/g, ' ')} ${records.length}: ${named.join(', ')}${records.length > LISTED ? ', …' : ''}`)
+  }
+  return parts.join('; ')
 }
 
 /** The fields the owner changed before allowing, each before and after. */

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { auditTrailActions, countRows, expectFields, signedIn, type SignedIn, letters } from '../../helpers/fixtures.js'
 import { addUser } from '../../helpers/session-browser.js'
+import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
 
 // Wednesday 2031-03-05 10:00 in Chicago; the sick day is Friday 2031-03-07.
 const clock = { now: new Date('2031-03-05T16:00:00Z') }
@@ -164,6 +165,18 @@ describe.each(engines)("a technician's sick day moves all their visits in one ca
     const queued = await app.action('ticket', 'move_day', { technician_id: 'Ann', date: '2031-03-24', to_date: '2031-03-25' }, why)
     expect(queued.status).toBe(202)
     expect((await ticket(visit.id)).scheduled_start).toBe(visit.scheduled_start)
+    // Allowed, the agent reads which visits moved and to when, not only whose day it was.
+    await app.ownerAction('authorization', 'decide', { request_id: queued.body.data.request_id, decision: 'allow_once' })
+    const mcp = await connectMcp(app.url, app.tenant.agent_token)
+    try {
+      const status = toolJson(
+        await mcp.callTool({ name: 'crm_authorization_status', arguments: { request_id: queued.body.data.request_id } }),
+      ).json
+      expect(status.status).toBe('executed')
+      expect(status.outcome).toContain(`moved 1: #${visit.number} ${visit.contact_name} → Tue 2031-03-25 09:00`)
+    } finally {
+      await mcp.close()
+    }
   })
 
   it('an email saying a visit moved cannot be written by hand', async () => {

@@ -11,15 +11,20 @@ export const leadRequestsQuery = defineQuery({
   type: 'lead_requests',
   description:
     'Requests customers sent with the public request page (/r/<request_slug>), newest first; each became a lead (lead_id, ' +
-    'source "request form") whose raw_notes hold what they wrote. Adds what the lead does not: the catalog services chosen, ' +
-    'preferred_times, matched_contact (the existing customer whose email or phone they gave, or null) and photo (its type ' +
-    'and size, or null). Filter: lead_id.',
+    'source "request form"). Each shows what the request said, as its lead holds it now: name, email, phone, address, ' +
+    'notes (what they wrote); and what the lead does not: the catalog services chosen, preferred_times, matched_contact ' +
+    '(the existing customer whose email or phone they gave, or null) and photo (its type and size, or null). Filter: lead_id.',
   keywords: ['web form', 'website request', 'booking request', 'request page'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ lead_id: z.uuid().optional() }),
   record: z.object({
     id: z.uuid(),
     lead_id: z.uuid(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    address: z.string().nullable(),
+    notes: z.string().describe('What they wrote'),
     matched_contact: z.object({ id: z.uuid(), display_name: z.string() }).nullable(),
     services: z.array(z.object({ id: z.uuid(), name: z.string() })),
     preferred_times: z.string().nullable(),
@@ -32,13 +37,13 @@ export const leadRequestsQuery = defineQuery({
     if (req.id) where.push(`r.id = ${params.add(req.id)}`)
     if (req.params.lead_id) where.push(`r.lead_id = ${params.add(req.params.lead_id)}`)
     return listPage(ctx.db, req, newestFirst('r'), params.values, {
-      columns: `r.id, r.lead_id, r.preferred_times, r.created_at,
+      columns: `r.id, r.lead_id, l.name, l.email, l.phone, l.address, l.raw_notes as notes, r.preferred_times, r.created_at,
          (select jsonb_build_object('id', c.id, 'display_name', c.display_name) from contacts c where c.id = r.contact_id) as matched_contact,
          coalesce((select jsonb_agg(jsonb_build_object('id', s.id, 'name', s.name) order by lower(s.name))
                    from services s where s.id = any(r.service_ids)), '[]'::jsonb) as services,
          case when r.photo is null then null
               else jsonb_build_object('content_type', r.photo_type, 'size_bytes', length(r.photo)) end as photo`,
-      from: 'lead_requests r',
+      from: 'lead_requests r join leads l on l.id = r.lead_id',
       where,
     })
   },

@@ -101,6 +101,9 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
     expect(lead.raw_notes).toContain('Preferred days and times: weekday mornings')
     expect(lead.raw_notes).toContain('Notes: Dog in yard')
     const [request] = (await app.query({ type: 'lead_requests', lead_id: lead.id })).body.data.items
+    // What the request said, so a reader of requests need not open each lead.
+    expect(request).toMatchObject({ name: 'Jane Roe', email: 'jane@example.com', address: '12 Oak St, Huntsville, AL 35801' })
+    expect(request.notes).toContain('Notes: Dog in yard')
     expect(request.matched_contact.display_name).toBe('Jane Roe')
     expect(request.services.map((s: any) => s.name)).toEqual(['Gutter cleaning', 'Window cleaning'])
     expect(request.photo).toBeNull()

@@ -17,6 +17,7 @@ export const invoicesQuery = defineQuery({
     'number',
     'status',
     'contact_id',
+    'contact_name',
     'ticket_id',
     'currency',
     'issued_on',

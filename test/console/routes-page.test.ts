@@ -118,8 +118,18 @@ describe.each(engines)("the owner's Routes page, without JavaScript (%s)", (engi
       expect(r.html).toContain('Marked anytime')
     }
     expect(r.html).toContain(`aria-label="Keep #${visits.West.number}"`)
-    const planned = await submitted(r.html, '/routes/plan')
-    expect(planned.html).toMatch(/Planned: \d+\.\d km, \d+\.\d km less than before\./)
+    const preview = await submitted(r.html, '/routes/plan')
+    // The plan first, nothing changed: the driving it saves, each time it changes, and what Apply does.
+    expect(preview.html).toMatch(/\d+\.\d km, \d+\.\d km less than now \(straight lines\)\./)
+    expect(preview.html).toContain('Distances are straight lines between points, not the roads')
+    const moves = preview.html.match(/<b>\d\d:\d\d → \d\d:\d\d<\/b>/g) ?? []
+    expect(moves.length).toBeGreaterThan(0)
+    expect(preview.html).toContain(`Apply: move ${moves.length === 1 ? 'one visit' : `${moves.length} visits`} and email`)
+    expect(expectData(await pages.app.query({ type: 'tickets', id: visits.East.id })).scheduled_start).toBe(`${DAY}T17:00:00.000Z`)
+    const planned = await submitted(preview.html, '/routes/apply')
+    expect(planned.html).toMatch(
+      /Planned: \d+\.\d km, \d+\.\d km less than before\. (One visit moved; its customer is|\d visits moved; their customers are) emailed the new time\./,
+    )
     const stops = expectData(await pages.app.query({ type: 'route_stops', technician_id: pages.techId, date: DAY })).items
     const places = stops.map((stop: any) => planned.html.indexOf(`#${stop.number} `))
     expect(places.every((i: number) => i > 0)).toBe(true)
@@ -164,11 +174,13 @@ describe.skipIf(!browserAvailable)("the owner's Routes page in Chromium at 390 p
     await pages?.app.close()
   })
 
-  it('fits the phone and passes axe, and its Plan route button plans the day', async () => {
+  it('fits the phone and passes axe, and its Plan route button shows the plan, which Apply saves', async () => {
     const tab = await phoneTab(browser, pages.app, { javaScript: false })
     try {
       const page = await openOnPhone(tab, pages.app, `/routes?technician=${pages.techId}&date=${DAY}`)
       await page.getByRole('button', { name: 'Plan route' }).click()
+      await page.getByRole('region', { name: 'The plan' }).waitFor()
+      await page.getByRole('button', { name: /^Apply/ }).click()
       await page.waitForURL(/done=planned/)
       expect(await page.locator('.ok, [role=status]').first().textContent()).toMatch(/Planned: /)
       expect(tab.problems).toEqual([])

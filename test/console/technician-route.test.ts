@@ -35,16 +35,21 @@ describe.each(engines)("a technician's Today in route order (%s)", (engine) => {
       extra[name] = await f.book(start, [f.techId], { contact_id: contact.id, address_id: address.id, duration_minutes: 45 })
       await app.ownerAction('route', 'mark_anytime', { ticket_id: extra[name].id })
     }
-    plan = expectData(await app.action('route', 'plan', { technician_id: f.techId, date: '2026-11-05' }))
+    plan = await app.ownerAction('route', 'plan', { technician_id: f.techId, date: '2026-11-05', apply: true })
   })
   afterAll(async () => {
     await f?.app.close()
   })
 
-  it('the plan moved an anytime visit and saved driving', () => {
+  it('the plan moved the anytime visits, each to a time the driving allows, and saved driving', () => {
     expect(plan.applied).toBe(true)
     expect(plan.meters_saved).toBeGreaterThan(0)
-    expect(plan.stops.some((s: any) => s.moved)).toBe(true)
+    expect(plan.stops.some((s: any) => s.order_changed)).toBe(true)
+    // East goes out after the 09:00 visit ends (10:00) and the drive there; West fits after the 13:00 visit and its drive.
+    expect(plan.times_changed.map((c: any) => [c.number, c.words.slice(c.words.indexOf(':') + 2)])).toEqual([
+      [extra.East.number, 'Thu 2026-11-05 15:00 → 10:55'],
+      [extra.West.number, 'Thu 2026-11-05 10:15 → 14:10'],
+    ])
   })
 
   it("lists the day's visits in the plan's order, anytime ones said so, each with directions, and the whole day in Maps", async () => {
@@ -56,7 +61,7 @@ describe.each(engines)("a technician's Today in route order (%s)", (engine) => {
     const places = rest.map((n: number) => list.indexOf(`#${n} `))
     expect(rest.length).toBeGreaterThanOrEqual(3)
     expect(places).toEqual([...places].sort((a, b) => a - b))
-    expect(list).toContain('Anytime<div class="muted">booked 15:00</div>')
+    expect(list).toContain('Anytime<div class="muted">booked 10:55</div>')
     expect(r.html).toContain(`aria-label="Directions to #${extra.East.number}"`)
     expect(r.html).toContain('href="https://www.google.com/maps/dir/?api=1&amp;destination=34.700000%2C-86.200000&amp;travelmode=driving"')
     expect(r.html).toMatch(

@@ -4,6 +4,7 @@ import { callAction, type Caller } from '../../../core/call-action.js'
 import { callQuery, callQueryAll } from '../../../core/call-query.js'
 import type { Services } from '../../../core/context.js'
 import { markVisitAnytime, planRouteAction, setRouteStart } from '../../../core/domains/routes/actions.js'
+import type { RoutePlan } from '../../../core/domains/routes/plan.js'
 import { routeStopsQuery } from '../../../core/domains/routes/queries.js'
 import { routeStartsQuery } from '../../../core/domains/routes/starts.js'
 import { usersQuery } from '../../../core/domains/users/queries.js'
@@ -51,10 +52,24 @@ export function routesPages(services: Services): Router {
       const caller = callerOf(services, session, res)
       const ask = await askOf(caller, req.body)
       try {
+        const planned = await callAction(caller, planRouteAction, { technician_id: ask.technician, date: ask.date, apply: false })
+        await sendRoutes(res, session, caller, ask, { plan: planned.result as RoutePlan })
+      } catch (err) {
+        await failed(res, session, caller, ask, err)
+      }
+    }),
+  )
+
+  router.post(
+    '/routes/apply',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const ask = await askOf(caller, req.body)
+      try {
         const planned = await callAction(caller, planRouteAction, { technician_id: ask.technician, date: ask.date, apply: true })
-        const plan = planned.queued ? null : planned.result
+        const plan = planned.queued ? null : (planned.result as RoutePlan)
         const figures = plan?.meters_before == null ? '' : `&before=${plan.meters_before}&after=${plan.meters_after}`
-        res.redirect(303, `${hrefOf(ask)}&done=planned${figures}`)
+        res.redirect(303, `${hrefOf(ask)}&done=planned${figures}&moved=${plan?.times_changed.length ?? 0}`)
       } catch (err) {
         await failed(res, session, caller, ask, err)
       }
@@ -130,15 +145,49 @@ function hrefOf(ask: Ask): string {
   return `/routes?technician=${encodeURIComponent(ask.technician)}&date=${ask.date}`
 }
 
-/** "Planned: 73.3 km, 36.6 km less than before." from the plan's figures in the query, when they are whole numbers. */
+/**
+ * "Planned: 73.3 km, 36.6 km less than before. 2 visits moved; their customers are emailed the new time." from the
+ * plan's figures in the query, when they are whole numbers.
+ */
 function savedLine(query: Record<string, unknown>): string | undefined {
   if (query.done !== 'planned') return undefined
-  const meters = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : null)
-  const before = meters(query.before)
-  const after = meters(query.after)
-  if (before === null || after === null) return 'Planned: visits grouped by ZIP code and town, without distances.'
+  const whole = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : null)
+  const before = whole(query.before)
+  const after = whole(query.after)
+  const moved = whole(query.moved) ?? 0
+  const movedLine = moved
+    ? ` ${moved === 1 ? 'One visit moved; its customer is' : `${moved} visits moved; their customers are`} emailed the new time.`
+    : ''
+  if (before === null || after === null) return `Planned: visits grouped by ZIP code and town, without distances.${movedLine}`
   if (after >= before) return `Planned: ${km(after)} already drives least; nothing moved.`
-  return `Planned: ${km(after)}, ${km(before - after)} less than before.`
+  return `Planned: ${km(after)}, ${km(before - after)} less than before.${movedLine}`
+}
+
+/** The plan before it is applied: the driving it saves, what the distances are, each time that changes, and Apply. */
+function planPreview(plan: RoutePlan, timezone: string, csrf: string, keep: SafeHtml): SafeHtml {
+  const saved =
+    plan.meters_saved === null
+      ? 'Visits grouped by ZIP code and town, without distances.'
+      : plan.meters_saved > 0
+        ? `${km(plan.meters_after as number)}, ${km(plan.meters_saved)} less than now (${plan.distances === 'road' ? 'by road' : 'straight lines'}).`
+        : `${km(plan.meters_after as number)}: the day already drives least.`
+  const moves = plan.times_changed
+  return html`<section class="card" aria-label="The plan"><h3>The plan</h3><p>${saved}</p><ol>${plan.stops.map(
+    (s) =>
+      html`<li>#${s.number} ${s.contact_name} · ${
+        s.new_start
+          ? html`<b>${localTime(new Date(s.scheduled_start), timezone)} → ${localTime(new Date(s.new_start), timezone)}</b>`
+          : localTime(new Date(s.scheduled_start), timezone)
+      }</li>`,
+  )}</ol>${plan.notes.map((n) => html`<p class="muted">${n}</p>`)}${
+    plan.meters_saved !== null && plan.meters_saved <= 0 && !moves.length
+      ? ''
+      : form(
+          '/routes/apply',
+          csrf,
+          html`${keep}<button>${moves.length ? `Apply: move ${moves.length === 1 ? 'one visit' : `${moves.length} visits`} and email ${moves.length === 1 ? 'its customer' : 'their customers'}` : 'Apply the order'}</button>`,
+        )
+  }</section>`
 }
 
 function km(meters: number): string {
@@ -157,7 +206,7 @@ async function sendRoutes(
   session: SessionPrincipal,
   caller: Caller,
   ask: Ask,
-  opts: { ok?: string; error?: string; status?: number },
+  opts: { ok?: string; error?: string; status?: number; plan?: RoutePlan },
 ): Promise<void> {
   const { timezone } = await businessFormat(caller)
   const team = await teamOf(caller)
@@ -198,8 +247,8 @@ async function sendRoutes(
       )}</ol>${stops[0]?.route_url ? html`<p><a href="${stops[0].route_url}" rel="noopener">Open the day in Maps</a></p>` : ''}${form(
         '/routes/plan',
         csrf,
-        html`${keep}<button>Plan route</button><p class="muted">Visits marked anytime go where they add least driving; the others keep their times. No time changes and no customer is emailed.</p>`,
-      )}`
+        html`${keep}<button>Plan route</button><p class="muted">Visits marked anytime go where they add least driving, at the time that order needs; the others keep their times. You see the plan before anything changes.</p>`,
+      )}${opts.plan ? planPreview(opts.plan, timezone, csrf, keep) : ''}`
     : html`<p class="muted">No visits still to do on this day.</p>`
   const homeLine = home
     ? html`<p>Routes start and end at <b>${home.label}</b> (${home.latitude.toFixed(5)}, ${home.longitude.toFixed(5)}).</p>`

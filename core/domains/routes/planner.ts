@@ -1,10 +1,9 @@
 // Orders a day's visits to cut driving: visits with a fixed time stay in time order, anytime visits go where they add least.
 
-/** A point on the earth, in degrees. */
-export interface Point {
-  latitude: number
-  longitude: number
-}
+import { type Point, type RouteMetric, STRAIGHT_LINE } from './metric.js'
+import { nextFiveMinutes } from './timing.js'
+
+export { metersBetween, type Point } from './metric.js'
 
 /** Where a stop is, as well as it is known: its point, and its ZIP code and town for the fallback without points. */
 export interface Place {
@@ -31,6 +30,10 @@ export interface PlanInput {
   stops: PlanStop[]
   open: number
   close: number
+  /** How far between points: straight lines unless a road router answered. */
+  metric?: RouteMetric
+  /** The present (epoch ms): no stop moves into time already gone. */
+  now?: number
 }
 
 /** How stops are compared: meters between points, or, without points, changes of ZIP code and town. */
@@ -45,20 +48,9 @@ export interface PlanResult {
   overHours: string[]
 }
 
-const EARTH_RADIUS_M = 6_371_008.8
-const rad = (deg: number) => (deg * Math.PI) / 180
-
-/** Meters between two points along the earth (haversine, mean radius): the same figure as the SQL function distance_meters. */
-export function metersBetween(a: Point, b: Point): number {
-  const dLat = rad(b.latitude - a.latitude)
-  const dLon = rad(b.longitude - a.longitude)
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLon / 2) ** 2
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)))
-}
-
-/** Meters when both places have points; else 0 in the same ZIP code, 1 in the same town, 2 otherwise. */
-function costOf(measure: Measure): (a: Place, b: Place) => number {
-  if (measure === 'meters') return (a, b) => metersBetween(a.point as Point, b.point as Point)
+/** Meters when both places have points (by the metric); else 0 in the same ZIP code, 1 in the same town, 2 otherwise. */
+function costOf(measure: Measure, metric: RouteMetric): (a: Place, b: Place) => number {
+  if (measure === 'meters') return (a, b) => metric.meters(a.point as Point, b.point as Point)
   return (a, b) => (a.zip && a.zip === b.zip ? 0 : a.town && a.town === b.town ? 1 : 2)
 }
 
@@ -67,14 +59,19 @@ function measurable(measure: Measure, place: Place): boolean {
   return measure === 'meters' ? place.point !== null : place.zip !== null || place.town !== null
 }
 
+/** Whether a stop may move under the measure: an anytime stop the measure can place. */
+export function movableUnder(measure: Measure): (s: PlanStop) => boolean {
+  return (s) => !s.fixed && measurable(measure, s.place)
+}
+
 /** The measure a day is planned with: meters when two or more stops have points, else ZIP codes and towns. */
 export function measureFor(stops: readonly PlanStop[]): Measure {
   return stops.filter((s) => s.place.point).length >= 2 ? 'meters' : 'zip_and_town'
 }
 
 /** The cost of driving a sequence: from home through every measurable stop and back (without a home, first to last). */
-export function routeCost(measure: Measure, home: Point | null, stops: readonly PlanStop[]): number {
-  const cost = costOf(measure)
+export function routeCost(measure: Measure, home: Point | null, stops: readonly PlanStop[], metric: RouteMetric = STRAIGHT_LINE): number {
+  const cost = costOf(measure, metric)
   const places = stops.map((s) => s.place).filter((p) => measurable(measure, p))
   const start = measure === 'meters' && home ? [{ point: home, zip: null, town: null }] : []
   const path = [...start, ...places, ...start]
@@ -83,23 +80,43 @@ export function routeCost(measure: Measure, home: Point | null, stops: readonly 
   return total
 }
 
-/** The stops between fixed ones: each gap's anytime stops, its bounds (epoch ms), and the room it has. */
+/** The stops between fixed ones: each gap's anytime stops, its bounds (epoch ms), the room it has, and the points either side. */
 interface Gap {
   stops: PlanStop[]
   from: number
   to: number
   room: number
+  before: Point | null
+  after: Point | null
 }
 
-/** Lays the day out as gaps around its fixed stops: [gap 0, fixed 0, gap 1, fixed 1, ..., gap n]. */
-function gapsAround(fixed: PlanStop[], open: number, close: number): Gap[] {
+/** Lays the day out as gaps around its fixed stops: [gap 0, fixed 0, gap 1, fixed 1, ..., gap n], none before now. */
+function gapsAround(fixed: PlanStop[], open: number, close: number, now = Number.NEGATIVE_INFINITY): Gap[] {
   const bounds = [open, ...fixed.flatMap((f) => [f.start, f.end]), close]
-  return Array.from({ length: fixed.length + 1 }, (_, i) => ({
-    stops: [],
-    from: bounds[2 * i],
-    to: bounds[2 * i + 1],
-    room: Math.max(0, bounds[2 * i + 1] - bounds[2 * i]),
-  }))
+  return Array.from({ length: fixed.length + 1 }, (_, i) => {
+    const from = Math.max(bounds[2 * i], now)
+    const before = i > 0 ? fixed[i - 1].place.point : null
+    const after = i < fixed.length ? fixed[i].place.point : null
+    return { stops: [], from, to: bounds[2 * i + 1], room: Math.max(0, bounds[2 * i + 1] - from), before, after }
+  })
+}
+
+/**
+ * Whether a gap's stops, in their order, can each start after the one before and the drive from it (on the next five
+ * minutes, as timesFor gives them), inside its window, and leave time to drive on to the next fixed stop before it starts.
+ */
+function drivable(gap: Gap, measure: Measure, metric: RouteMetric): boolean {
+  const pointOf = (s: PlanStop) => (measure === 'meters' ? s.place.point : null)
+  const drive = (a: Point | null, b: Point | null) => (a && b && measure === 'meters' ? metric.seconds(a, b) * 1000 : 0)
+  let t = gap.from
+  let at = gap.before
+  for (const s of gap.stops) {
+    t = nextFiveMinutes(Math.max(t + drive(at, pointOf(s)), s.window?.from ?? Number.NEGATIVE_INFINITY))
+    t += s.end - s.start
+    if (s.window && t > s.window.to) return false
+    at = pointOf(s) ?? at
+  }
+  return t + drive(at, gap.after) <= gap.to
 }
 
 /**
@@ -129,11 +146,12 @@ const used = (g: Gap) => g.stops.reduce((sum, s) => sum + (s.end - s.start), 0)
  */
 export function planRoute(input: PlanInput): PlanResult {
   const measure = measureFor(input.stops)
-  const movable = (s: PlanStop) => !s.fixed && measurable(measure, s.place)
+  const movable = movableUnder(measure)
   const fixed = input.stops.filter((s) => !movable(s)).sort((a, b) => a.start - b.start || a.id.localeCompare(b.id))
   const loose = input.stops.filter(movable)
-  const gaps = gapsAround(fixed, input.open, input.close)
-  const cost = (stops: PlanStop[]) => routeCost(measure, input.home, stops)
+  const gaps = gapsAround(fixed, input.open, input.close, input.now)
+  const cost = (stops: PlanStop[]) => routeCost(measure, input.home, stops, input.metric)
+  const canDrive = (gap: Gap) => drivable(gap, measure, input.metric ?? STRAIGHT_LINE)
   const overHours: string[] = []
 
   const remaining = [...loose]
@@ -144,9 +162,9 @@ export function planRoute(input: PlanInput): PlanResult {
         if (!fits(gaps[g], stop)) continue
         for (let at = 0; at <= gaps[g].stops.length; at++) {
           gaps[g].stops.splice(at, 0, stop)
-          const total = cost(sequence(fixed, gaps))
+          const total = canDrive(gaps[g]) ? cost(sequence(fixed, gaps)) : Number.POSITIVE_INFINITY
           gaps[g].stops.splice(at, 1)
-          if (!best || total < best.total) best = { stop, gap: g, at, total }
+          if (total < (best?.total ?? Number.POSITIVE_INFINITY)) best = { stop, gap: g, at, total }
         }
       }
     }
@@ -163,11 +181,11 @@ export function planRoute(input: PlanInput): PlanResult {
     remaining.splice(remaining.indexOf(best.stop), 1)
   }
 
-  improve(gaps, fixed, cost, overHours)
+  improve(gaps, fixed, cost, canDrive, overHours)
   const planned = sequence(fixed, gaps)
   const before = cost(input.stops)
   const after = cost(planned)
-  if (after >= before && keepsWindows(input.stops, movable, gapsAround(fixed, input.open, input.close)))
+  if (after >= before && keepsWindows(input.stops, movable, gapsAround(fixed, input.open, input.close, input.now)))
     return { order: input.stops, measure, before, after: before, overHours: [] }
   return { order: planned, measure, before, after, overHours }
 }
@@ -184,7 +202,13 @@ function keepsWindows(order: readonly PlanStop[], movable: (s: PlanStop) => bool
 }
 
 /** Moves single anytime stops and reverses runs of them inside a gap, while either shortens the day (at most 50 rounds). */
-function improve(gaps: Gap[], fixed: PlanStop[], cost: (stops: PlanStop[]) => number, overHours: string[]): void {
+function improve(
+  gaps: Gap[],
+  fixed: PlanStop[],
+  cost: (stops: PlanStop[]) => number,
+  canDrive: (gap: Gap) => boolean,
+  overHours: string[],
+): void {
   let current = cost(sequence(fixed, gaps))
   for (let round = 0; round < 50; round++) {
     let better = false
@@ -198,7 +222,7 @@ function improve(gaps: Gap[], fixed: PlanStop[], cost: (stops: PlanStop[]) => nu
           if (!fits(gaps[h], stop)) continue
           for (let at = 0; at <= gaps[h].stops.length; at++) {
             gaps[h].stops.splice(at, 0, stop)
-            const total = cost(sequence(fixed, gaps))
+            const total = canDrive(gaps[h]) ? cost(sequence(fixed, gaps)) : Number.POSITIVE_INFINITY
             gaps[h].stops.splice(at, 1)
             if (total < best.total - 1e-6) best = { gap: h, at, total }
           }
@@ -215,7 +239,7 @@ function improve(gaps: Gap[], fixed: PlanStop[], cost: (stops: PlanStop[]) => nu
           const reversed = [...run.slice(0, i), ...run.slice(i, j + 1).reverse(), ...run.slice(j + 1)]
           const was = gaps[g].stops
           gaps[g].stops = reversed
-          const total = cost(sequence(fixed, gaps))
+          const total = canDrive(gaps[g]) ? cost(sequence(fixed, gaps)) : Number.POSITIVE_INFINITY
           if (total < current - 1e-6) {
             current = total
             better = true

@@ -49,7 +49,7 @@ export const routeStopsQuery = defineQuery({
         stops.map((s) => s.maps_place),
       )
       items.push(
-        ...stops.map(({ maps_place, ...s }, i) => ({
+        ...stops.map(({ maps_place, order_changed, ...s }, i) => ({
           id: s.ticket_id,
           technician_id: technician.id,
           technician_name: technician.name,

@@ -27,6 +27,8 @@ export async function assertNoDoubleBooking(
     start: Date
     end: Date
     exceptTicketId?: string
+    /** Visits moving in the same call, not yet moved: their old times are no clash (each is checked when it moves). */
+    movingTicketIds?: readonly string[]
     timeZone: string
   },
 ): Promise<void> {
@@ -37,9 +39,9 @@ export async function assertNoDoubleBooking(
      join tickets t on t.tenant_id = tt.tenant_id and t.id = tt.ticket_id
      join users u on u.tenant_id = tt.tenant_id and u.id = tt.user_id
      where tt.user_id = any($1::uuid[]) and t.status = any($2::text[])
-       and t.scheduled_start < $4 and t.scheduled_end > $3 and ($5::uuid is null or t.id <> $5)
+       and t.scheduled_start < $4 and t.scheduled_end > $3 and ($5::uuid is null or t.id <> $5) and t.id <> all($6::uuid[])
      order by t.scheduled_start, t.number limit 1`,
-    [[...args.technicianIds], [...ACTIVE_STATUSES], args.start, args.end, args.exceptTicketId ?? null],
+    [[...args.technicianIds], [...ACTIVE_STATUSES], args.start, args.end, args.exceptTicketId ?? null, [...(args.movingTicketIds ?? [])]],
   )
   const clash = r.rows[0]
   if (!clash) return assertNotBusyElsewhere(tx, args)

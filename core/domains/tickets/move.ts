@@ -15,6 +15,8 @@ export interface VisitMove {
   tellCustomer?: boolean
   /** A few words for that email. */
   note?: string
+  /** Other visits moving in the same call and not yet moved: their old times are no clash. */
+  movingTicketIds?: readonly string[]
 }
 
 /** A visit after a move, and the appointment emails queued for its new time. */
@@ -57,6 +59,7 @@ export async function moveVisit(ctx: OperationContext, ticket: TicketRow, move: 
     start: move.start,
     end: move.end,
     exceptTicketId: ticket.id,
+    movingTicketIds: move.movingTicketIds,
     timeZone: settings.timezone,
   })
   if (newTime) {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { directionsTo, routeLink } from '../../../core/domains/routes/maps-link.js'
-import { metersBetween, planRoute, type PlanStop, routeCost } from '../../../core/domains/routes/planner.js'
+import { STRAIGHT_LINE } from '../../../core/domains/routes/metric.js'
+import { metersBetween, movableUnder, planRoute, type PlanStop, routeCost } from '../../../core/domains/routes/planner.js'
+import { timesFor } from '../../../core/domains/routes/timing.js'
 
 const HOUR = 3_600_000
+const MINUTE = 60_000
 const DAY = Date.parse('2031-03-04T08:00:00Z')
 const home = { latitude: 34.7, longitude: -86.6 }
 
@@ -55,9 +58,10 @@ describe('planning a day', () => {
   })
 
   it('keeps a visit taken within a window in the part of the day its window covers', () => {
-    // Fixed at 09:00 beside home and at 14:00 far east. W lives beside the 14:00 visit, but its customer takes it 08:00 to 09:00.
-    const windowed = { ...stop('W', -86.21, 3), window: { from: DAY, to: DAY + HOUR } }
-    const stops = [stop('F1', -86.59, 1, true), stop('F2', -86.2, 6, true), windowed]
+    // Fixed at 11:00 beside home and at 14:00 far east. W lives beside the 14:00 visit, but its customer takes it 08:00 to
+    // 10:00: from there the drive back west (about 68 minutes) still reaches the 11:00 visit.
+    const windowed = { ...stop('W', -86.21, 4), window: { from: DAY, to: DAY + 2 * HOUR } }
+    const stops = [stop('F1', -86.59, 3, true), stop('F2', -86.2, 6, true), windowed]
     const free = planRoute({ home, stops: stops.map((s) => ({ ...s, window: null })), open: DAY, close: DAY + 9 * HOUR })
     expect(ids(free.order).indexOf('W')).toBeGreaterThan(ids(free.order).indexOf('F1'))
     const kept = planRoute({ home, stops, open: DAY, close: DAY + 9 * HOUR })
@@ -120,5 +124,43 @@ describe('planning a day', () => {
       Array.from({ length: 12 }, (_, i) => ({ latitude: 34.7, longitude: -86.5 + i / 100 })),
     )
     expect(decodeURIComponent(new URL(many as string).searchParams.get('waypoints') as string).split('|')).toHaveLength(9)
+  })
+})
+
+describe('timing a planned day', () => {
+  it('leaves room for the drive between visits: an anytime visit goes only where it can be reached in time', () => {
+    // F1 09:00–09:45 at home, F2 10:30 far east (34.8 km away, about 68 minutes of driving): nothing fits between them.
+    const far = stop('X', -86.25, 6)
+    const plan = planRoute({
+      home,
+      stops: [stop('F1', -86.59, 1, true), stop('F2', -86.2, 2.5, true), far],
+      open: DAY,
+      close: DAY + 9 * HOUR,
+    })
+    expect(ids(plan.order)).toEqual(['F1', 'F2', 'X'])
+  })
+
+  it('keeps a booked time that still fits, else starts as soon as the drive allows, on the next five minutes', () => {
+    const stops = [stop('F', -86.5, 1, true), stop('A', -86.4, 5), stop('B', -86.45, 2)]
+    const plan = planRoute({ home, stops, open: DAY, close: DAY + 9 * HOUR })
+    expect(ids(plan.order)).toEqual(['F', 'B', 'A'])
+    const times = timesFor(plan.order, movableUnder(plan.measure), plan.measure, STRAIGHT_LINE, {
+      open: DAY,
+      close: DAY + 9 * HOUR,
+      now: 0,
+    })
+    // B keeps 10:00; A, booked 13:00 after B, is still reachable then and keeps it too.
+    expect(times.get('B')).toEqual({ start: DAY + 2 * HOUR, end: DAY + 2.75 * HOUR, late: false })
+    expect(times.get('A')?.start).toBe(DAY + 5 * HOUR)
+    // Booked at 08:00, gone by now (08:30): A follows F, ending 09:45, and the drive from F (4.6 km, 9 minutes) makes it 09:55.
+    const early = [stop('F', -86.5, 1, true), stop('A', -86.45, 0)]
+    const moved = planRoute({ home, stops: early, open: DAY, close: DAY + 9 * HOUR, now: DAY + 0.5 * HOUR })
+    const t = timesFor(moved.order, movableUnder(moved.measure), moved.measure, STRAIGHT_LINE, {
+      open: DAY,
+      close: DAY + 9 * HOUR,
+      now: DAY + 0.5 * HOUR,
+    })
+    expect(ids(moved.order)).toEqual(['F', 'A'])
+    expect(t.get('A')).toEqual({ start: DAY + 115 * MINUTE, end: DAY + 160 * MINUTE, late: false })
   })
 })

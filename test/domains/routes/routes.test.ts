@@ -16,7 +16,7 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
 
   /** A customer at a pinned address on latitude 34.7, with a 45-minute visit for Sam at a UTC hour of the day. */
   async function visitAt(name: string, longitude: number, hour: number): Promise<void> {
-    const contact = await newContact(app, { display_name: `Customer ${name}` })
+    const contact = await newContact(app, { display_name: `Customer ${name}`, email: `${name.toLowerCase()}@example.com` })
     const address = expectData(
       await app.action('address', 'add', {
         contact_id: contact,
@@ -135,39 +135,6 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
     expect(expectData(back).between).toBeNull()
   })
 
-  it('previews, then saves, the order that drives least, keeping the fixed visit, with the meters before and after', async () => {
-    const numbers = (plan: any) => plan.stops.map((s: any) => s.number)
-    const n = (name: string) => tickets[name].number
-    const preview = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY, apply: false }))
-    expect(preview).toMatchObject({ technician_id: sam.userId, date: DAY, applied: false, measure: 'meters' })
-    expect(preview.start).toEqual({ label: 'The shop', latitude: 34.7, longitude: -86.6, whose: 'business' })
-    expect(preview.order_before).toEqual(['D', 'A', 'C', 'B', 'F'].map(n))
-    expect(numbers(preview).filter((x: number) => x !== n('F'))).toEqual(['A', 'B', 'C', 'D'].map(n))
-    // 1.2 degrees of longitude at 34.7° N before, 0.8 after: out along one road and back.
-    expect(preview.meters_before).toBeGreaterThan(109_000)
-    expect(preview.meters_before).toBeLessThan(110_500)
-    expect(preview.meters_after).toBeGreaterThan(72_500)
-    expect(preview.meters_after).toBeLessThan(73_500)
-    expect(preview.meters_saved).toBe(preview.meters_before - preview.meters_after)
-    expect(preview.stops[0]).toMatchObject({ position: 1, located: 'pin', anytime: true, moved: true })
-    expect(preview.stops[0].directions_url).toBe(
-      'https://www.google.com/maps/dir/?api=1&destination=34.700000%2C-86.500000&travelmode=driving',
-    )
-    expect(preview.maps_url).toMatch(/^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&origin=34\.700000%2C-86\.600000&/)
-    const stillBefore = expectData(await app.action('route', 'plan', { technician_id: sam.userId, date: DAY, apply: false }))
-    expect(stillBefore.order_before).toEqual(preview.order_before)
-
-    const applied = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY }))
-    expect(applied).toMatchObject({ applied: true, meters_after: preview.meters_after })
-    const again = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY, apply: false }))
-    expect(again.order_before).toEqual(numbers(applied))
-    expect(again.meters_saved).toBe(0)
-    expect(await auditActions(app, 'route', sam.userId)).toEqual(['plan'])
-    // Times are never changed by a plan.
-    const d = expectData(await app.query({ type: 'tickets', id: tickets.D.id }))
-    expect(d.scheduled_start).toBe(`${DAY}T14:00:00.000Z`)
-  })
-
   it("ranks free times by the driving they add: beside the customer's neighbours first", async () => {
     const contact = await newContact(app, { display_name: 'Near B' })
     await app.action('address', 'add', { contact_id: contact, line1: 'Near B St', city: 'Huntsville', state: 'AL', postal_code: '35801' })
@@ -201,6 +168,76 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
     expect(refused.body.error.message).toContain('rank=driving needs where the visit would be')
   })
 
+  it('previews, then saves, the order that drives least, keeping the fixed visit, with the meters before and after', async () => {
+    const numbers = (plan: any) => plan.stops.map((s: any) => s.number)
+    const n = (name: string) => tickets[name].number
+    const preview = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY, apply: false }))
+    expect(preview).toMatchObject({ technician_id: sam.userId, date: DAY, applied: false, measure: 'meters' })
+    expect(preview.start).toEqual({ label: 'The shop', latitude: 34.7, longitude: -86.6, whose: 'business' })
+    expect(preview.order_before).toEqual(['D', 'A', 'C', 'B', 'F'].map(n))
+    expect(numbers(preview).filter((x: number) => x !== n('F'))).toEqual(['A', 'B', 'C', 'D'].map(n))
+    // 1.2 degrees of longitude at 34.7° N before, 0.8 after: out along one road and back.
+    expect(preview.meters_before).toBeGreaterThan(109_000)
+    expect(preview.meters_before).toBeLessThan(110_500)
+    expect(preview.meters_after).toBeGreaterThan(72_500)
+    expect(preview.meters_after).toBeLessThan(73_500)
+    expect(preview.meters_saved).toBe(preview.meters_before - preview.meters_after)
+    expect(preview.stops[0]).toMatchObject({ position: 1, located: 'pin', anytime: true, order_changed: true })
+    expect(preview.stops[0].directions_url).toBe(
+      'https://www.google.com/maps/dir/?api=1&destination=34.700000%2C-86.500000&travelmode=driving',
+    )
+    expect(preview.maps_url).toMatch(/^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&origin=34\.700000%2C-86\.600000&/)
+    const stillBefore = expectData(await app.action('route', 'plan', { technician_id: sam.userId, date: DAY, apply: false }))
+    expect(stillBefore.order_before).toEqual(preview.order_before)
+
+    // A visits fits at its booked 09:00 before the fixed one; B, C and D go after it, each when the drive there allows.
+    expect(preview.distances).toBe('straight_line')
+    expect(preview.stops.find((s: any) => s.number === n('A')).new_start).toBeNull()
+    expect(preview.stops.find((s: any) => s.number === n('F'))).toMatchObject({ new_start: null, anytime: false })
+    expect(preview.times_changed.map((c: any) => c.words)).toEqual([
+      `#${n('B')} Customer B: Tue 2031-03-04 11:00 → 13:55`,
+      `#${n('C')} Customer C: Tue 2031-03-04 10:00 → 15:00`,
+      `#${n('D')} Customer D: Tue 2031-03-04 08:00 → 16:05`,
+    ])
+    expect(preview.notes.join(' ')).toContain('applying the plan moves them and emails each customer the new time')
+    expect(preview.notes.join(' ')).toContain('Distances are straight lines between points, not the roads')
+    const untouched = expectData(await app.query({ type: 'tickets', id: tickets.D.id }))
+    expect(untouched.scheduled_start).toBe(`${DAY}T14:00:00.000Z`)
+
+    // An agent's apply changes customers' times: it waits for the owner every time, naming each move.
+    const asked = await app.action('route', 'plan', { technician_id: 'Sam', date: DAY, apply: true })
+    expect(asked.status).toBe(422)
+    expect(asked.body.error.details.asks_every_time[0]).toContain(`moves 3 customers' booked times and emails them (#${n('B')} Customer B`)
+    const queued = await app.action('route', 'plan', { technician_id: 'Sam', date: DAY, apply: true }, { reasoning: 'shorter day' })
+    expect(queued.body.data).toMatchObject({ status: 'pending_authorization' })
+    const card = expectData(await app.query({ type: 'authorization_requests', id: queued.body.data.request_id }))
+    expect(card.preview.effect).toContain(
+      `Visit #${n('D')} for Customer D (route plan): scheduled end Tue, Mar 4, 2031, 8:45 AM CST → Tue, Mar 4, 2031, 4:50 PM CST; ` +
+        'scheduled start Tue, Mar 4, 2031, 8:00 AM CST → Tue, Mar 4, 2031, 4:05 PM CST',
+    )
+    expect(card.preview.effect.join(' ')).toContain('Moved email to Customer D <d@example.com>')
+    expect(card.preview.summary).toBe(
+      "Apply sam's route for Tuesday, March 4, 2031: 5 visits in a new order, 36.6 km less driving (straight lines); 3 visits move and their customers are emailed the new time",
+    )
+
+    const applied = await app.ownerAction('route', 'plan', { technician_id: 'Sam', date: DAY, apply: true })
+    expect(applied).toMatchObject({ applied: true, meters_after: preview.meters_after })
+    expect(applied.times_changed.map((c: any) => [c.number, c.to])).toEqual(preview.times_changed.map((c: any) => [c.number, c.to]))
+    const again = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY }))
+    expect(again.order_before).toEqual(numbers(applied))
+    expect(again.meters_saved).toBe(0)
+    expect(again.times_changed).toEqual([])
+    expect(await auditActions(app, 'route', sam.userId)).toEqual(['plan'])
+    // Each moved visit has its new time, asks its customer again, and its emails follow the new time.
+    const d = expectData(await app.query({ type: 'tickets', id: tickets.D.id }))
+    expect(d.scheduled_start).toBe(`${DAY}T22:05:00.000Z`)
+    expect(d.confirmation_status).toBe('pending')
+    expect(await auditActions(app, 'ticket', tickets.D.id)).toContain('route_plan')
+    const moved = await app.t.admin.query(`select ticket_id from scheduled_messages where kind = 'moved' and status = 'pending'`)
+    expect(moved.rows.map((r: any) => r.ticket_id).sort()).toEqual(applied.times_changed.map((c: any) => c.ticket_id).sort())
+    expect(applied.times_changed.every((c: any) => c.customer_told)).toBe(true)
+  })
+
   it("is the owner's and the agent's to run, not a technician's, and says what is wrong with a call", async () => {
     expect((await sam.action('route', 'plan', { technician_id: sam.userId, date: DAY })).status).toBe(403)
     const nobody = await app.action('route', 'plan', { technician_id: 'Zed', date: DAY })
@@ -208,7 +245,7 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
     expect(nobody.body.error.message).toContain('no team member named "Zed"')
     const badDay = await app.action('route', 'plan', { technician_id: 'Sam', date: 'someday' })
     expect(validationFieldsOf(badDay)).toEqual(['data.date'])
-    const empty = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: '2031-03-05' }))
+    const empty = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: '2031-03-05', apply: true }))
     expect(empty).toMatchObject({ stops: [], applied: false, notes: ['No visits still to do on this day.'] })
   })
 
@@ -240,6 +277,7 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
         await plain.ownerAction('route', 'mark_anytime', { ticket_id: t.id })
       }
       const plan = expectData(await plain.action('route', 'plan', { technician_id: 'kim', date: DAY }))
+      expect(plan.distances).toBe('none')
       expect(plan).toMatchObject({ measure: 'zip_and_town', meters_before: null, meters_after: null, start: null })
       const zips = plan.stops.map((s: any) => s.address.slice(-5)).join(' ')
       expect(['35801 35801 35806', '35806 35801 35801']).toContain(zips)

@@ -8,7 +8,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { resolveTechnician } from '../users/technician-refs.js'
 import { startOf, visitsOfDay } from './day.js'
 import { routeLink } from './maps-link.js'
-import { ROUTE_STOP, stopsOf } from './plan.js'
+import { ROUTE_STOP, stopsOf } from './stops.js'
 
 /** A technician's visits of a day still to do, in route order: the last plan's, else time order. */
 export const routeStopsQuery = defineQuery({

@@ -13,7 +13,7 @@ export interface PlacedVisit {
 /** What a free slot costs in driving: meters added to its day, or, without points, how near its neighbours are. */
 export interface SlotDriving {
   extra_meters: number | null
-  /** In words for the slot's line: "+3.2 km driving", "beside a visit in 35801", "no visit nearby". */
+  /** In words for the slot's line: "+3.2 km (straight line)", "beside a visit in 35801", "no visit nearby". */
   words: string
   /** Lower is better: meters added, or (without points) 0 beside a visit in the same ZIP code, 1 the same town, 2 neither. */
   rank: number
@@ -93,7 +93,7 @@ export function slotDriving(
   if (points && (prev || next)) {
     const d = (a: Place | null, b: Place | null) => (a && b ? metersBetween(a.point as Point, b.point as Point) : 0)
     const extra = Math.max(0, Math.round(d(prev, at) + d(at, next) - d(prev, next)))
-    return { extra_meters: extra, words: `+${(extra / 1000).toFixed(1)} km driving`, rank: extra }
+    return { extra_meters: extra, words: `+${(extra / 1000).toFixed(1)} km (straight line)`, rank: extra }
   }
   const neighbours = [before?.place, after?.place].filter((p): p is Place => Boolean(p))
   const sameZip = neighbours.find((p) => at.zip && p.zip === at.zip)

@@ -128,7 +128,12 @@ export const availabilityQuery = defineQuery({
     technician_id: z.uuid(),
     preferred: z.boolean().optional(),
     technician: z.string().optional(),
-    extra_meters: z.number().int().nullable().optional().describe('rank=driving: meters the visit adds to the day; null without points'),
+    extra_meters: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .describe('rank=driving: meters the visit adds to the day, in straight lines between points; null without points'),
   }),
   async run(ctx, req) {
     const p = req.params

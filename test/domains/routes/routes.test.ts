@@ -154,7 +154,7 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
     ).items
     // Between B (86.40 W) and F (86.45 W) it adds nothing: the road passes the house.
     expect(ranked[0]).toMatchObject({ start: `${DAY}T12:00:00-06:00`, extra_meters: 0 })
-    expect(ranked[0].slot).toContain('+0.0 km driving')
+    expect(ranked[0].slot).toContain('+0.0 km (straight line)')
     const meters = ranked.map((r: any) => r.extra_meters)
     expect(meters).toEqual([...meters].sort((a, b) => a - b))
     expect(meters.at(-1)).toBeGreaterThan(5_000)

@@ -1,4 +1,4 @@
-import type { Point } from './planner.js'
+import type { Point } from '../routes/metric.js'
 
 /** Road distances and driving times between every pair of points, as a router answers them. */
 export interface RoadTable {

@@ -1,5 +1,5 @@
 import { unreachedWhy } from '../../http/unreached.js'
-import type { Point } from './planner.js'
+import type { Point } from '../routes/metric.js'
 import { RouterError } from './road-router.js'
 
 /** What a router answered: its HTTP status, its headers, and its body read as JSON (undefined when it is not JSON). */

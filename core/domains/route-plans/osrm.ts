@@ -1,4 +1,4 @@
-import type { Point } from './planner.js'
+import type { Point } from '../routes/metric.js'
 import { type RoadRouter, RouterError } from './road-router.js'
 import { legsOf, tableOf } from './router-answers.js'
 import { askRouter, codeOf, coordinatesOf, messageOf, ROUTER_TIMEOUT_MS, type RouterAnswer, statusTrouble } from './router-call.js'

@@ -1,4 +1,4 @@
-import type { Point } from './planner.js'
+import type { Point } from '../routes/metric.js'
 import type { RoadTable } from './road-router.js'
 
 /**

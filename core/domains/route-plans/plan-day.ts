@@ -1,35 +1,18 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { localTime } from '../../time.js'
 import { calendarDay, timestamp } from '../../output-types.js'
+import { localTime } from '../../time.js'
+import type { RoadRouter } from './road-router.js'
+import { RouterError } from './road-router.js'
+import { type DayVisit, planStops, type RouteStart, startOf, visitsOfDay, workingDay } from '../routes/day.js'
+import { MAPS_WAYPOINTS, routeLink } from '../routes/maps-link.js'
+import { type RouteMetric, STRAIGHT_LINE } from '../routes/metric.js'
+import { movableUnder, type PlanResult, planRoute, type Point } from '../routes/planner.js'
+import { mapsPlaceOf, pointOf, ROUTE_STOP, stopsOf } from '../routes/stops.js'
+import { type StopTime, timesFor } from '../routes/timing.js'
 import type { TenantSettings } from '../settings/model.js'
 import { wallClock } from '../tickets/model.js'
-import { type DayVisit, planStops, type RouteStart, startOf, visitsOfDay, workingDay } from './day.js'
-import { directionsTo, MAPS_WAYPOINTS, type MapsPlace, routeLink } from './maps-link.js'
-import { type RouteMetric, STRAIGHT_LINE } from './metric.js'
-import { movableUnder, type PlanResult, planRoute, type Point } from './planner.js'
-import { type StopTime, timesFor } from './timing.js'
-
-/** One stop of a planned day. */
-export const ROUTE_STOP = z.object({
-  position: z.number().int(),
-  ticket_id: z.uuid(),
-  number: z.number().int(),
-  contact_name: z.string(),
-  scheduled_start: timestamp,
-  scheduled_end: timestamp,
-  anytime: z.boolean().describe('Marked anytime by the owner: the plan may move it within the day'),
-  window: z
-    .object({ from: z.string(), to: z.string() })
-    .nullable()
-    .describe('For an anytime visit taken within a window of its day: the local times (HH:MM) the plan keeps it between'),
-  address: z.string().nullable(),
-  located: z.enum(['pin', 'zip', 'town', 'none']).describe("Where its point comes from: its pin, its ZIP code's or town's middle, or none"),
-  latitude: z.number().nullable(),
-  longitude: z.number().nullable(),
-  meters_from_previous: z.number().int().nullable(),
-  directions_url: z.string().describe("Opens the phone's maps with driving directions to the visit"),
-})
+import { roadMetric } from './road-metric.js'
 
 /** One stop of a planned day: where it was in the order, and its time after the plan. */
 export const ROUTE_PLAN_STOP = ROUTE_STOP.extend({
@@ -78,12 +61,25 @@ export const ROUTE_PLAN = z.object({
 /** A planned day as route.plan answers. */
 export type RoutePlan = z.infer<typeof ROUTE_PLAN>
 
-/** What a plan is made with: the clock, and how far and how long between points. */
+/** What a plan is made with: the clock, and the road router when one is set up (else straight lines). */
 export interface PlanTools {
   now: Date
-  metric: RouteMetric
-  /** Why the road router's answers are not used, when one is set up but failed; a note says it. */
-  routerFailed?: string | null
+  router: RoadRouter | null
+}
+
+/** How the day is measured: by the road router when it answers, else straight lines, and why not by road when it failed. */
+async function metricOf(
+  router: RoadRouter | null,
+  points: Point[],
+): Promise<{ metric: RouteMetric; routerFailed: string | null; roadless: number }> {
+  if (!router || points.length < 2) return { metric: STRAIGHT_LINE, routerFailed: null, roadless: 0 }
+  try {
+    const metric = await roadMetric(router, points)
+    return { metric, routerFailed: null, roadless: metric.roadless }
+  } catch (e) {
+    if (e instanceof RouterError) return { metric: STRAIGHT_LINE, routerFailed: e.message, roadless: 0 }
+    throw e
+  }
 }
 
 /**
@@ -95,10 +91,13 @@ export async function planDay(
   settings: TenantSettings,
   technician: { id: string; name: string },
   date: string,
-  tools: PlanTools = { now: new Date(), metric: STRAIGHT_LINE },
+  tools: PlanTools,
 ): Promise<RoutePlan> {
   const visits = await visitsOfDay(db, technician.id, date, settings.timezone)
   const start = await startOf(db, technician.id)
+  const points = [start, ...visits.map(pointOf)].filter((p): p is Point => p !== null)
+  const measured = await metricOf(tools.router, points)
+  const metric = measured.metric
   const { open, close } = workingDay(settings, date, visits)
   const now = tools.now.getTime()
   let planned = planStops(visits, date, settings.timezone)
@@ -106,12 +105,12 @@ export async function planDay(
   let result: PlanResult
   let times: Map<string, StopTime>
   for (;;) {
-    result = planRoute({ home: start, stops: planned, open, close, metric: tools.metric, now })
+    result = planRoute({ home: start, stops: planned, open, close, metric, now })
     // The order kept: every visit keeps its time too. A new order: visits that may move get the times it needs.
     times =
       result.order === planned
         ? new Map(planned.map((s) => [s.id, { start: s.start, end: s.end, late: false }]))
-        : timesFor(result.order, movableUnder(result.measure), result.measure, tools.metric, { open, close, now })
+        : timesFor(result.order, movableUnder(result.measure), result.measure, metric, { open, close, now })
     // A visit the driving leaves no room for in its place keeps its booked time, and the day is planned again around it.
     const late = result.order.filter((s) => !s.fixed && times.get(s.id)?.late).map((s) => s.id)
     if (!late.length) break
@@ -121,11 +120,11 @@ export async function planDay(
   const byId = new Map(visits.map((v) => [v.ticket_id, v]))
   const ordered = result.order.map((s) => byId.get(s.id) as DayVisit)
   const metered = result.measure === 'meters'
-  const stops = stopsOf(ordered, visits, start, result.measure, tools.metric).map(({ maps_place, ...stop }) =>
+  const stops = stopsOf(ordered, visits, start, result.measure, metric).map(({ maps_place, ...stop }) =>
     withTime(stop, times.get(stop.ticket_id) as StopTime),
   )
   const notes = planNotes(visits, ordered, start, result.measure, settings.timezone, result.overHours, byId)
-  notes.push(...timeNotes(stops, settings.timezone), ...distanceNotes(result.measure, tools))
+  notes.push(...timeNotes(stops, settings.timezone), ...distanceNotes(result.measure, measured))
   for (const id of keptForDriving) {
     const v = byId.get(id) as DayVisit
     notes.push(
@@ -141,7 +140,7 @@ export async function planDay(
     meters_before: metered ? Math.round(result.before) : null,
     meters_after: metered ? Math.round(result.after) : null,
     meters_saved: metered ? Math.round(result.before) - Math.round(result.after) : null,
-    distances: metered ? tools.metric.kind : 'none',
+    distances: metered ? metric.kind : 'none',
     applied: false,
     order_before: visits.map((v) => v.number),
     stops,
@@ -189,64 +188,22 @@ function timeNotes(stops: ReadonlyArray<z.infer<typeof ROUTE_PLAN_STOP>>, timeZo
 }
 
 /** What the distances and driving times are, in words. */
-function distanceNotes(measure: 'meters' | 'zip_and_town', tools: PlanTools): string[] {
-  if (measure !== 'meters') return []
-  if (tools.metric.kind === 'road') return ['Distances and driving times are by road, from the road router.']
-  return [
-    `${tools.routerFailed ? `The road router did not answer (${tools.routerFailed}), so distances` : 'Distances'} are straight lines ` +
-      'between points, not the roads; driving times are estimated as 1.3 times the line at 40 km/h.' +
-      (tools.routerFailed ? '' : ' A road router (CRM_ROUTER) gives road distances and times.'),
-  ]
-}
-
-/** The stops of a day in the given order, each with its leg from the one before (meters only) and where the maps go. */
-export function stopsOf(
-  ordered: readonly DayVisit[],
-  current: readonly DayVisit[],
-  start: Point | null,
+function distanceNotes(
   measure: 'meters' | 'zip_and_town',
-  metric: RouteMetric = STRAIGHT_LINE,
-): Array<z.infer<typeof ROUTE_STOP> & { order_changed: boolean; maps_place: MapsPlace }> {
-  let previous: Point | null = start
-  return ordered.map((v, i) => {
-    const point = pointOf(v)
-    const leg = measure === 'meters' && point && previous ? Math.round(metric.meters(previous, point)) : null
-    if (point) previous = point
-    return {
-      position: i + 1,
-      ticket_id: v.ticket_id,
-      number: v.number,
-      contact_name: v.contact_name,
-      scheduled_start: new Date(v.scheduled_start).toISOString(),
-      scheduled_end: new Date(v.scheduled_end).toISOString(),
-      anytime: v.anytime,
-      window: v.anytime && v.window_from && v.window_to ? { from: v.window_from, to: v.window_to } : null,
-      order_changed: current[i] !== v,
-      address: addressLine(v),
-      located: v.located,
-      latitude: v.latitude,
-      longitude: v.longitude,
-      meters_from_previous: leg,
-      directions_url: directionsTo(mapsPlaceOf(v)),
-      maps_place: mapsPlaceOf(v),
-    }
-  })
-}
-
-/** A visit's point: its pin, or its ZIP code's or town's middle. */
-function pointOf(v: DayVisit): Point | null {
-  return v.latitude === null || v.longitude === null ? null : { latitude: v.latitude, longitude: v.longitude }
-}
-
-/** Where the maps go for a visit: its pin, else its address in words (the phone's maps find it). */
-function mapsPlaceOf(v: DayVisit): MapsPlace {
-  return v.located === 'pin' ? (pointOf(v) as Point) : (addressLine(v) ?? v.contact_name)
-}
-
-/** An address on one line: "12 Oak St, Huntsville, AL 35801"; null for a visit without one. */
-function addressLine(v: DayVisit): string | null {
-  if (!v.line1) return null
-  return [v.line1, v.city, [v.state, v.postal_code].filter(Boolean).join(' ')].filter(Boolean).join(', ')
+  measured: { metric: RouteMetric; routerFailed: string | null; roadless: number },
+): string[] {
+  if (measure !== 'meters') return []
+  if (measured.metric.kind === 'road') {
+    return [
+      'Distances and driving times are by road, from the road router.' +
+        (measured.roadless ? ` It found no road between ${measured.roadless} pairs of places, measured as straight lines instead.` : ''),
+    ]
+  }
+  return [
+    `${measured.routerFailed ? `The road router did not answer (${measured.routerFailed}), so distances` : 'Distances'} are straight lines ` +
+      'between points, not the roads; driving times are estimated as 1.3 times the line at 40 km/h.' +
+      (measured.routerFailed ? '' : ' A road router (CRM_ROUTER) gives road distances and times.'),
+  ]
 }
 
 /** What the owner and the agent should know about a plan, in sentences. */

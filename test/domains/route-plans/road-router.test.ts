@@ -2,12 +2,12 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FAKE_ROUTER_TOKEN, type FakeRoadRouter, startFakeRoadRouter } from '../../../bench/fake-road-router.js'
-import { mapboxRouter } from '../../../core/domains/routes/mapbox-matrix.js'
-import { osrmRouter } from '../../../core/domains/routes/osrm.js'
+import { mapboxRouter } from '../../../core/domains/route-plans/mapbox-matrix.js'
+import { osrmRouter } from '../../../core/domains/route-plans/osrm.js'
 import { metersBetween, type Point } from '../../../core/domains/routes/planner.js'
-import { RouterError, type RoadTable } from '../../../core/domains/routes/road-router.js'
-import { roadRouterFromEnv, routerOffWhy } from '../../../core/domains/routes/router-settings.js'
-import { tableTiles } from '../../../core/domains/routes/router-tiles.js'
+import { RouterError, type RoadTable } from '../../../core/domains/route-plans/road-router.js'
+import { roadRouterFromEnv, routerOffWhy } from '../../../core/domains/route-plans/router-settings.js'
+import { tableTiles } from '../../../core/domains/route-plans/router-tiles.js'
 
 /** A point near Huntsville, AL: the n-th of a fixed grid, a few kilometers apart. */
 const at = (n: number): Point => ({ latitude: 34.7 + (n % 6) * 0.013, longitude: -86.6 + Math.floor(n / 6) * 0.017 })

@@ -1,0 +1,8 @@
+// The route plans domain: a technician's day put in driving order and timed, by road when a road router is set up, previewed, then applied (moving visits and telling their customers). The registry finds this folder and registers what this file exports.
+export * from './plan-action.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['routes', 'settings', 'tickets', 'users']
+
+/** What road routing plugs in (the road router route.plan measures a day with): core/domains/capabilities.ts collects it. */
+export { routePlansCapability as capability } from './capability.js'

@@ -24,6 +24,8 @@ export interface RecordKind {
    * of one; live records before archived ones). Null when the value is not of this kind's form at all.
    */
   find(tx: Queryable, value: string): Promise<Candidate[]> | null
+  /** The names a caller may give, for a kind with few records: a name that matches none is answered with them. */
+  names?(tx: Queryable): Promise<string[]>
 }
 
 /** How a name is compared: trimmed, single-spaced, in lower case. */
@@ -179,6 +181,21 @@ function named(entity: string, noun: string, table: string, detail: string): Rec
   }
 }
 
+/** A plan of the catalog, by its whole name; a name no plan has is answered with the names of the plans sold. */
+const PLAN: RecordKind = {
+  ...named(
+    'plan',
+    'plan',
+    'plans',
+    `cycle || ', ' || to_char(price_cents / 100.0, 'FM999999990.00') || ' ' || currency ||
+       case when archived_at is null then '' else ', archived' end`,
+  ),
+  names: (tx) =>
+    tx
+      .query<{ name: string }>('select name from plans where archived_at is null order by lower(name), id')
+      .then((r) => r.rows.map((p) => p.name)),
+}
+
 /** Every kind of record a call may name by number or name, by the entity its id fields point at. */
 export const RECORD_KINDS: ReadonlyMap<string, RecordKind> = new Map(
   [
@@ -192,6 +209,7 @@ export const RECORD_KINDS: ReadonlyMap<string, RecordKind> = new Map(
     TEAM_MEMBER,
     named('template', 'template', 'message_templates', 'kind'),
     named('segment', 'segment', 'segments', 'kind'),
+    PLAN,
   ].map((k) => [k.entity, k]),
 )
 

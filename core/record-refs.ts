@@ -10,6 +10,8 @@ import { isUuid } from './schema-types.js'
 
 /** Candidates an ambiguous name lists at most; the rest are counted. */
 const MAX_CANDIDATES = 10
+/** Names an unknown name is answered with at most; the rest are counted. */
+const MAX_NAMES = 30
 
 /** Whose records a lookup may find: every record of the business, or only those a technician's assigned tickets reach. */
 export type RefReach = { technicianId: string | null } | 'none'
@@ -145,6 +147,7 @@ export async function idOf(tx: Queryable, ref: Pick<PendingRef, 'field' | 'value
   const reached = technicianId ? await reachedBy(tx, technicianId, kind.entity, found) : found
   if (reached.length === 1) return reached[0].id
   if (!reached.length) {
+    if (kind.names) throw unknownName(field, kind, value, await kind.names(tx))
     throw new AppError('NOT_FOUND', `${field}: no ${kind.noun} ${kind.shown(value)} in this business`, { field, entity: kind.noun })
   }
   const listed = reached.slice(0, MAX_CANDIDATES)
@@ -157,6 +160,14 @@ export async function idOf(tx: Queryable, ref: Pick<PendingRef, 'field' | 'value
     issues: [{ field, message }],
     candidates: listed.map((c) => ({ id: c.id, name: c.label, detail: c.detail })),
   })
+}
+
+/** A name no record of a short list has: the names there are, so the caller can pick one. */
+function unknownName(field: string, kind: RecordKind, value: string, names: string[]): AppError {
+  const listed = names.slice(0, MAX_NAMES).map((n) => `"${n}"`)
+  const more = names.length > listed.length ? ` and ${names.length - listed.length} more` : ''
+  const there = names.length ? `the ${kind.noun}s are ${listed.join(', ')}${more}` : `there are no ${kind.noun}s yet`
+  return validationError([{ field, message: `no ${kind.noun} is named ${kind.shown(value)}; ${there} (or give the id)` }])
 }
 
 async function reachedBy(tx: Queryable, technicianId: string, entity: string, found: Candidate[]): Promise<Candidate[]> {

@@ -26,6 +26,7 @@ type SearchPage = TypedPage<typeof searchQuery.record> & {
   read_by?: unknown
   reading?: string
   model_note?: string
+  first_name_count?: number
 }
 
 /** A contact found by words, with how it matched and how well (0 to 1) and why, in a few words. */
@@ -57,8 +58,10 @@ export async function findCustomers(ctx: ToolContext, q: string, limit: number):
     missing?: string[]
   }>
   let read: CustomerSearch['read']
+  let firstNames: number | undefined
   if (registered(ctx, { type: 'search' })) {
     const page: SearchPage = await callQuery(ctx, searchQuery, { params: { q, kinds: 'contact' }, limit: wanted })
+    firstNames = page.first_name_count
     found = page.items
       .filter((h) => h.kind === 'contact')
       .map((h) => ({
@@ -89,7 +92,12 @@ export async function findCustomers(ctx: ToolContext, q: string, limit: number):
   const question = read ? questionWhy(read.read_as as Record<string, unknown>) : undefined
   const country = found.some((h) => h.matched === 'phone') ? businessCountry(await businessZone(ctx)) : undefined
   const hits = found
-    .map((h) => ({ contact_id: h.contact_id, name: h.name, found: `${h.matched}: ${h.detail}`, ...rankCustomer(q, h, question, country) }))
+    .map((h) => ({
+      contact_id: h.contact_id,
+      name: h.name,
+      found: `${h.matched}: ${h.detail}`,
+      ...rankCustomer(q, h, question, country, firstNames),
+    }))
     .sort((a, b) => b.score - a.score)
     .slice(0, limit)
   return { hits, ...(read ? { read } : {}) }

@@ -42,7 +42,6 @@ const BY_ID_ONLY = new Set([
   'reach_out_rule',
   'reach_out_batch',
   'recurring_invoice',
-  'plan',
   'customer_plan',
   'payment',
   'record',
@@ -119,6 +118,13 @@ describe.each(engines)('every id field takes the number or name of its record (%
     const lead = await act('lead', 'create', { name: 'Lena Lead', email: 'lena@refs.test', raw_notes: 'wants windows done' })
     const template = await act('template', 'create', { kind: 'custom', name: 'Spring Hello', subject: 'Hello', body: 'Hi' })
     const segment = await act('segment', 'create', { name: 'Hill Streets', kind: 'manual' })
+    const plan = await act('plan', 'create', {
+      name: 'Monthly Windows',
+      includes: [{ service_id: service.id, visits: 1 }],
+      price_cents: 4500,
+      cycle: 'monthly',
+      term_cycles: 12,
+    })
     const number = (n: string) => [n, n.toLowerCase()]
     Object.assign(records, {
       ticket: { id: ticket.id, words: [`#${ticket.number}`, ticket.number, String(ticket.number)] },
@@ -131,6 +137,7 @@ describe.each(engines)('every id field takes the number or name of its record (%
       user: { id: techId, words: ['Tom Tech', 'tom', 'TOM@refs.test'] },
       template: { id: template.id, words: ['spring hello'] },
       segment: { id: segment.id, words: ['HILL STREETS'] },
+      plan: { id: plan.id, words: ['monthly windows', ' MONTHLY WINDOWS '] },
     })
     expect(Object.keys(records).sort()).toEqual([...RECORD_KINDS.keys()].sort())
   }, 120_000)

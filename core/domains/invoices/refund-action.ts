@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError, notFound, validationError } from '../../errors.js'
+import { AppError, missingReference, validationError } from '../../errors.js'
 import { MAX_CENTS } from '../../money.js'
 import { invoice } from '../../places.js'
 import { defineAction } from '../../registry.js'
@@ -24,7 +24,7 @@ const REFUND = z.object({
 export const refundPayment = defineAction({
   domain: 'invoice',
   name: 'refund',
-  example: { invoice_id: '00000000-0000-4000-8000-000000000001', payment_id: '00000000-0000-4000-8000-000000000002', amount_cents: 4500 },
+  example: { invoice_id: 'INV-2026-0004', payment_id: '00000000-0000-4000-8000-000000000002', amount_cents: 4500 },
   phrases: ['refund the customer', 'give the money back for the plan'],
   title: 'Refund a payment',
   place: invoice('/invoices', 'Refund beside the payment'),
@@ -35,7 +35,7 @@ export const refundPayment = defineAction({
   access: { agent: 'never', technician: 'none' },
   input: z.strictObject({
     invoice_id: z.uuid(),
-    payment_id: z.uuid(),
+    payment_id: z.uuid().describe("One of the invoice's payments"),
     amount_cents: z.number().int().min(1).max(MAX_CENTS),
     reason: noteText(1000).optional(),
   }),
@@ -46,7 +46,7 @@ export const refundPayment = defineAction({
       [input.payment_id, input.invoice_id],
     )
     const payment = found.rows[0]
-    if (!payment) throw notFound('payment', input.payment_id)
+    if (!payment) throw missingReference('payment', input.payment_id, 'data.payment_id')
     const left = payment.amount_cents - payment.refunded_cents
     if (input.amount_cents > left)
       throw validationError([{ field: 'data.amount_cents', message: `must be at most ${left}, what is left of the payment to refund` }])

@@ -28,18 +28,19 @@ function stateConflict(status: string, what: string): AppError {
 export const proposeCustomerPlan = defineAction({
   domain: 'customer_plan',
   name: 'propose',
-  example: { plan_id: '00000000-0000-4000-8000-000000000001', contact_id: '00000000-0000-4000-8000-000000000002', starts_on: '2026-12-01' },
+  example: { plan_id: 'Monthly windows', contact_id: '00000000-0000-4000-8000-000000000002', starts_on: '2026-12-01' },
   phrases: ['put the customer on a maintenance plan', 'offer the customer a monthly plan'],
   title: 'Offer a service plan',
   place: customer('Offer a plan'),
   words: { ...WORDS, phrase: 'offer service plans to customers' },
   description:
-    'Offer a customer a plan of the catalog at an address (address_id, one of theirs), starting starts_on, visits at visit_time ' +
-    "(HH:MM, default 09:00). Its price and terms are the catalog's; nobody is charged until the customer accepts. " +
+    'Offer a customer a plan of the catalog (plan_id: its id or its name) at an address (address_id, one of theirs), ' +
+    "starting starts_on, visits at visit_time (HH:MM, default 09:00). Its price and terms are the catalog's; nobody is " +
+    'charged until the customer accepts. ' +
     'customer_plan.send emails them the link to accept it and save a card.',
   access: { agent: 'unrestricted', technician: 'none' },
   input: z.strictObject({
-    plan_id: z.uuid().describe('A plan of the catalog (plans)'),
+    plan_id: z.uuid().describe('A plan of the catalog (plans), e.g. "Monthly windows"'),
     contact_id: z.uuid(),
     address_id: z.uuid().optional(),
     starts_on: isoDate().describe('First day of the first cycle, YYYY-MM-DD'),

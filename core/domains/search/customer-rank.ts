@@ -24,11 +24,12 @@ export const CLOSE = 0.85
 /**
  * Ranks one contact hit for the words someone typed: the exact full name 1 (words in another order 0.97), every word
  * of the name 0.92, less 0.03 a letter off, 0.04 a word given only by its start, 0.02 when the name has more words,
- * at most 0.8 for one word of a longer name; the
+ * at most 0.8 for one word of a longer name, unless it is the whole first word and `firstNames` (how many customers'
+ * names begin with it, as the search counts them) is 1 or more: then 0.88, alike for each customer who has it; the
  * whole phone number 0.97 and its last digits 0.9; the email 0.97; the street 0.88; a part of the name 0.4 to 0.7; and
  * anything else found (a note, an attribute, a fuzzy match) at most 0.7.
  */
-export function rankCustomer(q: string, hit: ContactHit, question?: string, country?: CountryCode): CustomerRank {
+export function rankCustomer(q: string, hit: ContactHit, question?: string, country?: CountryCode, firstNames?: number): CustomerRank {
   const wanted = q.trim().toLowerCase()
   const digits = phoneKey(wanted, country)
   if (hit.matched === 'question') return { score: round(Math.min(hit.score, 0.9)), why: question ?? 'every part of the question' }
@@ -46,7 +47,7 @@ export function rankCustomer(q: string, hit: ContactHit, question?: string, coun
     const email = /(^|[\s·])email\s/.test(hit.detail) || hit.detail.toLowerCase().includes(wanted)
     return hit.detail.toLowerCase().includes(wanted) && email ? { score: 0.97, why: 'email' } : { score: 0.6, why: 'email like it' }
   }
-  const name = nameRank(wordsOf(wanted), wordsOf(hit.name))
+  const name = nameRank(wordsOf(wanted), wordsOf(hit.name), firstNames ?? 0)
   if (name && name.score >= CLOSE) return name
   if (hit.detail.startsWith('address ')) {
     const line = hit.detail.toLowerCase()
@@ -86,8 +87,8 @@ export function questionWhy(readAs: Record<string, any>): string {
   return parts.join('; ')
 }
 
-/** The name's rank when the words meet it, else null. */
-function nameRank(query: string[], name: string[]): CustomerRank | null {
+/** The name's rank when the words meet it, else null; `firstNames`: how many customers' names begin with the one word given. */
+function nameRank(query: string[], name: string[], firstNames: number): CustomerRank | null {
   if (!query.length || !name.length) return null
   if (query.join(' ') === name.join(' ')) return { score: 1, why: 'exact name' }
   if (query.length === name.length && [...query].sort().join(' ') === [...name].sort().join(' '))
@@ -107,14 +108,22 @@ function nameRank(query: string[], name: string[]): CustomerRank | null {
   if (met === query.length) {
     const score = 0.92 - 0.03 * typos - 0.04 * prefixes - (name.length > query.length ? 0.02 : 0)
     const why = typos ? `name: ${typos} letter${typos === 1 ? '' : 's'} off` : prefixes ? 'name starts like it' : 'every word of the name'
-    // One word of a longer name ("smith") names nobody in particular.
-    if (query.length === 1 && name.length > 1)
+    // One word of a longer name ("smith") names nobody in particular, unless it is a first name: one customer's alone
+    // names them; several customers' names them all, for the caller to choose from.
+    if (query.length === 1 && name.length > 1) {
+      if (firstNames && used.has(0) && !typos && !prefixes) return firstNameRank(firstNames)
       return { score: round(Math.min(score, 0.8)), why: `one word of the name${typos ? `, ${why}` : ''}` }
+    }
     return { score: round(score), why }
   }
   if (!met) return null
   const part = name.filter((_, at) => used.has(at)).join(' ')
   return { score: round(0.4 + 0.3 * (met / query.length)), why: `partial name: ${part}` }
+}
+
+/** A whole first name's rank: close; when several customers have it, each alike, so the caller chooses among them. */
+function firstNameRank(customers: number): CustomerRank {
+  return { score: 0.88, why: customers === 1 ? 'first name, no other customer has it' : `first name, shared by ${customers} customers` }
 }
 
 /** The unused name word a query word meets best: equal, then as its start, then with a typo (1, or 2 in 8+ letters). */

@@ -9,6 +9,7 @@ import { isoDate } from '../../schema-types.js'
 import { readQuestion, readingShown } from './question-reader.js'
 import { answerReading } from './question-answer.js'
 import { isQuestion, isLookup, mayBeName } from './question.js'
+import { firstNameCount, oneWordOf } from './first-names.js'
 
 const date = isoDate()
 
@@ -59,7 +60,9 @@ export const searchQuery = defineQuery({
     'with held: the parts satisfied, and missing: those not, e.g. "nothing says woman"). ' +
     'The page then also has read_as (the parts read: names, place, postal_code, street, attributes, service, between), ' +
     'read_by (rules or model), model_note (why a model reading was not used) and, for a question, reading (a sentence ' +
-    'with the count, or which part left none).',
+    'with the count, or which part left none). A q of one word looking for contacts without filters also gets ' +
+    'first_name_count: how many customers have that word as the first word of their name ("Owen": 1 when Owen Park is ' +
+    'the only Owen).',
   keywords: ['find', 'lookup', 'spotlight', 'search customers', 'where is'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -101,9 +104,14 @@ export const searchQuery = defineQuery({
     // A customer's key in another system (Square's Customer ID) is the customer: no question to read in it.
     const keyed = context.keyed
     const read = wanted.question && !keyed.length ? await readQuestion(ctx, p.q, context) : null
-    const about: Record<string, unknown> = read
-      ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) }
-      : {}
+    // Contacts looked for without filters, as for external ids: a first name then says whether it names one customer.
+    const firstName = wanted.keyed ? oneWordOf(p.q) : null
+    const about: Record<string, unknown> = {
+      ...(firstName ? { first_name_count: await firstNameCount(ctx.db, firstName) } : {}),
+      ...(read
+        ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) }
+        : {}),
+    }
     if (read && isQuestion(read.reading)) {
       const answer = await answerReading(ctx.db, p.q, read.reading, req.limit)
       if (answer.full || !mayBeName(read.reading)) return { items: answer.hits, next_cursor: null, ...about, reading: answer.sentence }

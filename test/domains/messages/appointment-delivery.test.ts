@@ -3,7 +3,7 @@ import { deliverDue } from '../../../core/jobs/worker.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, made, newContact, newTicket } from '../../helpers/fixtures.js'
+import { asTenant, newContact, newTicket } from '../../helpers/fixtures.js'
 
 const clock = { now: new Date('2031-03-03T16:00:00Z') } // Monday 10:00 in Chicago
 

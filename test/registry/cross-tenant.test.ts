@@ -1,27 +1,33 @@
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../core/config.js'
 import type { Principal, Services } from '../../core/context.js'
 import { buildRegistry } from '../../api/product.js'
 import { AppError } from '../../core/errors.js'
 import { jsonSchemaOf } from '../../core/json-schema.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import { performQuery } from '../../core/operations.js'
 import { MAX_LIMIT } from '../../core/pagination.js'
 import type { ActionDefinition, QueryDefinition, Registry } from '../../core/registry.js'
 import { createServices } from '../../api/product.js'
-import { createTenant } from '../../core/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { capturingEmail } from '../helpers/email.js'
-import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
-import { idsByTable, snapshotTenant, uuidsIn } from '../helpers/tenant-data.js'
+import { synthesize, type JsonSchema } from '../helpers/synthesize.js'
+import { snapshotTenant, uuidsIn } from '../helpers/tenant-data.js'
+import {
+  type Business,
+  callLeavingOut,
+  describeError,
+  entityOf,
+  idsOf,
+  inputFor,
+  openBusiness,
+  pick,
+  seedBusiness,
+} from '../helpers/seeded-business.js'
 import { UUID_TEXT } from '../../core/schema-types.js'
 import { type GoogleFixture, googleFixture } from '../helpers/google.js'
 import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 
 // Generated from the registry: every action and data type, including ones added later, is checked with no code of its own.
-
-/** Field names that refer to a kind of record stored under another name. */
-const ENTITY_ALIASES: Record<string, string> = { technician: 'user', owner: 'user', assignee: 'user', confirmed_by: 'user' }
 
 /** The ways an action may refuse a record of another business. */
 const REFUSALS = ['NOT_FOUND', 'VALIDATION_ERROR', 'FORBIDDEN']
@@ -30,15 +36,6 @@ const REFUSALS = ['NOT_FOUND', 'VALIDATION_ERROR', 'FORBIDDEN']
 const SLOW = 600_000
 
 const UUIDS = new RegExp(UUID_TEXT, 'gi')
-
-interface Business {
-  tag: string
-  tenantId: string
-  owner: Principal
-  agent: Principal
-  /** The business's record ids by table, refreshed after seeding. */
-  ids: Map<string, string[]>
-}
 
 describe.each(engines)('no operation crosses from one business into another (%s)', (engine) => {
   let t: TestDatabase
@@ -57,16 +54,16 @@ describe.each(engines)('no operation crosses from one business into another (%s)
     qb = await quickbooksFixture()
     google = await googleFixture({ secrets: qb.secrets })
     services = createServices(config, t.db, { registry, email: capturingEmail(), ...qb.services, ...google.services })
-    alpha = await business('Alpha')
-    bravo = await business('Bravo')
+    alpha = await openBusiness(t, 'Alpha')
+    bravo = await openBusiness(t, 'Bravo')
     // Each with a QuickBooks company of its own: what one imports or syncs must stay its own.
     await qb.connect(t.db, alpha.tenantId, null)
     await qb.connect(t.db, bravo.tenantId, null)
     // And each owner with a Google account of their own, every feature on.
     for (const b of [alpha, bravo])
       await google.connect(t.db, b.tenantId, (b.owner.actor as { id: string }).id, ['calendar', 'contacts', 'gmail'])
-    await seed(bravo, 2)
-    await seed(alpha, 1)
+    await seedBusiness(services, t.admin, bravo, 2)
+    await seedBusiness(services, t.admin, alpha, 1)
     invoked.clear()
   }, SLOW)
   afterAll(async () => {
@@ -74,98 +71,6 @@ describe.each(engines)('no operation crosses from one business into another (%s)
     await qb?.close()
     await google?.close()
   })
-
-  async function business(tag: string): Promise<Business> {
-    const created = await createTenant(t.db, { name: `${tag} Window Cleaning`, owner_email: `owner@${tag.toLowerCase()}.test` })
-    const token = await t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [created.tenant_id])
-    return {
-      tag,
-      tenantId: created.tenant_id,
-      owner: { tenantId: created.tenant_id, actor: { type: 'user', id: created.owner_user_id, role: 'owner' } },
-      agent: { tenantId: created.tenant_id, actor: { type: 'agent', id: token.rows[0].id } },
-      ids: await idsByTable(t.admin, created.tenant_id),
-    }
-  }
-
-  /**
-   * Gives the business records of every kind: each `create` and `add` action must run (else the check fails, naming it),
-   * then every other action whose name says it makes something (add_*, create_*, set*, record_*, schedule*) runs where it can.
-   */
-  async function seed(biz: Business, rounds: number): Promise<void> {
-    const defs = [...registry.actions.entries()]
-    const required = defs.filter(([, def]) => ['create', 'add'].includes(def.name))
-    const extra = defs.filter(([, def]) => !['create', 'add'].includes(def.name) && /^(add_|create_|set|record_|schedule)/.test(def.name))
-    const leftRequired = await runUntilStuck(biz, required, rounds)
-    if (leftRequired.length) {
-      throw new Error(
-        `These actions that create records cannot be run with synthesized input, so their records cannot be checked:\n` +
-          leftRequired.map((i) => `  ${i.key}: ${i.reason}`).join('\n'),
-      )
-    }
-    await runUntilStuck(biz, extra, rounds)
-  }
-
-  /** Runs each action `rounds` times as the business's owner, retrying those that wait for records of another kind. */
-  async function runUntilStuck(biz: Business, defs: Array<[string, ActionDefinition]>, rounds: number) {
-    let pending = defs.flatMap(([key, def]) => Array.from({ length: rounds }, (_, round) => ({ key, def, round, reason: '' })))
-    while (pending.length) {
-      const left: typeof pending = []
-      for (const item of pending) {
-        const built = inputFor(item.def, biz.tag, item.round, (field) => pick(idsOf(biz, entityOf(field, item.def.domain)), item.round))
-        if ('reason' in built) {
-          left.push({ ...item, reason: built.reason })
-          continue
-        }
-        let reason = ''
-        for (const input of built.inputs) {
-          try {
-            await callLeavingOut(item.def, biz.owner, input, () => false)
-            biz.ids = await idsByTable(t.admin, biz.tenantId)
-            reason = ''
-            break
-          } catch (err) {
-            reason = describeError(err)
-          }
-        }
-        if (reason) left.push({ ...item, reason })
-      }
-      if (left.length === pending.length) return left
-      pending = left
-    }
-    return []
-  }
-
-  /** Calls an action; when it refuses optional fields by name (a combination the schema cannot express), calls again without them. */
-  async function callLeavingOut(
-    def: ActionDefinition,
-    principal: Principal,
-    input: unknown,
-    keep: (field: string) => boolean,
-  ): Promise<unknown> {
-    const required = new Set<string>((jsonSchemaOf(def.input) as JsonSchema).required ?? [])
-    let data = input as Record<string, unknown>
-    for (;;) {
-      try {
-        const outcome = await performAction(
-          services,
-          principal,
-          { domain: def.domain, action: def.name, data, reasoning: 'Checking that another business stays out of reach' },
-          { requestId: randomUUID() },
-        )
-        return outcome.result
-      } catch (err) {
-        if (!(err instanceof AppError) || err.code !== 'VALIDATION_ERROR' || !data || typeof data !== 'object') throw err
-        const issues = (err.details?.issues ?? []) as Array<{ field: string }>
-        const named = issues.map((i) => i.field.replace(/^data\./, '').split(/[.[]/)[0])
-        const drop = named.filter((f) => f in data && !required.has(f) && !keep(f))
-        if (!drop.length) throw err
-        // All but the first named, then that one if it is refused again: a refusal of "exactly one of" them is met too.
-        const leaving = drop.length > 1 ? drop.slice(1) : drop
-        data = Object.fromEntries(Object.entries(data).filter(([k]) => !leaving.includes(k)))
-        if (!def.input.safeParse(data).success) throw err
-      }
-    }
-  }
 
   it('has actions and data types to check', () => {
     expect([...registry.actions.keys()]).toEqual(expect.arrayContaining(['contact.create', 'contact.update', 'contact.archive']))
@@ -330,7 +235,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
   async function attack(def: ActionDefinition, principal: Principal, input: unknown, uuidFields: Set<string>, bravoUuids: Set<string>) {
     try {
       // The other business's ids stay in: only optional fields the action refuses for other reasons are left out.
-      const result = await callLeavingOut(def, principal, input, (field) => uuidFields.has(field))
+      const result = await callLeavingOut(services, def, principal, input, (field) => uuidFields.has(field))
       const leaked = uuidsOfText(JSON.stringify(result)).filter((id) => bravoUuids.has(id))
       return leaked.length ? `returned the other business's ids ${leaked.join(', ')}` : null
     } catch (err) {
@@ -341,61 +246,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
       return named.length ? `was refused naming the other business's ids ${named.join(', ')}` : null
     }
   }
-
-  /** The business's ids of one kind of record: contact -> contacts, line_item -> ticket_line_items, from_contact -> contacts. */
-  function idsOf(biz: Business, entity: string): string[] {
-    const exact: string[] = []
-    const suffixed: string[] = []
-    for (const [table, ids] of biz.ids) {
-      const singulars = [table, table.replace(/s$/, ''), table.replace(/es$/, ''), table.replace(/ies$/, 'y')]
-      if (singulars.includes(entity)) exact.push(...ids)
-      else if (singulars.some((s) => s.endsWith(`_${entity}`))) suffixed.push(...ids)
-    }
-    if (exact.length || suffixed.length) return exact.length ? exact : suffixed
-    // A qualified name (from_contact, near_address, source_ticket) refers to the kind its last words name.
-    const shorter = entity.replace(/^[a-z0-9]+_/, '')
-    return shorter !== entity ? idsOf(biz, ENTITY_ALIASES[shorter] ?? shorter) : []
-  }
 })
-
-/** The kind of record a uuid field points at: contact_id and contact_ids -> contact; id -> the operation's own kind. */
-function entityOf(field: string, ownKind: string): string {
-  if (field === 'id' || field === '') return ownKind
-  const base = field.replace(/_ids?$/, '')
-  return ENTITY_ALIASES[base] ?? base
-}
-
-function pick(ids: string[], i: number): string | undefined {
-  return ids.length ? ids[i % ids.length] : undefined
-}
-
-/** Valid inputs for an action (all fields, then only the required ones), or why none could be made. */
-function inputFor(
-  def: ActionDefinition,
-  tag: string,
-  seed: number,
-  uuidFor: (field: string) => string | undefined,
-): { inputs: unknown[] } | { reason: string } {
-  const schema = jsonSchemaOf(def.input) as JsonSchema
-  const inputs: unknown[] = []
-  let reason = ''
-  for (const requiredOnly of [false, true]) {
-    try {
-      // Each of the two inputs has texts of its own, so the second never collides with the first on a unique name.
-      const input = synthesize(schema, { uuidFor, tag, seed: seed * 2 + (requiredOnly ? 1 : 0), requiredOnly })
-      const parsed = def.input.safeParse(input)
-      if (!parsed.success) {
-        reason = `synthesized input ${JSON.stringify(input)} does not validate: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
-      } else if (!inputs.some((known) => JSON.stringify(known) === JSON.stringify(input))) {
-        inputs.push(input)
-      }
-    } catch (err) {
-      if (!(err instanceof CannotSynthesize)) throw err
-      reason = `cannot synthesize ${err.message}`
-    }
-  }
-  return inputs.length ? { inputs } : { reason }
-}
 
 /** Values for one filter: every enum value, the other business's ids, its tag (in all its texts) as search text, else a synthesized value. */
 function filterValues(name: string, raw: JsonSchema, tag: string, idsFor: (field: string) => string[]): string[] {
@@ -434,11 +285,6 @@ function filterVariants(def: QueryDefinition, tag: string, idsFor: (field: strin
 
 function uuidsOfText(text: string): string[] {
   return [...text.matchAll(UUIDS)].map((m) => m[0].toLowerCase())
-}
-
-function describeError(err: unknown): string {
-  if (err instanceof AppError) return `${err.code}: ${err.message}`
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }
 
 /** The same registry, counting how often each action's own code runs. */

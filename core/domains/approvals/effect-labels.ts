@@ -21,6 +21,20 @@ const LABELS: Record<string, string> = {
   address: `select id, 'Address ' || line1 || coalesce(', ' || nullif(city, ''), '') as label from addresses`,
   lead: `select id, 'Lead ' || coalesce(nullif(name, ''), left(raw_notes, 40)) as label from leads`,
   tenant: `select id, 'The business settings' as label from tenants`,
+  opportunity: `select o.id, 'Opportunity "' || o.title || '"' || coalesce(' for ' || c.display_name, '') as label
+      from opportunities o left join contacts c on c.id = o.contact_id`,
+  reach_out_rule: `select id, 'Reach-out rule "' || name || '"' as label from reach_out_rules`,
+  reach_out_batch: `select b.id, 'Reach-out batch of "' || r.name || '"' as label from reach_out_batches b join reach_out_rules r on r.id = b.rule_id`,
+  recurring_invoice: `select r.id, 'Recurring invoice for ' || c.display_name || ' (' || r.cycle || ')' as label
+      from recurring_invoices r join contacts c on c.id = r.contact_id`,
+  segment: `select id, 'Segment "' || name || '"' as label from segments`,
+  plan: `select id, 'Plan "' || name || '"' as label from plans`,
+  customer_plan: `select p.id, 'Plan "' || p.name || '" for ' || c.display_name as label from customer_plans p join contacts c on c.id = p.contact_id`,
+  waitlist_entry: `select w.id, 'Waitlist entry of ' || c.display_name as label from waitlist_entries w join contacts c on c.id = w.contact_id`,
+  document: `select id, 'Document "' || name || '"' as label from documents`,
+  interaction: `select i.id, initcap(i.kind) || coalesce(' "' || nullif(i.subject, '') || '"', '') || coalesce(' with ' || c.display_name, '') as label
+      from interactions i left join contacts c on c.id = i.contact_id`,
+  note: `select n.id, 'Note' || coalesce(' on ' || c.display_name, '') as label from notes n left join contacts c on c.id = n.contact_id`,
   ticket_line_item: `select li.id, 'Line "' || li.description || '" on visit #' || t.number as label
       from ticket_line_items li join tickets t on t.id = li.ticket_id`,
 }

@@ -2,17 +2,18 @@ import { customerWordsIn } from '../../access.js'
 import type { CallPreview } from '../../call-preview.js'
 import type { OperationContext } from '../../context.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { callWords } from './call-words.js'
 import type { ActionDefinition } from '../../registry.js'
 
 /**
- * The call's preview from its action, or for an action without one, its first sentence and the business's units; the
+ * The call's preview from its action, or for an action without one, its title and what it gives in words (callWords); the
  * words it gives customers to read are on it either way (the action's own rendering, else each field's words as given).
  */
 export async function previewCall(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<CallPreview> {
   const preview: CallPreview = def.preview
     ? await def.preview(ctx, input as never)
-    : await loadTenantSettings(ctx.db).then((s) => ({
-        summary: firstSentence(def.description),
+    : await loadTenantSettings(ctx.db).then(async (s) => ({
+        summary: await callWords(ctx.db, def.title ?? firstSentence(def.description), input, s),
         currency: s.currency,
         timezone: s.timezone,
       }))

@@ -125,10 +125,18 @@ async function previewRoutePlan(
   const moves = plan.times_changed.length
   return {
     summary:
-      `${input.apply ? 'Apply' : 'Preview'} ${plan.technician_name}'s route for ${longDate(new Date(`${plan.date}T12:00:00Z`), 'UTC')}: ${plan.stops.length} visits in a new order${saved}` +
+      `${input.apply ? 'Apply' : 'Preview'} ${plan.technician_name || 'the technician'}'s route for ` +
+      `${longDate(new Date(`${plan.date}T12:00:00Z`), 'UTC')}: ` +
+      (!plan.stops.length
+        ? 'no visits still to do'
+        : plan.stops.some((s) => s.order_changed)
+          ? `${plan.stops.length} visits in a new order${saved}`
+          : `${plan.stops.length} visits, whose order already drives least`) +
       (moves
         ? `; ${moves === 1 ? 'one visit moves' : `${moves} visits move`} and ${moves === 1 ? 'its customer is' : 'their customers are'} emailed the new time`
-        : '; no time changes'),
+        : plan.stops.length
+          ? '; no time changes'
+          : ''),
     warnings: plan.notes,
     currency: settings.currency,
     timezone: settings.timezone,

@@ -38,6 +38,8 @@ export interface IssuedOnClose {
   total_cents: number
   amount_due_cents: number
   message_id: string | null
+  /** What the invoice waits for before it can be emailed (a way to pay), or null when it was emailed. */
+  waits_for: string | null
 }
 
 declare module '../../workflows.js' {

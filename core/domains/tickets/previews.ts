@@ -5,6 +5,7 @@ import { confirmLines } from './close-lines.js'
 import type { CloseTicketInput } from './close-input.js'
 import { instantOf, ticketDetail, type LineItemRow } from './model.js'
 import { ticketTotals } from '../../ticket-totals.js'
+import { waysToPay } from '../settings/ways-to-pay.js'
 
 /** The facts a cancellation offers standing rules. */
 export const CANCEL_FACTS: Record<string, FactDeclaration> = {
@@ -56,7 +57,13 @@ export async function previewClose(
         : next.kind === 'keep_series'
           ? 'The recurring series goes on; its next visit is already booked.'
           : 'The next visit is booked now.',
-    ...(opts.sendInvoice ? ['Its invoice is made and emailed to the customer.'] : []),
+    ...(opts.sendInvoice
+      ? [
+          waysToPay(ctx.services, settings).online || waysToPay(ctx.services, settings).instructions
+            ? 'Its invoice is made and emailed to the customer.'
+            : 'Its invoice is made as a draft and not emailed: no way to pay is set yet (payment instructions or online payments).',
+        ]
+      : []),
     ...(new Date(t.scheduled_start) > ctx.services.now()
       ? [`Booked for ${formatInstant(t.scheduled_start, settings.timezone)}, which has not come yet.`]
       : []),

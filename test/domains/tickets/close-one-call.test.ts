@@ -202,21 +202,32 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
     expect(expectData(await app.query({ type: 'tickets', id: visit.id })).status).toBe('scheduled')
   })
 
-  it('bills the visit in the same call when asked, and says at once while invoices carry no way to pay', async () => {
+  it('bills the visit in the same call when asked; while invoices carry no way to pay, closes it and says what the invoice waits for', async () => {
     const visit = await book('2026-11-05T01:00')
     const call = { ticket_id: visit.id, duration_minutes: 80, notes: '', next_service: { kind: 'none' }, send_invoice: true }
-    const refused = await app.action('ticket', 'close', call, why)
-    expectError(refused, 409, 'CONFLICT')
-    expect(refused.body.error.message).toContain('Invoice emails of this business carry no way to pay')
-    expect(await countRows(app, 'invoices')).toBe(0)
+    const waiting = expectData(await app.action('ticket', 'close', call, why), 202)
+    const card = expectData(await app.query({ type: 'authorization_requests', id: waiting.request_id }))
+    expect(card.preview.warnings).toContain(
+      'Its invoice is made as a draft and not emailed: no way to pay is set yet (payment instructions or online payments).',
+    )
+    const closed = (await allow(waiting.request_id)).result
+    expect(closed.ticket.status).toBe('completed')
+    expect(closed.invoice).toMatchObject({ status: 'draft', total_cents: 15000, message_id: null })
+    expect(closed.invoice.waits_for).toContain('The visit is closed and its invoice made as a draft, not emailed')
+    expect(closed.invoice.waits_for).toContain('settings.update payment_instructions')
+    const none = await app.t.admin.query(`select id from scheduled_messages where kind = 'invoice' and invoice_id = $1`, [
+      closed.invoice.id,
+    ])
+    expect(none.rows).toEqual([])
 
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
-    const asked = expectData(await app.action('ticket', 'close', call, why), 202)
+    const next = await book('2026-11-05T04:30')
+    const asked = expectData(await app.action('ticket', 'close', { ...call, ticket_id: next.id }, why), 202)
     const request = expectData(await app.query({ type: 'authorization_requests', id: asked.request_id }))
     expect(request.preview.warnings).toContain('Its invoice is made and emailed to the customer.')
     const done = (await allow(asked.request_id)).result
     expect(done.ticket.status).toBe('completed')
-    expect(done.invoice).toMatchObject({ status: 'sent', total_cents: 15000, amount_due_cents: 15000 })
+    expect(done.invoice).toMatchObject({ status: 'sent', total_cents: 15000, amount_due_cents: 15000, waits_for: null })
     const mail = await app.t.admin.query<{ kind: string; invoice_id: string }>(
       'select kind, invoice_id from scheduled_messages where id = $1',
       [done.invoice.message_id],

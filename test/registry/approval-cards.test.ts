@@ -40,7 +40,7 @@ function amountsIn(value: unknown): number[] {
 }
 
 /** What is wrong with a card, as a list of sentences: the title is the description, an id stands for a name, an amount is unsaid. */
-export function cardFaults(def: ActionDefinition, input: unknown, card: CallPreview, recordIds: Set<string>): string[] {
+function cardFaults(def: ActionDefinition, input: unknown, card: CallPreview, recordIds: Set<string>): string[] {
   const faults: string[] = []
   if (card.summary === firstSentence(def.description) || def.description.startsWith(card.summary)) {
     faults.push(`its title is the action's description: "${card.summary}"`)

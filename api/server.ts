@@ -12,6 +12,7 @@ import { describeBackups, nightlyBackups, type NightlyBackups } from '../core/do
 import { readSetupGaps, setupGapBannerLines, type SetupGaps } from '../core/domains/settings/setup-gaps.js'
 import { log } from '../core/log.js'
 import { startWorker, type RunningWorker } from '../core/jobs/worker.js'
+import { nameWithEmail } from '../core/person-name.js'
 import { bootstrapFirstTenant } from '../core/tenants.js'
 import { createApp } from './app.js'
 import { createHttpServer } from './http-server.js'
@@ -22,7 +23,15 @@ export interface RunningServer {
   url: string
   /** Where people reach it: PUBLIC_BASE_URL, else url. */
   publicUrl: string
-  firstStart: { tenantId: string; signInUrl: string; agentToken: string; demo: DemoCounts | null; setup: SetupGaps } | null
+  firstStart: {
+    tenantId: string
+    /** The owner this start made: the email they sign in with, and their name ('' when none was given). */
+    owner: { name: string; email: string }
+    signInUrl: string
+    agentToken: string
+    demo: DemoCounts | null
+    setup: SetupGaps
+  } | null
   /** The delivery worker running inside the server; null with CRM_WORKER=off. */
   worker: RunningWorker | null
   /** When the businesses' nightly backups run, as the banner says. */
@@ -37,10 +46,14 @@ export const WORKER_FIRST_PASS_AFTER_MS = 1_000
 export async function startServer(services: Services): Promise<RunningServer> {
   const { config, db } = services
   const wantsDemo = config.demo
+  const owner = {
+    name: config.firstBusiness.ownerName ?? (wantsDemo ? DEMO_BUSINESS.ownerName : ''),
+    email: config.firstBusiness.ownerEmail ?? 'owner@example.com',
+  }
   const created = await bootstrapFirstTenant(db, {
     name: config.firstBusiness.name ?? (wantsDemo ? DEMO_BUSINESS.name : 'My Service Business'),
-    owner_email: config.firstBusiness.ownerEmail ?? 'owner@example.com',
-    owner_name: wantsDemo ? DEMO_BUSINESS.ownerName : undefined,
+    owner_email: owner.email,
+    owner_name: owner.name || undefined,
     timezone: config.firstBusiness.timezone ?? 'America/Chicago',
   })
   // CRM_DEMO=1 fills the first business with the demo window-cleaning company, so there is something to open on day one.
@@ -59,6 +72,7 @@ export async function startServer(services: Services): Promise<RunningServer> {
     const link = await issueMagicLinkFor(db, created.tenant_id, created.owner_user_id)
     firstStart = {
       tenantId: created.tenant_id,
+      owner,
       signInUrl: `${baseUrl(config, url)}/auth/verify?token=${link.token}`,
       agentToken: created.agent_token,
       demo,
@@ -121,6 +135,7 @@ export function banner(services: Services, running: RunningServer, beforeMigrati
     lines.push(
       '',
       'First start: a business was created. These are shown once:',
+      ...ownerLines(first.owner, base),
       `  owner sign-in link (valid 15 minutes): ${first.signInUrl}`,
       `  agent token: ${first.agentToken}`,
       `  business id: ${first.tenantId} (also on the settings page, ${base}/settings)`,
@@ -136,6 +151,17 @@ export function banner(services: Services, running: RunningServer, beforeMigrati
     if (gaps.length) lines.push('', 'Before the first booking and the first invoice:', ...gaps)
   }
   return lines.join('\n')
+}
+
+/** Who the owner is and the email they sign in with; without a name, where to give one, since pages show the email until then. */
+function ownerLines(owner: { name: string; email: string }, base: string): string[] {
+  const who = `  owner: ${nameWithEmail(owner.name, owner.email)} (sign in with that email)`
+  if (owner.name) return [who]
+  return [
+    who,
+    `  owner's name: none given (CRM_OWNER_NAME was not set), so pages, cards and the agent show the email in its place: ` +
+      `type it in Name on your card at ${base}/team, then Save`,
+  ]
 }
 
 /** The banner's line on the backup before this start's migrations, when it applied any to a business. */

@@ -1,4 +1,5 @@
 import { loadConfig } from '../core/config.js'
+import { nameWithEmail } from '../core/person-name.js'
 import { createTenant, newTenantInput } from '../core/tenants.js'
 import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
 
@@ -32,13 +33,17 @@ export const tenantCreate: Command = {
     )
     const created = await withDatabase('tenant create', (db) => createTenant(db, input))
     if (values.json) return JSON.stringify(created)
+    const base = loadConfig().publicBaseUrl
     return [
       `Created business "${input.name}" (time zone ${input.timezone}).`,
       `  tenant id:   ${created.tenant_id}`,
-      `  owner:       ${input.owner_email} (user ${created.owner_user_id})`,
+      `  owner:       ${nameWithEmail(input.owner_name ?? '', input.owner_email)} (user ${created.owner_user_id})`,
       `  agent token: ${created.agent_token}`,
       'The agent token is shown only this once: store it now.',
-      `The owner signs in at ${loadConfig().publicBaseUrl} by asking for a sign-in link for ${input.owner_email}.`,
+      `The owner signs in at ${base} by asking for a sign-in link for ${input.owner_email}.`,
+      ...(input.owner_name
+        ? []
+        : [`No --owner-name: pages, cards and the agent show the email until the owner types a name on their card at ${base}/team.`]),
     ].join('\n')
   },
 }

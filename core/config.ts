@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { PERSON_NAME_MAX } from './person-name.js'
 import { parseKey } from './secret-box.js'
 import { DEFAULT_DATABASE_LIMITS, DEFAULT_POOL_SIZE, type DatabaseLimits } from './db/limits.js'
 
@@ -51,8 +52,8 @@ export interface Config {
   metricsToken?: string
   /** CRM_DEMO=1: the first business made on an empty database is the demo company, filled with its records. */
   demo: boolean
-  /** The business made on first start: CRM_BUSINESS_NAME, CRM_OWNER_EMAIL and CRM_TIMEZONE, when set. */
-  firstBusiness: { name?: string; ownerEmail?: string; timezone?: string }
+  /** The business made on first start: CRM_BUSINESS_NAME, CRM_OWNER_EMAIL, CRM_OWNER_NAME and CRM_TIMEZONE, when set. */
+  firstBusiness: { name?: string; ownerEmail?: string; ownerName?: string; timezone?: string }
   /** Whether PUBLIC_BASE_URL was set (else links point where the server listens). */
   publicBaseUrlSet: boolean
   /** Host names besides loopback and the public address that /mcp answers to (MCP_ALLOWED_HOSTS, comma-separated). */
@@ -138,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     firstBusiness: {
       name: env.CRM_BUSINESS_NAME || undefined,
       ownerEmail: env.CRM_OWNER_EMAIL || undefined,
+      ownerName: ownerName(env.CRM_OWNER_NAME),
       timezone: env.CRM_TIMEZONE || undefined,
     },
     publicBaseUrlSet: Boolean(env.PUBLIC_BASE_URL),
@@ -210,6 +212,16 @@ function documentSettings(env: NodeJS.ProcessEnv): DocumentSettings {
       secretAccessKey: env.CRM_S3_SECRET_ACCESS_KEY as string,
     },
   }
+}
+
+/** CRM_OWNER_NAME, trimmed; unset or empty gives none, and a name of spaces or one too long for the team page stops start-up. */
+function ownerName(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined
+  const name = value.trim()
+  if (!name) throw new Error("CRM_OWNER_NAME is only spaces: give the owner's name, such as Dana Reyes, or leave it unset")
+  if (name.length > PERSON_NAME_MAX)
+    throw new Error(`CRM_OWNER_NAME is ${name.length} characters long; a name is at most ${PERSON_NAME_MAX}`)
+  return name
 }
 
 /** TRUST_PROXY as express takes it: unset trusts no proxy, so a client cannot name its own address. */

@@ -7,13 +7,15 @@ import { assertDatabaseTimeZone } from './domains/settings/time-zone.js'
 import { APP_ROLE, setLocal, type TenantScope, withTenant } from './db/tenant.js'
 import { translateDatabaseError } from './db/translate-error.js'
 import type { Database, Queryable } from './db/types.js'
+import { PERSON_NAME_MAX } from './person-name.js'
 import { parseInput } from './validation.js'
 
 /** What a new business needs. */
 export const newTenantInput = z.object({
   name: z.string().trim().min(1).max(200),
   owner_email: z.email(),
-  owner_name: z.string().trim().max(200).default(''),
+  // Optional, but never blank when given: the owner is then shown by their email until they name themselves.
+  owner_name: z.string().trim().min(1, 'is blank: give a name, or leave it out').max(PERSON_NAME_MAX).optional(),
   timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as America/Chicago').default('America/Chicago'),
 })
 
@@ -70,7 +72,7 @@ async function insertTenant(tx: Queryable, tenantId: string, input: z.output<typ
   const u = await tx.query<{ id: string }>(`insert into users (tenant_id, email, name, role) values ($1, $2, $3, 'owner') returning id`, [
     tenantId,
     input.owner_email,
-    input.owner_name,
+    input.owner_name ?? '',
   ])
   const token = await createAgentToken(tx, tenantId, 'office manager')
   const who = systemAuditor(tenantId, 'tenant-create')
@@ -84,7 +86,7 @@ async function insertTenant(tx: Queryable, tenantId: string, input: z.output<typ
     entityType: 'user',
     entityId: u.rows[0].id,
     action: 'create',
-    after: { email: input.owner_email, role: 'owner' },
+    after: { email: input.owner_email, name: input.owner_name ?? '', role: 'owner' },
   })
   await insertDefaultTemplates(tx, who)
   return { tenant_id: tenantId, owner_user_id: u.rows[0].id, agent_token: token.token }

@@ -5,8 +5,32 @@ import { createPaymentsClient } from '../../core/clients/payments.js'
 import { loadConfig } from '../../core/config.js'
 import type { Services } from '../../core/context.js'
 import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { signInFormOf } from '../helpers/sign-in-link.js'
+import { hiddenFields } from '../helpers/technician-fixture.js'
 
 const HEADING = 'Before the first booking and the first invoice:'
+
+/** The team members of the one business, as stored. */
+async function team(t: TestDatabase): Promise<Array<{ email: string; name: string; role: string }>> {
+  return (await t.admin.query<{ email: string; name: string; role: string }>('select email, name, role from users')).rows
+}
+
+/** Opens the banner's sign-in link and presses Sign in, as a browser without JavaScript: the session cookie it gets. */
+async function signInWith(link: string): Promise<string> {
+  const opened = await fetch(link)
+  expect(opened.status).toBe(200)
+  const { action, fields } = signInFormOf(await opened.text())
+  const pressed = await fetch(new URL(action, link), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+    redirect: 'manual',
+  })
+  expect(pressed.status).toBe(303)
+  const cookie = pressed.headers.getSetCookie().find((c) => c.startsWith('crm_session='))
+  expect(cookie, 'a session cookie').toBeDefined()
+  return cookie!.split(';')[0]
+}
 
 describe.each(engines)('the first start banner says what a new business lacks (%s)', (engine) => {
   let t: TestDatabase | undefined
@@ -48,6 +72,44 @@ describe.each(engines)('the first start banner says what a new business lacks (%
     running.push(again)
     expect(again.firstStart).toBeNull()
     expect(banner(services, again)).not.toContain(HEADING)
+  })
+
+  it('with CRM_OWNER_NAME, the owner is made with that name and the banner names them with the email they sign in with', async () => {
+    const { running: first, lines } = await firstStart(null, { CRM_OWNER_EMAIL: 'dana@example.com', CRM_OWNER_NAME: ' Dana Reyes ' })
+    expect(await team(t!)).toEqual([{ email: 'dana@example.com', name: 'Dana Reyes', role: 'owner' }])
+    const at = lines.indexOf('First start: a business was created. These are shown once:')
+    expect(lines[at + 1]).toBe('  owner: Dana Reyes <dana@example.com> (sign in with that email)')
+    expect(lines[at + 2]).toMatch(/^ {2}owner sign-in link \(valid 15 minutes\): /)
+    expect(lines.join('\n')).not.toContain('CRM_OWNER_NAME')
+    expect(first.firstStart?.owner).toEqual({ name: 'Dana Reyes', email: 'dana@example.com' })
+  })
+
+  it('without CRM_OWNER_NAME, the owner starts with the email alone and the banner says where to give a name, which works', async () => {
+    const { running: first, lines } = await firstStart(null)
+    expect(await team(t!)).toEqual([{ email: 'owner@example.com', name: '', role: 'owner' }])
+    const at = lines.indexOf('First start: a business was created. These are shown once:')
+    const base = first.publicUrl
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      '  owner: owner@example.com (sign in with that email)',
+      "  owner's name: none given (CRM_OWNER_NAME was not set), so pages, cards and the agent show the email in its place: " +
+        `type it in Name on your card at ${base}/team, then Save`,
+    ])
+
+    // What the banner says to do, done with what it gives: its sign-in link, then the team page's own form.
+    const cookie = await signInWith(first.firstStart!.signInUrl)
+    const page = async () => (await fetch(`${first.url}/team`, { headers: { cookie } })).text()
+    const before = await page()
+    expect(before).toContain('owner@example.com (you)</h2>')
+    const ownerId = (await t!.admin.query<{ id: string }>('select id from users')).rows[0].id
+    const saved = await fetch(`${first.url}/team/${ownerId}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams([...hiddenFields(before, `/team/${ownerId}`), ['name', 'Dana Reyes'], ['role', 'owner']]),
+      redirect: 'manual',
+    })
+    expect(saved.status).toBe(303)
+    expect(await page()).toContain('Dana Reyes (you)</h2>')
+    expect(await team(t!)).toEqual([{ email: 'owner@example.com', name: 'Dana Reyes', role: 'owner' }])
   })
 
   it('with online payments on, only the empty catalog is said', async () => {

@@ -93,12 +93,20 @@ describe.each(engines)('the crm command line (%s)', (engine) => {
       expect(run.code).toBe(0)
       expect(run.stdout).toMatch(/Created business "Clear View" \(time zone America\/Chicago\)/)
       expect(run.stdout).toMatch(/agent token: crm_[a-z0-9]{8}_\S+/)
+      expect(run.stdout).toMatch(/^ {2}owner: {7}owner@clearview\.test \(user /m)
+      expect(run.stdout).toMatch(/^No --owner-name: .* types a name on their card at http:\/\/\S+\/team\.$/m)
+      const named = await crm(target, 'tenant', 'create', '--name', 'Named', '--owner-email', 'al@named.test', '--owner-name', 'Al Vance')
+      expect(named.code).toBe(0)
+      expect(named.stdout).toMatch(/^ {2}owner: {7}Al Vance <al@named\.test> \(user /m)
+      expect(named.stdout).not.toContain('--owner-name')
+      const stored = await inDatabase(target, (db) => db.query(`select name from users where email = 'al@named.test'`))
+      expect(stored.rows).toEqual([{ name: 'Al Vance' }])
     },
     CLI_TIMEOUT,
   )
 
   it(
-    'refuses a bad --owner-email or --timezone naming the option, and creates nothing',
+    'refuses a bad --owner-email, --timezone or a blank --owner-name naming the option, and creates nothing',
     async () => {
       const badEmail = await crm(target, 'tenant', 'create', '--name', 'Nope', '--owner-email', 'not-an-email')
       expectOneLineError(badEmail, 1)
@@ -106,6 +114,9 @@ describe.each(engines)('the crm command line (%s)', (engine) => {
       const badZone = await crm(target, 'tenant', 'create', '--name', 'Nope', '--owner-email', 'a@nope.test', '--timezone', 'Mars/Olympus')
       expectOneLineError(badZone, 1)
       expect(badZone.stderr).toMatch(/--timezone/)
+      const blankName = await crm(target, 'tenant', 'create', '--name', 'Nope', '--owner-email', 'a@nope.test', '--owner-name', '  ')
+      expectOneLineError(blankName, 1)
+      expect(blankName.stderr).toMatch(/--owner-name: is blank: give a name, or leave it out/)
       const tenants = await inDatabase(target, (db) => db.query(`select 1 from tenants where name = 'Nope'`))
       expect(tenants.rows).toEqual([])
     },

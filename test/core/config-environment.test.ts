@@ -7,20 +7,35 @@ describe('settings once read elsewhere, now read by core/config.ts', () => {
       CRM_DEMO: '1',
       CRM_BUSINESS_NAME: 'Acme Windows',
       CRM_OWNER_EMAIL: 'pat@acme.test',
+      CRM_OWNER_NAME: '  Pat Acme ',
       CRM_TIMEZONE: 'America/Denver',
       PUBLIC_BASE_URL: 'https://crm.acme.test/',
       MCP_ALLOWED_HOSTS: ' CRM.Internal , ,box.lan',
     })
     expect(set.demo).toBe(true)
-    expect(set.firstBusiness).toEqual({ name: 'Acme Windows', ownerEmail: 'pat@acme.test', timezone: 'America/Denver' })
+    expect(set.firstBusiness).toStrictEqual({
+      name: 'Acme Windows',
+      ownerEmail: 'pat@acme.test',
+      ownerName: 'Pat Acme',
+      timezone: 'America/Denver',
+    })
     expect(set.publicBaseUrlSet).toBe(true)
     expect(set.publicBaseUrl).toBe('https://crm.acme.test')
     expect(set.mcpAllowedHosts).toEqual(['crm.internal', 'box.lan'])
-    const unset = loadConfig({ CRM_DEMO: 'yes', CRM_BUSINESS_NAME: '' })
+    const unset = loadConfig({ CRM_DEMO: 'yes', CRM_BUSINESS_NAME: '', CRM_OWNER_NAME: '' })
     expect(unset.demo).toBe(false)
-    expect(unset.firstBusiness).toEqual({ name: undefined, ownerEmail: undefined, timezone: undefined })
+    expect(unset.firstBusiness).toStrictEqual({ name: undefined, ownerEmail: undefined, ownerName: undefined, timezone: undefined })
     expect(unset.publicBaseUrlSet).toBe(false)
     expect(unset.mcpAllowedHosts).toEqual([])
+  })
+
+  it("refuses an owner's name of spaces or one longer than a team member's, naming CRM_OWNER_NAME", () => {
+    expect(() => loadConfig({ CRM_OWNER_NAME: '   ' })).toThrow(
+      "CRM_OWNER_NAME is only spaces: give the owner's name, such as Dana Reyes, or leave it unset",
+    )
+    expect(() => loadConfig({ CRM_OWNER_NAME: 'D'.repeat(201) })).toThrow('CRM_OWNER_NAME is 201 characters long; a name is at most 200')
+    // The longest name the team page takes is taken here too, counted without the spaces around it.
+    expect(loadConfig({ CRM_OWNER_NAME: ` ${'D'.repeat(200)} ` }).firstBusiness.ownerName).toBe('D'.repeat(200))
   })
 
   it('keeps a frozen copy of the environment it was read from, for the integration clients', () => {

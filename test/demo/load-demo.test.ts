@@ -57,6 +57,7 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
     const [owner] = (await query({ type: 'users', role: 'owner' })).body.data.items
     expect(owner.name).toBe('Dana Whitfield')
     const demo = running.firstStart!.demo!
+    expect(banner(services, running)).toContain('  owner: Dana Whitfield <owner@example.com> (sign in with that email)\n')
     expect(banner(services, running)).toContain(
       `demo data loaded: 200 customers, ${demo.completed_tickets} completed visits over the past year`,
     )

@@ -6,6 +6,7 @@ import { assertEmailFree, lockUser, USER_COLUMNS, USER_RECORD, USER_TABLE } from
 import { auditedInsert, auditedUpdate } from '../../records.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { page } from '../../places.js'
+import { PERSON_NAME_MAX } from '../../person-name.js'
 
 const role = z.enum(['technician', 'owner'])
 
@@ -47,7 +48,7 @@ export const addUser = defineAction({
   keywords: ['team', 'staff', 'employee', 'technician', 'invite', 'new user'],
   input: z.strictObject({
     email: z.email().max(320).describe('The address they sign in with'),
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(PERSON_NAME_MAX),
     role: role.default('technician'),
   }),
   output: USER_RECORD,
@@ -75,7 +76,7 @@ export const updateUser = defineAction({
   idempotent: true,
   input: z.strictObject({
     user_id: z.uuid(),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: z.string().trim().min(1).max(PERSON_NAME_MAX).optional(),
     role: role.optional(),
     active: z.boolean().optional().describe('false: cannot sign in any more; true: can again'),
   }),

@@ -1,6 +1,7 @@
 import { readAheadRows, type ReadAhead } from '../../db/read-memo.js'
 import { sqlLiteral } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
+import { firstNameSql, oneWordOf } from './first-names.js'
 import { type CatalogService, type VocabularyLookup, vocabularyAsked } from './question.js'
 
 /** What a search reads of its business before it looks: the time zone, the catalog, external ids equal to q, and which question words the business knows. */
@@ -12,6 +13,8 @@ export interface SearchContext {
   /** The question words and places asked about ahead, and which of them the business knows. */
   asked: { words: Set<string>; places: Set<string> }
   known: Array<{ kind: string; value: string }>
+  /** When contacts are looked for by one word: how many customers have it as their first name (firstNameSql); else null. */
+  first_name_count: number | null
 }
 
 const KEY = 'search context'
@@ -43,6 +46,7 @@ export async function searchContext(tx: Queryable, q: string, wanted: ContextWan
     keyed: row.keyed,
     asked: { words: new Set(row.words), places: new Set(row.places) },
     known: row.known,
+    first_name_count: row.first_name_count,
   }
 }
 
@@ -64,6 +68,8 @@ async function contextSql(q: string, wanted: ContextWanted): Promise<string> {
   const keyed = wanted.keyed
     ? `array(select k.contact_id::text from contact_external_ids k where k.external_id = ${sqlLiteral(q.trim())} order by k.source)`
     : `'{}'::text[]`
+  const word = wanted.keyed ? oneWordOf(q) : null
+  const firstNames = word ? `(${firstNameSql(sqlLiteral(word))})` : 'null::int'
   const known =
     asked.words.length || asked.places.length
       ? `coalesce((select json_agg(json_build_object('kind', v.kind, 'value', v.value))
@@ -72,6 +78,7 @@ async function contextSql(q: string, wanted: ContextWanted): Promise<string> {
   return `select t.timezone,
     coalesce((select json_agg(json_build_object('id', s.id, 'name', s.name) order by s.name)
       from services s where s.archived_at is null), '[]') as catalog,
-    ${keyed} as keyed, ${list(asked.words)} as words, ${list(asked.places)} as places, ${known} as known
+    ${keyed} as keyed, ${list(asked.words)} as words, ${list(asked.places)} as places, ${known} as known,
+    ${firstNames} as first_name_count
   from tenants t where t.id = app_tenant()`
 }

@@ -1,4 +1,3 @@
-import type { Queryable } from '../../db/types.js'
 import { wordsOf } from '../../words.js'
 
 /** The word a search is, in lower case, when it is one word with a letter in it ("Owen"); else null. */
@@ -8,16 +7,13 @@ export function oneWordOf(q: string): string | null {
 }
 
 /**
- * How many customers have the word as the first word of their name, whole and in any case (merged ones aside), with a
- * name's words read as ranking reads them: one means the word names that customer. The indexed customer lookup narrows
- * to the names holding the word, so the business's other customers are never read.
+ * How many customers have the word (an SQL expression: a literal or a parameter) as the first word of their name, whole
+ * and in any case (merged ones aside), with a name's words read as ranking reads them: one means the word names that
+ * customer. The indexed customer lookup narrows to the names holding the word, so the business's other customers are
+ * never read. Part of the search's context, sent with its BEGIN.
  */
-export async function firstNameCount(tx: Queryable, word: string): Promise<number> {
-  const r = await tx.query<{ n: number }>(
-    `select count(*)::int as n from contacts c
-     where c.merged_into is null and c.id in (select contact_ids_matching($1))
-       and substring(lower(c.display_name) from '[a-z0-9]+') = $1`,
-    [word],
-  )
-  return r.rows[0].n
+export function firstNameSql(word: string): string {
+  return `select count(*)::int from contacts c
+     where c.merged_into is null and c.id in (select contact_ids_matching(${word}))
+       and substring(lower(c.display_name) from '[a-z0-9]+') = ${word}`
 }

@@ -9,7 +9,6 @@ import { isoDate } from '../../schema-types.js'
 import { readQuestion, readingShown } from './question-reader.js'
 import { answerReading } from './question-answer.js'
 import { isQuestion, isLookup, mayBeName } from './question.js'
-import { firstNameCount, oneWordOf } from './first-names.js'
 
 const date = isoDate()
 
@@ -105,9 +104,8 @@ export const searchQuery = defineQuery({
     const keyed = context.keyed
     const read = wanted.question && !keyed.length ? await readQuestion(ctx, p.q, context) : null
     // Contacts looked for without filters, as for external ids: a first name then says whether it names one customer.
-    const firstName = wanted.keyed ? oneWordOf(p.q) : null
     const about: Record<string, unknown> = {
-      ...(firstName ? { first_name_count: await firstNameCount(ctx.db, firstName) } : {}),
+      ...(context.first_name_count === null ? {} : { first_name_count: context.first_name_count }),
       ...(read
         ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) }
         : {}),

@@ -28,6 +28,9 @@ async function customers(config: Pick<Config, 'databaseUrl' | 'dataDir'>, tenant
   }
 }
 
+/** A target made, one or two archives loaded and a business set aside: a limit against hanging on a busy machine, not a speed check. */
+const RESTORES = 180_000
+
 describe('a restore that fails part way leaves its target as it found it', () => {
   const key = backupKey()
   let app: TestApp
@@ -49,44 +52,56 @@ describe('a restore that fails part way leaves its target as it found it', () =>
   afterAll(() => app?.close())
 
   for (const engine of engines) {
-    it(`an empty ${engine} target stays empty, and the error says what went wrong and that nothing was written`, async () => {
-      const place = await emptyRestoreTarget(engine, key)
-      try {
-        const failed = restoreArchive(place.config, broken, { replace: false, now })
-        await expect(failed).rejects.toThrow(
-          /^The restore did not finish: .*foreign key constraint.*\. Nothing was written: .* is as it was\./,
-        )
-        await expect(failed).rejects.toThrow(
-          /rows do not fit together \(a row names another that is not in it\): restore an earlier archive/,
-        )
-        await expectNothingWritten(place.config)
-      } finally {
-        await place.dispose()
-      }
-    })
+    it(
+      `an empty ${engine} target stays empty, and the error says what went wrong and that nothing was written`,
+      async () => {
+        const place = await emptyRestoreTarget(engine, key)
+        try {
+          const failed = restoreArchive(place.config, broken, { replace: false, now })
+          await expect(failed).rejects.toThrow(
+            /^The restore did not finish: .*foreign key constraint.*\. Nothing was written: .* is as it was\./,
+          )
+          await expect(failed).rejects.toThrow(
+            /rows do not fit together \(a row names another that is not in it\): restore an earlier archive/,
+          )
+          await expectNothingWritten(place.config)
+        } finally {
+          await place.dispose()
+        }
+      },
+      RESTORES,
+    )
 
-    it(`with --replace, the business already in the ${engine} target is still there after a failure`, async () => {
-      const place = await emptyRestoreTarget(engine, key)
-      try {
-        await restoreArchive(place.config, good, { replace: false, now })
-        const failed = restoreArchive(place.config, broken, { replace: true, now })
-        await expect(failed).rejects.toThrow(/Nothing was written/)
-        // A server's business is archived before it is replaced; the message names that archive too.
-        if (engine === 'postgres') await expect(failed).rejects.toThrow(/what it held is also in .*\.tar\.gz\.age/)
-        expect(await customers(place.config, app.tenant.tenant_id)).toBe(1)
-        if (engine === 'pglite') expect(readdirSync(join(place.config.dataDir, '..')).filter((f) => f.includes('replaced'))).toEqual([])
-      } finally {
-        await place.dispose()
-      }
-    })
+    it(
+      `with --replace, the business already in the ${engine} target is still there after a failure`,
+      async () => {
+        const place = await emptyRestoreTarget(engine, key)
+        try {
+          await restoreArchive(place.config, good, { replace: false, now })
+          const failed = restoreArchive(place.config, broken, { replace: true, now })
+          await expect(failed).rejects.toThrow(/Nothing was written/)
+          // A server's business is archived before it is replaced; the message names that archive too.
+          if (engine === 'postgres') await expect(failed).rejects.toThrow(/what it held is also in .*\.tar\.gz\.age/)
+          expect(await customers(place.config, app.tenant.tenant_id)).toBe(1)
+          if (engine === 'pglite') expect(readdirSync(join(place.config.dataDir, '..')).filter((f) => f.includes('replaced'))).toEqual([])
+        } finally {
+          await place.dispose()
+        }
+      },
+      RESTORES,
+    )
   }
 
-  it('an embedded folder found empty is left empty', async () => {
-    const place = await emptyRestoreTarget('pglite', key)
-    mkdirSync(place.config.dataDir, { recursive: true })
-    await expect(restoreArchive(place.config, broken, { replace: false, now })).rejects.toThrow(/Nothing was written/)
-    expect(readdirSync(place.config.dataDir)).toEqual([])
-  })
+  it(
+    'an embedded folder found empty is left empty',
+    async () => {
+      const place = await emptyRestoreTarget('pglite', key)
+      mkdirSync(place.config.dataDir, { recursive: true })
+      await expect(restoreArchive(place.config, broken, { replace: false, now })).rejects.toThrow(/Nothing was written/)
+      expect(readdirSync(place.config.dataDir)).toEqual([])
+    },
+    RESTORES,
+  )
 
   it.skipIf(!engines.includes('postgres'))(
     'into a database its role does not own, it says what the role needs and writes nothing',

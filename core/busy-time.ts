@@ -32,3 +32,23 @@ export async function busyTimeOf(tx: Queryable, userIds: readonly string[], from
   for (const source of sources) blocks.push(...(await source(tx, userIds, from, to)))
   return blocks.sort((a, b) => a.starts_at.getTime() - b.starts_at.getTime())
 }
+
+/** Why some people's busy time outside visits is not known now, a few words per person by user id ("their Google calendar ..."). */
+export type BusyDoubtSource = (tx: Queryable, userIds: readonly string[]) => Promise<Map<string, string>>
+
+const doubtSources: BusyDoubtSource[] = []
+
+/** Adds a source of doubt about busy time: a capability whose busy time cannot be read now says so (Google calendars do). */
+export function registerBusyDoubt(source: BusyDoubtSource): void {
+  if (!doubtSources.includes(source)) doubtSources.push(source)
+}
+
+/** Why each person's busy time is not fully known, from every registered source; people whose busy time is known are left out. */
+export async function busyDoubtsOf(tx: Queryable, userIds: readonly string[]): Promise<Map<string, string>> {
+  const doubts = new Map<string, string>()
+  if (!userIds.length) return doubts
+  for (const source of doubtSources) {
+    for (const [userId, why] of await source(tx, userIds)) doubts.set(userId, doubts.has(userId) ? `${doubts.get(userId)}; ${why}` : why)
+  }
+  return doubts
+}

@@ -1,9 +1,12 @@
 // The Google domain's operations: the registry finds this folder and registers what this file exports.
-import { registerBusyTime } from '../../busy-time.js'
+import { registerBusyDoubt, registerBusyTime } from '../../busy-time.js'
 import { googleBusyTime } from './calendar-in/busy-blocks.js'
+import { googleBusyDoubts } from './calendar-in/busy-doubts.js'
 
 // Busy times a person adds in their own Google calendar block them like a visit, for availability and booking.
 registerBusyTime(googleBusyTime)
+// And when it cannot be read (the connection needs reconnecting), availability says a free time may not be free.
+registerBusyDoubt(googleBusyDoubts)
 
 export * from './actions.js'
 export * from './connection-query.js'

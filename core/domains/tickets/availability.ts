@@ -6,7 +6,7 @@ import { addDays, localDate, localStamp, localTime, weekdayOf, zonedInstant } fr
 import { dayFromWords } from '../../day-words.js'
 import { rangeFromWords } from '../../range-words.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
-import { busyTimeOf } from '../../busy-time.js'
+import { busyDoubtsOf, busyTimeOf } from '../../busy-time.js'
 import { isUuid } from '../../schema-types.js'
 import type { Queryable } from '../../db/types.js'
 import { fitsPreferences, schedulingPreferences, type SchedulingPreferences } from '../contacts/scheduling-preferences.js'
@@ -128,6 +128,12 @@ export const availabilityQuery = defineQuery({
     technician_id: z.uuid(),
     preferred: z.boolean().optional(),
     technician: z.string().optional(),
+    busy_unknown: z
+      .string()
+      .optional()
+      .describe(
+        "Why this technician's busy time outside visits is not known now (their Google calendar needs reconnecting), so this time may not be free; left out when it is known",
+      ),
     extra_meters: z
       .number()
       .int()
@@ -201,7 +207,9 @@ export const availabilityQuery = defineQuery({
       })
       for (const slot of slots) found.push({ slot, member })
     }
-    if (byDriving) return drivingPage(ctx.db, found, place as Place, ids, { windowStart, windowEnd, tz, team, req, prefs })
+    const doubts = await busyDoubtsOf(ctx.db, ids)
+    if (byDriving)
+      return withDoubts(await drivingPage(ctx.db, found, place as Place, ids, { windowStart, windowEnd, tz, team, req, prefs }), doubts)
     found.sort(
       (a, b) =>
         a.slot.start.getTime() - b.slot.start.getTime() ||
@@ -216,13 +224,25 @@ export const availabilityQuery = defineQuery({
       ...(prefs ? { preferred: fitsPreferences(localDate(slot.start, tz), localTime(slot.start, tz), prefs) } : {}),
       ...(req.include.has('technician') ? { technician: member.name } : {}),
     }))
-    return {
-      items,
-      next_cursor:
-        found.length > req.limit && last ? encodeCursor([last.slot.start.toISOString(), last.member.sort, last.member.id]) : null,
-    }
+    return withDoubts(
+      {
+        items,
+        next_cursor:
+          found.length > req.limit && last ? encodeCursor([last.slot.start.toISOString(), last.member.sort, last.member.id]) : null,
+      },
+      doubts,
+    )
   },
 })
+
+/** Each free time of a technician whose busy time outside visits is not known now, with why (busy_unknown). */
+function withDoubts<T extends { technician_id: string }>(
+  page: { items: T[]; next_cursor: string | null },
+  doubts: Map<string, string>,
+): { items: Array<T & { busy_unknown?: string }>; next_cursor: string | null } {
+  if (!doubts.size) return page
+  return { ...page, items: page.items.map((i) => (doubts.has(i.technician_id) ? { ...i, busy_unknown: doubts.get(i.technician_id) } : i)) }
+}
 
 /** A team member whose free times may be listed. */
 interface TeamMember {

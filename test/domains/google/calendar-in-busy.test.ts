@@ -79,6 +79,27 @@ describe.each(engines)("busy times from a technician's Google calendar (%s)", (e
     expect((await schedule('10:00')).status).toBe('booked')
   })
 
+  it('while her connection needs reconnecting, each of her free times says her Google busy time is not known', async () => {
+    const ask = () =>
+      w.app.query({ type: 'availability', from: '2026-11-04', to: '2026-11-04', technician: w.alice, limit: 3 }).then(expectData)
+    expect((await ask()).items.every((s: any) => s.busy_unknown === undefined)).toBe(true)
+    await w.sql(
+      `update google_connections set status = 'needs_reconnect', status_reason = 'Google refused the refresh token' where user_id = $1`,
+      [w.alice],
+    )
+    try {
+      const unsure = await ask()
+      expect(unsure.items.length).toBeGreaterThan(0)
+      for (const slot of unsure.items) {
+        expect(slot.busy_unknown).toMatch(
+          /^their Google calendar needs reconnecting \(Google refused the refresh token\): busy time added there since \d{4}-\d\d-\d\d is not known, so a free time may not be free$/,
+        )
+      }
+    } finally {
+      await w.sql(`update google_connections set status = 'connected', status_reason = null where user_id = $1`, [w.alice])
+    }
+  })
+
   it('a recurring event of her own blocks each occurrence a year ahead, follows one changed alone, and frees them all when deleted', async () => {
     const calendar = w.google.fake.calendar
     const primary = calendar.store.primary(w.aliceEmail)

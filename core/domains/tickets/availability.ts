@@ -16,8 +16,7 @@ import { inPartOfDay, PARTS_OF_DAY, PARTS_OF_DAY_HELP } from './part-of-day.js'
 import { bookingName, slotLine } from './slot-line.js'
 import { timestamp } from '../../output-types.js'
 import type { Place } from '../routes/planner.js'
-import { placeOfCustomer, placedVisits, type SlotDriving, slotDriving, startsOf } from '../routes/slot-driving.js'
-import { spreadChoices } from './spread-choices.js'
+import { placeOfCustomer, placedVisits, slotDriving, startsOf } from '../routes/slot-driving.js'
 import { ACTIVE_STATUSES } from '../../ticket-states.js'
 
 /** Free times one technician's range is weighed on at most when ranked by driving. */
@@ -86,7 +85,7 @@ const dayWords = z.string().trim().min(1).max(40)
 /** Free times for a visit across the team, earliest first, one short line each, in the business time zone. */
 export const availabilityQuery = defineQuery({
   type: 'availability',
-  phrases: ['when is a technician free', 'open times this week', 'free slots for a job', 'three times to offer next week'],
+  phrases: ['when is a technician free', 'open times this week', 'free slots for a job'],
   description:
     'Free times for a visit, earliest first across the team, one item per start: slot ("Tue 2026-12-01 09:00–10:30 Sam": ' +
     'day, start–end in the business time zone, who), start (wall clock with offset) and technician_id, as schedule_appointment ' +
@@ -96,9 +95,7 @@ export const availabilityQuery = defineQuery({
     'Google busy times, never in the past; starts step_minutes apart (default 30); technicians (a business without any: its ' +
     "owners). contact_id: each time says preferred true|false by the customer's preferred days and time of day. " +
     "include=technician adds the whole name; by id (a team member's) their first free time. rank=driving (with contact_id or " +
-    "address_id): the times beside the customer's neighbours first, each with extra_meters it adds to the day. " +
-    'spread=days: a few times to offer a customer (limit of them, e.g. 3), each on a different day, then in different parts ' +
-    'of the day as the days run out, in time order, without next_cursor.',
+    "address_id): the times beside the customer's neighbours first, each with extra_meters it adds to the day.",
   keywords: ['free time', 'open slots', 'when can', 'calendar', 'schedule', 'morning', 'afternoon', 'evening'],
   access: { agent: 'unrestricted', technician: 'none' },
   defaultLimit: 5,
@@ -123,15 +120,6 @@ export const availabilityQuery = defineQuery({
       .describe(
         "time (default): earliest first. driving: the times that add least driving to the technician's day first (beside the " +
           "customer's neighbours), each saying how much; the best `limit` of the whole range, without a next page",
-      ),
-    spread: z
-      .enum(['days'])
-      .optional()
-      .describe(
-        'days: `limit` times to offer a customer ("three times next week"), spread out: each on a different day (the earliest ' +
-          'days, or with rank=driving the days with the best times and each its best), varying morning/afternoon/evening; when ' +
-          'the days run out, other parts of the same days; never two in one part of a day while another day or part is free. ' +
-          'Keeps every other filter; in time order, one per start, without a next page',
       ),
   }),
   record: z.object({
@@ -182,10 +170,7 @@ export const availabilityQuery = defineQuery({
         },
       ])
     }
-    const spread = p.spread === 'days'
-    // Ranked by driving or spread out, the answer is the whole choice, without pages.
-    const paged = !byDriving && !spread
-    const after = req.cursor && paged ? cursorOf(req.cursor) : null
+    const after = req.cursor && !byDriving ? cursorOf(req.cursor) : null
     const windowStart = zonedInstant(from, '00:00', tz)
     const windowEnd = zonedInstant(addDays(to, 1), '00:00', tz)
     const ids = listed.map((u) => u.id)
@@ -216,42 +201,34 @@ export const availabilityQuery = defineQuery({
         busy,
         notBefore: after && after.start > now ? after.start : now,
         // The page needs no more than limit + 1 from anyone: the rest come after them in every merged order. Ranked by
-        // driving, the whole range is weighed (up to a bound) and its best answered; spread out, every day of it is weighed.
-        max: byDriving ? MAX_WEIGHED_SLOTS : paged ? req.limit + 1 : Number.POSITIVE_INFINITY,
+        // driving, the whole range is weighed (up to a bound) and its best answered.
+        max: byDriving ? MAX_WEIGHED_SLOTS : req.limit + 1,
         keep: (t) => afterCursor(t) && (!p.part_of_day || inPartOfDay(localTime(t, tz), p.part_of_day)),
       })
       for (const slot of slots) found.push({ slot, member })
     }
     const doubts = await busyDoubtsOf(ctx.db, ids)
-    const ranked: Weighed[] = byDriving
-      ? await weighedByDriving(ctx.db, found, place as Place, ids, { windowStart, windowEnd, tz })
-      : found.sort((a, b) => a.slot.start.getTime() - b.slot.start.getTime() || teamOrder(a.member, b.member))
-    const kept = spread
-      ? spreadChoices(
-          ranked.map((w) => ({ ...w, start: w.slot.start, rank: w.driving?.rank ?? 0 })),
-          req.limit,
-          tz,
-        )
-      : ranked.slice(0, req.limit)
+    if (byDriving)
+      return withDoubts(await drivingPage(ctx.db, found, place as Place, ids, { windowStart, windowEnd, tz, team, req, prefs }), doubts)
+    found.sort(
+      (a, b) =>
+        a.slot.start.getTime() - b.slot.start.getTime() ||
+        (a.member.sort < b.member.sort ? -1 : a.member.sort > b.member.sort ? 1 : a.member.id < b.member.id ? -1 : 1),
+    )
+    const kept = found.slice(0, req.limit)
     const last = kept.at(-1)
-    const items = kept.map(({ slot, member, driving }) => {
-      const line = slotLine(slot.start, slot.end, bookingName(member, team), tz)
-      return {
-        slot: driving ? `${line} · ${driving.words}` : line,
-        start: localStamp(slot.start, tz),
-        technician_id: member.id,
-        ...(driving ? { extra_meters: driving.extra_meters } : {}),
-        ...(prefs ? { preferred: fitsPreferences(localDate(slot.start, tz), localTime(slot.start, tz), prefs) } : {}),
-        ...(req.include.has('technician') ? { technician: member.name } : {}),
-      }
-    })
+    const items = kept.map(({ slot, member }) => ({
+      slot: slotLine(slot.start, slot.end, bookingName(member, team), tz),
+      start: localStamp(slot.start, tz),
+      technician_id: member.id,
+      ...(prefs ? { preferred: fitsPreferences(localDate(slot.start, tz), localTime(slot.start, tz), prefs) } : {}),
+      ...(req.include.has('technician') ? { technician: member.name } : {}),
+    }))
     return withDoubts(
       {
         items,
         next_cursor:
-          paged && found.length > req.limit && last
-            ? encodeCursor([last.slot.start.toISOString(), last.member.sort, last.member.id])
-            : null,
+          found.length > req.limit && last ? encodeCursor([last.slot.start.toISOString(), last.member.sort, last.member.id]) : null,
       },
       doubts,
     )
@@ -265,18 +242,6 @@ function withDoubts<T extends { technician_id: string }>(
 ): { items: Array<T & { busy_unknown?: string }>; next_cursor: string | null } {
   if (!doubts.size) return page
   return { ...page, items: page.items.map((i) => (doubts.has(i.technician_id) ? { ...i, busy_unknown: doubts.get(i.technician_id) } : i)) }
-}
-
-/** A free time of one team member, and what it adds to their driving when ranked by it. */
-interface Weighed {
-  slot: Slot
-  member: TeamMember
-  driving?: SlotDriving
-}
-
-/** The team's order: by name, then id. */
-function teamOrder(a: TeamMember, b: TeamMember): number {
-  return a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : a.id < b.id ? -1 : 1
 }
 
 /** A team member whose free times may be listed. */
@@ -333,14 +298,24 @@ function cursorOf(cursor: string): { start: Date; sort: string; id: string } {
   return { start: new Date(start), sort, id }
 }
 
-/** The free times that add least driving first (then the earliest, then the team's order), each with what it adds. */
-async function weighedByDriving(
+/**
+ * The free times that add least driving first (then the earliest, then the team's order), each saying what it adds; the
+ * best `limit` of the range, without a next page.
+ */
+async function drivingPage(
   db: Queryable,
   found: Array<{ slot: Slot; member: TeamMember }>,
   place: Place,
   ids: string[],
-  at: { windowStart: Date; windowEnd: Date; tz: string },
-): Promise<Weighed[]> {
+  at: {
+    windowStart: Date
+    windowEnd: Date
+    tz: string
+    team: TeamMember[]
+    req: { limit: number; include: ReadonlySet<string> }
+    prefs: SchedulingPreferences | null
+  },
+) {
   const visits = await placedVisits(db, ids, at.windowStart, at.windowEnd)
   const starts = await startsOf(db, ids)
   const weighed = found.map(({ slot, member }) => {
@@ -348,7 +323,19 @@ async function weighedByDriving(
     const sameDay = visits.filter((v) => v.user_id === member.id && localDate(new Date(v.scheduled_start), at.tz) === day)
     return { slot, member, driving: slotDriving(place, slot, sameDay, starts.get(member.id) ?? null) }
   })
-  return weighed.sort(
-    (a, b) => a.driving.rank - b.driving.rank || a.slot.start.getTime() - b.slot.start.getTime() || teamOrder(a.member, b.member),
+  weighed.sort(
+    (a, b) =>
+      a.driving.rank - b.driving.rank ||
+      a.slot.start.getTime() - b.slot.start.getTime() ||
+      (a.member.sort < b.member.sort ? -1 : a.member.sort > b.member.sort ? 1 : a.member.id < b.member.id ? -1 : 1),
   )
+  const items = weighed.slice(0, at.req.limit).map(({ slot, member, driving }) => ({
+    slot: `${slotLine(slot.start, slot.end, bookingName(member, at.team), at.tz)} · ${driving.words}`,
+    start: localStamp(slot.start, at.tz),
+    technician_id: member.id,
+    extra_meters: driving.extra_meters,
+    ...(at.prefs ? { preferred: fitsPreferences(localDate(slot.start, at.tz), localTime(slot.start, at.tz), at.prefs) } : {}),
+    ...(at.req.include.has('technician') ? { technician: member.name } : {}),
+  }))
+  return { items, next_cursor: null }
 }

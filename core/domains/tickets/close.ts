@@ -81,7 +81,7 @@ export const closeTicket = defineAction({
     'line_item_id or by their service, new ones priced like ticket.add_line_item, a service by name or service_id), final_price_confirmed ' +
     '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | ' +
     'reach_out in N months | keep_series, the default on a visit of a series) and customer facts (attributes, stored on the contact ' +
-    'with source ticket_closeout); send_invoice true bills it at once and emails the invoice (while no way to pay is set, the invoice is made as a draft and the answer says what it waits for). Whatever is missing comes back at once, in one VALIDATION_ERROR with an example call. Technicians still ' +
+    'with source ticket_closeout); send_invoice true bills it at once. Whatever is missing comes back at once, in one VALIDATION_ERROR with an example call. Technicians still ' +
     "clocked in are clocked out. The visit's still-queued confirmation, follow-ups and reminder are cancelled (also when it is completed " +
     "early). A close starts on the visit's day in the business time zone: before it, a CONFLICT says from when and what to do instead (only an owner may close " +
     'sooner, with early true, audited). A reach-out is queued once per customer: one already pending within a month of it stands for both (already_queued true). ' +

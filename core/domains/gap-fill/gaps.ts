@@ -187,19 +187,23 @@ function nearness(home: Spot, neighbours: readonly Spot[], withinMeters: number)
   return null
 }
 
+/** A visit's house: its own address, else its customer's first (a visit booked without one is at their home). */
+const VISIT_ADDRESS = `coalesce(t.address_id, (select f.id from addresses f where f.contact_id = t.contact_id and f.archived_at is null
+                                                order by f.created_at, f.id limit 1))`
+
 /** The houses around an opening: the technician's visit before it that day, the one after, and the visit that left it. */
 async function neighboursOf(db: Queryable, opening: Opening): Promise<Spot[]> {
   const r = await db.query<{ latitude: number | null; longitude: number | null; postal_code: string | null }>(
-    `(select a.latitude, a.longitude, a.postal_code from tickets t join addresses a on a.id = t.address_id where t.id = $1)
+    `(select a.latitude, a.longitude, a.postal_code from tickets t join addresses a on a.id = ${VISIT_ADDRESS} where t.id = $1)
      union all
      (select a.latitude, a.longitude, a.postal_code from ticket_technicians tt join tickets t on t.id = tt.ticket_id
-        join addresses a on a.id = t.address_id
+        join addresses a on a.id = ${VISIT_ADDRESS}
        where tt.user_id = $2 and t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_end <= $3
          and t.scheduled_end > $3::timestamptz - interval '14 hours'
        order by t.scheduled_end desc limit 1)
      union all
      (select a.latitude, a.longitude, a.postal_code from ticket_technicians tt join tickets t on t.id = tt.ticket_id
-        join addresses a on a.id = t.address_id
+        join addresses a on a.id = ${VISIT_ADDRESS}
        where tt.user_id = $2 and t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_start >= $4
          and t.scheduled_start < $4::timestamptz + interval '14 hours'
        order by t.scheduled_start limit 1)`,

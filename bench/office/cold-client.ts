@@ -32,6 +32,8 @@ export async function doTask(agent: CountedClient, say: string, facts: Facts, ne
   const found = await agent.call('crm_capabilities', { q: say })
   if (found.isError) return { isError: true, json: found.json, used: null }
   const matches = found.json.matches as Match[]
+  // A task only the owner does, answered first: the model stops and tells the owner where, calling nothing.
+  if (matches[0]?.owner_only) return { isError: false, json: matches[0], used: 'owner_only' }
   const callable = matches.filter((m) => !m.owner_only)
   const first = callable.find((m) => argumentsFor(m, facts))
   if (!first) return { isError: true, json: { error: 'no match the facts could fill', matches }, used: null }

@@ -67,7 +67,7 @@ export async function runOfficeTasks(host: { url: string; services: Services; te
         ])
         if (!String(ran).startsWith('executed')) refused = `allowed by the owner, then ${String(ran).slice(0, 300)}`
       }
-      const wrong = refused ?? (await task.check(read, business))
+      const wrong = refused ?? (await task.check(read, business, answer.json))
       const work = agent.calls.filter((c) => c.method === 'tools/call')
       results.push({
         name: task.name,

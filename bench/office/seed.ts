@@ -26,8 +26,8 @@ const HOUR = 60 * 60 * 1000
 
 /**
  * A small window-cleaning business as its owner set it up, entered through the registered actions as the owner: how
- * customers pay, two technicians, a catalog, five customers, visits past and coming, an open and an overdue invoice and
- * two leads. Past records are entered on a clock set to their day.
+ * customers pay, two technicians, a catalog, five customers, visits past and coming, an open and an overdue invoice, a
+ * service plan and two leads. Past records are entered on a clock set to their day.
  */
 export async function seedOfficeBusiness(services: Services, owner: Principal, tz: string): Promise<OfficeBusiness> {
   const act = demoActor(services, owner)
@@ -124,6 +124,13 @@ export async function seedOfficeBusiness(services: Services, owner: Principal, t
     hannahOpen: await invoice(customers.hannah, addDays(today, -5), addDays(today, 25), 15_000),
     garciaOverdue: await invoice(customers.garcia, addDays(today, -45), addDays(today, -15), 15_000),
   }
+  await act('plan', 'create', {
+    name: 'Quarterly Windows',
+    includes: [{ service_id: windows, visits: 1 }],
+    price_cents: 12_000,
+    cycle: 'quarterly',
+    term_cycles: 4,
+  })
   const derrick = await act('lead', 'create', {
     raw_notes: 'Website form: just moved in, windows need a clean. Gate code 4412. Mornings are best.',
     name: 'Derrick Odom',

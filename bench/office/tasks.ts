@@ -12,14 +12,19 @@ export interface OfficeTask {
   facts(b: OfficeBusiness): Facts
   /** For a task of two steps: the facts of the second call, from what the first one read. */
   next?(read: any, b: OfficeBusiness): Facts
-  /** Null when the database shows the task done; otherwise what is wrong. */
-  check(read: Read, b: OfficeBusiness): Promise<string | null>
+  /** Null when the database (and, for a task that only reads, the answer) shows the task done; otherwise what is wrong. */
+  check(read: Read, b: OfficeBusiness, answer: any): Promise<string | null>
+  /** A task only the owner does: the agent is right to stop at crm_capabilities' answer saying where the owner does it. */
+  ownerOnly?: boolean
 }
 
 const at = (b: OfficeBusiness, day: string, time: string) => zonedInstant(day, time, b.tz).toISOString()
 
 /** Null when the read came back truthy, else the complaint. */
 const expectRow = async (value: Promise<unknown>, complaint: string) => ((await value) ? null : complaint)
+
+/** Null when a read task's answer holds what it must, else the complaint. */
+const expectAnswer = (ok: boolean, complaint: string) => Promise.resolve(ok ? null : complaint)
 
 /** Twenty-five and more everyday office tasks, each done cold (tools/list, crm_capabilities {q}, one call). */
 export const OFFICE_TASKS: OfficeTask[] = [
@@ -324,5 +329,74 @@ export const OFFICE_TASKS: OfficeTask[] = [
         read(`select 1 from scheduled_messages where invoice_id = $1 and kind = 'invoice_reminder'`, [b.invoices.garciaOverdue.id]),
         'no reminder for the overdue invoice',
       ),
+  },
+  {
+    name: 'plan a route',
+    say: (b) => `Plan Dave Nguyen's route for ${b.tomorrow}`,
+    facts: (b) => ({ technician_id: 'Dave Nguyen', date: b.tomorrow }),
+    check: async (read, b, answer) => {
+      const changed = await read(`select count(*)::int from audit_log where entity_id = any($1::uuid[]) and action = 'route_plan'`, [
+        [b.visits.samOne.id, b.visits.samTwo.id],
+      ])
+      if (changed) return 'a preview changed a visit'
+      if (!Array.isArray(answer?.stops) || answer.stops.length !== 2) return `the plan has ${answer?.stops?.length} stops, not 2`
+      return expectAnswer(answer.distances !== 'road', 'distances said road without a road router')
+    },
+  },
+  {
+    name: 'fill an opening',
+    say: () => 'Who on the waitlist could take the time the cancelled visit left free?',
+    facts: () => ({}),
+    check: (_read, b, answer) =>
+      expectAnswer(
+        (answer?.items ?? []).some(
+          (g: any) => g.ticket_id === b.visits.cancel.id && g.candidates.some((c: any) => c.contact_id === b.customers.jane),
+        ),
+        `the cancelled visit's opening with Jane as a candidate is not in ${JSON.stringify(answer).slice(0, 300)}`,
+      ),
+  },
+  {
+    name: 'rain on a day',
+    say: (b) => `Will rain get in the way of the visits on ${b.tomorrow}?`,
+    facts: (b) => ({ date: b.tomorrow, from: b.tomorrow, to: b.tomorrow }),
+    check: (_read, _b, answer) => {
+      const status = answer?.forecast_status ?? answer?.items?.[0]?.forecast_status
+      const rain = answer?.rain_likely ?? answer?.items?.[0]?.rain_likely
+      if (!status) return expectAnswer(false, `no forecast_status in ${JSON.stringify(answer).slice(0, 200)}`)
+      return expectAnswer(status === 'known' || rain === null, `rain_likely ${rain} while the forecast is ${status}`)
+    },
+  },
+  {
+    name: 'offer a plan',
+    say: (b) => `Offer Tom Lee the Quarterly Windows plan, starting ${b.nextMonday}`,
+    facts: (b) => ({
+      contact_id: 'Tom Lee',
+      plan_id: 'Quarterly Windows',
+      starts_on: b.nextMonday,
+      reasoning: 'Tom asked for regular visits.',
+    }),
+    check: (read, b) => expectRow(read(`select 1 from customer_plans where contact_id = $1`, [b.customers.lee]), 'no plan proposed to Tom'),
+  },
+  {
+    name: 'refund a payment',
+    say: (b) => `Refund Hannah Brooks's payment on invoice ${b.invoices.hannahOpen.number}`,
+    facts: (b) => ({ invoice_id: b.invoices.hannahOpen.number }),
+    ownerOnly: true,
+    check: async (read, b, answer) => {
+      const refunded = await read(`select count(*)::int from audit_log where entity_id = $1 and action like '%refund%'`, [
+        b.invoices.hannahOpen.id,
+      ])
+      if (refunded) return 'an agent refunded a payment'
+      return expectAnswer(/\/|page|console/i.test(String(answer?.owner_only ?? '')), 'the agent was not told where the owner refunds')
+    },
+  },
+  {
+    name: 'what waits for approval',
+    say: () => 'What is waiting for my approval?',
+    facts: () => ({ status: 'pending' }),
+    check: async (read, _b, answer) => {
+      const pending = await read(`select count(*)::int from authorization_requests where status = 'pending'`, [])
+      return expectAnswer(answer?.items?.length === pending, `${answer?.items?.length} listed, ${pending} pending`)
+    },
   },
 ]

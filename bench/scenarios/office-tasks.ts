@@ -5,10 +5,10 @@ import { runLifecycle } from '../lifecycle/run.js'
 import type { BenchRow, Scenario } from '../scenario.js'
 
 const MEDIAN_CALLS_TARGET = 2
-const MEDIAN_TOKENS_TARGET = 1200
+const MEDIAN_TOKENS_TARGET = 800
 const LIST_TARGET = 2000
 const APPENDIX_D_CALLS_TARGET = 8
-const APPENDIX_D_TOKENS_TARGET = 6000
+const APPENDIX_D_TOKENS_TARGET = 5000
 
 /**
  * Everyday office tasks on a seeded business, each done cold by a client that knows only tools/list and the answers: it

@@ -68,6 +68,7 @@ async function backupHere(config: Config, tenant: string | undefined, opened?: D
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       databasePreparedStatements: config.databasePreparedStatements,
+      databaseRolePrefix: config.databaseRolePrefix,
       databasePoolSize: 2,
     }))
   try {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { PERSON_NAME_MAX } from './person-name.js'
 import { parseKey } from './secret-box.js'
 import { DEFAULT_DATABASE_LIMITS, DEFAULT_POOL_SIZE, type DatabaseLimits } from './db/limits.js'
+import { DEFAULT_ROLE_PREFIX, ROLE_PREFIX } from './db/roles.js'
 
 /** Everything the product reads from the environment, in one place (docs/configuration.md's table mirrors it). */
 export interface Config {
@@ -31,6 +32,8 @@ export interface Config {
   databasePoolSize: number
   /** Whether statements are prepared by name on a server's connections (CRM_DB_PREPARED_STATEMENTS; on by default). */
   databasePreparedStatements: boolean
+  /** The start of this installation's role names on a PostgreSQL server (CRM_DB_ROLE_PREFIX; `crm`: crm_app, crm_sign_in, crm_worker). */
+  databaseRolePrefix: string
   /** How long GET /readyz waits for the database before answering that it is unavailable. */
   readyTimeoutMs: number
   /** Emails handed to Resend per second by every process on this database together (Resend's default limit is 2 per second). */
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     databasePoolSize: wholeAbove0(env, 'CRM_DB_POOL_SIZE', DEFAULT_POOL_SIZE),
     databasePreparedStatements: onOff(env.CRM_DB_PREPARED_STATEMENTS, 'CRM_DB_PREPARED_STATEMENTS', true),
+    databaseRolePrefix: rolePrefix(env.CRM_DB_ROLE_PREFIX),
     readyTimeoutMs: millis(env, 'CRM_READY_TIMEOUT_MS', 2_000),
     resendMaxPerSecond: positive(env, 'RESEND_MAX_PER_SECOND', 2),
     trustProxy: trustProxy(env.TRUST_PROXY),
@@ -261,4 +265,14 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const n = Number(value)
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a number above 0, got ${value}`)
   return n
+}
+
+/** CRM_DB_ROLE_PREFIX: `crm` when unset; anything but a short lower-case SQL name stops start-up naming the variable. */
+function rolePrefix(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return DEFAULT_ROLE_PREFIX
+  if (!ROLE_PREFIX.test(raw))
+    throw new Error(
+      `CRM_DB_ROLE_PREFIX must be a lower-case name of letters, digits and _ (starting with a letter, at most 41), got ${raw}`,
+    )
+  return raw
 }

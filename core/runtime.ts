@@ -69,6 +69,7 @@ async function migrateUnhurried(config: Config, db: Database): Promise<string[]>
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     databasePreparedStatements: config.databasePreparedStatements,
+    databaseRolePrefix: config.databaseRolePrefix,
   })
   try {
     return await migrate(unlimited)

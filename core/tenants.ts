@@ -4,7 +4,8 @@ import { systemAuditor, writeAudit } from './audit.js'
 import { createAgentToken } from './auth/agent-tokens.js'
 import { insertDefaultTemplates } from './domains/messages/default-templates.js'
 import { assertDatabaseTimeZone } from './domains/settings/time-zone.js'
-import { APP_ROLE, setLocal, type TenantScope, withTenant } from './db/tenant.js'
+import { setLocal, type TenantScope, withTenant } from './db/tenant.js'
+import { rolesOf } from './db/roles.js'
 import { translateDatabaseError } from './db/translate-error.js'
 import type { Database, Queryable } from './db/types.js'
 import { PERSON_NAME_MAX } from './person-name.js'
@@ -47,7 +48,7 @@ export async function bootstrapFirstTenant(db: Database, raw: z.input<typeof new
       if ((await tx.query('select 1 from installation')).rows.length) return null
       const tenantId = randomUUID()
       await tx.query('insert into installation (first_tenant_id) values ($1)', [tenantId])
-      await setLocal(tx, { role: APP_ROLE, 'app.tenant_id': tenantId })
+      await setLocal(tx, { role: rolesOf(db).app, 'app.tenant_id': tenantId })
       return insertTenant(tx, tenantId, input)
     })
   } catch (err) {

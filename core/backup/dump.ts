@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Database, Queryable } from '../db/types.js'
 import { setLocal, setLocalStatements } from '../db/tenant.js'
+import { rolesOf } from '../db/roles.js'
 import { archivedSequences, archivedTables, ident, type ArchivedTable } from './catalog.js'
 import type { EntrySink } from './entries.js'
 
@@ -54,7 +55,7 @@ export async function dumpSnapshot(snapshot: Database, scope: { tenantId?: strin
         const hash = createHash('sha256')
         let count = 0
         for (const tenant of table.hasTenant || table.name === 'tenants' ? businesses : [null]) {
-          count += await dumpRows(tx, table, tenant, scope.tenantId, out, hash)
+          count += await dumpRows(tx, table, { tenant, onlyTenant: scope.tenantId, signInRole: rolesOf(snapshot).signIn }, out, hash)
         }
         summary.counts[table.name] = count
         summary.checksums[table.name] = hash.digest('hex')
@@ -81,8 +82,7 @@ async function businessIds(tx: Queryable): Promise<string[]> {
 async function dumpRows(
   tx: Queryable,
   table: ArchivedTable,
-  tenant: string | null,
-  onlyTenant: string | undefined,
+  { tenant, onlyTenant, signInRole }: { tenant: string | null; onlyTenant: string | undefined; signInRole: string },
   out: EntrySink,
   hash: ReturnType<typeof createHash>,
 ): Promise<number> {
@@ -90,7 +90,7 @@ async function dumpRows(
   if (where === null) return 0
   if (tenant) await setLocal(tx, { 'app.tenant_id': tenant })
   // oauth_clients is read by the sign-in role alone (its policy), whoever the owner is.
-  const asRole = table.name === 'oauth_clients' ? 'crm_sign_in' : null
+  const asRole = table.name === 'oauth_clients' ? signInRole : null
   if (asRole) await tx.exec(`set local role ${asRole}`)
   const cursor = `backup_${table.name}`
   await tx.query(

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { setLocal, setLocalStatements } from '../db/tenant.js'
 import { functionsFor, migrateWithin, readMigrations, type MigrationFile } from '../db/migrate.js'
 import type { Database, Queryable } from '../db/types.js'
+import { rolesOf } from '../db/roles.js'
 import { ident } from './catalog.js'
 import type { ArchiveSummary, Manifest } from './dump.js'
 import type { Entry } from './entries.js'
@@ -74,7 +75,7 @@ export async function loadArchive(
   let migrated: string[] = []
   const summary = await target.transaction(async (tx) => {
     await steps.before?.(tx)
-    await migrateWithin(tx, files, functionsFor(files))
+    await migrateWithin(tx, rolesOf(target), files, functionsFor(files))
     const tables = manifest.tables.map((t) => t.name)
     const foreignKeys = await tx.query<{ tbl: string; name: string; def: string }>(
       `select conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as def

@@ -16,7 +16,7 @@ import { verifyArchive } from './verify.js'
 /** What making a backup needs: the database, the configuration, where documents are kept and the clock. */
 export interface BackupDeps {
   db: Database
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'backup' | 'databasePreparedStatements'>
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'backup' | 'databasePreparedStatements' | 'databaseRolePrefix'>
   documents: DocumentStore
   now: () => Date
 }

@@ -5,6 +5,7 @@ import { lockDataDir } from '../db/data-dir-lock.js'
 import { migrateWithin } from '../db/migrate.js'
 import { openDatabase } from '../db/open.js'
 import { openPgliteThread } from '../db/pglite-thread.js'
+import { rolesOf } from '../db/roles.js'
 import type { Database, Queryable } from '../db/types.js'
 import { documentStoreFor } from '../documents/choose-store.js'
 import { checkArchive, openArchive } from './archive.js'
@@ -35,7 +36,7 @@ export interface RestoreResult {
  * archive is restored, then migrated. Every session and sign-in link is revoked afterwards.
  */
 export async function restoreArchive(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'backup' | 'documents' | 'databasePreparedStatements'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'backup' | 'documents' | 'databasePreparedStatements' | 'databaseRolePrefix'>,
   file: string,
   opts: { replace: boolean; now: () => Date },
 ): Promise<RestoreResult> {
@@ -55,6 +56,7 @@ export async function restoreArchive(
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       databasePreparedStatements: config.databasePreparedStatements,
+      databaseRolePrefix: config.databaseRolePrefix,
       databasePoolSize: 2,
     })
     try {
@@ -92,7 +94,7 @@ export async function restoreArchive(
       // A server's business is emptied inside the restore's transaction: a failure leaves it in place.
       before: replacing ? emptyDatabase : undefined,
       afterRows: afterRestore,
-      after: (tx) => migrateWithin(tx),
+      after: (tx) => migrateWithin(tx, rolesOf(db)),
     })
     return {
       restored: file,

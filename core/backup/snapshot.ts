@@ -15,7 +15,7 @@ import type { Database } from '../db/types.js'
  */
 export async function withSnapshot<T>(
   db: Database,
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePreparedStatements'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePreparedStatements' | 'databaseRolePrefix'>,
   fn: (snapshot: Database) => Promise<T>,
 ): Promise<T> {
   const onDisk = (db as Partial<PgliteThreadDatabase>).dataDir ? (db as PgliteThreadDatabase) : null
@@ -47,6 +47,7 @@ export async function withSnapshot<T>(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     databasePreparedStatements: config.databasePreparedStatements,
+    databaseRolePrefix: config.databaseRolePrefix,
     databasePoolSize: 1,
   })
   try {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { type DatabaseRoles, rolesOf, withRoles } from './roles.js'
 import { setLocalStatements } from './tenant.js'
 import type { Database, Queryable } from './types.js'
 
@@ -103,13 +104,13 @@ export async function migrate(db: Database, files = readMigrations(), functions 
   // No statement limit within a file, whatever the connection brings: a pooler in front of the server sets one on
   // every connection it opens, and building an index on a large business may rightly take minutes.
   for (const file of files.filter((f) => !present.has(f.version))) {
-    if (await db.transaction((tx) => applyFile(tx, file), NO_STATEMENT_LIMIT)) applied.push(file.name)
+    if (await db.transaction((tx) => applyFile(tx, file, rolesOf(db)), NO_STATEMENT_LIMIT)) applied.push(file.name)
   }
   if (!functions.length) return applied
   const recorded = await recordedFunctions(db)
   // Checked again under the lock, as the numbered files are: another process may apply the same file meanwhile.
   for (const fn of functions.filter((f) => recorded.get(f.name) !== f.checksum)) {
-    if (await db.transaction((tx) => applyFunction(tx, fn), NO_STATEMENT_LIMIT)) applied.push(`functions/${fn.name}`)
+    if (await db.transaction((tx) => applyFunction(tx, fn, rolesOf(db)), NO_STATEMENT_LIMIT)) applied.push(`functions/${fn.name}`)
   }
   return applied
 }
@@ -118,15 +119,20 @@ export async function migrate(db: Database, files = readMigrations(), functions 
  * The same as migrate, inside a transaction the caller holds: a restore migrates and loads in one, so a failure leaves
  * the database as it was. The caller's transaction should have no statement limit.
  */
-export async function migrateWithin(tx: Queryable, files = readMigrations(), functions = functionsFor(files)): Promise<string[]> {
+export async function migrateWithin(
+  tx: Queryable,
+  roles: DatabaseRoles,
+  files = readMigrations(),
+  functions = functionsFor(files),
+): Promise<string[]> {
   await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
   await createRecordTables(tx)
   const present = await assertUnchanged(tx, files)
   const applied: string[] = []
-  for (const file of files.filter((f) => !present.has(f.version))) if (await applyFile(tx, file)) applied.push(file.name)
+  for (const file of files.filter((f) => !present.has(f.version))) if (await applyFile(tx, file, roles)) applied.push(file.name)
   const recorded = functions.length ? await recordedFunctions(tx) : new Map<string, string>()
   for (const fn of functions.filter((f) => recorded.get(f.name) !== f.checksum))
-    if (await applyFunction(tx, fn)) applied.push(`functions/${fn.name}`)
+    if (await applyFunction(tx, fn, roles)) applied.push(`functions/${fn.name}`)
   return applied
 }
 
@@ -146,13 +152,13 @@ async function recordedFunctions(db: Queryable): Promise<Map<string, string>> {
 }
 
 /** Applies one numbered file under the lock unless another process has meanwhile; answers whether this one did. */
-async function applyFile(tx: Queryable, file: MigrationFile): Promise<boolean> {
+async function applyFile(tx: Queryable, file: MigrationFile, roles: DatabaseRoles): Promise<boolean> {
   await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
   const done = await tx.query('select 1 from schema_migrations where version = $1', [file.version])
   if (done.rows.length) return false
   await loadExtensionSettings(tx)
   try {
-    await seeingEveryRow(tx, () => tx.exec(file.sql))
+    await seeingEveryRow(tx, () => tx.exec(withRoles(file.sql, roles)))
   } catch (err) {
     // Say which file failed: the database's message alone does not tell the operator where to look.
     throw new Error(`Migration ${file.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`, {
@@ -164,13 +170,13 @@ async function applyFile(tx: Queryable, file: MigrationFile): Promise<boolean> {
 }
 
 /** Applies one function file under the lock unless its text is already the one recorded; answers whether this one did. */
-async function applyFunction(tx: Queryable, fn: FunctionFile): Promise<boolean> {
+async function applyFunction(tx: Queryable, fn: FunctionFile, roles: DatabaseRoles): Promise<boolean> {
   await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
   const now = await tx.query<{ checksum: string }>('select checksum from schema_functions where name = $1', [fn.name])
   if (now.rows[0]?.checksum === fn.checksum) return false
   await loadExtensionSettings(tx)
   try {
-    await tx.exec(fn.sql)
+    await tx.exec(withRoles(fn.sql, roles))
   } catch (err) {
     throw new Error(
       `SQL function file functions/${fn.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`,

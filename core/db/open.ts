@@ -1,5 +1,6 @@
 import { DEFAULT_POOL_SIZE, type DatabaseLimits } from './limits.js'
 import type { Database } from './types.js'
+import { rolesFor } from './roles.js'
 import { openPgliteThread } from './pglite-thread.js'
 
 /** Where the data lives: a PostgreSQL server URL, or a folder for the embedded engine. */
@@ -12,6 +13,8 @@ export interface DatabaseLocation {
   databasePoolSize?: number
   /** Whether statements are prepared by name on the server's connections (off behind PgBouncer before 1.21); every opener says. */
   databasePreparedStatements: boolean
+  /** The start of the installation's role names on the server (the embedded engine keeps the default ones); every opener says. */
+  databaseRolePrefix: string
 }
 
 /**
@@ -24,6 +27,7 @@ export async function openDatabase(loc: DatabaseLocation): Promise<Database> {
     const { openPostgres } = await import('./postgres.js')
     return openPostgres(loc.databaseUrl, loc.databasePoolSize ?? DEFAULT_POOL_SIZE, loc.databaseLimits, {
       prepared: loc.databasePreparedStatements,
+      roles: rolesFor(loc.databaseRolePrefix),
     })
   }
   return openPgliteThread(loc.dataDir)

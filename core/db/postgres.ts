@@ -4,6 +4,7 @@ import { DEFAULT_POOL_SIZE, KEEPALIVE_DELAY_MS, type DatabaseLimits } from './li
 import { DatabaseUnreachableError, isDatabaseOutage } from './outage.js'
 import { statementNames } from './statement-names.js'
 import type { Database, Queryable, QueryResult } from './types.js'
+import type { DatabaseRoles } from './roles.js'
 import { typeParsers } from './type-parsers.js'
 
 for (const [oid, parse] of Object.entries(typeParsers)) pg.types.setTypeParser(Number(oid), parse)
@@ -13,6 +14,8 @@ const names = statementNames()
 
 /** How the pool talks to the server. */
 export interface PostgresOptions {
+  /** The installation's roles (core/db/roles.ts); the default ones when left out. */
+  roles?: DatabaseRoles
   /**
    * Statements with parameters prepared by name, once per connection, then only bound and run: the server plans them as
    * prepared statements, and once a generic plan serves, not at all. Off behind a pooler that cannot keep a connection's
@@ -82,6 +85,7 @@ export function openPostgres(
   }
   return {
     engine: 'postgres',
+    roles: options.roles,
     query: (text, params) => withClient((client) => wrap(client).query(text, params)),
     exec: (text) => withClient((client) => wrap(client).exec(text)),
     async transaction(fn, setup) {

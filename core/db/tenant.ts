@@ -1,15 +1,11 @@
 import { keepReadAhead, type ReadAhead } from './read-memo.js'
 import type { Database, Queryable } from './types.js'
+import { rolesOf } from './roles.js'
 import { translateDatabaseError } from './translate-error.js'
 
-/** The database role requests run as: not a superuser and owner of nothing, so row level security always applies. */
-export const APP_ROLE = 'crm_app'
-
-/** The role of sign-in lookups (migration 0016): the only role the lookup policies admit rows to. */
-export const SIGN_IN_ROLE = 'crm_sign_in'
-
-/** The role of the worker's and webhooks' cross-business functions (migration 0016): it can call those and read nothing. */
-export const WORKER_ROLE = 'crm_worker'
+// The roles (core/db/roles.ts): requests run as the app role, not a superuser and owner of nothing, so row level
+// security always applies; sign-in lookups as the only role the lookup policies admit rows to (migration 0016); the
+// worker's and webhooks' cross-business functions as a role that can call those and read nothing.
 
 /** Who a transaction runs for; the database's policies and triggers read these settings. */
 export interface TenantScope {
@@ -31,7 +27,7 @@ export async function withTenant<T>(
 ): Promise<T> {
   return inRole(
     db,
-    APP_ROLE,
+    rolesOf(db).app,
     {
       'app.tenant_id': scope.tenantId,
       'app.actor_type': scope.actorType,
@@ -52,7 +48,7 @@ export async function withSignInLookup<T>(
 ): Promise<T> {
   return inRole(
     db,
-    SIGN_IN_ROLE,
+    rolesOf(db).signIn,
     {
       'app.lookup_token_hash': lookup.tokenHash ?? '',
       'app.lookup_token_prefix': lookup.tokenPrefix ?? '',
@@ -65,7 +61,7 @@ export async function withSignInLookup<T>(
 
 /** Runs fn as the worker role: it may call the cross-business functions of the worker and webhooks, and read no table. */
 export async function withWorkerRole<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return inRole(db, WORKER_ROLE, {}, fn)
+  return inRole(db, rolesOf(db).worker, {}, fn)
 }
 
 async function inRole<T>(

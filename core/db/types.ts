@@ -1,3 +1,5 @@
+import type { DatabaseRoles } from './roles.js'
+
 /** A row as returned by the database: column name to value. */
 export type Row = Record<string, unknown>
 
@@ -24,6 +26,8 @@ export interface Database extends Queryable {
    */
   transaction<T>(fn: (tx: Queryable, setupRows?: Row[][]) => Promise<T>, setup?: string): Promise<T>
   close(): Promise<void>
+  /** The roles of its installation (core/db/roles.ts); the default ones when left out. */
+  readonly roles?: DatabaseRoles
   /** What its connections are doing right now, where the engine can tell (the server's pool, the embedded engine's thread). */
   poolStats?(): PoolStats
 }

@@ -37,7 +37,13 @@ export async function backUp(
   return makeBackup(
     {
       db: app.t.db,
-      config: { databaseUrl: app.t.url, dataDir: dir, databasePreparedStatements: true, backup: { key, dir, s3: opts.s3 } },
+      config: {
+        databaseUrl: app.t.url,
+        dataDir: dir,
+        databasePreparedStatements: true,
+        databaseRolePrefix: 'crm',
+        backup: { key, dir, s3: opts.s3 },
+      },
       documents: app.services.documents,
       now: () => new Date(),
     },
@@ -79,7 +85,7 @@ export async function expectNothingWritten(config: { databaseUrl?: string; dataD
     expect(existsSync(config.dataDir) && readdirSync(config.dataDir).length > 0).toBe(false)
     return
   }
-  const db = await openDatabase({ ...config, databasePreparedStatements: true })
+  const db = await openDatabase({ ...config, databasePreparedStatements: true, databaseRolePrefix: 'crm' })
   try {
     const r = await db.query<{ n: number }>(`select count(*)::int as n from pg_class where relnamespace = 'public'::regnamespace`)
     expect(r.rows[0].n).toBe(0)

@@ -17,7 +17,7 @@ const now = () => new Date()
 
 /** How many customers the business holds in the restored target (read with the business set: the owner role is held to it). */
 async function customers(config: Pick<Config, 'databaseUrl' | 'dataDir'>, tenantId: string): Promise<number> {
-  const db = await openDatabase({ ...config, databasePreparedStatements: true })
+  const db = await openDatabase({ ...config, databasePreparedStatements: true, databaseRolePrefix: 'crm' })
   try {
     return await db.transaction(async (tx) => {
       await setLocal(tx, { 'app.tenant_id': tenantId })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { APP_ROLE, withTenant } from '../../../core/db/tenant.js'
+import { withTenant } from '../../../core/db/tenant.js'
+import { DEFAULT_ROLES } from '../../../core/db/roles.js'
 import type { Queryable } from '../../../core/db/types.js'
 import { createTenant, type CreatedTenant } from '../../../core/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
@@ -139,7 +140,7 @@ describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
     const truncatable = await t.admin.query<{ name: string }>(
       `select c.relname as name from pg_class c
       where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and has_table_privilege($1, c.oid, 'truncate')`,
-      [APP_ROLE],
+      [DEFAULT_ROLES.app],
     )
     expect(truncatable.rows).toEqual([])
     expect(await closedTicket()).toEqual(before)

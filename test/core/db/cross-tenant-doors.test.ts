@@ -3,7 +3,8 @@ import { createAgentToken } from '../../../core/auth/agent-tokens.js'
 import { issueMagicLinkFor } from '../../../core/auth/magic-links.js'
 import { hashSecret } from '../../../core/auth/secrets.js'
 import { createSession } from '../../../core/auth/sessions.js'
-import { APP_ROLE, withTenant } from '../../../core/db/tenant.js'
+import { withTenant } from '../../../core/db/tenant.js'
+import { DEFAULT_ROLES } from '../../../core/db/roles.js'
 import type { Queryable } from '../../../core/db/types.js'
 import { createTenant, type CreatedTenant } from '../../../core/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
@@ -243,7 +244,7 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
       `select p.proname as name from pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
          and has_function_privilege($1, p.oid, 'execute') order by 1`,
-      [APP_ROLE],
+      [DEFAULT_ROLES.app],
     )
     expect(r.rows.map((row) => row.name)).toEqual([
       'contact_ids_matching',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OWNER_READS_UNFORCED } from '../../../core/db/unforced-tables.js'
-import { APP_ROLE, withTenant } from '../../../core/db/tenant.js'
+import { withTenant } from '../../../core/db/tenant.js'
+import { DEFAULT_ROLES } from '../../../core/db/roles.js'
 import type { Queryable } from '../../../core/db/types.js'
 import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { tenantTables } from '../../helpers/tenant-data.js'
@@ -141,13 +142,13 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
   it('runs the app as a role that is not superuser, cannot bypass row security and owns nothing', async () => {
     const role = await t.admin.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
       `select rolsuper, rolbypassrls from pg_roles where rolname = $1`,
-      [APP_ROLE],
+      [DEFAULT_ROLES.app],
     )
     expect(role.rows).toEqual([{ rolsuper: false, rolbypassrls: false }])
     const owned = await t.admin.query(
       `select c.relname from pg_class c join pg_roles r on r.oid = c.relowner
       where r.rolname = $1 and c.relnamespace = 'public'::regnamespace`,
-      [APP_ROLE],
+      [DEFAULT_ROLES.app],
     )
     expect(owned.rows).toEqual([])
   })
@@ -158,7 +159,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
               has_table_privilege($1, c.oid, 'select') as can_read,
               has_table_privilege($1, c.oid, 'insert, update, delete, truncate') as can_write
        from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')`,
-      [APP_ROLE],
+      [DEFAULT_ROLES.app],
     )
     const byName = new Map(r.rows.map((row) => [row.name, row]))
     for (const name of ['schema_migrations', 'schema_functions', 'installation']) {

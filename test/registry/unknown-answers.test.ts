@@ -1,0 +1,266 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { isDeepStrictEqual } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { startFakeCensusGeocoder } from '../../bench/fake-census-geocoder.js'
+import { startFakeNws } from '../../bench/fake-nws.js'
+import { startFakeRoadRouter } from '../../bench/fake-road-router.js'
+import { createServices } from '../../api/product.js'
+import { loadConfig } from '../../core/config.js'
+import type { Principal, Services } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
+import { jsonSchemaOf } from '../../core/json-schema.js'
+import { performAction, performQuery } from '../../core/operations.js'
+import type { QueryDefinition } from '../../core/registry.js'
+import { addDays, localDate } from '../../core/time.js'
+import { WORKFLOW_TOOLS } from '../../mcp/workflows/index.js'
+import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { startFakeResend } from '../helpers/fake-resend.js'
+import { startFakeStripe } from '../helpers/fake-stripe.js'
+import { googleFixture } from '../helpers/google.js'
+import { quickbooksFixture } from '../helpers/quickbooks.js'
+import { type Business, entityOf, idsOf, openBusiness, pick, seedBusiness } from '../helpers/seeded-business.js'
+import { CannotSynthesize, type JsonSchema, synthesize } from '../helpers/synthesize.js'
+import { hiddenUnknowns } from '../helpers/unknown-rule.js'
+
+// Generated from the registry: every data type an agent reads and every read-only workflow, asked with each integration on
+// (its local fake), off (its setting unset) and unreachable (its address a closed port). Where the answer changes, the change
+// must say so (a status field, or words), never a false or an empty list that reads as a fact.
+
+/** Seeding a business of every kind and reading it fifteen ways: room for a busy machine (a limit against hanging). */
+const SLOW = 300_000
+/** The clock stands still for the walk (synthesized records are dated from the real one): tomorrow has rain and a visit. */
+const NOW = new Date()
+const TODAY = localDate(NOW, 'America/Chicago')
+const TOMORROW = addDays(TODAY, 1)
+const REQUEST = '00000000-0000-4000-8000-00000000000a'
+
+/** An integration as the walk switches it: the settings that turn it on, the words that name it, and its address. */
+interface Integration {
+  name: string
+  named: RegExp
+  on: Record<string, string>
+  /** What its settings read when it is off (beside leaving its own settings out). */
+  off: Record<string, string>
+  url: string
+  /** Its own on/off fields, whose false is the fact that it is off (described so in their schema). */
+  switches?: string[]
+}
+
+/** A way to run the product: every integration on, or one (or all) of them off or unreachable. */
+interface Mode {
+  label: string
+  env: Record<string, string>
+  named: RegExp
+  switches: string[]
+}
+
+/** One thing the agent can ask: a data type's list (with every include) or a read-only workflow, by name and arguments. */
+interface Ask {
+  name: string
+  call(services: Services, agent: Principal): Promise<unknown>
+}
+
+/** A port that was free a moment ago and is now closed: connecting to it is refused. */
+async function closedUrl(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return `http://127.0.0.1:${port}`
+}
+
+/** An answer, or the refusal that stands for it (its code and message): a refusal naming what is off is an answer too. */
+async function answerOf(ask: Ask, services: Services, agent: Principal): Promise<unknown> {
+  try {
+    return JSON.parse(JSON.stringify(await ask.call(services, agent)))
+  } catch (err) {
+    if (err instanceof AppError) return { refused: err.code, message: err.message }
+    throw err
+  }
+}
+
+/** The list read of a data type with every include, its required filters synthesized from the business's records. */
+function queryAsk(def: QueryDefinition, biz: Business): Ask | null {
+  let filters: Record<string, unknown>
+  try {
+    filters = synthesize(jsonSchemaOf(def.params) as JsonSchema, {
+      uuidFor: (field) => pick(idsOf(biz, entityOf(field, def.type)), 0),
+      tag: biz.tag,
+      seed: 0,
+      requiredOnly: true,
+    }) as Record<string, unknown>
+  } catch (err) {
+    if (err instanceof CannotSynthesize) return null
+    throw err
+  }
+  const include = (def.include ?? []).filter((i) => i !== 'audit_trail')
+  return {
+    name: def.type,
+    call: (services, agent) => performQuery(services, agent, { type: def.type, include, limit: 25, filters }, { requestId: REQUEST }),
+  }
+}
+
+describe('an answer that depends on an integration says when it is off or unreachable (every data type and read-only workflow)', () => {
+  let t: TestDatabase
+  let biz: Business
+  let asks: Ask[]
+  let integrations: Integration[]
+  const closers: Array<() => Promise<void>> = []
+  let box: Services['secrets']
+
+  const servicesFor = (env: Record<string, string>) =>
+    createServices({ ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }), logLevel: 'silent' }, t.db, {
+      secrets: box,
+      now: () => NOW,
+    })
+
+  beforeAll(async () => {
+    t = await freshDatabase('pglite')
+    const nws = await startFakeNws(TODAY)
+    nws.day(TOMORROW, 80, 'Showers Likely')
+    const qb = await quickbooksFixture()
+    const google = await googleFixture({ secrets: qb.secrets })
+    const stripe = await startFakeStripe()
+    const resend = await startFakeResend()
+    const census = await startFakeCensusGeocoder()
+    const router = await startFakeRoadRouter()
+    box = qb.secrets
+    closers.push(nws.close, qb.close, google.close, stripe.close, resend.close, census.close, router.close)
+    integrations = [
+      { name: 'weather', named: /weather|forecast/i, on: nws.env, off: { CRM_WEATHER: 'off' }, url: nws.url },
+      { name: 'google', named: /google/i, on: google.fake.env, off: {}, url: google.fake.url },
+      { name: 'quickbooks', named: /quickbooks/i, on: qb.fake.env, off: {}, url: qb.fake.url },
+      {
+        name: 'stripe',
+        named: /stripe|online pay|card/i,
+        on: { STRIPE_SECRET_KEY: 'sk_test_unknown', STRIPE_API_BASE: stripe.url },
+        off: {},
+        url: stripe.url,
+        switches: ['online_payments'],
+      },
+      {
+        name: 'resend',
+        named: /resend|email|outbox/i,
+        on: { RESEND_API_KEY: 're_test_fake_key', RESEND_BASE_URL: resend.url },
+        off: {},
+        url: resend.url,
+      },
+      { name: 'geocoding', named: /geocod|map|point/i, on: census.env, off: { CRM_GEOCODER: 'off' }, url: census.url },
+      { name: 'router', named: /router|road|straight/i, on: router.env.osrm, off: { CRM_ROUTER: 'off' }, url: router.url },
+    ]
+    const seeding = servicesFor(allOn())
+    biz = await openBusiness(t, 'Unknown')
+    await seedBusiness(seeding, t.admin, biz, 1)
+    const owner = biz.owner
+    await google.connect(t.db, biz.tenantId, (owner.actor as { id: string }).id, ['calendar', 'contacts', 'gmail'])
+    await qb.connect(t.db, biz.tenantId, (owner.actor as { id: string }).id)
+    // A home base and a visit tomorrow, when the forecast says rain: the weather has something to say about it.
+    const run = (action: string, data: Record<string, unknown>) =>
+      performAction(seeding, owner, { domain: action.split('.')[0], action: action.split('.')[1], data }, { requestId: REQUEST })
+    await run('route.set_start', { label: 'The shop', latitude: 34.7304, longitude: -86.5861 })
+    await performAction(
+      seeding,
+      owner,
+      {
+        domain: 'ticket',
+        action: 'create',
+        data: {
+          contact_id: idsOf(biz, 'contact')[0],
+          scheduled_start: `${TOMORROW}T17:00:00Z`,
+          technician_ids: [(owner.actor as { id: string }).id],
+        },
+      },
+      { requestId: REQUEST },
+    )
+    const contact = await t.admin.query<{ display_name: string }>('select display_name from contacts where tenant_id = $1 limit 1', [
+      biz.tenantId,
+    ])
+    const queries = [...seeding.registry.queries.values()].filter((d) => d.access.agent !== 'never')
+    asks = queries.flatMap((d) => queryAsk(d, biz) ?? [])
+    const workflowArgs: Record<string, Array<Record<string, unknown>>> = {
+      daily_briefing: [{}, { date: TOMORROW }],
+      find_customer: [{ q: contact.rows[0].display_name }],
+    }
+    for (const tool of WORKFLOW_TOOLS.filter((w) => w.readOnly)) {
+      for (const args of workflowArgs[tool.name] ?? [{}]) {
+        asks.push({
+          name: `${tool.name} ${JSON.stringify(args)}`,
+          call: (services, principal) => tool.run({ services, principal, requestId: REQUEST }, z.object(tool.input).parse(args)),
+        })
+      }
+    }
+  }, SLOW)
+  afterAll(async () => {
+    for (const close of closers) await close()
+    await t?.dispose()
+  })
+
+  const allOn = () => Object.assign({}, ...integrations.map((i) => i.on)) as Record<string, string>
+  const without = (env: Record<string, string>, i: Integration) => Object.fromEntries(Object.entries(env).filter(([k]) => !(k in i.on)))
+  const switched = async (which: Integration[], how: 'off' | 'unreachable'): Promise<Mode> => {
+    let env = allOn()
+    const closed = await closedUrl()
+    for (const i of which) {
+      env =
+        how === 'off'
+          ? { ...without(env, i), ...i.off }
+          : { ...env, ...Object.fromEntries(Object.entries(i.on).map(([k, v]) => [k, v.split(i.url).join(closed)])) }
+    }
+    return {
+      label: `${which.length === 1 ? which[0].name : 'every integration'} ${how}`,
+      env,
+      named: new RegExp(which.map((i) => i.named.source).join('|'), 'i'),
+      switches: which.flatMap((i) => i.switches ?? []),
+    }
+  }
+
+  it(
+    'answers the same, or says what is off or unreachable in a field or in words: never a false or an empty list that hides it',
+    async () => {
+      const on = servicesFor(allOn())
+      const baseline = new Map<string, unknown>()
+      for (const ask of asks) baseline.set(ask.name, await answerOf(ask, on, biz.agent))
+      // Asked twice with nothing switched, every answer is the same: a difference below is the integration's alone.
+      const unsteady: string[] = []
+      for (const ask of asks) if (!isDeepStrictEqual(await answerOf(ask, on, biz.agent), baseline.get(ask.name))) unsteady.push(ask.name)
+      expect(unsteady).toEqual([])
+
+      const faults: string[] = []
+      const compared = new Map<string, Set<string>>()
+      const check = async (mode: Mode, only: Ask[]) => {
+        const services = servicesFor(mode.env)
+        const changed: Ask[] = []
+        for (const ask of only) {
+          const answer = await answerOf(ask, services, biz.agent)
+          const before = baseline.get(ask.name)
+          if (isDeepStrictEqual(answer, before)) continue
+          changed.push(ask)
+          compared.set(ask.name, (compared.get(ask.name) ?? new Set()).add(mode.label))
+          const refused = (answer as { refused?: string }).refused
+          if (refused === 'UNAVAILABLE' || refused === 'CONFLICT') continue
+          for (const fault of hiddenUnknowns(before, answer, mode.named, mode.switches))
+            faults.push(`${ask.name} (${mode.label}): ${fault}`)
+        }
+        return changed
+      }
+      // Everything switched at once finds the answers that depend on any integration; each is then asked with each alone.
+      const dependent = new Set<Ask>()
+      for (const how of ['off', 'unreachable'] as const)
+        for (const ask of await check(await switched(integrations, how), asks)) dependent.add(ask)
+      for (const i of integrations) for (const how of ['off', 'unreachable'] as const) await check(await switched([i], how), [...dependent])
+
+      if (process.env.SHOW_UNKNOWN)
+        console.log(
+          `${asks.length} asked; ${dependent.size} depend on an integration:\n` +
+            [...compared].map(([name, modes]) => `${name}: ${[...modes].join(', ')}`).join('\n'),
+        )
+      expect(faults).toEqual([])
+      // The walk reaches the answers known to depend on an integration; a walk that compared nothing could not fail.
+      expect([...compared.keys()]).toEqual(expect.arrayContaining(['weather_outlook', `daily_briefing {"date":"${TOMORROW}"}`]))
+      expect(asks.length).toBeGreaterThanOrEqual(80)
+    },
+    SLOW,
+  )
+})

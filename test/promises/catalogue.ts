@@ -1175,6 +1175,18 @@ export const CATALOGUE: Catalogued[] = [
   },
   {
     file: 'console/owner/settings/google-views.ts',
+    phrase: 'Google is off on this server.</span>',
+    promises: 'while Google is off on the server a stored connection is kept and reads as connected again once it is on',
+    checked_by: by('test/domains/google/connection.test.ts', 'reads as off, with what to set, while Google is off on this server'),
+  },
+  {
+    file: 'core/domains/google/connection-query.ts',
+    phrase: 'off: Google is off on this server (status_reason says what to set), nothing syncs and the connection is kept',
+    promises: 'while Google is off on the server a stored connection is kept and reads as connected again once it is on',
+    checked_by: by('test/domains/google/connection.test.ts', 'reads as off, with what to set, while Google is off on this server'),
+  },
+  {
+    file: 'console/owner/settings/google-views.ts',
     phrase: 'Google then sends you back here',
     promises: null,
     checked_by: null,

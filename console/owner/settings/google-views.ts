@@ -46,6 +46,9 @@ export function accountSentence(a: GoogleAccount, tz: string): SafeHtml {
   if (a.status === 'needs_reconnect') {
     return html`<span class="err">Google stopped syncing ${email}: connect again.</span> ${a.status_reason ?? ''} Nothing is written to or read from Google until then.`
   }
+  if (a.status === 'off') {
+    return html`<span class="warn">Connected as ${email}, but Google is off on this server.</span> ${a.status_reason ?? ''} Nothing is written to or read from Google until it is on again; the connection is kept.`
+  }
   return html`Disconnected from ${email}${a.status_reason ? html` (${a.status_reason})` : ''}. Nothing is written to or read from Google.`
 }
 

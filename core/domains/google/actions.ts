@@ -65,7 +65,7 @@ function personId(ctx: OperationContext, userId?: string): string {
 async function viewOf(ctx: OperationContext, userId: string): Promise<z.output<typeof GOOGLE_CONNECTION_RECORD>> {
   const row = (await listGoogleConnections(ctx.db)).find((c) => c.user_id === userId)
   if (!row) throw neverConnected(userId)
-  return connectionView(row)
+  return connectionView(row, googleOffReason(ctx.services))
 }
 
 /** Disconnects a Google account: its tokens are forgotten here and revoked at Google, and nothing syncs any more. */
@@ -182,6 +182,6 @@ export const syncGoogleNow = defineAction({
       after: { users: chosen.map((c) => c.user_id) },
     })
     const after = await listGoogleConnections(ctx.db)
-    return { requested: after.filter((c) => chosen.some((x) => x.user_id === c.user_id)).map(connectionView) }
+    return { requested: after.filter((c) => chosen.some((x) => x.user_id === c.user_id)).map((c) => connectionView(c)) }
   },
 })

@@ -4,6 +4,7 @@ import { timestamp } from '../../output-types.js'
 import { defineQuery } from '../../registry.js'
 import { listGoogleConnections, type StoredGoogleConnection } from './connection.js'
 import { featureGranted } from './features.js'
+import { googleOffReason } from './availability.js'
 
 /** A person's Google account as the owner and the agent read it: never its tokens. */
 export const GOOGLE_CONNECTION_RECORD = z.object({
@@ -12,9 +13,9 @@ export const GOOGLE_CONNECTION_RECORD = z.object({
   role: z.enum(['owner', 'technician']),
   google_email: z.string(),
   status: z
-    .enum(['connected', 'needs_reconnect', 'disconnected'])
+    .enum(['connected', 'needs_reconnect', 'disconnected', 'off'])
     .describe(
-      'connected: syncing; needs_reconnect: Google refused the tokens (revoked or lapsed), the person must connect again; disconnected',
+      'connected: syncing; needs_reconnect: Google refused the tokens (revoked or lapsed), the person must connect again; disconnected; off: Google is off on this server (status_reason says what to set), nothing syncs and the connection is kept',
     ),
   status_reason: z.string().nullable(),
   features: z
@@ -26,17 +27,20 @@ export const GOOGLE_CONNECTION_RECORD = z.object({
   last_sync_error: z.string().nullable().describe("Why the last sync failed, in Google's own words"),
 })
 
-/** One stored connection as the record shows it. */
-export function connectionView(c: StoredGoogleConnection & { user_name: string; role: string }): z.output<typeof GOOGLE_CONNECTION_RECORD> {
+/** One stored connection as the record shows it; while Google is off on this server (`off`, why), as off whatever was stored. */
+export function connectionView(
+  c: StoredGoogleConnection & { user_name: string; role: string },
+  off: string | null = null,
+): z.output<typeof GOOGLE_CONNECTION_RECORD> {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null)
-  const on = (f: 'calendar' | 'contacts' | 'gmail') => c.status === 'connected' && c[`${f}_on`] && featureGranted(f, c.scopes)
+  const on = (f: 'calendar' | 'contacts' | 'gmail') => !off && c.status === 'connected' && c[`${f}_on`] && featureGranted(f, c.scopes)
   return {
     id: c.user_id,
     user_name: c.user_name,
     role: c.role === 'owner' ? 'owner' : 'technician',
     google_email: c.google_email,
-    status: c.status,
-    status_reason: c.status_reason,
+    status: off && c.status === 'connected' ? 'off' : c.status,
+    status_reason: off && c.status === 'connected' ? off : c.status_reason,
     features: { calendar: on('calendar'), contacts: on('contacts'), gmail: on('gmail') },
     connected_at: new Date(c.connected_at).toISOString(),
     sync_requested_at: iso(c.sync_requested_at),
@@ -47,7 +51,8 @@ export function connectionView(c: StoredGoogleConnection & { user_name: string; 
 
 /** Every connected Google account of the business. */
 export async function readGoogleConnections(ctx: OperationContext): Promise<Array<z.output<typeof GOOGLE_CONNECTION_RECORD>>> {
-  return (await listGoogleConnections(ctx.db)).map(connectionView)
+  const off = googleOffReason(ctx.services)
+  return (await listGoogleConnections(ctx.db)).map((c) => connectionView(c, off))
 }
 
 /** The business's Google accounts, one record per person who connected. */
@@ -56,7 +61,7 @@ export const googleConnectionQuery = defineQuery({
   description:
     "The Google accounts connected to the business, one per person (id = the person's user id): google_email, status " +
     '(connected; needs_reconnect: Google refused the tokens and the person must connect again at /settings/google; ' +
-    'disconnected), status_reason, features on (calendar: their visits go to their Google calendar and changes made there ' +
+    'disconnected; off: Google is off on this server), status_reason, features on (calendar: their visits go to their Google calendar and changes made there ' +
     "come back as requests; contacts and gmail: the owner's, brought in as customers and timeline emails), last_sync_at, " +
     "last_sync_error. Empty when nobody connected. Connecting is the person's own, at /settings/google; google.sync asks " +
     'for a sync now. A technician reads only their own account.',

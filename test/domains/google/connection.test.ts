@@ -4,7 +4,7 @@ import { withTenant } from '../../../core/db/tenant.js'
 import { loadGoogleConnection } from '../../../core/domains/google/connection.js'
 import { accountCaller } from '../../../core/domains/google/tokens.js'
 import { AppError } from '../../../core/errors.js'
-import { performAction } from '../../../core/operations.js'
+import { performAction, performQuery } from '../../../core/operations.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { type GoogleFixture, googleFixture } from '../../helpers/google.js'
@@ -41,6 +41,17 @@ describe.each(engines)('a Google connection (%s)', (engine) => {
       withTenant(app.t.db, { tenantId: tenant.tenant_id, actorType: 'system' }, (tx) => loadGoogleConnection(tx, tenant.owner_user_id))
     return { tenant, email, stored }
   }
+
+  it('reads as off, with what to set, while Google is off on this server; connected again once it is on', async () => {
+    const { tenant } = await connected()
+    const owner = { tenantId: tenant.tenant_id, actor: { type: 'user' as const, id: tenant.owner_user_id, role: 'owner' as const } }
+    const read = async (services: typeof app.services) =>
+      ((await performQuery(services, owner, { type: 'google_connection' }, { requestId: randomUUID() })) as any).items[0]
+    const off = await read({ ...app.services, google: null })
+    expect(off).toMatchObject({ status: 'off', features: { calendar: false, contacts: false, gmail: false } })
+    expect(off.status_reason).toMatch(/GOOGLE_CLIENT_ID/)
+    expect(await read(app.services)).toMatchObject({ status: 'connected', features: { calendar: true } })
+  })
 
   it('keeps the tokens sealed: the row holds no token text', async () => {
     const { tenant, stored } = await connected()

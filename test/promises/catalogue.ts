@@ -1175,7 +1175,7 @@ export const CATALOGUE: Catalogued[] = [
   },
   {
     file: 'console/owner/settings/google-views.ts',
-    phrase: 'Google is off on this server.</span>',
+    phrase: 'Nothing is written to or read from Google until it is on again; the connection is kept',
     promises: 'while Google is off on the server a stored connection is kept and reads as connected again once it is on',
     checked_by: by('test/domains/google/connection.test.ts', 'reads as off, with what to set, while Google is off on this server'),
   },

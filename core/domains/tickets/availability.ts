@@ -12,11 +12,12 @@ import type { Queryable } from '../../db/types.js'
 import { fitsPreferences, schedulingPreferences, type SchedulingPreferences } from '../contacts/scheduling-preferences.js'
 import { serviceOf } from '../services/service-refs.js'
 import { technicianNamed } from '../users/technician-refs.js'
-import { inPartOfDay, PARTS_OF_DAY, PARTS_OF_DAY_HELP } from './part-of-day.js'
+import { inPartOfDay, PARTS_OF_DAY, PARTS_OF_DAY_HELP, partOfDayAt } from './part-of-day.js'
+import { spreadChoices } from './spread-choices.js'
 import { bookingName, slotLine } from './slot-line.js'
 import { timestamp } from '../../output-types.js'
 import type { Place } from '../routes/planner.js'
-import { placeOfCustomer, placedVisits, slotDriving, startsOf } from '../routes/slot-driving.js'
+import { placeOfCustomer, placedVisits, type SlotDriving, slotDriving, startsOf } from '../routes/slot-driving.js'
 import { ACTIVE_STATUSES } from '../../ticket-states.js'
 
 /** Free times one technician's range is weighed on at most when ranked by driving. */
@@ -121,6 +122,14 @@ export const availabilityQuery = defineQuery({
         "time (default): earliest first. driving: the times that add least driving to the technician's day first (beside the " +
           "customer's neighbours), each saying how much; the best `limit` of the whole range, without a next page",
       ),
+    spread: z
+      .enum(['days'])
+      .optional()
+      .describe(
+        'days: `limit` times to offer a customer ("three times next week") spread out, in time order, without a next page: ' +
+          'each on a different day (the earliest free time of each, or with rank=driving its best), then, when the days run ' +
+          'out, other parts of those days (morning/afternoon/evening) before two in one part. Default: every start in order',
+      ),
   }),
   record: z.object({
     slot: z.string(),
@@ -170,7 +179,10 @@ export const availabilityQuery = defineQuery({
         },
       ])
     }
-    const after = req.cursor && !byDriving ? cursorOf(req.cursor) : null
+    const spread = p.spread === 'days'
+    // Ranked by driving or spread out, the answer is the whole choice of the range, without pages.
+    const paged = !byDriving && !spread
+    const after = req.cursor && paged ? cursorOf(req.cursor) : null
     const windowStart = zonedInstant(from, '00:00', tz)
     const windowEnd = zonedInstant(addDays(to, 1), '00:00', tz)
     const ids = listed.map((u) => u.id)
@@ -201,34 +213,46 @@ export const availabilityQuery = defineQuery({
         busy,
         notBefore: after && after.start > now ? after.start : now,
         // The page needs no more than limit + 1 from anyone: the rest come after them in every merged order. Ranked by
-        // driving, the whole range is weighed (up to a bound) and its best answered.
-        max: byDriving ? MAX_WEIGHED_SLOTS : req.limit + 1,
+        // driving, the whole range is weighed (up to a bound) and its best answered; spread out, every day of it is seen.
+        max: byDriving ? MAX_WEIGHED_SLOTS : paged ? req.limit + 1 : Number.POSITIVE_INFINITY,
         keep: (t) => afterCursor(t) && (!p.part_of_day || inPartOfDay(localTime(t, tz), p.part_of_day)),
       })
       for (const slot of slots) found.push({ slot, member })
     }
     const doubts = await busyDoubtsOf(ctx.db, ids)
-    if (byDriving)
-      return withDoubts(await drivingPage(ctx.db, found, place as Place, ids, { windowStart, windowEnd, tz, team, req, prefs }), doubts)
-    found.sort(
-      (a, b) =>
-        a.slot.start.getTime() - b.slot.start.getTime() ||
-        (a.member.sort < b.member.sort ? -1 : a.member.sort > b.member.sort ? 1 : a.member.id < b.member.id ? -1 : 1),
-    )
-    const kept = found.slice(0, req.limit)
+    const ranked: Weighed[] = byDriving
+      ? await weighedByDriving(ctx.db, found, place as Place, ids, { windowStart, windowEnd, tz })
+      : found.sort((a, b) => a.slot.start.getTime() - b.slot.start.getTime() || teamOrder(a.member, b.member))
+    const kept = spread
+      ? spreadChoices(
+          ranked.map((w) => ({
+            ...w,
+            start: w.slot.start,
+            day: localDate(w.slot.start, tz),
+            part: partOfDayAt(localTime(w.slot.start, tz)),
+          })),
+          req.limit,
+        )
+      : ranked.slice(0, req.limit)
     const last = kept.at(-1)
-    const items = kept.map(({ slot, member }) => ({
-      slot: slotLine(slot.start, slot.end, bookingName(member, team), tz),
-      start: localStamp(slot.start, tz),
-      technician_id: member.id,
-      ...(prefs ? { preferred: fitsPreferences(localDate(slot.start, tz), localTime(slot.start, tz), prefs) } : {}),
-      ...(req.include.has('technician') ? { technician: member.name } : {}),
-    }))
+    const items = kept.map(({ slot, member, driving }) => {
+      const line = slotLine(slot.start, slot.end, bookingName(member, team), tz)
+      return {
+        slot: driving ? `${line} · ${driving.words}` : line,
+        start: localStamp(slot.start, tz),
+        technician_id: member.id,
+        ...(driving ? { extra_meters: driving.extra_meters } : {}),
+        ...(prefs ? { preferred: fitsPreferences(localDate(slot.start, tz), localTime(slot.start, tz), prefs) } : {}),
+        ...(req.include.has('technician') ? { technician: member.name } : {}),
+      }
+    })
     return withDoubts(
       {
         items,
         next_cursor:
-          found.length > req.limit && last ? encodeCursor([last.slot.start.toISOString(), last.member.sort, last.member.id]) : null,
+          paged && found.length > req.limit && last
+            ? encodeCursor([last.slot.start.toISOString(), last.member.sort, last.member.id])
+            : null,
       },
       doubts,
     )
@@ -242,6 +266,18 @@ function withDoubts<T extends { technician_id: string }>(
 ): { items: Array<T & { busy_unknown?: string }>; next_cursor: string | null } {
   if (!doubts.size) return page
   return { ...page, items: page.items.map((i) => (doubts.has(i.technician_id) ? { ...i, busy_unknown: doubts.get(i.technician_id) } : i)) }
+}
+
+/** A free time of one team member, and what it adds to their driving when ranked by it. */
+interface Weighed {
+  slot: Slot
+  member: TeamMember
+  driving?: SlotDriving
+}
+
+/** The team's order: by name, then id. */
+function teamOrder(a: TeamMember, b: TeamMember): number {
+  return a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : a.id < b.id ? -1 : 1
 }
 
 /** A team member whose free times may be listed. */
@@ -298,24 +334,14 @@ function cursorOf(cursor: string): { start: Date; sort: string; id: string } {
   return { start: new Date(start), sort, id }
 }
 
-/**
- * The free times that add least driving first (then the earliest, then the team's order), each saying what it adds; the
- * best `limit` of the range, without a next page.
- */
-async function drivingPage(
+/** The free times that add least driving first (then the earliest, then the team's order), each with what it adds. */
+async function weighedByDriving(
   db: Queryable,
   found: Array<{ slot: Slot; member: TeamMember }>,
   place: Place,
   ids: string[],
-  at: {
-    windowStart: Date
-    windowEnd: Date
-    tz: string
-    team: TeamMember[]
-    req: { limit: number; include: ReadonlySet<string> }
-    prefs: SchedulingPreferences | null
-  },
-) {
+  at: { windowStart: Date; windowEnd: Date; tz: string },
+): Promise<Weighed[]> {
   const visits = await placedVisits(db, ids, at.windowStart, at.windowEnd)
   const starts = await startsOf(db, ids)
   const weighed = found.map(({ slot, member }) => {
@@ -323,19 +349,7 @@ async function drivingPage(
     const sameDay = visits.filter((v) => v.user_id === member.id && localDate(new Date(v.scheduled_start), at.tz) === day)
     return { slot, member, driving: slotDriving(place, slot, sameDay, starts.get(member.id) ?? null) }
   })
-  weighed.sort(
-    (a, b) =>
-      a.driving.rank - b.driving.rank ||
-      a.slot.start.getTime() - b.slot.start.getTime() ||
-      (a.member.sort < b.member.sort ? -1 : a.member.sort > b.member.sort ? 1 : a.member.id < b.member.id ? -1 : 1),
+  return weighed.sort(
+    (a, b) => a.driving.rank - b.driving.rank || a.slot.start.getTime() - b.slot.start.getTime() || teamOrder(a.member, b.member),
   )
-  const items = weighed.slice(0, at.req.limit).map(({ slot, member, driving }) => ({
-    slot: `${slotLine(slot.start, slot.end, bookingName(member, at.team), at.tz)} · ${driving.words}`,
-    start: localStamp(slot.start, at.tz),
-    technician_id: member.id,
-    extra_meters: driving.extra_meters,
-    ...(at.prefs ? { preferred: fitsPreferences(localDate(slot.start, at.tz), localTime(slot.start, at.tz), at.prefs) } : {}),
-    ...(at.req.include.has('technician') ? { technician: member.name } : {}),
-  }))
-  return { items, next_cursor: null }
 }

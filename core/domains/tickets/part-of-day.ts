@@ -19,3 +19,8 @@ export function inPartOfDay(time: string, part: PartOfDay): boolean {
   const [from, to] = BOUNDS[part]
   return time >= from && time < to
 }
+
+/** The part of the day a visit starting at a wall-clock time (HH:MM) is in. */
+export function partOfDayAt(time: string): PartOfDay {
+  return PARTS_OF_DAY.find((part) => inPartOfDay(time, part)) ?? 'evening'
+}

@@ -95,6 +95,12 @@ describe.each(engines)("busy times from a technician's Google calendar (%s)", (e
           /^their Google calendar needs reconnecting \(Google refused the refresh token\): busy time added there since \d{4}-\d\d-\d\d is not known, so a free time may not be free$/,
         )
       }
+      // Spread over the parts of the day, the times picked say so too.
+      const spread = expectData(
+        await w.app.query({ type: 'availability', from: '2026-11-04', to: '2026-11-04', technician: w.alice, spread: 'days', limit: 3 }),
+      )
+      expect(spread.items).toHaveLength(3)
+      for (const slot of spread.items) expect(slot.busy_unknown).toBe(unsure.items[0].busy_unknown)
     } finally {
       await w.sql(`update google_connections set status = 'connected', status_reason = null where user_id = $1`, [w.alice])
     }

@@ -168,6 +168,55 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
     expect(refused.body.error.message).toContain('rank=driving needs where the visit would be')
   })
 
+  it('spread out with rank=driving, offers each day its best-ranked time, not its earliest', async () => {
+    const [WED, THU] = ['2031-03-05', '2031-03-06']
+    // On Thursday Sam is far east at 08:00 and 12:00: a visit between the two adds the most, one after them least.
+    const east = await newContact(app, { display_name: 'Far East' })
+    const far = expectData(
+      await app.action('address', 'add', { contact_id: east, line1: 'East St', city: 'Huntsville', state: 'AL', postal_code: '35801' }),
+    )
+    await app.ownerAction('address', 'pin', { address_id: far.id, latitude: 34.7, longitude: -86.2 })
+    for (const hour of [14, 18]) {
+      await newTicket(app, east, {
+        address_id: far.id,
+        scheduled_start: `${THU}T${hour}:00:00Z`,
+        duration_minutes: 45,
+        technician_ids: [sam.userId],
+      })
+    }
+    const contact = await newContact(app, { display_name: 'Near B Again' })
+    const near = expectData(
+      await app.action('address', 'add', {
+        contact_id: contact,
+        line1: 'Near B St',
+        city: 'Huntsville',
+        state: 'AL',
+        postal_code: '35801',
+      }),
+    )
+    await app.ownerAction('address', 'pin', { address_id: near.id, latitude: 34.7, longitude: -86.41 })
+    const asked = {
+      type: 'availability',
+      from: DAY,
+      to: THU,
+      technician: 'Sam',
+      duration_minutes: 45,
+      rank: 'driving',
+      contact_id: contact,
+    }
+    const every = expectData(await app.query({ ...asked, limit: 100 })).items
+    const bestOn = (day: string) => every.find((r: any) => r.start.startsWith(day))
+    const earliestThu = every
+      .map((r: any) => r.start)
+      .filter((s: string) => s.startsWith(THU))
+      .sort()[0]
+    expect(bestOn(THU).start).not.toBe(earliestThu)
+    const spread = expectData(await app.query({ ...asked, spread: 'days', limit: 3 }))
+    expect(spread.items).toEqual([bestOn(DAY), bestOn(WED), bestOn(THU)])
+    expect(spread.items[0]).toMatchObject({ start: `${DAY}T12:00:00-06:00`, extra_meters: 0 })
+    expect(spread.next_cursor).toBeNull()
+  })
+
   it('previews, then saves, the order that drives least, keeping the fixed visit, with the meters before and after', async () => {
     const numbers = (plan: any) => plan.stops.map((s: any) => s.number)
     const n = (name: string) => tickets[name].number

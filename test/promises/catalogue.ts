@@ -568,8 +568,7 @@ export const CATALOGUE: Catalogued[] = [
     file: 'core/domains/reach-outs/batch-actions.ts',
     phrase: 'nobody in it is emailed',
     promises: 'a dismissed batch emails nobody',
-    checked_by: null,
-    reason: 'not yet checked by a test: a dismissed batch',
+    checked_by: by('test/promises/reach-outs.test.ts', "the agent's reach_out_batch.dismiss: nobody in the batch is emailed"),
   },
   {
     file: 'core/domains/reach-outs/briefing.ts',
@@ -1118,8 +1117,7 @@ export const CATALOGUE: Catalogued[] = [
     file: 'console/owner/reach-outs/reach-outs-page.ts',
     phrase: 'nobody in it was emailed',
     promises: 'a dismissed batch emails nobody',
-    checked_by: null,
-    reason: 'not yet checked by a test: a dismissed batch',
+    checked_by: by('test/promises/reach-outs.test.ts', 'Dismiss on the page: nobody in the batch is emailed'),
   },
   {
     file: 'console/owner/reach-outs/reach-outs-page.ts',

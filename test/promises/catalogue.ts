@@ -714,8 +714,7 @@ export const CATALOGUE: Catalogued[] = [
     file: 'core/domains/settings/actions.ts',
     phrase: '[] sends none',
     promises: 'no invoice reminders with []',
-    checked_by: null,
-    reason: 'not yet checked by a test: empty invoice reminder days',
+    checked_by: by('test/promises/settings.test.ts', 'invoice_reminder_days [] sends no reminders'),
   },
   {
     file: 'core/domains/settings/actions.ts',
@@ -727,8 +726,7 @@ export const CATALOGUE: Catalogued[] = [
     file: 'core/domains/settings/actions.ts',
     phrase: 'null sends no review requests',
     promises: 'no review link, no review requests',
-    checked_by: null,
-    reason: 'not yet checked by a test: no review link',
+    checked_by: by('test/promises/settings.test.ts', 'review_link null sends no review requests'),
   },
   {
     file: 'core/domains/settings/backup-status-query.ts',

@@ -133,15 +133,13 @@ export const CATALOGUE: Catalogued[] = [
     file: 'core/domains/autopay/actions.ts',
     phrase: 'no invoice is charged to it any more',
     promises: 'a forgotten card is never charged again, and autopay goes off',
-    checked_by: null,
-    reason: "not yet checked by a test: forgetting a card and the next invoice's email",
+    checked_by: by('test/promises/plans.test.ts', 'a forgotten card is charged no more, and the invoice is emailed with its pay link'),
   },
   {
     file: 'core/domains/autopay/actions.ts',
     phrase: 'their invoices are then emailed to be paid by link',
     promises: 'after the card is forgotten, invoices are emailed with their pay link',
-    checked_by: null,
-    reason: "not yet checked by a test: forgetting a card and the next invoice's email",
+    checked_by: by('test/promises/plans.test.ts', 'a forgotten card is charged no more, and the invoice is emailed with its pay link'),
   },
   {
     file: 'core/domains/autopay/actions.ts',
@@ -178,8 +176,7 @@ export const CATALOGUE: Catalogued[] = [
     file: 'core/domains/autopay/briefing.ts',
     phrase: 'each customer is emailed the amount, the card and the day',
     promises: 'while email is off autopay charges nothing, since the notice must go first',
-    checked_by: null,
-    reason: 'not yet checked by a test: autopay with email off',
+    checked_by: by('test/promises/plans.test.ts', 'autopay charges nothing while email is off'),
   },
   {
     file: 'core/domains/autopay/briefing.ts',
@@ -485,8 +482,7 @@ export const CATALOGUE: Catalogued[] = [
     file: 'core/domains/plans/customer-plan-actions.ts',
     phrase: 'its coming visits are cancelled',
     promises: 'pausing or cancelling a plan cancels its coming visits',
-    checked_by: null,
-    reason: 'not yet checked by a test: pausing or cancelling a customer plan and its visits',
+    checked_by: by('test/promises/plans.test.ts', 'a customer plan cancels its coming visits'),
   },
   {
     file: 'core/domains/plans/customer-plan-actions.ts',

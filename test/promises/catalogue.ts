@@ -915,8 +915,7 @@ export const CATALOGUE: Catalogued[] = [
     file: 'console/owner/agent-tokens/oauth-consent-page.ts',
     phrase: 'We will email you a sign-in link',
     promises: 'the owner is emailed a sign-in link back to the consent page',
-    checked_by: null,
-    reason: "not yet checked by a test: the consent page's sign-in email",
+    checked_by: by('test/mcp/oauth.test.ts', 'connects the SDK client in one flow: registration, sign-in, consent'),
   },
   {
     file: 'console/owner/agent-tokens/oauth-consent-page.ts',
@@ -973,8 +972,7 @@ export const CATALOGUE: Catalogued[] = [
     file: 'console/owner/custom-fields/custom-fields-page.ts',
     phrase: 'the agent is told about them too',
     promises: "custom fields are in the agent's schemas",
-    checked_by: null,
-    reason: 'not yet checked by a test: custom fields in the agent schemas',
+    checked_by: by('test/api/capabilities.test.ts', "tells the agent the business's own fields"),
   },
   {
     file: 'console/owner/gap-fill/gaps-page.ts',

@@ -5,7 +5,7 @@ import { issueDueRecurringInvoices } from '../../core/domains/recurring-invoices
 import { deliverDue } from '../../core/jobs/worker.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { capturingEmail } from '../helpers/email.js'
+import { type CapturingEmail, capturingEmail } from '../helpers/email.js'
 import { type FakeStripe, signedDelivery, startFakeStripe, stripeEvent } from '../helpers/fake-stripe.js'
 import { asTenant, letters, made } from '../helpers/fixtures.js'
 
@@ -15,12 +15,12 @@ const SECRET = 'whsec_test_promises_plans_0123456789'
 const clock = { now: new Date('2026-12-01T16:00:00Z') }
 
 /** An email client that keeps what it is given, and delivers only while `on` (an email provider is set). */
-function switchableEmail() {
+function switchableEmail(): CapturingEmail & { on: boolean } {
   const captured = capturingEmail()
-  const mail = {
+  const mail: CapturingEmail & { on: boolean } = {
     ...captured,
     on: true,
-    get delivers() {
+    get delivers(): boolean {
       return mail.on
     },
   }

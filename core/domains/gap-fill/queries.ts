@@ -69,12 +69,12 @@ export const scheduleGapsQuery = defineQuery({
   phrases: ['fill a cancelled slot', 'who on the waitlist could take the opening', 'gaps in the schedule', 'fill a free afternoon'],
   description:
     `Times in the next ${GAP_DAYS_AHEAD} days that a cancel, a no-show or a move left free and that are still free (no visit or busy ` +
-    'time since), and working time nobody booked (reason free, id and ticket_id null: stretches of business hours clear of ' +
-    'visits and Google busy times, from now on, at least as long as the shortest waiting visit, else 60 minutes), earliest ' +
+    'time since), and working time nobody booked (reason free, with no id and no visit behind it: stretches of business hours free of ' +
+    'visits and Google busy times, from now on, at least as long as the shortest waiting visit, else an hour), earliest ' +
     "first; kind: openings | free | all (default all). Each with the waitlisted customers who could take it: the entry's dates, " +
     "days and time of day fit, the visit's length fits, and they live within the owner's distance (schedule_gap.set_distance; " +
-    "default 8 km) of the technician's visits around it (its own visit's house included), or of the home base when the day " +
-    'has none; without points, in the ZIP code of one of those visits. Nearest first, then the longest waiting; each with the ' +
+    "default 8 km) of the technician's visits around it (its own visit's house included), or of the home base on an empty " +
+    'day; without points, in the ZIP code of one of those visits. Nearest first, then the longest waiting; each with the ' +
     'slot_offer.send data that offers them the time (an afternoon entry from noon; the first to pick books it, the others are ' +
     'told it went). schedule_gap.dismiss hides an opening (never-booked time has nothing to dismiss). note says why when ' +
     'nothing is found or nobody on the waitlist fits.',

@@ -22,8 +22,8 @@ const ENTRY_ADDRESS = `left join lateral (
 export const waitlistQuery = defineQuery({
   type: 'waitlist',
   description:
-    "Waitlist entries, oldest first, each with contact_name, place (where the visit would be: the entry's address, else the " +
-    "customer's first; street, town and ZIP; null without one) and meters_from_base (as the crow flies from the business's " +
+    "Waitlist entries, oldest first, each with contact_name, place (the entry's address, else the customer's first: street, " +
+    "town and ZIP; null without one) and meters_from_base (as the crow flies from the business's " +
     'home base; null without a home base or a point for the place). Filters: status (waiting|offered|scheduled|removed; ' +
     'default: all but removed), contact_id, service_id. To fill a gap in the schedule use schedule_gaps or waitlist_candidates.',
   entity: 'waitlist_entry',

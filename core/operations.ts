@@ -216,10 +216,11 @@ export async function performQuery(
     const page: Page = await def.run(ctx, { id, params, include, limit, cursor: call.cursor })
     page.items = await keepReached(tx, def, scope, page.items)
     if (include.has('audit_trail') && def.entity) {
+      // A record never stored (schedule_gaps' never-booked time) has no id and no history.
       const trails = await auditTrail(
         tx,
         def.entity,
-        page.items.map((i) => String(i.id)),
+        page.items.filter((i) => i.id != null).map((i) => String(i.id)),
       )
       for (const item of page.items) item.audit_trail = trails.get(String(item.id)) ?? []
     }

@@ -102,7 +102,7 @@ async function measure(db: Database, tenantId: string, ownerUserId: string): Pro
     const page = (await performQuery(
       services,
       principal,
-      { type: 'schedule_gaps', filters: { candidates: '3' } },
+      { type: 'schedule_gaps', filters: { kind: 'openings', candidates: '3' } },
       { requestId: `gaps-${i}` },
     )) as {
       items: Array<{ candidates: unknown[] }>

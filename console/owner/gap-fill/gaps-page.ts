@@ -19,7 +19,7 @@ const DONE: Record<string, string> = {
   distance: 'Distance saved.',
 }
 
-const WHY = { cancelled: 'cancelled', no_show: 'a no-show', moved: 'moved' } as const
+const WHY = { cancelled: 'cancelled', no_show: 'a no-show', moved: 'moved', free: 'never booked' } as const
 
 /** Openings: times a cancel, a no-show or a move left free, the waitlisted customers near them, and one press to offer one. */
 export function gapsPages(services: Services): Router {
@@ -88,7 +88,7 @@ async function failed(res: Response, session: SessionPrincipal, caller: Caller, 
 }
 
 async function sendGaps(res: Response, session: SessionPrincipal, caller: Caller, opts: { ok?: string; error?: string; status?: number }) {
-  const gaps = (await callQuery(caller, scheduleGapsQuery, { params: { candidates: 5 }, limit: 50 })).items
+  const gaps = (await callQuery(caller, scheduleGapsQuery, { params: { kind: 'openings', candidates: 5 }, limit: 50 })).items
   const km = await distanceKm(caller)
   const csrf = session.csrfToken
   const cards = gaps.map(

@@ -8,7 +8,7 @@ const SHOWN = 3
 
 /** On Home: the openings the waitlist could fill, each with its best candidate; nothing when there is none. */
 export async function homeCard(caller: Caller): Promise<SafeHtml | ''> {
-  const gaps = (await callQuery(caller, scheduleGapsQuery, { params: { candidates: 1 }, limit: 20 })).items
+  const gaps = (await callQuery(caller, scheduleGapsQuery, { params: { kind: 'openings', candidates: 1 }, limit: 20 })).items
   const fillable = gaps.filter((g) => g.candidates.length)
   if (!fillable.length) return ''
   return html`<h2>Openings the waitlist could fill</h2><ul class="home">${fillable

@@ -7,7 +7,7 @@ const NAMED = 3
 
 /** The openings the waitlist could fill, in one line of daily_briefing: each time with its best candidate and how near. */
 export async function gapFillBriefingLine(caller: Caller): Promise<string | null> {
-  const gaps = (await callQuery(caller, scheduleGapsQuery, { params: { candidates: 1 }, limit: 20 })).items
+  const gaps = (await callQuery(caller, scheduleGapsQuery, { params: { kind: 'openings', candidates: 1 }, limit: 20 })).items
   const fillable = gaps.filter((g) => g.candidates.length && !g.offered_to.length)
   if (!fillable.length) return null
   const named = fillable.slice(0, NAMED).map((g) => `${g.slot}: ${g.candidates[0].contact_name}, ${g.candidates[0].near}`)

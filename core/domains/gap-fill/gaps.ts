@@ -1,21 +1,23 @@
 import { busyTimeOf } from '../../busy-time.js'
 import type { Queryable } from '../../db/types.js'
-import { localDate, localTime, weekdayOf } from '../../time.js'
+import { localDate, localTime, NOON, weekdayOf, zonedInstant } from '../../time.js'
+import { homeBaseOf } from '../routes/day.js'
 import { metersBetween, type Point } from '../routes/planner.js'
 
 /** How many days ahead openings are looked for. */
 export const GAP_DAYS_AHEAD = 14
 
-/** A time a cancel, a no-show or a move left free, still free now. */
+/** A time still free now: one a cancel, a no-show or a move left (a stored opening), or working time nobody booked. */
 export interface Opening {
-  id: string
-  ticket_id: string
-  ticket_number: number
+  /** The stored opening; null for never-booked time. */
+  id: string | null
+  ticket_id: string | null
+  ticket_number: number | null
   user_id: string
   technician_name: string
   starts_at: Date
   ends_at: Date
-  reason: 'cancelled' | 'no_show' | 'moved'
+  reason: 'cancelled' | 'no_show' | 'moved' | 'free'
   created_at: Date
 }
 
@@ -26,11 +28,16 @@ export interface GapCandidate {
   contact_name: string
   service_id: string | null
   service_ids: string[]
-  /** Meters from the nearest of the technician's visits around the opening (its own visit's house included); null without points. */
+  /**
+   * Meters from the nearest of the technician's visits around the opening (its own visit's house included), or from the
+   * business's home base when there is none; null without points.
+   */
   meters: number | null
-  /** In words: "0.8 km from a visit that day" or "in 35801, beside a visit that day". */
+  /** In words: "0.8 km from a visit that day", "in 35801, beside a visit that day" or "2.1 km from the home base". */
   near: string
   waiting_since: Date
+  /** When their visit would start: the opening's start, or noon for an entry that waits for an afternoon. */
+  start: Date
 }
 
 /**
@@ -105,8 +112,8 @@ export async function waitingEntries(db: Queryable, from: string, to: string): P
 /**
  * The waitlisted customers who could take an opening, nearest first (then the longest waiting): their entry's dates, days
  * and time of day fit it, their visit's length fits it, and they live within `withinMeters` of one of the technician's
- * visits around it (the visit before, the one after, and the cancelled or moved visit's own house); without points, in
- * the ZIP code of one of those.
+ * visits around it (the visit before, the one after, and the cancelled or moved visit's own house), or of the business's
+ * home base when the technician has none around it; without points, in the ZIP code of one of those visits.
  */
 export async function candidatesFor(
   db: Queryable,
@@ -120,18 +127,23 @@ export async function candidatesFor(
   const weekday = weekdayOf(date)
   const start = localTime(new Date(opening.starts_at), timeZone)
   const end = localTime(new Date(opening.ends_at), timeZone)
-  const minutes = Math.round((+opening.ends_at - +opening.starts_at) / 60_000)
+  // An afternoon entry is offered the afternoon part of a time that starts in the morning.
+  const startFor = (w: WaitingEntry) =>
+    w.time_of_day === 'afternoon' && start < NOON ? zonedInstant(date, NOON, timeZone) : new Date(opening.starts_at)
   const fits = (w: WaitingEntry) =>
     w.earliest_date <= date &&
     w.latest_date >= date &&
     (!w.preferred_days.length || w.preferred_days.includes(weekday)) &&
-    (w.time_of_day === 'any' || (w.time_of_day === 'morning' && start < '12:00') || (w.time_of_day === 'afternoon' && end > '12:00')) &&
-    w.minutes <= minutes
+    (w.time_of_day === 'any' || (w.time_of_day === 'morning' && start < NOON) || (w.time_of_day === 'afternoon' && end > NOON)) &&
+    w.minutes * 60_000 <= +opening.ends_at - +startFor(w)
   const fitting = entries.filter(fits)
   if (!fitting.length) return []
-  const neighbours = await neighboursOf(db, opening)
+  const visits = await neighboursOf(db, opening)
+  const base = visits.length ? null : await homeBaseOf(db)
+  const neighbours = base ? [{ point: { latitude: base.latitude, longitude: base.longitude }, zip: '' }] : visits
+  const from = base ? 'the home base' : 'a visit that day'
   const near = fitting.flatMap((w) => {
-    const how = nearness(w.home, neighbours, withinMeters)
+    const how = nearness(w.home, neighbours, withinMeters, from)
     return how ? [{ w, ...how }] : []
   })
   near.sort((a, b) => (a.meters ?? Number.MAX_SAFE_INTEGER) - (b.meters ?? Number.MAX_SAFE_INTEGER) || +a.w.created_at - +b.w.created_at)
@@ -151,6 +163,7 @@ export async function candidatesFor(
       meters,
       near: words,
       waiting_since: w.created_at,
+      start: startFor(w),
     })
   }
   return found
@@ -175,14 +188,19 @@ async function lastServicesOf(db: Queryable, contactId: string): Promise<string[
 }
 
 /** How near a home is to the nearest neighbour: meters within the distance, else the same ZIP code without points; null when not near. */
-function nearness(home: Spot, neighbours: readonly Spot[], withinMeters: number): { meters: number | null; words: string } | null {
+function nearness(
+  home: Spot,
+  neighbours: readonly Spot[],
+  withinMeters: number,
+  from: string,
+): { meters: number | null; words: string } | null {
   const measured = home.point ? neighbours.filter((n) => n.point).map((n) => metersBetween(home.point as Point, n.point as Point)) : []
   if (measured.length) {
     const meters = Math.round(Math.min(...measured))
-    return meters <= withinMeters ? { meters, words: `${(meters / 1000).toFixed(1)} km from a visit that day` } : null
+    return meters <= withinMeters ? { meters, words: `${(meters / 1000).toFixed(1)} km from ${from}` } : null
   }
   if (home.zip && neighbours.some((n) => n.zip.slice(0, 5) === home.zip.slice(0, 5))) {
-    return { meters: null, words: `in ${home.zip.slice(0, 5)}, beside a visit that day` }
+    return { meters: null, words: `in ${home.zip.slice(0, 5)}, beside ${from}` }
   }
   return null
 }
@@ -191,7 +209,7 @@ function nearness(home: Spot, neighbours: readonly Spot[], withinMeters: number)
 const VISIT_ADDRESS = `coalesce(t.address_id, (select f.id from addresses f where f.contact_id = t.contact_id and f.archived_at is null
                                                 order by f.created_at, f.id limit 1))`
 
-/** The houses around an opening: the technician's visit before it that day, the one after, and the visit that left it. */
+/** The houses around an opening: the technician's visit before it that day, the one after, and the visit that left it (if one did). */
 async function neighboursOf(db: Queryable, opening: Opening): Promise<Spot[]> {
   const r = await db.query<{ latitude: number | null; longitude: number | null; postal_code: string | null }>(
     `(select a.latitude, a.longitude, a.postal_code from tickets t join addresses a on a.id = ${VISIT_ADDRESS} where t.id = $1)

@@ -6,14 +6,21 @@ import { defineQuery } from '../../registry.js'
 import { clockTime, whenText } from '../../date-words.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { candidatesFor, GAP_DAYS_AHEAD, type Opening, openingsAhead, type WaitingEntry, waitingEntries } from './gaps.js'
-import { localDate } from '../../time.js'
+import { addDays, localDate } from '../../time.js'
+import { busyDoubtsOf } from '../../busy-time.js'
+import { decodeCursor, encodeCursor } from '../../pagination.js'
+import { freeTimeAhead } from './free-gaps.js'
 
 /** One waitlisted customer who could take an opening, with the slot_offer.send call that offers it to them. */
 const GAP_CANDIDATE = z.object({
   waitlist_entry_id: z.uuid(),
   contact_id: z.uuid(),
   contact_name: z.string(),
-  meters: z.number().int().nullable().describe("From the nearest of the technician's visits around the opening; null without points"),
+  meters: z
+    .number()
+    .int()
+    .nullable()
+    .describe("From the nearest of the technician's visits around the time, else the business's home base; null without points"),
   near: z.string(),
   waiting_since: timestamp,
   offer: z
@@ -26,51 +33,130 @@ const GAP_CANDIDATE = z.object({
     .describe('The data of slot_offer.send that offers them this time; null when neither the entry nor their last visit names a service'),
 })
 
-/** An opening as schedule_gaps answers it. */
+/** An opening or a stretch of never-booked time, as schedule_gaps answers it. */
 export const SCHEDULE_GAP = z.object({
-  id: z.uuid(),
-  ticket_id: z.uuid().describe('The visit whose cancel, no-show or move left the time free'),
-  ticket_number: z.number().int(),
+  id: z
+    .uuid()
+    .nullable()
+    .describe(
+      'The opening, for schedule_gap.dismiss and a read by id; null for never-booked time (nothing to dismiss: it is free until booked)',
+    ),
+  ticket_id: z.uuid().nullable().describe('The visit whose cancel, no-show or move left the time free; null for never-booked time'),
+  ticket_number: z.number().int().nullable(),
   technician_id: z.uuid(),
   technician_name: z.string(),
   starts_at: timestamp,
   ends_at: timestamp,
   slot: z.string().describe('"Thursday, December 3, 2026 at 10:00 AM–11:30 AM, Sam", in the business time zone'),
-  reason: z.enum(['cancelled', 'no_show', 'moved']),
+  reason: z.enum(['cancelled', 'no_show', 'moved', 'free']).describe('free: working time nobody booked'),
+  busy_unknown: z
+    .string()
+    .optional()
+    .describe("Why the technician's busy time outside visits is not known now (Google needs reconnecting): the time may not be free"),
   offered_to: z.array(z.string()).describe('Customers this time is already offered to, by open offers'),
   candidates: z.array(GAP_CANDIDATE),
 })
 
-/** Times left free by a cancel, a no-show or a move, and the waitlisted customers near them who could take them. */
+/** Which times schedule_gaps answers: those a visit left, working time nobody booked, or both. */
+const GAP_KINDS = ['openings', 'free', 'all'] as const
+
+/** Working time counts as free when at least this long, while nobody waiting gives a shorter visit to fit. */
+const FREE_MINUTES = 60
+
+/** Times left free by a cancel, a no-show or a move, working time nobody booked, and the waitlisted customers near them. */
 export const scheduleGapsQuery = defineQuery({
   type: 'schedule_gaps',
-  phrases: ['fill a cancelled slot', 'who on the waitlist could take the opening', 'gaps in the schedule'],
+  phrases: ['fill a cancelled slot', 'who on the waitlist could take the opening', 'gaps in the schedule', 'fill a free afternoon'],
   description:
     `Times in the next ${GAP_DAYS_AHEAD} days that a cancel, a no-show or a move left free and that are still free (no visit or busy ` +
-    "time since), earliest first, each with the waitlisted customers who could take it: the entry's dates, days and time of day " +
-    "fit, the visit's length fits, and they live within the owner's distance (schedule_gap.set_distance; default 8 km) of " +
-    "the technician's visits around it (its own visit's house included); without points, in the ZIP code of one of them. " +
-    'Nearest first, then the longest waiting; each with the slot_offer.send data that offers them the time (the first to ' +
-    'pick books it, the others are told it went). schedule_gap.dismiss hides one.',
+    'time since), and working time nobody booked (reason free, with no id and no visit behind it: stretches of business hours free of ' +
+    'visits and Google busy times, from now on, at least as long as the shortest waiting visit, else an hour), earliest ' +
+    "first; kind: openings | free | all (default all). Each with the waitlisted customers who could take it: the entry's dates, " +
+    "days and time of day fit, the visit's length fits, and they live within the owner's distance (schedule_gap.set_distance; " +
+    "default 8 km) of the technician's visits around it (its own visit's house included), or of the home base on an empty " +
+    'day; without points, in the ZIP code of one of those visits. Nearest first, then the longest waiting; each with the ' +
+    'slot_offer.send data that offers them the time (an afternoon entry from noon; the first to pick books it, the others are ' +
+    'told it went). schedule_gap.dismiss hides an opening (never-booked time has nothing to dismiss). note says why when ' +
+    'nothing is found or nobody on the waitlist fits.',
   entity: 'schedule_opening',
-  keywords: ['waitlist', 'cancellation', 'opening', 'fill the gap', 'free slot'],
+  keywords: ['waitlist', 'cancellation', 'opening', 'fill the gap', 'free slot', 'free time'],
   access: { agent: 'unrestricted', technician: 'none' },
+  defaultLimit: 10,
   params: z.object({
-    candidates: z.coerce.number().int().min(0).max(10).optional().describe('Candidates per opening (default 3)'),
+    kind: z
+      .enum(GAP_KINDS)
+      .optional()
+      .describe('openings: times a visit left; free: working time nobody booked; all (default): both, earliest first'),
+    candidates: z.coerce.number().int().min(0).max(10).optional().describe('Candidates per time (default 3)'),
   }),
   record: SCHEDULE_GAP.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const settings = await loadTenantSettings(ctx.db)
-    const within = await gapDistance(ctx.db)
-    const openings = (await openingsAhead(ctx.db, ctx.services.now(), req.id)).slice(0, req.limit)
+    const tz = settings.timezone
+    const now = ctx.services.now()
+    const kind = req.id ? 'openings' : (req.params.kind ?? 'all')
     const most = req.params.candidates ?? 3
-    const days = openings.map((o) => localDate(new Date(o.starts_at), settings.timezone))
-    const entries = openings.length && most ? await waitingEntries(ctx.db, days[0], days[days.length - 1]) : []
+    const today = localDate(now, tz)
+    const entries = await waitingEntries(ctx.db, today, addDays(today, GAP_DAYS_AHEAD))
+    const shortest = entries.length ? Math.min(...entries.map((e) => e.minutes)) : FREE_MINUTES
+    const times = [
+      ...(kind === 'free' ? [] : await openingsAhead(ctx.db, now, req.id)),
+      ...(kind === 'openings' ? [] : await freeTimeAhead(ctx.db, now, settings, shortest)),
+    ].sort(earliestFirst)
+    const after = req.cursor ? cursorOf(req.cursor) : null
+    const rest = after ? times.filter((t) => earliestFirst(t, after) > 0) : times
+    const kept = rest.slice(0, req.limit)
+    const within = await gapDistance(ctx.db)
+    const doubts = await busyDoubtsOf(ctx.db, [...new Set(kept.filter((t) => !t.id).map((t) => t.user_id))])
     const items = []
-    for (const o of openings) items.push(await gapOf(ctx.db, o, entries, settings.timezone, within, most))
-    return { items, next_cursor: null }
+    for (const t of kept) {
+      const gap = await gapOf(ctx.db, t, entries, tz, within, most)
+      items.push(doubts.has(t.user_id) && !t.id ? { ...gap, busy_unknown: doubts.get(t.user_id) } : gap)
+    }
+    const last = kept.at(-1)
+    const next_cursor =
+      rest.length > kept.length && last
+        ? encodeCursor([new Date(last.starts_at).toISOString(), last.user_id, new Date(last.ends_at).toISOString()])
+        : null
+    const note = req.cursor ? null : emptyNote(kind, items, { waiting: entries.length, shortest, within, most })
+    return { items, next_cursor, ...(note ? { note } : {}) }
   },
 })
+
+/** Earliest first, then by technician, then the shorter first. */
+function earliestFirst(
+  a: Pick<Opening, 'starts_at' | 'ends_at' | 'user_id'>,
+  b: Pick<Opening, 'starts_at' | 'ends_at' | 'user_id'>,
+): number {
+  return +a.starts_at - +b.starts_at || a.user_id.localeCompare(b.user_id) || +a.ends_at - +b.ends_at
+}
+
+/** Where the previous page ended: its last time's start, technician and end. */
+function cursorOf(cursor: string): Pick<Opening, 'starts_at' | 'ends_at' | 'user_id'> {
+  const [start, user, end] = decodeCursor(cursor, ['timestamptz', 'uuid', 'timestamptz']) as [string, string, string]
+  return { starts_at: new Date(start), user_id: user, ends_at: new Date(end) }
+}
+
+/** Why the answer names nobody, in words: no time found, nobody waiting, or nobody waiting who fits and lives near. */
+function emptyNote(
+  kind: (typeof GAP_KINDS)[number],
+  items: ReadonlyArray<{ candidates: readonly unknown[] }>,
+  { waiting, shortest, within, most }: { waiting: number; shortest: number; within: number; most: number },
+): string | null {
+  const days = `the next ${GAP_DAYS_AHEAD} days`
+  if (!items.length) {
+    const openings = 'no time a cancel, a no-show or a move left is still free'
+    const free = `no stretch of business hours of at least ${shortest} minutes is free of visits and busy time (business hours: settings)`
+    const why = kind === 'openings' ? openings : kind === 'free' ? free : `${openings}, and ${free}`
+    return `Nothing in ${days}: ${why}.`
+  }
+  if (!most || items.some((g) => g.candidates.length)) return null
+  if (!waiting) return `Nobody on the waitlist is waiting for a day in ${days} (waitlist.add puts a customer on it).`
+  return (
+    `Nobody waiting fits these times (their dates, days, time of day and visit length) and lives within ${within / 1000} km of ` +
+    "the technician's visits around them or the home base (schedule_gap.set_distance widens it)."
+  )
+}
 
 /** How far from the technician's visits a waitlisted customer may live to be offered an opening, in meters. */
 export async function gapDistance(db: Queryable): Promise<number> {
@@ -114,7 +200,11 @@ export async function gapOf(
       near: c.near,
       waiting_since: new Date(c.waiting_since).toISOString(),
       offer: c.service_ids.length
-        ? { contact_id: c.contact_id, service_ids: c.service_ids, slots: [{ start, technician_id: o.user_id }] }
+        ? {
+            contact_id: c.contact_id,
+            service_ids: c.service_ids,
+            slots: [{ start: new Date(c.start).toISOString(), technician_id: o.user_id }],
+          }
         : null,
     })),
   }

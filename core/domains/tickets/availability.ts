@@ -2,11 +2,12 @@ import { z } from 'zod'
 import { AppError, validationError } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { addDays, localDate, localStamp, localTime, weekdayOf, zonedInstant } from '../../time.js'
+import { addDays, localDate, localStamp, localTime, zonedInstant } from '../../time.js'
 import { dayFromWords } from '../../day-words.js'
 import { rangeFromWords } from '../../range-words.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
-import { busyDoubtsOf, busyTimeOf } from '../../busy-time.js'
+import { busyDoubtsOf } from '../../busy-time.js'
+import { activeTeam, bookable, busyOfTeam, freeStretches, type Slot, type TeamMember } from './free-time.js'
 import { isUuid } from '../../schema-types.js'
 import type { Queryable } from '../../db/types.js'
 import { fitsPreferences, schedulingPreferences, type SchedulingPreferences } from '../contacts/scheduling-preferences.js'
@@ -18,7 +19,6 @@ import { bookingName, slotLine } from './slot-line.js'
 import { timestamp } from '../../output-types.js'
 import type { Place } from '../routes/planner.js'
 import { placeOfCustomer, placedVisits, type SlotDriving, slotDriving, startsOf } from '../routes/slot-driving.js'
-import { ACTIVE_STATUSES } from '../../ticket-states.js'
 
 /** Free times one technician's range is weighed on at most when ranked by driving. */
 const MAX_WEIGHED_SLOTS = 400
@@ -27,15 +27,12 @@ const MAX_WEIGHED_SLOTS = 400
 export const MAX_AVAILABILITY_DAYS = 31
 
 /** A free period long enough for the requested work. */
-export interface Slot {
-  start: Date
-  end: Date
-}
+export type { Slot } from './free-time.js'
 
 /**
  * Free slots of one technician: every start on the step grid of each opening period (counted in real minutes from the
  * period's wall-clock start, so a day when clocks change keeps its true length) where the whole duration fits inside
- * the period, after notBefore, and clear of every busy interval.
+ * one of its free stretches: after notBefore, and clear of every busy interval.
  */
 export function freeSlots(args: {
   dates: string[]
@@ -52,17 +49,13 @@ export function freeSlots(args: {
   const slots: Slot[] = []
   const duration = args.durationMinutes * 60_000
   const step = args.stepMinutes * 60_000
-  for (const date of args.dates) {
-    for (const [open, close] of args.hours[weekdayOf(date)] ?? []) {
-      const periodEnd = zonedInstant(date, close, args.timeZone).getTime()
-      for (let t = zonedInstant(date, open, args.timeZone).getTime(); t + duration <= periodEnd; t += step) {
-        if (t < args.notBefore.getTime()) continue
-        const end = t + duration
-        if (args.busy.some((b) => b.start.getTime() < end && b.end.getTime() > t)) continue
-        if (args.keep && !args.keep(new Date(t))) continue
-        if (slots.length === args.max) return { slots, truncated: true }
-        slots.push({ start: new Date(t), end: new Date(end) })
-      }
+  for (const stretch of freeStretches(args)) {
+    const open = stretch.open.getTime()
+    const first = open + Math.ceil((stretch.start.getTime() - open) / step) * step
+    for (let t = first; t + duration <= stretch.end.getTime(); t += step) {
+      if (args.keep && !args.keep(new Date(t))) continue
+      if (slots.length === args.max) return { slots, truncated: true }
+      slots.push({ start: new Date(t), end: new Date(t + duration) })
     }
   }
   return { slots, truncated: false }
@@ -161,11 +154,7 @@ export const availabilityQuery = defineQuery({
     const team = await activeTeam(ctx.db)
     // By id, a team member's own first free time, as before free times were listed one a line.
     const one = req.id ?? p.technician
-    const listed = one
-      ? [namedMember(team, one, req.id ? 'id' : 'technician')]
-      : team.some((u) => u.role === 'technician')
-        ? team.filter((u) => u.role === 'technician')
-        : team.filter((u) => u.role === 'owner')
+    const listed = one ? [namedMember(team, one, req.id ? 'id' : 'technician')] : bookable(team)
     const service = p.service ? await serviceOf(ctx.db, p.service, 'service') : null
     const minutes = p.duration_minutes ?? (service?.default_duration_minutes || 60)
     const prefs = p.contact_id ? await customerPreferences(ctx.db, p.contact_id) : null
@@ -186,22 +175,11 @@ export const availabilityQuery = defineQuery({
     const windowStart = zonedInstant(from, '00:00', tz)
     const windowEnd = zonedInstant(addDays(to, 1), '00:00', tz)
     const ids = listed.map((u) => u.id)
-    const booked = await ctx.db.query<{ user_id: string; scheduled_start: Date; scheduled_end: Date }>(
-      `select tt.user_id, t.scheduled_start, t.scheduled_end
-       from ticket_technicians tt join tickets t on t.tenant_id = tt.tenant_id and t.id = tt.ticket_id
-       where tt.user_id = any($1::uuid[]) and t.status = any($2::text[]) and t.scheduled_start < $4 and t.scheduled_end > $3`,
-      [ids, [...ACTIVE_STATUSES], windowStart, windowEnd],
-    )
     // Busy time a capability reports (a person's own Google calendar) blocks them like a visit.
-    const blocks = await busyTimeOf(ctx.db, ids, windowStart, windowEnd)
+    const busyOf = await busyOfTeam(ctx.db, ids, windowStart, windowEnd)
     const found: Array<{ slot: Slot; member: TeamMember }> = []
     for (const member of listed) {
-      const busy = [
-        ...booked.rows
-          .filter((b) => b.user_id === member.id)
-          .map((b) => ({ start: new Date(b.scheduled_start), end: new Date(b.scheduled_end) })),
-        ...blocks.filter((b) => b.user_id === member.id).map((b) => ({ start: new Date(b.starts_at), end: new Date(b.ends_at) })),
-      ]
+      const busy = busyOf.get(member.id) ?? []
       const afterCursor = (t: Date) =>
         !after || t > after.start || (t.getTime() === after.start.getTime() && [member.sort, member.id] > [after.sort, after.id])
       const { slots } = freeSlots({
@@ -278,25 +256,6 @@ interface Weighed {
 /** The team's order: by name, then id. */
 function teamOrder(a: TeamMember, b: TeamMember): number {
   return a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : a.id < b.id ? -1 : 1
-}
-
-/** A team member whose free times may be listed. */
-interface TeamMember {
-  id: string
-  /** Their name, or their email when they have none. */
-  name: string
-  role: string
-  /** How the team is ordered: the name in lower case. */
-  sort: string
-}
-
-/** The team members still active, in name order; a person added by email alone (the first owner, say) is named by it. */
-async function activeTeam(tx: Queryable): Promise<TeamMember[]> {
-  const r = await tx.query<TeamMember>(
-    `select id, coalesce(nullif(name, ''), email) as name, role, lower(coalesce(nullif(name, ''), email)) as sort
-     from users where deactivated_at is null order by 4, id`,
-  )
-  return r.rows
 }
 
 /** The one active team member an id or a name means; an unknown id is NOT_FOUND, an unknown or shared name VALIDATION_ERROR. */

@@ -3,4 +3,4 @@ export * from './actions.js'
 export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['settings']
+export const uses: readonly string[] = ['routes', 'settings']

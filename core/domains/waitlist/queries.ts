@@ -5,6 +5,8 @@ import { type ListOrder, listPage, oldestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { localDate, localTime, weekdayOf, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { homeBaseOf } from '../routes/day.js'
+import { metersBetween } from '../routes/planner.js'
 import { NOON } from '../../time.js'
 import { WAITLIST_COLUMNS, WAITLIST_RECORD } from './model.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
@@ -12,7 +14,7 @@ import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.
 
 /** The address an entry is matched by: its own, else the contact's first address still in use. */
 const ENTRY_ADDRESS = `left join lateral (
-    select a.id, a.line1, a.line2, a.city, a.state, a.postal_code from addresses a
+    select a.id, a.line1, a.line2, a.city, a.state, a.postal_code, a.latitude, a.longitude from addresses a
     where case when w.address_id is not null then a.id = w.address_id else a.contact_id = w.contact_id and a.archived_at is null end
     order by a.created_at, a.id limit 1) a on true`
 
@@ -20,8 +22,10 @@ const ENTRY_ADDRESS = `left join lateral (
 export const waitlistQuery = defineQuery({
   type: 'waitlist',
   description:
-    'Waitlist entries, oldest first, each with contact_name. Filters: status (waiting|offered|scheduled|removed; default: all but ' +
-    'removed), contact_id, service_id. To fill a gap in the schedule use waitlist_candidates.',
+    "Waitlist entries, oldest first, each with contact_name, place (the entry's address, else the customer's first: street, " +
+    "town and ZIP; null without one) and meters_from_base (as the crow flies from the business's " +
+    'home base; null without a home base or a point for the place). Filters: status (waiting|offered|scheduled|removed; ' +
+    'default: all but removed), contact_id, service_id. To fill a gap in the schedule use schedule_gaps or waitlist_candidates.',
   entity: 'waitlist_entry',
   keywords: ['wait list', 'waiting customers'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -30,20 +34,39 @@ export const waitlistQuery = defineQuery({
     contact_id: z.uuid().optional(),
     service_id: z.uuid().optional(),
   }),
-  record: WAITLIST_RECORD.extend({ contact_name: z.string(), audit_trail: auditTrailExpansion }),
+  record: WAITLIST_RECORD.extend({
+    contact_name: z.string(),
+    place: z.string().nullable().describe('Where the visit would be: "1 Elm St, Huntsville 35801"'),
+    meters_from_base: z.number().int().nullable().describe("As the crow flies from the business's home base"),
+    audit_trail: auditTrailExpansion,
+  }),
   async run(ctx, req) {
     const { status, contact_id, service_id } = req.params
     const args: unknown[] = [req.id ?? null, status ?? null, contact_id ?? null, service_id ?? null]
-    return listPage(ctx.db, req, oldestFirst('w'), args, {
-      columns: `${WAITLIST_COLUMNS}, (select c.display_name from contacts c where c.id = w.contact_id) as contact_name`,
-      from: 'waitlist_entries w',
+    const page = await listPage(ctx.db, req, oldestFirst('w'), args, {
+      columns: `${WAITLIST_COLUMNS}, (select c.display_name from contacts c where c.id = w.contact_id) as contact_name, place,
+        place_latitude, place_longitude`,
+      from: `(select w.*, case when a.id is not null then concat_ws(', ', a.line1, nullif(concat_ws(' ', nullif(a.city, ''),
+                nullif(a.postal_code, '')), '')) end as place, a.latitude as place_latitude, a.longitude as place_longitude
+              from waitlist_entries w ${ENTRY_ADDRESS}) w`,
       where: `($1::uuid is null or w.id = $1)
          and (case when $2::text is null then ($1::uuid is not null or w.status <> 'removed') else w.status = $2 end)
          and ($3::uuid is null or w.contact_id = $3)
          and ($4::uuid is null or w.service_id = $4)`,
     })
+    return { ...page, items: await withBaseDistance(ctx.db, page.items) }
   },
 })
+
+/** Each entry with meters_from_base in place of its place's point. */
+async function withBaseDistance(db: Queryable, items: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
+  const base = items.length ? await homeBaseOf(db) : null
+  return items.map(({ place_latitude, place_longitude, ...entry }) => {
+    const point =
+      place_latitude === null || place_longitude === null ? null : { latitude: Number(place_latitude), longitude: Number(place_longitude) }
+    return { ...entry, meters_from_base: base && point ? Math.round(metersBetween(base, point)) : null }
+  })
+}
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM such as 13:30')
 const instant = isoInstant()

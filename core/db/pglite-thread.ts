@@ -182,6 +182,13 @@ export async function openPgliteThread(
 }
 
 /** Starts a thread on the folder (after `after`, when the previous one must be gone first); ready once its database is open. */
+/**
+ * A thread that makes one pass over a copy (a backup's snapshot, its verification) keeps a small young generation: its
+ * JavaScript only hands rows through, and each pass's garbage would otherwise grow the heap by tens of megabytes
+ * beside the server's own, at the backup's peak.
+ */
+const ONE_PASS_LIMITS = { maxYoungGenerationSizeMb: 4 }
+
 function startEngine(options: Omit<ThreadOptions, 'heartbeat'>, after: Promise<void> = Promise.resolve()): Engine {
   const heartbeat = new Int32Array(new SharedArrayBuffer(4))
   const engine: Engine = {
@@ -199,6 +206,7 @@ function startEngine(options: Omit<ThreadOptions, 'heartbeat'>, after: Promise<v
         const worker = new Worker(workerEntry(), {
           workerData,
           execArgv: [],
+          resourceLimits: options.use === 'one pass' ? ONE_PASS_LIMITS : undefined,
           transferList: options.loadDataDir ? [options.loadDataDir] : [],
         })
         engine.worker = worker

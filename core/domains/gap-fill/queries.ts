@@ -75,8 +75,8 @@ export const scheduleGapsQuery = defineQuery({
     "days and time of day fit, the visit's length fits, and they live within the owner's distance (schedule_gap.set_distance; " +
     "default 8 km) of the technician's visits around it (its own visit's house included), or of the home base on an empty " +
     'day; without points, in the ZIP code of one of those visits. Nearest first, then the longest waiting; each with the ' +
-    'slot_offer.send data that offers them the time (an afternoon entry from noon; the first to pick books it, the others are ' +
-    'told it went). schedule_gap.dismiss hides an opening (never-booked time has nothing to dismiss). note says why when ' +
+    'slot_offer.send data that offers them the time (an afternoon entry from noon; the first to pick books it, ' +
+    'the others are told it went). schedule_gap.dismiss hides an opening (never-booked time has nothing to dismiss). note says why when ' +
     'nothing is found or nobody on the waitlist fits.',
   entity: 'schedule_opening',
   keywords: ['waitlist', 'cancellation', 'opening', 'fill the gap', 'free slot', 'free time'],

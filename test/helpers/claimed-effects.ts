@@ -20,6 +20,7 @@ function emailClaim(queued: boolean): Claim {
     if (key === 'status' && value === 'pending') return 'says an email is on its way'
     if (key === 'scheduled' && value === true) return 'says an email is scheduled'
     if (key === 'message_id' && typeof value === 'string') return 'names an email on its way'
+    if (key === 'emailed_at' && value === null) return 'has an email still to go'
     return null
   }
 }

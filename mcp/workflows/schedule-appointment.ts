@@ -24,6 +24,7 @@ import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { createTicket } from '../../core/domains/tickets/actions.js'
 import { createSeries } from '../../core/domains/series/actions.js'
 import type { LastVisit } from '../../core/domains/invoices/customer-overview.js'
+import { emailDelivery } from '../../core/domains/messages/email-delivery.js'
 
 type Row = Record<string, any>
 
@@ -354,7 +355,7 @@ export async function queuedConfirmation(ctx: ToolContext, ticketId: string): Pr
         'or the customer has no usable email address',
     }
   }
-  return { scheduled: true, message_id: message.id, send_at: message.send_at }
+  return { scheduled: true, message_id: message.id, send_at: message.send_at, ...emailDelivery(ctx.services) }
 }
 
 /** Books a series whose first visit is the slot found, and answers like a booking with the series added. */

@@ -1,11 +1,6 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { startFakeCensusGeocoder } from '../../bench/fake-census-geocoder.js'
-import { startFakeNws } from '../../bench/fake-nws.js'
-import { startFakeRoadRouter } from '../../bench/fake-road-router.js'
 import { createServices } from '../../api/product.js'
 import { loadConfig } from '../../core/config.js'
 import type { Principal, Services } from '../../core/context.js'
@@ -16,12 +11,9 @@ import type { QueryDefinition } from '../../core/registry.js'
 import { addDays, localDate } from '../../core/time.js'
 import { WORKFLOW_TOOLS } from '../../mcp/workflows/index.js'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
-import { startFakeResend } from '../helpers/fake-resend.js'
-import { startFakeStripe } from '../helpers/fake-stripe.js'
-import { googleFixture } from '../helpers/google.js'
-import { quickbooksFixture } from '../helpers/quickbooks.js'
 import { type Business, entityOf, idsOf, openBusiness, pick, seedBusiness } from '../helpers/seeded-business.js'
 import { CannotSynthesize, type JsonSchema, synthesize } from '../helpers/synthesize.js'
+import { type Integrations, type Mode, allOn, startIntegrations, switched } from '../helpers/unknown-modes.js'
 import { hiddenUnknowns } from '../helpers/unknown-rule.js'
 
 // Generated from the registry: every data type an agent reads and every read-only workflow, asked with each integration on
@@ -36,39 +28,10 @@ const TODAY = localDate(NOW, 'America/Chicago')
 const TOMORROW = addDays(TODAY, 1)
 const REQUEST = '00000000-0000-4000-8000-00000000000a'
 
-/** An integration as the walk switches it: the settings that turn it on, the words that name it, and its address. */
-interface Integration {
-  name: string
-  named: RegExp
-  on: Record<string, string>
-  /** What its settings read when it is off (beside leaving its own settings out). */
-  off: Record<string, string>
-  url: string
-  /** Its own on/off fields, whose false is the fact that it is off (described so in their schema). */
-  switches?: string[]
-}
-
-/** A way to run the product: every integration on, or one (or all) of them off or unreachable. */
-interface Mode {
-  label: string
-  env: Record<string, string>
-  named: RegExp
-  switches: string[]
-}
-
 /** One thing the agent can ask: a data type's list (with every include) or a read-only workflow, by name and arguments. */
 interface Ask {
   name: string
   call(services: Services, agent: Principal): Promise<unknown>
-}
-
-/** A port that was free a moment ago and is now closed: connecting to it is refused. */
-async function closedUrl(): Promise<string> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return `http://127.0.0.1:${port}`
 }
 
 /** An answer, or the refusal that stands for it (its code and message): a refusal naming what is off is an answer too. */
@@ -106,56 +69,23 @@ describe('an answer that depends on an integration says when it is off or unreac
   let t: TestDatabase
   let biz: Business
   let asks: Ask[]
-  let integrations: Integration[]
-  const closers: Array<() => Promise<void>> = []
-  let box: Services['secrets']
+  let fakes: Integrations
 
   const servicesFor = (env: Record<string, string>) =>
     createServices({ ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }), logLevel: 'silent' }, t.db, {
-      secrets: box,
+      secrets: fakes.secrets,
       now: () => NOW,
     })
 
   beforeAll(async () => {
     t = await freshDatabase('pglite')
-    const nws = await startFakeNws(TODAY)
-    nws.day(TOMORROW, 80, 'Showers Likely')
-    const qb = await quickbooksFixture()
-    const google = await googleFixture({ secrets: qb.secrets })
-    const stripe = await startFakeStripe()
-    const resend = await startFakeResend()
-    const census = await startFakeCensusGeocoder()
-    const router = await startFakeRoadRouter()
-    box = qb.secrets
-    closers.push(nws.close, qb.close, google.close, stripe.close, resend.close, census.close, router.close)
-    integrations = [
-      { name: 'weather', named: /weather|forecast/i, on: nws.env, off: { CRM_WEATHER: 'off' }, url: nws.url },
-      { name: 'google', named: /google/i, on: google.fake.env, off: {}, url: google.fake.url },
-      { name: 'quickbooks', named: /quickbooks/i, on: qb.fake.env, off: {}, url: qb.fake.url },
-      {
-        name: 'stripe',
-        named: /stripe|online pay|card/i,
-        on: { STRIPE_SECRET_KEY: 'sk_test_unknown', STRIPE_API_BASE: stripe.url },
-        off: {},
-        url: stripe.url,
-        switches: ['online_payments'],
-      },
-      {
-        name: 'resend',
-        named: /resend|email|outbox/i,
-        on: { RESEND_API_KEY: 're_test_fake_key', RESEND_BASE_URL: resend.url },
-        off: {},
-        url: resend.url,
-      },
-      { name: 'geocoding', named: /geocod|map|point/i, on: census.env, off: { CRM_GEOCODER: 'off' }, url: census.url },
-      { name: 'router', named: /router|road|straight/i, on: router.env.osrm, off: { CRM_ROUTER: 'off' }, url: router.url },
-    ]
-    const seeding = servicesFor(allOn())
+    fakes = await startIntegrations(TODAY, TOMORROW)
+    const seeding = servicesFor(allOn(fakes.list))
     biz = await openBusiness(t, 'Unknown')
     await seedBusiness(seeding, t.admin, biz, 1)
     const owner = biz.owner
-    await google.connect(t.db, biz.tenantId, (owner.actor as { id: string }).id, ['calendar', 'contacts', 'gmail'])
-    await qb.connect(t.db, biz.tenantId, (owner.actor as { id: string }).id)
+    await fakes.google.connect(t.db, biz.tenantId, (owner.actor as { id: string }).id, ['calendar', 'contacts', 'gmail'])
+    await fakes.connectQuickbooks(t.db, biz.tenantId, (owner.actor as { id: string }).id)
     // A home base and a visit tomorrow, when the forecast says rain: the weather has something to say about it.
     const run = (action: string, data: Record<string, unknown>) =>
       performAction(seeding, owner, { domain: action.split('.')[0], action: action.split('.')[1], data }, { requestId: REQUEST })
@@ -193,33 +123,14 @@ describe('an answer that depends on an integration says when it is off or unreac
     }
   }, SLOW)
   afterAll(async () => {
-    for (const close of closers) await close()
+    await fakes?.close()
     await t?.dispose()
   })
-
-  const allOn = () => Object.assign({}, ...integrations.map((i) => i.on)) as Record<string, string>
-  const without = (env: Record<string, string>, i: Integration) => Object.fromEntries(Object.entries(env).filter(([k]) => !(k in i.on)))
-  const switched = async (which: Integration[], how: 'off' | 'unreachable'): Promise<Mode> => {
-    let env = allOn()
-    const closed = await closedUrl()
-    for (const i of which) {
-      env =
-        how === 'off'
-          ? { ...without(env, i), ...i.off }
-          : { ...env, ...Object.fromEntries(Object.entries(i.on).map(([k, v]) => [k, v.split(i.url).join(closed)])) }
-    }
-    return {
-      label: `${which.length === 1 ? which[0].name : 'every integration'} ${how}`,
-      env,
-      named: new RegExp(which.map((i) => i.named.source).join('|'), 'i'),
-      switches: which.flatMap((i) => i.switches ?? []),
-    }
-  }
 
   it(
     'answers the same, or says what is off or unreachable in a field or in words: never a false or an empty list that hides it',
     async () => {
-      const on = servicesFor(allOn())
+      const on = servicesFor(allOn(fakes.list))
       const baseline = new Map<string, unknown>()
       for (const ask of asks) baseline.set(ask.name, await answerOf(ask, on, biz.agent))
       // Asked twice with nothing switched, every answer is the same: a difference below is the integration's alone.
@@ -248,8 +159,9 @@ describe('an answer that depends on an integration says when it is off or unreac
       // Everything switched at once finds the answers that depend on any integration; each is then asked with each alone.
       const dependent = new Set<Ask>()
       for (const how of ['off', 'unreachable'] as const)
-        for (const ask of await check(await switched(integrations, how), asks)) dependent.add(ask)
-      for (const i of integrations) for (const how of ['off', 'unreachable'] as const) await check(await switched([i], how), [...dependent])
+        for (const ask of await check(await switched(fakes.list, fakes.list, how), asks)) dependent.add(ask)
+      for (const i of fakes.list)
+        for (const how of ['off', 'unreachable'] as const) await check(await switched(fakes.list, [i], how), [...dependent])
 
       if (process.env.SHOW_UNKNOWN)
         console.log(

@@ -6,6 +6,7 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { localDate } from '../../time.js'
 import { scheduleMessage } from '../messages/actions.js'
+import { EMAIL_DELIVERY, emailDelivery } from '../messages/email-delivery.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { currentCard, SAVED_CARD, type SavedCard } from './saved-cards.js'
 
@@ -33,7 +34,7 @@ export const requestCard = defineAction({
     invoice_id: z.uuid().optional(),
     note: noteText(2000).optional().describe('Your words above the link; default: a short request'),
   }),
-  output: z.object({ message_id: z.uuid(), send_at: z.string() }),
+  output: z.object({ message_id: z.uuid(), send_at: z.string(), delivery: EMAIL_DELIVERY }),
   async run(ctx, input) {
     if (!(await ctx.db.query('select 1 from contacts where id = $1', [input.contact_id])).rows[0])
       throw notFound('contact', input.contact_id)
@@ -47,7 +48,7 @@ export const requestCard = defineAction({
       ...(input.invoice_id ? { invoice_id: input.invoice_id } : {}),
       body: input.note ?? ASK,
     })) as unknown as { id: string; send_at: Date | string }
-    return { message_id: message.id, send_at: new Date(message.send_at).toISOString() }
+    return { message_id: message.id, send_at: new Date(message.send_at).toISOString(), ...emailDelivery(ctx.services) }
   },
 })
 

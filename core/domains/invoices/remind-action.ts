@@ -12,6 +12,7 @@ import { askedStepName } from '../messages/follow-up-rules.js'
 import { assertTemplateTexts, MESSAGE_COLUMNS, MESSAGE_TABLE } from '../messages/model.js'
 import { auditedInsert } from '../../records.js'
 import { renderMessage } from '../messages/render.js'
+import { EMAIL_DELIVERY, emailDelivery } from '../messages/email-delivery.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { loadInvoice, todayOf } from './model.js'
 import { assertInvoicePayable } from '../settings/ways-to-pay.js'
@@ -61,7 +62,12 @@ export const remindInvoice = defineAction({
       amount_due_cents: z.number().int(),
       currency: z.string(),
     }),
-    message: z.object({ id: z.uuid(), send_at: timestamp, status: z.enum(['pending', 'sent', 'cancelled', 'failed']) }),
+    message: z.object({
+      id: z.uuid(),
+      send_at: timestamp,
+      status: z.enum(['pending', 'sent', 'cancelled', 'failed']),
+      delivery: EMAIL_DELIVERY,
+    }),
     subject: z.string().describe('The subject the customer reads'),
   }),
   async run(ctx, input) {
@@ -123,7 +129,12 @@ export const remindInvoice = defineAction({
         amount_due_cents: due,
         currency: String(invoice.currency),
       },
-      message: { id: String(message.id), send_at: message.send_at as Date, status: message.status as 'pending' },
+      message: {
+        id: String(message.id),
+        send_at: message.send_at as Date,
+        status: message.status as 'pending',
+        ...emailDelivery(ctx.services),
+      },
       subject: rendered.subject,
     }
   },

@@ -5,6 +5,7 @@ import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { emitEvent } from '../../events.js'
 import { scheduleMessage } from '../messages/actions.js'
+import { EMAIL_DELIVERY, emailDelivery } from '../messages/email-delivery.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createInvoiceFromTicket } from './actions.js'
 import { INVOICE_RECORD, loadInvoice, reloadAudited, todayOf } from './model.js'
@@ -74,7 +75,9 @@ export const sendInvoice = defineAction({
   output: z.object({
     invoice: INVOICE_RECORD,
     created: z.boolean(),
-    message: z.object({ id: z.uuid(), send_at: timestamp, status: z.enum(['pending', 'sent', 'cancelled', 'failed']) }).nullable(),
+    message: z
+      .object({ id: z.uuid(), send_at: timestamp, status: z.enum(['pending', 'sent', 'cancelled', 'failed']), delivery: EMAIL_DELIVERY })
+      .nullable(),
   }),
   async run(ctx, input) {
     return issueInvoice(ctx, input, { email: true })
@@ -85,7 +88,7 @@ export const sendInvoice = defineAction({
 export interface IssuedInvoice {
   invoice: Record<string, unknown>
   created: boolean
-  message: { id: string; send_at: Date; status: string } | null
+  message: { id: string; send_at: Date; status: string; delivery?: string } | null
 }
 
 /**
@@ -130,6 +133,8 @@ export async function issueInvoice(
   return {
     invoice: sent,
     created,
-    message: message ? { id: String(message.id), send_at: message.send_at as Date, status: String(message.status) } : null,
+    message: message
+      ? { id: String(message.id), send_at: message.send_at as Date, status: String(message.status), ...emailDelivery(ctx.services) }
+      : null,
   }
 }

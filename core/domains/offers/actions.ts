@@ -5,6 +5,7 @@ import { defineAction } from '../../registry.js'
 import { BY_AGENT_OR_API } from '../../places.js'
 import { offerEmail, offerLinkUrl, sendOfferEmail } from './email.js'
 import { loadOffer, OFFER_RECORD } from './model.js'
+import { EMAIL_DELIVERY, emailDelivery } from '../messages/email-delivery.js'
 import { offerInput, planOffer } from './plan.js'
 import { OFFER_FACTS, previewOffer } from './preview.js'
 
@@ -29,7 +30,7 @@ export const sendSlotOffer = defineAction({
   input: offerInput,
   preview: previewOffer,
   facts: OFFER_FACTS,
-  output: OFFER_RECORD,
+  output: OFFER_RECORD.extend({ delivery: EMAIL_DELIVERY }),
   async run(ctx, input) {
     const plan = await planOffer(ctx, input)
     const token = newSecret()
@@ -68,7 +69,7 @@ export const sendSlotOffer = defineAction({
         tenantId: ctx.tenantId,
       }),
     )
-    return offer
+    return { ...offer, ...emailDelivery(ctx.services) }
   },
 })
 

@@ -10,6 +10,7 @@ import { clockOfDay, isoDate } from '../../schema-types.js'
 import { noteText } from '../../sanitize.js'
 import { localDate } from '../../time.js'
 import { queuePlanOffer } from '../messages/actions.js'
+import { EMAIL_DELIVERY, emailDelivery } from '../messages/email-delivery.js'
 import { setPlanBillingStatus } from '../recurring-invoices/plan-billing.js'
 import { billPlan } from './activation.js'
 import { endSeries, pauseSeries, resumeSeries } from '../series/actions.js'
@@ -86,7 +87,7 @@ export const sendCustomerPlan = defineAction({
     'sends a new link.',
   access: { agent: 'soft_limit', technician: 'none' },
   input: z.strictObject({ customer_plan_id: planId }),
-  output: CUSTOMER_PLAN.extend({ message_id: z.uuid() }),
+  output: CUSTOMER_PLAN.extend({ message_id: z.uuid(), delivery: EMAIL_DELIVERY }),
   async run(ctx, input) {
     const before = await lockCustomerPlan(ctx.db, input.customer_plan_id)
     if (!['proposed', 'sent'].includes(before.status)) throw stateConflict(before.status, 'be sent to accept')
@@ -99,7 +100,7 @@ export const sendCustomerPlan = defineAction({
       before: { status: before.status },
       after: { status: 'sent', message_id: message.id },
     })
-    return { ...(await loadCustomerPlan(ctx.db, input.customer_plan_id)), message_id: message.id }
+    return { ...(await loadCustomerPlan(ctx.db, input.customer_plan_id)), message_id: message.id, ...emailDelivery(ctx.services) }
   },
 })
 

@@ -4,9 +4,11 @@ import { banner, startServer, type RunningServer } from '../../api/server.js'
 import { createPaymentsClient } from '../../core/clients/payments.js'
 import { loadConfig } from '../../core/config.js'
 import type { Services } from '../../core/context.js'
-import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { signInFormOf } from '../helpers/sign-in-link.js'
 import { hiddenFields } from '../helpers/technician-fixture.js'
+
+// Both engines: what it checks differs between the engines.
 
 const HEADING = 'Before the first booking and the first invoice:'
 
@@ -32,7 +34,7 @@ async function signInWith(link: string): Promise<string> {
   return cookie!.split(';')[0]
 }
 
-describe.each(engines)('the first start banner says what a new business lacks (%s)', (engine) => {
+describe.each(bothEngines)('the first start banner says what a new business lacks (%s)', (engine) => {
   let t: TestDatabase | undefined
   const running: RunningServer[] = []
   afterEach(async () => {

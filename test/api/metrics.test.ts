@@ -4,11 +4,13 @@ import { operatorMayRead } from '../../api/monitoring/operator-access.js'
 import type { Database } from '../../core/db/types.js'
 import { customer } from '../helpers/delivery-fixtures.js'
 import { responseOf, startTestApp, type TestApp } from '../helpers/app.js'
-import { engines } from '../helpers/databases.js'
+import { bothEngines } from '../helpers/databases.js'
 import { expectError } from '../helpers/envelope-assertions.js'
 import { asTenant } from '../helpers/fixtures.js'
 import { parseExposition, samplesOf, metricValue, type Exposition } from '../helpers/prometheus-text.js'
 import { rawRequest } from '../helpers/raw-http.js'
+
+// Both engines: what it checks differs between the engines.
 
 /**
  * Headers that proxies, balancers and CDNs add, from their documentation: express and the RFCs (Forwarded, X-Forwarded-*,
@@ -81,7 +83,7 @@ async function backupRun(app: TestApp, status: 'verified' | 'failed', hoursAgo: 
   )
 }
 
-describe.each(engines)('GET /metrics (%s)', (engine) => {
+describe.each(bothEngines)('GET /metrics (%s)', (engine) => {
   let app: TestApp
   beforeAll(async () => {
     app = await startTestApp(engine)
@@ -267,7 +269,7 @@ describe.each(engines)('GET /metrics (%s)', (engine) => {
   })
 })
 
-describe.each(engines)('GET /metrics while the database does not answer (%s)', (engine) => {
+describe.each(bothEngines)('GET /metrics while the database does not answer (%s)', (engine) => {
   let app: TestApp
   let stalled = false
   /** The database, answering nothing while `stalled`: as a server on a network that stopped carrying packets. */

@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
 import { readFunctions, readMigrations } from '../../core/db/migrate.js'
 import { withTenant } from '../../core/db/tenant.js'
-import { engines } from '../helpers/databases.js'
+import { bothEngines } from '../helpers/databases.js'
 import { buildIfStale, crm, emptyTarget, inDatabase, type CrmRun, type CrmTarget } from './crm.js'
 import { UUID } from '../../core/schema-types.js'
+
+// Both engines: what it checks differs between the engines.
 
 /** Every run of the CLI starts a process and, on PGlite, reopens the embedded database: several seconds on a busy machine. */
 const CLI_TIMEOUT = 180_000
@@ -23,7 +25,7 @@ function expectOneLineError(run: CrmRun, code: number) {
   expect(run.stderr).not.toMatch(/\n\s+at /)
 }
 
-describe.each(engines)('the crm command line (%s)', (engine) => {
+describe.each(bothEngines)('the crm command line (%s)', (engine) => {
   let target: CrmTarget
   let firstMigrate: CrmRun
   beforeAll(async () => {

@@ -15,10 +15,12 @@ import { secretBoxFromEnv } from '../../core/secret-box.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { root } from '../helpers/build.js'
 import { makeCertificates, type TestCertificates } from '../helpers/certificates.js'
-import { engines } from '../helpers/databases.js'
+import { bothEngines } from '../helpers/databases.js'
 import { type HttpsProxy, startHttpsProxy } from '../helpers/https-proxy.js'
 import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
 import { startServerProcess } from '../helpers/server-process.js'
+
+// Both engines: what it checks differs between the engines.
 
 /** One item of the doctor's report. */
 interface Item {
@@ -88,7 +90,7 @@ beforeAll(() => {
   certs = makeCertificates()
 })
 
-describe.each(engines)('crm doctor against a running deployment (%s)', (engine) => {
+describe.each(bothEngines)('crm doctor against a running deployment (%s)', (engine) => {
   let app: TestApp
   let proxy: HttpsProxy
   let env: Record<string, string>

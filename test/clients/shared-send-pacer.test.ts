@@ -3,9 +3,11 @@ import { paceOf, SendTurnTooFarError } from '../../core/clients/send-pacer.js'
 import { createSharedSendPacer } from '../../core/clients/shared-send-pacer.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
-import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 
-describe.each(engines)('send pacing shared through the database on %s', (engine) => {
+// Both engines: what it checks differs between the engines.
+
+describe.each(bothEngines)('send pacing shared through the database on %s', (engine) => {
   let t: TestDatabase
   /** One connection pool per sending process; the embedded database has one process, so they share it there. */
   const processes: Database[] = []

@@ -6,8 +6,17 @@ import type { Database } from '../../core/db/types.js'
 import { asServerAdmin } from './deploy-database.js'
 import { asDeployRole, asInspector, deployRole, dumpBlob, pgliteTemplatePath, postgresTemplateName } from './template.js'
 
-/** The engines every database test runs on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
-export const engines: Array<'pglite' | 'postgres'> = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
+/**
+ * The engine a test of behaviour runs on: PostgreSQL when TEST_DATABASE_URL is set (as production runs), else PGlite.
+ * That both engines behave alike is proved by the generated registry tests and the database tests (bothEngines).
+ */
+export const engines: Array<'pglite' | 'postgres'> = process.env.TEST_DATABASE_URL ? ['postgres'] : ['pglite']
+
+/**
+ * Both engines, for a test that proves they behave alike or checks what differs between them (each says why): PGlite
+ * always, PostgreSQL when TEST_DATABASE_URL is set.
+ */
+export const bothEngines: Array<'pglite' | 'postgres'> = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
 
 /** A migrated, empty database of its own, and how to throw it away. */
 export interface TestDatabase {

@@ -10,14 +10,16 @@ import { deliverDue } from '../../core/jobs/worker.js'
 import { setLogLevel, setLogStream } from '../../core/log.js'
 import { asTenant } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
-import { engines } from '../helpers/databases.js'
+import { bothEngines } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
 import { customer } from '../helpers/delivery-fixtures.js'
+
+// Both engines: what it checks differs between the engines.
 
 /** The provider's limit in these tests, and the rate every sender is configured with: a few messages take a few seconds. */
 const PER_SECOND = 4
 
-describe.each(engines)('delivery by several senders against a provider that limits on %s', (engine) => {
+describe.each(bothEngines)('delivery by several senders against a provider that limits on %s', (engine) => {
   let app: TestApp
   let fake: FakeResend
   let contactId: string

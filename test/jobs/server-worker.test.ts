@@ -4,11 +4,13 @@ import { loadConfig } from '../../core/config.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { createServices } from '../../api/product.js'
 import { createTenant } from '../../core/tenants.js'
-import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
 import { createLlmClient } from '../../core/clients/llm.js'
 
-describe.each(engines)('the worker inside the server on %s', (engine) => {
+// Both engines: what it checks differs between the engines.
+
+describe.each(bothEngines)('the worker inside the server on %s', (engine) => {
   let fake: FakeResend
   let t: TestDatabase
   let tenantId: string

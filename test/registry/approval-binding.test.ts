@@ -10,12 +10,14 @@ import { syncGoogle } from '../../core/jobs/google.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { instantOf } from '../../core/domains/tickets/model.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
-import { engines } from '../helpers/databases.js'
+import { bothEngines } from '../helpers/databases.js'
 import { b64, PNG } from '../helpers/files.js'
 import { PAYMENT_INSTRUCTIONS, settings } from '../helpers/fixtures.js'
 import { type GoogleFixture, googleFixture } from '../helpers/google.js'
 import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 import { WORDS_CALLS, type WordsWorld, wordsWorld } from './customer-calls.js'
+
+// Both engines: the generated registry tests prove the two engines answer alike.
 
 // Generated from the registry: every call that waits for the owner is stored as it meant when asked (day words as dates,
 // names as ids, wall-clock times as instants), and is refused rather than run when what it does changed meanwhile.
@@ -131,7 +133,7 @@ const SAME_EFFECT_ALWAYS: Record<string, string> = {
   'quickbooks.connect': "only makes Intuit's consent page for the owner to open signed in; it reads and changes nothing else",
 }
 
-describe.each(engines)('every call that waits for the owner is held to what it meant and what it did (%s)', (engine) => {
+describe.each(bothEngines)('every call that waits for the owner is held to what it meant and what it did (%s)', (engine) => {
   let app: TestApp
   let qb: QuickBooksFixture
   let google: GoogleFixture

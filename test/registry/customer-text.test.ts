@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { createPaymentsClient } from '../../core/clients/payments.js'
 import { type FakeStripe, startFakeStripe } from '../helpers/fake-stripe.js'
 import { businessRecords } from '../helpers/business-records.js'
-import { engines } from '../helpers/databases.js'
+import { bothEngines } from '../helpers/databases.js'
 import { PAYMENT_INSTRUCTIONS, settings } from '../helpers/fixtures.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { NOT_TRACED, notTracedFamily, PROBE_CALLS, wordsCallFor, wordsWorld } from './customer-calls.js'
@@ -20,6 +20,8 @@ import { reasonsToAskEveryTime } from '../../core/authorize.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { contextOf, scopeOf } from '../../core/operations-context.js'
 import { CORPORA, isName } from '../corpus/customer-text/corpus.js'
+
+// Both engines: the generated registry tests prove the two engines answer alike.
 
 // Generated from the registry: every text an agent may write that customers then read is declared on its action
 // (access.customerText), and an agent's words in each declared field wait for the owner as declared.
@@ -98,7 +100,7 @@ function markedTexts(
   return marked
 }
 
-describe.each(engines)('words customers read are declared, and wait for the owner as declared (%s)', (engine) => {
+describe.each(bothEngines)('words customers read are declared, and wait for the owner as declared (%s)', (engine) => {
   let app: TestApp
   let stripe: FakeStripe
   let owner: Principal

@@ -12,10 +12,12 @@ import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
 import { openMigratedDatabase } from '../../../core/runtime.js'
 import { bootstrapFirstTenant } from '../../../core/tenants.js'
 import { backupKey, emptyRestoreTarget } from '../../helpers/backups.js'
-import { engines } from '../../helpers/databases.js'
+import { bothEngines } from '../../helpers/databases.js'
 import { BEFORE_BACKUPS, bootstrapOnOldSchema } from './old-schema.js'
 
-for (const engine of engines) {
+// Both engines: archives are made on and restored into each engine.
+
+for (const engine of bothEngines) {
   describe(`a start that migrates ${engine}`, () => {
     const disposals: Array<() => Promise<void>> = []
     afterEach(async () => {

@@ -8,10 +8,12 @@ import { setLocal } from '../../../core/db/tenant.js'
 import type { Config } from '../../../core/config.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { backUp, backupDir, backupKey, emptyRestoreTarget, expectNothingWritten } from '../../helpers/backups.js'
-import { engines } from '../../helpers/databases.js'
+import { bothEngines } from '../../helpers/databases.js'
 import { asServerAdmin } from '../../helpers/deploy-database.js'
 import { insertAddress, newContact } from '../../helpers/fixtures.js'
 import { asDeployRole } from '../../helpers/template.js'
+
+// Both engines: archives are made on and restored into each engine.
 
 const now = () => new Date()
 
@@ -51,7 +53,7 @@ describe('a restore that fails part way leaves its target as it found it', () =>
   }, 120_000)
   afterAll(() => app?.close())
 
-  for (const engine of engines) {
+  for (const engine of bothEngines) {
     it(
       `an empty ${engine} target stays empty, and the error says what went wrong and that nothing was written`,
       async () => {
@@ -103,7 +105,7 @@ describe('a restore that fails part way leaves its target as it found it', () =>
     RESTORES,
   )
 
-  it.skipIf(!engines.includes('postgres'))(
+  it.skipIf(!bothEngines.includes('postgres'))(
     'into a database its role does not own, it says what the role needs and writes nothing',
     async () => {
       const server = process.env.TEST_DATABASE_URL as string

@@ -11,14 +11,16 @@ import { documentStoreFor } from '../../../core/documents/choose-store.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { backUp, backupKey, emptyRestoreTarget, fingerprint } from '../../helpers/backups.js'
 import { businessRecords } from '../../helpers/business-records.js'
-import { engines } from '../../helpers/databases.js'
+import { bothEngines } from '../../helpers/databases.js'
 import { issueMagicLinkFor } from '../../../core/auth/magic-links.js'
 import { newContact, signedIn } from '../../helpers/fixtures.js'
+
+// Both engines: archives are made on and restored into each engine.
 
 /** Tables a restore changes on purpose: sign-ins end, and the restored business is recorded as the first start's. */
 const CHANGED_BY_RESTORE = new Set(['sessions', 'magic_links', 'approval_links', 'oauth_codes', 'installation'])
 
-for (const source of engines) {
+for (const source of bothEngines) {
   describe(`a backup made on ${source}`, () => {
     const key = backupKey()
     let app: TestApp
@@ -53,7 +55,7 @@ for (const source of engines) {
         expect(bytes.includes(Buffer.from(words))).toBe(false)
     })
 
-    for (const target of engines) {
+    for (const target of bothEngines) {
       it(`restores into an empty ${target} database: the same rows and documents, everyone signed out, agents still in`, async () => {
         const place = await emptyRestoreTarget(target, key)
         try {
@@ -96,7 +98,7 @@ for (const source of engines) {
   })
 }
 
-for (const engine of engines) {
+for (const engine of bothEngines) {
   it(`a backup of one business (--tenant) on ${engine} holds that business alone, and restores as the first`, async () => {
     const key = backupKey()
     const app = await startTestApp(engine)

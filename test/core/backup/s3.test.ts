@@ -12,8 +12,10 @@ import { localDate } from '../../../core/time.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { backUp, backupDir, backupKey, emptyRestoreTarget, fingerprint } from '../../helpers/backups.js'
 import { businessRecords } from '../../helpers/business-records.js'
-import { engines } from '../../helpers/databases.js'
+import { bothEngines } from '../../helpers/databases.js'
 import { startFakeS3, type FakeS3 } from '../../helpers/fake-s3.js'
+
+// Both engines: archives are made on and restored into each engine.
 
 const BUCKET = 'crm-backups'
 /** A prefix with characters a URL and XML both escape, as an owner may well type one. */
@@ -24,7 +26,7 @@ const CHANGED_BY_RESTORE = new Set(['sessions', 'magic_links', 'approval_links',
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
-for (const engine of engines) {
+for (const engine of bothEngines) {
   describe(`backups to an S3-compatible bucket (${engine})`, () => {
     const key = backupKey()
     let app: TestApp

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import type { Database } from '../../../core/db/types.js'
-import { engines } from '../../helpers/databases.js'
+import { bothEngines } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
+
+// Both engines: the database layer itself, on each engine.
 
 interface Row {
   display_name: string
@@ -11,7 +13,7 @@ interface Row {
   updated_at: Date
 }
 
-describe.each(engines)(
+describe.each(bothEngines)(
   'contacts, waitlist entries and leads keep archived state as archived_at, moved by migrations 0063 to 0065 (%s)',
   (engine) => {
     let db: Database

@@ -3,8 +3,10 @@ import { withTenant } from '../../../core/db/tenant.js'
 import { DEFAULT_ROLES } from '../../../core/db/roles.js'
 import type { Queryable } from '../../../core/db/types.js'
 import { createTenant, type CreatedTenant } from '../../../core/tenants.js'
-import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
+
+// Both engines: the database layer itself, on each engine.
 
 /** The ids of an open ticket with everything that can hang off a ticket, and of a closed ticket with its work. */
 interface Fixture {
@@ -56,7 +58,7 @@ async function ownerOf(q: Queryable, tenantId: string): Promise<string> {
   return (await q.query<{ id: string }>(`select id from users where tenant_id = $1 and role = 'owner'`, [tenantId])).rows[0].id
 }
 
-describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
+describe.each(bothEngines)('a closed ticket never changes (%s)', (engine) => {
   let t: TestDatabase
   let tenant: CreatedTenant
   let f: Fixture

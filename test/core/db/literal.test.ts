@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sqlLiteral } from '../../../core/db/tenant.js'
-import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+
+// Both engines: the database layer itself, on each engine.
 
 const values = ["o'brien@example.com", "a\\'; drop table contacts; --", 'back\\\\slash\\', "''", 'plain-request-id_1.2:3', 'ünïcødé ✓']
 
-describe.each(engines)('settings sent as literals (%s)', (engine) => {
+describe.each(bothEngines)('settings sent as literals (%s)', (engine) => {
   let t: TestDatabase
   beforeAll(async () => {
     t = await freshDatabase(engine)

@@ -10,9 +10,11 @@ import { openPglite } from '../../../core/db/pglite.js'
 import { openPostgres } from '../../../core/db/postgres.js'
 import type { Database } from '../../../core/db/types.js'
 import { openMigratedDatabase } from '../../../core/runtime.js'
-import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { compileForNode, runNode } from '../../helpers/node-process.js'
 import { deployDatabase } from '../../helpers/deploy-database.js'
+
+// Both engines: the database layer itself, on each engine.
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const scratchDirs: string[] = []
@@ -80,7 +82,7 @@ describe('reading the migrations folder', () => {
   })
 })
 
-describe.each(engines)('migrations (%s)', (engine) => {
+describe.each(bothEngines)('migrations (%s)', (engine) => {
   describe('on an empty database', () => {
     let db: Database
     let config: ReturnType<typeof loadConfig>

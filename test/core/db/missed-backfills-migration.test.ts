@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
-import { engines } from '../../helpers/databases.js'
+import { bothEngines } from '../../helpers/databases.js'
 import { emptyDatabasesOfFile } from '../../helpers/empty-database.js'
+
+// Both engines: the database layer itself, on each engine.
 
 /** A database with nothing in it on the engine; dropped after the run. */
 const emptyDatabase = emptyDatabasesOfFile()
@@ -10,7 +12,7 @@ const OLD_REMINDER_SUBJECT = 'Reminder: invoice {{invoice_number}} from {{busine
 const OLD_REMINDER_BODY =
   'Hi {{customer_first_name}},\n\nA friendly reminder that invoice {{invoice_number}} has {{amount_due}} still due, due {{invoice_due_date}}.\n\n{{how_to_pay}}\n\n{{custom_message}}\n\nIf you have already paid, thank you, and please ignore this email.\n{{business_name}}'
 
-describe.each(engines)('migration 0135 applies again the rewrites the deploy role ran without effect (%s)', (engine) => {
+describe.each(bothEngines)('migration 0135 applies again the rewrites the deploy role ran without effect (%s)', (engine) => {
   it("gives leads their request's times and the invoice reminder its words", async () => {
     const { db, admin } = await emptyDatabase(engine)
     const files = readMigrations()

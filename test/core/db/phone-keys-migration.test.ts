@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { businessCountry } from '../../../core/business-country.js'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import { phoneKey } from '../../../core/phone.js'
-import { engines } from '../../helpers/databases.js'
+import { bothEngines } from '../../helpers/databases.js'
 import { emptyDatabasesOfFile } from '../../helpers/empty-database.js'
+
+// Both engines: the database layer itself, on each engine.
 
 /** A database with nothing in it on the engine; dropped after the run. */
 const emptyDatabase = emptyDatabasesOfFile()
@@ -17,7 +19,7 @@ const BUSINESSES: [zone: string, phones: string[]][] = [
   ['UTC', ['(256) 555-0142', '+44 20 7946 0958']],
 ]
 
-describe.each(engines)('migration 0119 recomputes the stored phone keys by the rules of each number country (%s)', (engine) => {
+describe.each(bothEngines)('migration 0119 recomputes the stored phone keys by the rules of each number country (%s)', (engine) => {
   it('gives every existing customer the key the app now writes, and leaves their updated_at', async () => {
     const { db, admin } = await emptyDatabase(engine)
     const files = readMigrations()

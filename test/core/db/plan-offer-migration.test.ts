@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
-import { engines } from '../../helpers/databases.js'
+import { bothEngines } from '../../helpers/databases.js'
 import { emptyDatabasesOfFile } from '../../helpers/empty-database.js'
+
+// Both engines: the database layer itself, on each engine.
 
 /** A database with nothing in it on the engine; dropped after the run. */
 const emptyDatabase = emptyDatabasesOfFile()
@@ -13,7 +15,7 @@ See what it includes, the dates of its charges and its terms, and accept it by s
 
 {{custom_message}}`
 
-describe.each(engines)("migration 0134 takes the card out of the plan offer's promise (%s)", (engine) => {
+describe.each(bothEngines)("migration 0134 takes the card out of the plan offer's promise (%s)", (engine) => {
   it("rewrites the default plan offer still on the first wording, and leaves an owner's own words", async () => {
     const { db, admin } = await emptyDatabase(engine)
     const files = readMigrations()

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPglite } from '../../../core/db/pglite.js'
 import { openPostgres } from '../../../core/db/postgres.js'
 import type { Database } from '../../../core/db/types.js'
-import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+
+// Both engines: the database layer itself, on each engine.
 
 /** The statements the connection holds prepared, by text, but this look itself (the embedded engine prepares it too). */
 async function preparedTexts(db: Database): Promise<string[]> {
@@ -33,7 +35,7 @@ describe('statements with parameters are prepared by name once per connection (p
   })
 })
 
-describe.runIf(engines.includes('postgres'))('statements with parameters prepared by name on a server (postgres)', () => {
+describe.runIf(bothEngines.includes('postgres'))('statements with parameters prepared by name on a server (postgres)', () => {
   let t: TestDatabase
   beforeAll(async () => {
     t = await freshDatabase('postgres')

@@ -6,8 +6,10 @@ import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import { withWorkerRole } from '../../../core/db/tenant.js'
 import type { Database } from '../../../core/db/types.js'
 import { createTenant } from '../../../core/tenants.js'
-import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
+
+// Both engines: the database layer itself, on each engine.
 
 const lookupsOf = async (db: Database, kind: string) =>
   (
@@ -17,7 +19,7 @@ const lookupsOf = async (db: Database, kind: string) =>
     )
   ).rows
 
-describe.each(engines)('a secret leads to its business through secret_lookups (%s)', (engine) => {
+describe.each(bothEngines)('a secret leads to its business through secret_lookups (%s)', (engine) => {
   let t: TestDatabase
   beforeAll(async () => {
     t = await freshDatabase(engine)
@@ -64,7 +66,7 @@ describe.each(engines)('a secret leads to its business through secret_lookups (%
   })
 })
 
-describe.each(engines)('secrets made before migration 0107 keep working after it (%s)', (engine) => {
+describe.each(bothEngines)('secrets made before migration 0107 keep working after it (%s)', (engine) => {
   let db: Database
   let admin: Database
   let dispose: () => Promise<void>

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import type { Database } from '../../../core/db/types.js'
-import { engines } from '../../helpers/databases.js'
+import { bothEngines } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
 
-describe.each(engines)('services keep archived state as archived_at, moved by migration 0059 (%s)', (engine) => {
+// Both engines: the database layer itself, on each engine.
+
+describe.each(bothEngines)('services keep archived state as archived_at, moved by migration 0059 (%s)', (engine) => {
   let db: Database
   let admin: Database
   let dispose: () => Promise<void>

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REFERENCE_TABLES } from '../../../core/db/reference-tables.js'
 import type { Queryable } from '../../../core/db/types.js'
-import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+
+// Both engines: the database layer itself, on each engine.
 
 /**
  * Every way a table of the public schema keeps it from being distributed by tenant_id (docs/sharding.md), read from
@@ -59,7 +61,7 @@ async function shardingProblems(db: Queryable, referenceTables = Object.keys(REF
   return r.rows.map((row) => row.problem)
 }
 
-describe.each(engines)('the schema can be distributed by business (%s)', (engine) => {
+describe.each(bothEngines)('the schema can be distributed by business (%s)', (engine) => {
   let t: TestDatabase
   beforeAll(async () => {
     t = await freshDatabase(engine)

@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FUNCTIONS_DIR, functionsFor, migrate, readFunctions, readMigrations } from '../../../core/db/migrate.js'
 import type { Database } from '../../../core/db/types.js'
-import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+
+// Both engines: the database layer itself, on each engine.
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const scratchDirs: string[] = []
@@ -78,7 +80,7 @@ describe('reading the SQL function files', () => {
   })
 })
 
-describe.each(engines)('SQL function files (%s)', (engine) => {
+describe.each(bothEngines)('SQL function files (%s)', (engine) => {
   let t: TestDatabase
   beforeAll(async () => {
     t = await freshDatabase(engine)

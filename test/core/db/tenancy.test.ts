@@ -3,10 +3,12 @@ import { OWNER_READS_UNFORCED } from '../../../core/db/unforced-tables.js'
 import { withTenant } from '../../../core/db/tenant.js'
 import { DEFAULT_ROLES } from '../../../core/db/roles.js'
 import type { Queryable } from '../../../core/db/types.js'
-import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { tenantTables } from '../../helpers/tenant-data.js'
 
-describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
+// Both engines: the database layer itself, on each engine.
+
+describe.each(bothEngines)('tenant isolation in the database (%s)', (engine) => {
   let t: TestDatabase
   const a = '00000000-0000-4000-8000-00000000000a'
   const b = '00000000-0000-4000-8000-00000000000b'

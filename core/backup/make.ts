@@ -11,7 +11,7 @@ import { nightlyArchivesMadeHere } from './made-here.js'
 import { archiveName, archivesToDelete, type Retention } from './retention.js'
 import { backupBucket } from './s3.js'
 import { withSnapshot } from './snapshot.js'
-import { verifyArchiveInThread } from './verify-thread.js'
+import { verifyArchive } from './verify.js'
 
 /** What making a backup needs: the database, the configuration, where documents are kept and the clock. */
 export interface BackupDeps {
@@ -70,7 +70,7 @@ export async function makeBackup(
     const written = await withSnapshot(deps.db, deps.config, (snapshot) =>
       writeArchive({ snapshot, tenantId: opts.tenantId, key, file, now: started, readDocument: documentReader(deps) }),
     )
-    const counts = await verifyArchiveInThread(file, key, started).catch(async (err) => {
+    const counts = await verifyArchive(file, key, started).catch(async (err) => {
       await rm(file, { force: true })
       throw err
     })

@@ -346,7 +346,7 @@ export const OFFICE_TASKS: OfficeTask[] = [
   {
     name: 'fill an opening',
     say: () => 'Who on the waitlist could take the time the cancelled visit left free?',
-    facts: () => ({}),
+    facts: () => ({ kind: 'openings' }),
     check: (_read, b, answer) =>
       expectAnswer(
         (answer?.items ?? []).some(

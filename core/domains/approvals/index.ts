@@ -4,3 +4,6 @@ export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['messages', 'settings']
+
+/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
+export const tables: readonly string[] = ['authorization_requests', 'permission_overrides', 'standing_rules', 'approval_links']

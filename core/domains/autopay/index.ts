@@ -18,3 +18,6 @@ export { autopayCapability as capability } from './capability.js'
 registerCheckoutPayee('card_link_id', applyCardSetup)
 // An agent's invoice sent to a customer on autopay asks the owner whether it may be charged.
 onEvent('invoice.sent', 'in_transaction', askOwnerToAllowCharge)
+
+/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
+export const tables: readonly string[] = ['saved_cards', 'autopay_attempts', 'card_links', 'autopay_notices']

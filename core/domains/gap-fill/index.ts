@@ -7,3 +7,6 @@ export const uses: readonly string[] = ['routes', 'settings', 'tickets']
 
 /** What gap-fill plugs in: core/domains/capabilities.ts collects it. */
 export { gapFillCapability as capability } from './capability.js'
+
+/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
+export const tables: readonly string[] = ['schedule_openings']

@@ -20,3 +20,20 @@ export * from './calendar-events-query.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['imports', 'interactions', 'series', 'settings', 'tickets']
+
+/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
+export const tables: readonly string[] = [
+  'google_connections',
+  'google_connect_states',
+  'google_events',
+  'google_calendar_reads',
+  'google_busy_blocks',
+  'google_change_requests',
+  'google_contacts_sync',
+  'google_contacts',
+  'gmail_mailboxes',
+  'gmail_messages',
+  'google_contacts_erased',
+  'google_series_events',
+  'google_busy_series',
+]

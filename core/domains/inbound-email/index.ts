@@ -6,3 +6,6 @@ export const uses: readonly string[] = ['interactions', 'settings']
 
 /** What inbound email plugs in beside its operations: core/domains/capabilities.ts collects it. */
 export { inboundEmailCapability as capability } from './capability.js'
+
+/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
+export const tables: readonly string[] = ['inbound_emails']

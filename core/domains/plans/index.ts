@@ -10,3 +10,6 @@ export const uses: readonly string[] = ['autopay', 'messages', 'recurring-invoic
 
 // A card saved through a plan's link accepts the plan (the autopay domain's webhook does not import this domain).
 registerAcceptance()
+
+/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
+export const tables: readonly string[] = ['plans', 'customer_plans']

@@ -9,3 +9,6 @@ export const uses: readonly string[] = ['imports', 'invoices', 'settings']
 
 /** What QuickBooks plugs in beside its operations: core/domains/capabilities.ts collects it. */
 export { quickbooksCapability as capability } from './capability.js'
+
+/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
+export const tables: readonly string[] = ['quickbooks_connections', 'quickbooks_connect_states', 'quickbooks_records']

@@ -10,3 +10,6 @@ export const uses: readonly string[] = ['contacts', 'invoices', 'settings']
 
 /** What recurring invoices plug in: core/domains/capabilities.ts collects it. */
 export { recurringInvoicesCapability as capability } from './capability.js'
+
+/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
+export const tables: readonly string[] = ['recurring_invoices']

@@ -21,3 +21,6 @@ export const uses: readonly string[] = [
   'settings',
   'users',
 ]
+
+/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
+export const tables: readonly string[] = ['tickets', 'ticket_technicians', 'ticket_line_items', 'ticket_external_ids']

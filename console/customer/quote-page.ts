@@ -72,8 +72,10 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
   })
   router.get('/quote/:token/logo', async (req, res) => {
     const logo = await quoteLinkLogo(services, req.params.token)
+    // A hit here says the secret is real as surely as the page does, so an unknown one counts the same.
+    if (logo === 'unknown') await guesses.unknown(req)
     res.set({ 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' })
-    if (!logo) {
+    if (!logo || logo === 'unknown') {
       res.status(404).type('text/plain').send('No logo')
       return
     }

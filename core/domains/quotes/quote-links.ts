@@ -50,13 +50,14 @@ export async function issueQuoteLinks(
   return values
 }
 
-/** The logo of the business whose quote link this is, whatever the link's state; null for an unknown link or no logo. */
-export async function quoteLinkLogo(services: Services, token: string): Promise<{ bytes: Buffer; contentType: string } | null> {
-  return inBusinessOfLink(services, token, undefined, async (tx, { tokenHash, tenantId }) =>
+/** The logo of the business whose quote link this is, whatever the link's state (null when it has none); 'unknown' for no quote link. */
+export async function quoteLinkLogo(services: Services, token: string): Promise<{ bytes: Buffer; contentType: string } | null | 'unknown'> {
+  const found = await inBusinessOfLink(services, token, undefined, async (tx, { tokenHash, tenantId }) =>
     (await tx.query('select 1 from response_links where token_hash = $1 and quote_id is not null', [tokenHash])).rows.length
-      ? readLogo(tx, services, tenantId)
+      ? { logo: await readLogo(tx, services, tenantId) }
       : null,
   )
+  return found ? found.logo : 'unknown'
 }
 
 /** Why a quote link cannot be used now. */

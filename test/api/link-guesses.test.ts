@@ -4,7 +4,8 @@ import { loadConfig } from '../../core/config.js'
 import { issuePayLink } from '../../core/domains/invoices/pay-links.js'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
 import { issueQuoteLinks } from '../../core/domains/quotes/quote-links.js'
-import { asTenant, made } from '../helpers/fixtures.js'
+import { asTenant } from '../helpers/fixtures.js'
+import { seedLinkedRecords } from '../helpers/linked-records.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
@@ -30,24 +31,7 @@ describe.each(engines)('guessing the secret of public links (%s)', (engine) => {
     app = await startTestApp(engine, { config })
     app.services.config.publicBaseUrl = app.url
     app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_guesses', apiBase: stripe.url })
-    const jane = (await made(app, 'contact', 'create', { display_name: 'Jane Real', email: 'jane@example.com' })).id
-    const quote = await made(app, 'quote', 'create', {
-      contact_id: jane,
-      line_items: [{ description: 'Skylight', unit_price_cents: 4_000 }],
-    })
-    const sent = await made(app, 'quote', 'send', { quote_id: quote.id }, 'she asked for a price')
-    const ticket = await made(app, 'ticket', 'create', {
-      contact_id: jane,
-      scheduled_start: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      duration_minutes: 60,
-      line_items: [{ description: 'Windows', unit_price_cents: 12_000 }],
-    })
-    const invoice = await made(app, 'invoice', 'create', {
-      contact_id: jane,
-      line_items: [{ description: 'Gutters', unit_price_cents: 9_000 }],
-    })
-    await made(app, 'invoice', 'mark_sent', { invoice_id: invoice.id })
-    const confirmation = (await app.query({ type: 'scheduled_messages', ticket_id: ticket.id, kind: 'confirmation' })).body.data.items[0]
+    const { quote, sent, ticket, invoice, confirmation } = await seedLinkedRecords(app)
     // The links delivery would put into the emails, made here as setup.
     const links = await asTenant(app, async (tx) => ({
       quote: await issueQuoteLinks(tx, app.services, app.tenant.tenant_id, { id: sent.message.id, kind: 'quote', quote_id: quote.id }),

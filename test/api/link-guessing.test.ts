@@ -10,6 +10,7 @@ import { issueStopLink } from '../../core/domains/reach-outs/stop-links.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { asTenant, made } from '../helpers/fixtures.js'
+import { seedLinkedRecords } from '../helpers/linked-records.js'
 import { awayFromWindowEdge } from '../helpers/rate-windows.js'
 import { routesOf } from '../helpers/routes.js'
 
@@ -176,24 +177,7 @@ describe.each(engines)('guessing at every kind of secret link (%s)', (engine) =>
       config: { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', TRUST_PROXY: 'loopback' }), logLevel: 'silent' },
     })
     app.services.config.publicBaseUrl = app.url
-    const jane = (await made(app, 'contact', 'create', { display_name: 'Jane Real', email: 'jane@example.com' })).id
-    const quote = await made(app, 'quote', 'create', {
-      contact_id: jane,
-      line_items: [{ description: 'Skylight', unit_price_cents: 4_000 }],
-    })
-    const sent = await made(app, 'quote', 'send', { quote_id: quote.id }, 'she asked for a price')
-    const ticket = await made(app, 'ticket', 'create', {
-      contact_id: jane,
-      scheduled_start: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      duration_minutes: 60,
-      line_items: [{ description: 'Windows', unit_price_cents: 12_000 }],
-    })
-    const invoice = await made(app, 'invoice', 'create', {
-      contact_id: jane,
-      line_items: [{ description: 'Gutters', unit_price_cents: 9_000 }],
-    })
-    await made(app, 'invoice', 'mark_sent', { invoice_id: invoice.id })
-    const confirmation = (await app.query({ type: 'scheduled_messages', ticket_id: ticket.id, kind: 'confirmation' })).body.data.items[0]
+    const { jane, quote, sent, ticket, invoice, confirmation } = await seedLinkedRecords(app)
     const seeded: Seeded = {
       app,
       jane,

@@ -4,6 +4,7 @@ import { withTenant } from '../db/tenant.js'
 import { log } from '../log.js'
 import { localDate, localTime } from '../time.js'
 import type { BusinessFailure } from './overdue.js'
+import type { PeriodicJob } from './periodic-job.js'
 
 /** How often the worker looks whether a business's nightly backup is due. */
 const CHECK_EVERY_MS = 60_000
@@ -92,4 +93,15 @@ async function nightlyDue(services: Services, businessId: string, day: string, n
     [businessId, day, now.toISOString(), RETRY_AFTER_MINUTES],
   )
   return !r.rows[0].blocked
+}
+
+/** Beside the other jobs: a large business's backup takes minutes, and emails must not wait for it. */
+export const nightlyBackupsJob: PeriodicJob = {
+  name: 'nightly-backups',
+  failure: 'nightly backups failed',
+  runs: 'beside',
+  due: backupsDue,
+  async run(services) {
+    return { failures: (await nightlyBackups(services)).failures }
+  },
 }

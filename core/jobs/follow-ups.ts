@@ -19,6 +19,7 @@ import { log } from '../log.js'
 import { addDays, localDate } from '../time.js'
 import type { BusinessFailure } from './overdue.js'
 import { OWED_SQL } from '../invoice-states.js'
+import type { PeriodicJob } from './periodic-job.js'
 
 /** What one pass queued: follow-ups by kind, and the businesses it could not handle. */
 export interface FollowUpResult {
@@ -177,4 +178,17 @@ async function queueStep(
     after: r.rows[0],
   })
   return 1
+}
+
+/** Every pass, before delivery (so a follow-up whose time has come goes in the same pass): follow-up emails are queued. */
+export const followUpsJob: PeriodicJob = {
+  name: 'follow_ups',
+  failure: 'queueing follow-ups failed',
+  runs: 'inline',
+  async run(services) {
+    const followUps = await queueFollowUps(services)
+    const queued = Object.values(followUps.queued).reduce((a, b) => a + b, 0)
+    if (queued) log('info', 'follow-ups queued', { ...followUps.queued })
+    return { counts: { follow_ups_queued: queued }, failures: followUps.failures }
+  },
 }

@@ -4,6 +4,7 @@ import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { GOOGLE_LEASE_MS, type GoogleSyncReport, syncGoogleAccount, waitsAfter } from '../domains/google/sync/sync-account.js'
 import { log } from '../log.js'
 import type { BusinessFailure } from './overdue.js'
+import type { PeriodicJob } from './periodic-job.js'
 
 /**
  * A connected account syncs at least this often: a change made in Google comes back within a minute by polling where
@@ -71,4 +72,14 @@ export async function syncGoogle(services: Services): Promise<GooglePass> {
     }
   }
   return pass
+}
+
+/** Beside the other jobs: a calendar's first push may take minutes at Google's rate limit. */
+export const googleSyncJob: PeriodicJob = {
+  name: 'google-sync',
+  failure: 'syncing Google failed',
+  runs: 'beside',
+  async run(services) {
+    return { failures: (await syncGoogle(services)).failures }
+  },
 }

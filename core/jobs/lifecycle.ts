@@ -3,6 +3,7 @@ import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { refreshLapsingCustomers } from '../domains/contacts/lifecycle.js'
 import { log } from '../log.js'
 import type { BusinessFailure } from './overdue.js'
+import type { PeriodicJob } from './periodic-job.js'
 
 /** How often a worker moves lapsed customers: the window is counted in months, so once a day is on time. */
 export const LIFECYCLE_EVERY_MS = 24 * 60 * 60 * 1000
@@ -49,4 +50,17 @@ export async function refreshLapsedCustomers(services: Services): Promise<Lifecy
 export function lifecyclePassDue(services: Services): boolean {
   const last = lastPass.get(services)
   return last === undefined || services.now().getTime() - last >= LIFECYCLE_EVERY_MS
+}
+
+/** Daily: customers not seen for long become past customers. */
+export const lifecycleJob: PeriodicJob = {
+  name: 'lifecycle',
+  failure: 'updating customer lifecycles failed',
+  runs: 'inline',
+  due: lifecyclePassDue,
+  async run(services) {
+    const lifecycle = await refreshLapsedCustomers(services)
+    if (lifecycle.lapsed) log('info', 'customers now past customers', { count: lifecycle.lapsed })
+    return { failures: lifecycle.failures }
+  },
 }

@@ -5,6 +5,7 @@ import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import { localDate } from '../time.js'
+import type { PeriodicJob } from './periodic-job.js'
 
 /** One business whose part of a job failed (the worker's own jobs' names, or a capability job's: core/capability.ts). */
 export type BusinessFailure = JobFailure
@@ -66,4 +67,16 @@ async function markTenant(services: Services, tenantId: string, now: Date): Prom
     }
     return r.rows.length
   })
+}
+
+/** Every pass: invoices past their due date become overdue. */
+export const overdueJob: PeriodicJob = {
+  name: 'overdue',
+  failure: 'marking overdue invoices failed',
+  runs: 'inline',
+  async run(services) {
+    const overdue = await markOverdueInvoices(services)
+    if (overdue.marked) log('info', 'invoices marked overdue', { count: overdue.marked })
+    return { counts: { overdue_marked: overdue.marked }, failures: overdue.failures }
+  },
 }

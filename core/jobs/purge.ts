@@ -1,6 +1,7 @@
 import type { Services } from '../context.js'
 import { withWorkerRole } from '../db/tenant.js'
 import { log } from '../log.js'
+import type { PeriodicJob } from './periodic-job.js'
 
 /** How often a worker removes dead credentials: they do no harm for an hour, and the pass is cheap but not free. */
 export const PURGE_EVERY_MS = 60 * 60 * 1000
@@ -39,4 +40,17 @@ export async function purgeExpiredCredentials(services: Services): Promise<Purge
 export function purgeDue(services: Services): boolean {
   const last = lastPurge.get(services)
   return last === undefined || services.now().getTime() - last >= PURGE_EVERY_MS
+}
+
+/** Hourly: expired credentials are removed. Dead credentials do no harm, so a failure is only logged and the next hour tries again. */
+export const purgeJob: PeriodicJob = {
+  name: 'purge',
+  failure: 'removing expired credentials failed',
+  runs: 'inline',
+  due: purgeDue,
+  reportsFailure: false,
+  async run(services) {
+    await purgeExpiredCredentials(services)
+    return { failures: [] }
+  },
 }

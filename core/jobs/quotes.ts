@@ -8,6 +8,7 @@ import { log } from '../log.js'
 import { addDays, localDate } from '../time.js'
 import type { BusinessFailure } from './overdue.js'
 import { formatMoney } from '../money.js'
+import type { PeriodicJob } from './periodic-job.js'
 
 /** How many days before a sent quote lapses the owner is asked to follow up with the customer. */
 export const QUOTE_FOLLOW_UP_DAYS = 2
@@ -105,4 +106,16 @@ async function chaseTenant(ctx: OperationContext): Promise<{ follow_ups: number;
     await endQuoteChasing(ctx, q, 'expired')
   }
   return { follow_ups: soon.rows.length, expired: lapsed.rows.length }
+}
+
+/** Every pass, before delivery (so an email of a quote that just expired is cancelled rather than sent): quotes are followed up or expire. */
+export const quotesJob: PeriodicJob = {
+  name: 'quotes',
+  failure: 'chasing quotes failed',
+  runs: 'inline',
+  async run(services) {
+    const quotes = await chaseQuotes(services)
+    if (quotes.follow_ups || quotes.expired) log('info', 'quotes chased', { follow_ups: quotes.follow_ups, expired: quotes.expired })
+    return { counts: { quote_follow_ups: quotes.follow_ups, quotes_expired: quotes.expired }, failures: quotes.failures }
+  },
 }

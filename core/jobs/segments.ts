@@ -4,6 +4,7 @@ import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { refreshSegmentMembers, SEGMENT_COLUMNS, type Segment } from '../domains/segments/model.js'
 import { log } from '../log.js'
 import type { BusinessFailure } from './overdue.js'
+import type { PeriodicJob } from './periodic-job.js'
 
 /** How often a worker recomputes rule segments: customers' visits, payments and tags change through the day. */
 export const SEGMENTS_EVERY_MS = 60 * 60 * 1000
@@ -62,4 +63,15 @@ export async function refreshRuleSegments(services: Services): Promise<SegmentsR
 export function segmentsPassDue(services: Services): boolean {
   const last = lastPass.get(services)
   return last === undefined || services.now().getTime() - last >= SEGMENTS_EVERY_MS
+}
+
+/** Hourly: segments defined by a rule are computed again. */
+export const segmentsJob: PeriodicJob = {
+  name: 'segments',
+  failure: 'recomputing segments failed',
+  runs: 'inline',
+  due: segmentsPassDue,
+  async run(services) {
+    return { failures: (await refreshRuleSegments(services)).failures }
+  },
 }

@@ -7,6 +7,7 @@ import { contextOf } from '../operations-context.js'
 import { runEffects } from '../operations.js'
 import { addDays } from '../time.js'
 import type { BusinessFailure } from './overdue.js'
+import type { PeriodicJob } from './periodic-job.js'
 
 /** What one pass over the recurring series did: visits booked, and the series it could not serve. */
 export interface SeriesPassResult {
@@ -78,4 +79,16 @@ function failure(tenantId: string, seriesId: string | null, err: unknown): Busin
   const error = err instanceof Error ? err.message : String(err)
   log('error', 'booking the visits of a series failed', { tenant_id: tenantId, series_id: seriesId, error })
   return { tenant_id: tenantId, job: 'series', error }
+}
+
+/** Every pass: recurring visits are booked up to their horizon. */
+export const seriesJob: PeriodicJob = {
+  name: 'series',
+  failure: 'booking series visits failed',
+  runs: 'inline',
+  async run(services) {
+    const series = await generateSeriesVisits(services)
+    if (series.booked) log('info', 'series visits booked', { count: series.booked })
+    return { counts: { series_booked: series.booked }, failures: series.failures }
+  },
 }

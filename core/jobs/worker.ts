@@ -1,17 +1,11 @@
 import type { Services } from '../context.js'
 import { DatabaseUnavailableError } from '../errors.js'
 import { log } from '../log.js'
-import { backupsDue, nightlyBackups } from './backups.js'
 import { claimDueMessages } from './claim.js'
 import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
-import { lifecyclePassDue, refreshLapsedCustomers } from './lifecycle.js'
-import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
-import { chaseQuotes } from './quotes.js'
-import { queueFollowUps } from './follow-ups.js'
-import { purgeDue, purgeExpiredCredentials } from './purge.js'
-import { syncGoogle } from './google.js'
-import { refreshRuleSegments, segmentsPassDue } from './segments.js'
-import { generateSeriesVisits } from './series.js'
+import type { BusinessFailure } from './overdue.js'
+import { PASS_JOBS } from './pass-jobs.js'
+import type { PassCounts, PeriodicJob } from './periodic-job.js'
 
 /** How a worker paces itself. */
 export interface WorkerOptions {
@@ -34,13 +28,7 @@ export type DeliveryCounts = Record<DeliveryOutcome, number>
  * What one pass of the periodic jobs did: deliveries by outcome, invoices marked overdue, series visits booked, quote
  * follow-ups made and quotes expired, and what failed for which business.
  */
-export interface PassResult extends DeliveryCounts {
-  overdue_marked: number
-  series_booked: number
-  quote_follow_ups: number
-  quotes_expired: number
-  /** Invoice reminders, quote follow-ups and review requests queued. */
-  follow_ups_queued: number
+export interface PassResult extends DeliveryCounts, PassCounts {
   failures: BusinessFailure[]
 }
 
@@ -61,9 +49,8 @@ export async function deliverDue(services: Services, options: Partial<WorkerOpti
 }
 
 /**
- * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, quotes to follow up or expire,
- * follow-up emails whose time has come, lapsed customers (daily), rule segments (hourly), dead credentials (hourly), then due messages (the new visits'
- * confirmations among them). A business whose part fails is logged and named in
+ * One pass of the periodic jobs: the declared jobs in their order (core/jobs/pass-jobs.ts), the capabilities' jobs beside
+ * them, then due messages (the new visits' confirmations among them). A business whose part fails is logged and named in
  * the result, and the others go on; a job that fails as a whole is logged too, and the next pass tries again.
  */
 export async function runJobsOnce(services: Services, options: Partial<WorkerOptions> = {}): Promise<PassResult> {
@@ -76,93 +63,15 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
     follow_ups_queued: 0,
     failures: [],
   }
-  try {
-    const overdue = await markOverdueInvoices(services)
-    result.overdue_marked = overdue.marked
-    result.failures.push(...overdue.failures)
-    if (overdue.marked) log('info', 'invoices marked overdue', { count: overdue.marked })
-  } catch (err) {
-    const error = errorText(err)
-    log('error', 'marking overdue invoices failed', { error })
-    result.failures.push({ tenant_id: null, job: 'overdue', error })
+  for (const job of PASS_JOBS) {
+    if (job.due && !job.due(services)) continue
+    if (job.runs === 'beside') runBeside(services, job.name, () => job.run(services), job.failure)
+    else await runInline(services, job, result)
   }
-  try {
-    const series = await generateSeriesVisits(services)
-    result.series_booked = series.booked
-    result.failures.push(...series.failures)
-    if (series.booked) log('info', 'series visits booked', { count: series.booked })
-  } catch (err) {
-    const error = errorText(err)
-    log('error', 'booking series visits failed', { error })
-    result.failures.push({ tenant_id: null, job: 'series', error })
-  }
-  try {
-    // Before delivery, so an email of a quote that just expired is cancelled rather than sent.
-    const quotes = await chaseQuotes(services)
-    result.quote_follow_ups = quotes.follow_ups
-    result.quotes_expired = quotes.expired
-    result.failures.push(...quotes.failures)
-    if (quotes.follow_ups || quotes.expired) log('info', 'quotes chased', { follow_ups: quotes.follow_ups, expired: quotes.expired })
-  } catch (err) {
-    const error = errorText(err)
-    log('error', 'chasing quotes failed', { error })
-    result.failures.push({ tenant_id: null, job: 'quotes', error })
-  }
-  try {
-    // Before delivery, so a follow-up whose time has come goes in this same pass.
-    const followUps = await queueFollowUps(services)
-    result.follow_ups_queued = Object.values(followUps.queued).reduce((a, b) => a + b, 0)
-    result.failures.push(...followUps.failures)
-    if (result.follow_ups_queued) log('info', 'follow-ups queued', { ...followUps.queued })
-  } catch (err) {
-    const error = errorText(err)
-    log('error', 'queueing follow-ups failed', { error })
-    result.failures.push({ tenant_id: null, job: 'follow_ups', error })
-  }
-  if (lifecyclePassDue(services)) {
-    try {
-      const lifecycle = await refreshLapsedCustomers(services)
-      result.failures.push(...lifecycle.failures)
-      if (lifecycle.lapsed) log('info', 'customers now past customers', { count: lifecycle.lapsed })
-    } catch (err) {
-      const error = errorText(err)
-      log('error', 'updating customer lifecycles failed', { error })
-      result.failures.push({ tenant_id: null, job: 'lifecycle', error })
-    }
-  }
-  if (segmentsPassDue(services)) {
-    try {
-      result.failures.push(...(await refreshRuleSegments(services)).failures)
-    } catch (err) {
-      const error = errorText(err)
-      log('error', 'recomputing segments failed', { error })
-      result.failures.push({ tenant_id: null, job: 'segments', error })
-    }
-  }
-  if (purgeDue(services)) {
-    try {
-      await purgeExpiredCredentials(services)
-    } catch (err) {
-      // Dead credentials do no harm; the next hour tries again.
-      log('error', 'removing expired credentials failed', { error: errorText(err) })
-    }
-  }
-  // Each capability's jobs run beside the other jobs, one run of each per process at a time: a first sync may take minutes
-  // at a provider's rate limit and must not hold up due emails. Their failures are kept where the owner sees them.
-  for (const job of services.capabilities.flatMap((c) => c.jobs ?? [])) {
-    services.background
-      .join(`capability-job-${job.name}`, () => job.pass(services))
-      .catch((err) => log('error', job.failure, { error: errorText(err) }))
-  }
-  // Google syncs the same way, beside the jobs: a calendar's first push may take minutes at Google's rate limit.
-  services.background
-    .join('google-sync', () => syncGoogle(services))
-    .catch((err) => log('error', 'syncing Google failed', { error: errorText(err) }))
-  // Nightly backups are made beside the jobs too: a large business's takes minutes, and emails must not wait for it.
-  if (backupsDue(services))
-    services.background
-      .join('nightly-backups', () => nightlyBackups(services))
-      .catch((err) => log('error', 'nightly backups failed', { error: errorText(err) }))
+  // Each capability's jobs run beside the other jobs too: a first sync may take minutes at a provider's rate limit and
+  // must not hold up due emails. Their failures are kept where the owner sees them.
+  for (const job of services.capabilities.flatMap((c) => c.jobs ?? []))
+    runBeside(services, `capability-job-${job.name}`, () => job.pass(services), job.failure)
   try {
     Object.assign(result, await deliverDue(services, options))
   } catch (err) {
@@ -171,6 +80,24 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
     result.failures.push({ tenant_id: null, job: 'delivery', error })
   }
   return result
+}
+
+/** Runs one inline job and adds what it did to the pass's result; a job that fails as a whole is logged and, unless its failure does no harm, named in the result. */
+async function runInline(services: Services, job: PeriodicJob, result: PassResult): Promise<void> {
+  try {
+    const done = await job.run(services)
+    Object.assign(result, done.counts)
+    result.failures.push(...done.failures)
+  } catch (err) {
+    const error = errorText(err)
+    log('error', job.failure, { error })
+    if (job.reportsFailure !== false) result.failures.push({ tenant_id: null, job: job.name, error })
+  }
+}
+
+/** Starts work beside the pass, one run per process at a time under its key; its failure as a whole is logged. */
+function runBeside(services: Services, key: string, work: () => Promise<unknown>, failure: string): void {
+  services.background.join(key, work).catch((err) => log('error', failure, { error: errorText(err) }))
 }
 
 /** A worker running in the background, and how to stop it after its current pass. */

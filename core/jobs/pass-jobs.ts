@@ -1,0 +1,26 @@
+import { nightlyBackupsJob } from './backups.js'
+import { followUpsJob } from './follow-ups.js'
+import { googleSyncJob } from './google.js'
+import { lifecycleJob } from './lifecycle.js'
+import { overdueJob } from './overdue.js'
+import type { PeriodicJob } from './periodic-job.js'
+import { purgeJob } from './purge.js'
+import { quotesJob } from './quotes.js'
+import { segmentsJob } from './segments.js'
+import { seriesJob } from './series.js'
+
+/**
+ * The worker's own jobs in the order a pass runs them; capabilities add theirs (core/capability.ts). Quotes and follow-ups
+ * come before delivery, which ends every pass, so what they queue or cancel counts in that same pass.
+ */
+export const PASS_JOBS: readonly PeriodicJob[] = [
+  overdueJob,
+  seriesJob,
+  quotesJob,
+  followUpsJob,
+  lifecycleJob,
+  segmentsJob,
+  purgeJob,
+  googleSyncJob,
+  nightlyBackupsJob,
+]

@@ -13,7 +13,7 @@ import { balancer } from './scenarios/balancer.js'
 import { findCustomerPglite, findCustomerPostgres } from './scenarios/find-customer.js'
 import { geocodingImport } from './scenarios/geocoding.js'
 import { routeSavings } from './scenarios/route-savings.js'
-import { gapFillPostgres } from './scenarios/gap-fill.js'
+import { openingsPostgres } from './scenarios/openings.js'
 import { lifecycle } from './scenarios/lifecycle.js'
 import { officeTasks } from './scenarios/office-tasks.js'
 import { listFiltersPglite, listFiltersPostgres } from './scenarios/list-filters.js'
@@ -57,7 +57,7 @@ const ALL: Scenario[] = [
   squareImportPglite,
   geocodingImport,
   routeSavings,
-  gapFillPostgres,
+  openingsPostgres,
   ownerPagesPostgres,
   ownerPagesPglite,
   findCustomerPostgres,

@@ -1,5 +1,5 @@
 import type { BackgroundWork } from './background.js'
-import type { Capability } from './capability.js'
+import type { Capability } from './plug-in.js'
 import type { ConsentGate } from './authorize.js'
 import type { Config } from './config.js'
 import type { Database, Queryable } from './db/types.js'
@@ -46,11 +46,11 @@ export interface Services {
   /** Online payments (Stripe Checkout); null when no STRIPE_SECRET_KEY is set. */
   payments: PaymentsClient | null
   /**
-   * Every capability (core/domains/capabilities.ts): what the worker, the api, the pages and the briefing loop over.
+   * Every capability (core/domains/plugged-in.ts): what the worker, the api, the pages and the briefing loop over.
    * Read from here rather than imported, so that no file loaded while the domains are still being found waits for them.
    */
   capabilities: readonly Capability[]
-  /** Each capability's client by its name (core/domains/capabilities.ts), read through integrationOf; null while it is off. */
+  /** Each capability's client by its name (core/domains/plugged-in.ts), read through integrationOf; null while it is off. */
   integrations: Record<string, unknown>
   /** Google (calendars, contacts, Gmail); null when no GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set. */
   google: GoogleClient | null

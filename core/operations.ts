@@ -216,7 +216,7 @@ export async function performQuery(
     const page: Page = await def.run(ctx, { id, params, include, limit, cursor: call.cursor })
     page.items = await keepReached(tx, def, scope, page.items)
     if (include.has('audit_trail') && def.entity) {
-      // A record never stored (schedule_gaps' never-booked time) has no id and no history.
+      // A record never stored (schedule_openings' never-booked time) has no id and no history.
       const trails = await auditTrail(
         tx,
         def.entity,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { businessFields } from '../core/business-fields.js'
-import { accessNotes, actionHints, describeDataType, HINTS_LEGEND, listedTo } from '../core/capabilities.js'
+import { accessNotes, actionHints, describeDataType, HINTS_LEGEND, listedTo } from '../core/operation-catalogue.js'
 import { AppError } from '../core/errors.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
 import { publishedSchemaOf } from '../core/record-ref-words.js'

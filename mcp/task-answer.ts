@@ -1,5 +1,5 @@
 import type { Actor } from '../core/context.js'
-import { actionHints, listedTo } from '../core/capabilities.js'
+import { actionHints, listedTo } from '../core/operation-catalogue.js'
 import { compactSchema } from '../core/compact-schema.js'
 import { exampleData, type ExampleTimes, inBusinessTime } from '../core/example-data.js'
 import { jsonSchemaOf } from '../core/json-schema.js'

@@ -1,6 +1,6 @@
 import { Router } from 'express'
 import { businessFields } from '../../core/business-fields.js'
-import { describeCapabilities } from '../../core/capabilities.js'
+import { describeCapabilities } from '../../core/operation-catalogue.js'
 import type { Services } from '../../core/context.js'
 import { sendData } from '../envelope.js'
 import { requirePrincipal, stateOf } from '../../core/http/request-state.js'

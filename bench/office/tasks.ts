@@ -346,7 +346,7 @@ export const OFFICE_TASKS: OfficeTask[] = [
   {
     name: 'fill an opening',
     say: () => 'Who on the waitlist could take the time the cancelled visit left free?',
-    facts: () => ({ kind: 'openings' }),
+    facts: () => ({ kind: 'left' }),
     check: (_read, b, answer) =>
       expectAnswer(
         (answer?.items ?? []).some(

@@ -1,5 +1,5 @@
 import type { Webhook as SvixWebhook, WebhookVerificationError } from 'svix'
-import type { WebhookDelivery } from '../capability.js'
+import type { WebhookDelivery } from '../plug-in.js'
 import { AppError } from '../errors.js'
 
 /** How far a webhook's timestamp may be from the clock (the svix package's own tolerance): a captured delivery cannot be replayed later. */

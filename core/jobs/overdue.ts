@@ -1,5 +1,5 @@
 import { systemAuditor, writeAudit } from '../audit.js'
-import type { JobFailure } from '../capability.js'
+import type { JobFailure } from '../plug-in.js'
 import type { Services } from '../context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
@@ -7,7 +7,7 @@ import { log } from '../log.js'
 import { localDate } from '../time.js'
 import type { PeriodicJob } from './periodic-job.js'
 
-/** One business whose part of a job failed (the worker's own jobs' names, or a capability job's: core/capability.ts). */
+/** One business whose part of a job failed (the worker's own jobs' names, or a capability job's: core/plug-in.ts). */
 export type BusinessFailure = JobFailure
 
 /** What one overdue scan did: invoices marked, and the businesses it could not mark. */

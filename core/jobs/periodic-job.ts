@@ -1,4 +1,4 @@
-import type { JobFailure } from '../capability.js'
+import type { JobFailure } from '../plug-in.js'
 import type { Services } from '../context.js'
 
 /** The counts a worker pass adds up besides its deliveries. */

@@ -1,6 +1,6 @@
 import { googleConfigFromEnv } from '../clients/google.js'
 import type { Config } from '../config.js'
-import { CAPABILITIES } from '../domains/capabilities.js'
+import { CAPABILITIES } from '../domains/plugged-in.js'
 import { GOOGLE_WEBHOOK_PATH } from '../domains/google/calendar-in/channels.js'
 
 /** One provider's webhook as this configuration has it: whether the integration is on, where it posts, and its secret. */

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CAPABILITIES } from '../../core/domains/capabilities.js'
+import { CAPABILITIES } from '../../core/domains/plugged-in.js'
 import { root } from '../helpers/build.js'
 
 /**
  * The files every capability once had to edit, and the collectors that replaced those edits: they loop over what the
- * capabilities declare (core/domains/capabilities.ts, console/owner/capability-parts.ts) and never name one.
+ * capabilities declare (core/domains/plugged-in.ts, console/owner/capability-parts.ts) and never name one.
  */
 const CENTRAL_FILES = [
   'core/config.ts',
@@ -16,7 +16,7 @@ const CENTRAL_FILES = [
   'core/jobs/overdue.ts',
   'core/monitoring/webhooks.ts',
   'core/domains/index.ts',
-  'core/domains/capabilities.ts',
+  'core/domains/plugged-in.ts',
   'core/domains/personal-data.ts',
   'api/app.ts',
   'api/server.ts',
@@ -64,7 +64,7 @@ describe('capabilities plug in', () => {
       readdirSync(join(root, folder), { recursive: true, withFileTypes: true })
         .filter((e) => e.isFile() && e.name.endsWith('.ts'))
         .map((e) => relative(root, join(e.parentPath, e.name)).split(/[\\/]/).join('/'))
-        .filter((file) => /domains\/capabilities\.js'/.test(readFileSync(join(root, file), 'utf8'))),
+        .filter((file) => /domains\/plugged-in\.js'/.test(readFileSync(join(root, file), 'utf8'))),
     )
     expect(importers).toEqual([])
   })

@@ -3,7 +3,7 @@ import { reachOf } from '../../core/access.js'
 import { buildRegistry } from '../../api/product.js'
 import { BY_AGENT_OR_API, placeOf } from '../../core/places.js'
 import { pagePlaces } from '../../console/owner/search/page-places.js'
-import { CAPABILITIES } from '../../core/domains/capabilities.js'
+import { CAPABILITIES } from '../../core/domains/plugged-in.js'
 
 describe('where the search sends a person for each action', () => {
   const registry = buildRegistry()

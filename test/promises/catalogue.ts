@@ -229,7 +229,7 @@ export const CATALOGUE: Catalogued[] = [
     checked_by: by('test/domains/custom-fields/custom-fields.test.ts', 'while values already set are kept'),
   },
   {
-    file: 'core/domains/gap-fill/queries.ts',
+    file: 'core/domains/openings/queries.ts',
     phrase: 'the others are told it went',
     promises: 'when an opening is picked, the other customers offered it are told it went',
     checked_by: by('test/domains/offers/slot-offers.test.ts', 'the first pick books it, the other is told it went'),
@@ -975,7 +975,7 @@ export const CATALOGUE: Catalogued[] = [
     checked_by: by('test/api/capabilities.test.ts', "tells the agent the business's own fields"),
   },
   {
-    file: 'console/owner/gap-fill/gaps-page.ts',
+    file: 'console/owner/openings/openings-page.ts',
     phrase: 'the others are told it went',
     promises: 'when an opening is picked, the other customers offered it are told it went',
     checked_by: by('test/domains/offers/slot-offers.test.ts', 'the first pick books it, the other is told it went'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { describeCapabilities } from '../../core/capabilities.js'
+import { describeCapabilities } from '../../core/operation-catalogue.js'
 import { buildRegistry } from '../../api/product.js'
 import { jsonSchemaOf } from '../../core/json-schema.js'
 import { publishedSchemaOf } from '../../core/record-ref-words.js'

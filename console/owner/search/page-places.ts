@@ -1,4 +1,4 @@
-import type { PagePlace } from '../../../core/capability.js'
+import type { PagePlace } from '../../../core/plug-in.js'
 import type { Services } from '../../../core/context.js'
 
 /** A page of the pages as a search result (declared in core, where capabilities declare theirs). */

@@ -11,7 +11,7 @@ export * from './queries.js'
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['invoices', 'messages', 'settings']
 
-/** What saved cards plug in: core/domains/capabilities.ts collects it. */
+/** What saved cards plug in: core/domains/plugged-in.ts collects it. */
 export { autopayCapability as capability } from './capability.js'
 
 // A setup session made for a card link is applied here (the Stripe webhook does not import this domain).

@@ -4,5 +4,5 @@ export * from './pin-actions.js'
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['addresses']
 
-/** What geocoding plugs in: core/domains/capabilities.ts collects it. */
+/** What geocoding plugs in: core/domains/plugged-in.ts collects it. */
 export { geocodingCapability as capability } from './capability.js'

@@ -1,5 +1,5 @@
 import { setTimeout as wait } from 'node:timers/promises'
-import { integrationOf, type JobFailure } from '../../capability.js'
+import { integrationOf, type JobFailure } from '../../plug-in.js'
 import type { Services } from '../../context.js'
 import { setLocal, withTenant, withWorkerRole } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'

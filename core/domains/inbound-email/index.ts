@@ -4,7 +4,7 @@ export * from './query.js'
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['interactions', 'settings']
 
-/** What inbound email plugs in beside its operations: core/domains/capabilities.ts collects it. */
+/** What inbound email plugs in beside its operations: core/domains/plugged-in.ts collects it. */
 export { inboundEmailCapability as capability } from './capability.js'
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */

@@ -1,4 +1,4 @@
-import { integrationOf } from '../../capability.js'
+import { integrationOf } from '../../plug-in.js'
 import type { Config } from '../../config.js'
 import type { Services } from '../../context.js'
 

@@ -1,4 +1,4 @@
-import { integrationOf } from '../../capability.js'
+import { integrationOf } from '../../plug-in.js'
 import { QUICKBOOKS_OFF, type QuickBooksClient } from './client/quickbooks.js'
 import type { Services } from '../../context.js'
 import { AppError } from '../../errors.js'

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { JobFailure } from '../../capability.js'
+import type { JobFailure } from '../../plug-in.js'
 import { QuickBooksError } from './client/quickbooks.js'
 import type { Services } from '../../context.js'
 import { withTenant, withWorkerRole } from '../../db/tenant.js'

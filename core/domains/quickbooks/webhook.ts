@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { CapabilityWebhook, WebhookDelivery } from '../../capability.js'
+import type { CapabilityWebhook, WebhookDelivery } from '../../plug-in.js'
 import type { Services } from '../../context.js'
 import { withWorkerRole } from '../../db/tenant.js'
 import { AppError } from '../../errors.js'

@@ -7,7 +7,7 @@ export * from './queries.js'
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['contacts', 'messages', 'neighborhoods', 'settings']
 
-/** What reach-outs plug in: core/domains/capabilities.ts collects it. */
+/** What reach-outs plug in: core/domains/plugged-in.ts collects it. */
 export { reachOutsCapability as capability } from './capability.js'
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */

@@ -1,4 +1,4 @@
-import type { JobFailure } from '../../capability.js'
+import type { JobFailure } from '../../plug-in.js'
 import type { Services } from '../../context.js'
 import { withTenant, withWorkerRole } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'

@@ -1,6 +1,6 @@
 import type { Caller } from '../../call-action.js'
 import { callQuery } from '../../call-query.js'
-import { atMostEvery, type Capability } from '../../capability.js'
+import { atMostEvery, type Capability } from '../../plug-in.js'
 import { issueDueRecurringInvoices } from './issue.js'
 import { recurringInvoicesQuery } from './queries.js'
 

@@ -8,7 +8,7 @@ export { setPlanBilling, setPlanBillingStatus, type PlanBillingLine } from './pl
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['contacts', 'invoices', 'settings']
 
-/** What recurring invoices plug in: core/domains/capabilities.ts collects it. */
+/** What recurring invoices plug in: core/domains/plugged-in.ts collects it. */
 export { recurringInvoicesCapability as capability } from './capability.js'
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */

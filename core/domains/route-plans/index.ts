@@ -4,5 +4,5 @@ export * from './plan-action.js'
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['routes', 'settings', 'tickets', 'users']
 
-/** What road routing plugs in (the road router route.plan measures a day with): core/domains/capabilities.ts collects it. */
+/** What road routing plugs in (the road router route.plan measures a day with): core/domains/plugged-in.ts collects it. */
 export { routePlansCapability as capability } from './capability.js'

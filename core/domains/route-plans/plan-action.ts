@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { CallPreview } from '../../call-preview.js'
-import { integrationOf } from '../../capability.js'
+import { integrationOf } from '../../plug-in.js'
 import type { OperationContext } from '../../context.js'
 import { longDate } from '../../date-words.js'
 import { DAY_WORDS_HELP, dayFromWords, dayInput } from '../../day-words.js'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { integrationOf } from '../../capability.js'
+import { integrationOf } from '../../plug-in.js'
 import type { OperationContext } from '../../context.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'

@@ -25,7 +25,7 @@ export const waitlistQuery = defineQuery({
     "Waitlist entries, oldest first, each with contact_name, place (the entry's address, else the customer's first: street, " +
     "town and ZIP; null without one) and meters_from_base (as the crow flies from the business's " +
     'home base; null without a home base or a point for the place). Filters: status (waiting|offered|scheduled|removed; ' +
-    'default: all but removed), contact_id, service_id. To fill a gap in the schedule use schedule_gaps or waitlist_candidates.',
+    'default: all but removed), contact_id, service_id. To fill a gap in the schedule use schedule_openings or waitlist_candidates.',
   entity: 'waitlist_entry',
   keywords: ['wait list', 'waiting customers'],
   access: { agent: 'unrestricted', technician: 'none' },

@@ -1,4 +1,4 @@
-import { type Capability, integrationOf } from '../../capability.js'
+import { type Capability, integrationOf } from '../../plug-in.js'
 import type { Services } from '../../context.js'
 import { weatherBriefingLine } from './briefing.js'
 import type { Forecaster } from './nws.js'

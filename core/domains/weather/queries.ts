@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { integrationOf } from '../../capability.js'
+import { integrationOf } from '../../plug-in.js'
 import type { Queryable } from '../../db/types.js'
 import { defineQuery } from '../../registry.js'
 import { isoDate } from '../../schema-types.js'

@@ -1,12 +1,12 @@
-// The gap-fill domain: times a cancel, a no-show or a move left free, and the waitlisted customers near them. The registry finds this folder and registers what this file exports.
+// The openings domain: times a cancel, a no-show or a move left free, and the waitlisted customers near them. The registry finds this folder and registers what this file exports.
 export * from './actions.js'
 export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['routes', 'settings', 'tickets']
 
-/** What gap-fill plugs in: core/domains/capabilities.ts collects it. */
-export { gapFillCapability as capability } from './capability.js'
+/** What openings plugs in: core/domains/plugged-in.ts collects it. */
+export { openingsCapability as capability } from './capability.js'
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['schedule_openings']

@@ -36,7 +36,7 @@ describe.each(engines)('never-booked time filled from the waitlist (%s)', (engin
   }
   const waitFor = (name: string, day: string, extra: Record<string, unknown> = {}) =>
     made(app, 'waitlist', 'add', { contact_id: people[name], service_id: windows, earliest_date: day, latest_date: day, ...extra })
-  const gaps = (filters: Record<string, string>) => callChecked(client, 'crm_query', { type: 'schedule_gaps', filters })
+  const gaps = (filters: Record<string, string>) => callChecked(client, 'crm_query', { type: 'schedule_openings', filters })
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => new Date('2031-03-02T15:00:00Z') })
@@ -70,7 +70,7 @@ describe.each(engines)('never-booked time filled from the waitlist (%s)', (engin
   })
 
   it('says why when nothing is found or nobody waits, rather than a bare list', async () => {
-    const openings = await gaps({ kind: 'openings' })
+    const openings = await gaps({ kind: 'left' })
     expect(openings.items).toEqual([])
     expect(openings.note).toBe('Nothing in the next 14 days: no time a cancel, a no-show or a move left is still free.')
     const free = await gaps({ kind: 'free' })
@@ -120,9 +120,11 @@ describe.each(engines)('never-booked time filled from the waitlist (%s)', (engin
   })
 
   it('pages by limit, earliest first', async () => {
-    const first = expectData(await app.query({ type: 'schedule_gaps', kind: 'free', limit: 2, candidates: 0 }))
+    const first = expectData(await app.query({ type: 'schedule_openings', kind: 'free', limit: 2, candidates: 0 }))
     expect(first.items).toHaveLength(2)
-    const next = expectData(await app.query({ type: 'schedule_gaps', kind: 'free', limit: 2, candidates: 0, cursor: first.next_cursor }))
+    const next = expectData(
+      await app.query({ type: 'schedule_openings', kind: 'free', limit: 2, candidates: 0, cursor: first.next_cursor }),
+    )
     expect(next.items[0].starts_at > first.items[1].starts_at).toBe(true)
   })
 

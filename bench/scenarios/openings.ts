@@ -18,12 +18,12 @@ const WAITING = 2_000
 const ROUNDS = 7
 
 /**
- * schedule_gaps on the large shared business (100k customers on PostgreSQL): every address given a point (spread over
+ * schedule_openings on the large shared business (100k customers on PostgreSQL): every address given a point (spread over
  * 25 km, as the local geocoder spreads them), four technicians with eight visits each the day after tomorrow, two of
  * each cancelled, and 2,000 customers waiting. The time to find the openings still free and rank their candidates.
  */
-export const gapFillPostgres: Scenario = {
-  name: 'gap fill (PostgreSQL)',
+export const openingsPostgres: Scenario = {
+  name: 'openings (PostgreSQL)',
   needs: 'postgres',
   async run(settings) {
     const copy = await postgresBusinesses(settings)
@@ -102,7 +102,7 @@ async function measure(db: Database, tenantId: string, ownerUserId: string): Pro
     const page = (await performQuery(
       services,
       principal,
-      { type: 'schedule_gaps', filters: { kind: 'openings', candidates: '3' } },
+      { type: 'schedule_openings', filters: { kind: 'left', candidates: '3' } },
       { requestId: `gaps-${i}` },
     )) as {
       items: Array<{ candidates: unknown[] }>
@@ -114,7 +114,7 @@ async function measure(db: Database, tenantId: string, ownerUserId: string): Pro
   const candidates = gaps.reduce((sum, g) => sum + g.candidates.length, 0)
   return [
     {
-      measure: `PostgreSQL: schedule_gaps on ${setup.contacts.toLocaleString('en-US')} customers, p50 / max (ms)`,
+      measure: `PostgreSQL: schedule_openings on ${setup.contacts.toLocaleString('en-US')} customers, p50 / max (ms)`,
       value: `${times[Math.floor(times.length / 2)].toFixed(0)} / ${times.at(-1)?.toFixed(0)}`,
       note: `${gaps.length} openings of ${setup.openings} cancels, ${candidates} candidates named from ${WAITING.toLocaleString('en-US')} waiting customers; every address with a point`,
     },

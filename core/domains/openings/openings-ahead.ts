@@ -5,7 +5,7 @@ import { homeBaseOf } from '../routes/day.js'
 import { metersBetween, type Point } from '../routes/planner.js'
 
 /** How many days ahead openings are looked for. */
-export const GAP_DAYS_AHEAD = 14
+export const OPENINGS_DAYS_AHEAD = 14
 
 /** A time still free now: one a cancel, a no-show or a move left (a stored opening), or working time nobody booked. */
 export interface Opening {
@@ -22,7 +22,7 @@ export interface Opening {
 }
 
 /** A waitlisted customer who could take an opening: how near they live to the technician's visits around it. */
-export interface GapCandidate {
+export interface OpeningCandidate {
   waitlist_entry_id: string
   contact_id: string
   contact_name: string
@@ -41,11 +41,11 @@ export interface GapCandidate {
 }
 
 /**
- * The openings ahead (from now, GAP_DAYS_AHEAD days) not dismissed whose technician is still free for the whole of them:
+ * The openings ahead (from now, OPENINGS_DAYS_AHEAD days) not dismissed whose technician is still free for the whole of them:
  * no visit still to do and no busy time overlaps. Two openings of the same technician and time count once.
  */
 export async function openingsAhead(db: Queryable, now: Date, id?: string): Promise<Opening[]> {
-  const until = new Date(now.getTime() + GAP_DAYS_AHEAD * 86_400_000)
+  const until = new Date(now.getTime() + OPENINGS_DAYS_AHEAD * 86_400_000)
   const r = await db.query<Opening>(
     `select distinct on (o.user_id, o.starts_at, o.ends_at) o.id, o.ticket_id, t.number as ticket_number, o.user_id,
             coalesce(nullif(u.name, ''), u.email) as technician_name, o.starts_at, o.ends_at, o.reason, o.created_at
@@ -122,7 +122,7 @@ export async function candidatesFor(
   timeZone: string,
   withinMeters: number,
   most: number,
-): Promise<GapCandidate[]> {
+): Promise<OpeningCandidate[]> {
   const date = localDate(new Date(opening.starts_at), timeZone)
   const weekday = weekdayOf(date)
   const start = localTime(new Date(opening.starts_at), timeZone)
@@ -152,7 +152,7 @@ export async function candidatesFor(
     db,
     chosen.map((c) => c.w.contact_id),
   )
-  const found: GapCandidate[] = []
+  const found: OpeningCandidate[] = []
   for (const { w, meters, words } of chosen) {
     found.push({
       waitlist_entry_id: w.id,

@@ -3,28 +3,28 @@ import { notFound } from '../../errors.js'
 import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'
 
-/** Hides an opening from schedule_gaps, Home and daily_briefing: the owner keeps the time free on purpose. */
-export const dismissScheduleGap = defineAction({
-  domain: 'schedule_gap',
+/** Hides an opening from schedule_openings, Home and daily_briefing: the owner keeps the time free on purpose. */
+export const dismissOpening = defineAction({
+  domain: 'schedule_opening',
   name: 'dismiss',
-  example: { gap_id: '00000000-0000-4000-8000-000000000001' },
+  example: { opening_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['leave that opening free', 'do not fill that slot'],
   title: 'Leave an opening free',
-  place: page('/gaps', 'press Leave it free under the opening'),
+  place: page('/openings', 'press Leave it free under the opening'),
   words: { area: 'Leads and waiting list', phrase: 'leave an opening in the schedule unfilled' },
   description:
-    'Hide an opening (schedule_gaps id) from schedule_gaps, Home and daily_briefing: the time stays free and nobody is offered it.',
+    'Hide an opening (schedule_openings id) from schedule_openings, Home and daily_briefing: the time stays free and nobody is offered it.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
-  input: z.strictObject({ gap_id: z.uuid() }),
-  output: z.object({ gap_id: z.uuid(), dismissed: z.boolean() }),
+  input: z.strictObject({ opening_id: z.uuid() }),
+  output: z.object({ opening_id: z.uuid(), dismissed: z.boolean() }),
   async run(ctx, input) {
     const r = await ctx.db.query<{ id: string; dismissed_at: Date | null }>(
       'select id, dismissed_at from schedule_openings where id = $1 for update',
-      [input.gap_id],
+      [input.opening_id],
     )
     const opening = r.rows[0]
-    if (!opening) throw notFound('schedule gap', input.gap_id)
+    if (!opening) throw notFound('opening', input.opening_id)
     if (!opening.dismissed_at) {
       await ctx.db.query('update schedule_openings set dismissed_at = $2 where id = $1', [opening.id, ctx.services.now()])
       await ctx.audit({
@@ -35,18 +35,18 @@ export const dismissScheduleGap = defineAction({
         after: { dismissed: true },
       })
     }
-    return { gap_id: opening.id, dismissed: true }
+    return { opening_id: opening.id, dismissed: true }
   },
 })
 
 /** Sets how near the technician's visits a waitlisted customer must live to be offered an opening. */
-export const setGapDistance = defineAction({
-  domain: 'schedule_gap',
+export const setOpeningDistance = defineAction({
+  domain: 'schedule_opening',
   name: 'set_distance',
   example: { km: 5 },
   phrases: ['how far to look for waitlist customers', 'only offer openings to customers nearby'],
   title: 'Set how near an opening counts',
-  place: page('/gaps', 'fill in the distance under How near'),
+  place: page('/openings', 'fill in the distance under How near'),
   words: { area: 'Leads and waiting list', phrase: 'set how near the waitlist customers offered an opening must live' },
   description:
     "Set how near the technician's visits around an opening a waitlisted customer must live to be named for it, in km " +

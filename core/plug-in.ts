@@ -4,7 +4,7 @@ import type { Services } from './context.js'
 
 /**
  * What a capability (an integration with an outside service, or a way in for mail) plugs into the product, exported as `capability`
- * from its domain's front file (core/domains/<name>/index.ts) and collected by core/domains/capabilities.ts. Every part
+ * from its domain's front file (core/domains/<name>/index.ts) and collected by core/domains/plugged-in.ts. Every part
  * is optional; the central files loop over the collected list and name no capability. docs/architecture.md says where
  * each part shows and what lives in the capability's console folder instead.
  */

@@ -75,12 +75,12 @@ describe.each(engines)('openings filled from the waitlist (%s)', (engine) => {
   })
 
   it('has no opening before anything is cancelled', async () => {
-    expect(expectData(await app.query({ type: 'schedule_gaps', kind: 'openings' })).items).toEqual([])
+    expect(expectData(await app.query({ type: 'schedule_openings', kind: 'left' })).items).toEqual([])
   })
 
   it('a cancel leaves an opening, with the waitlisted customers who fit it and live near, nearest first', async () => {
     await made(app, 'ticket', 'cancel', { ticket_id: visits.Cancelled, reason: 'customer called' }, 'she called to cancel')
-    const [gap] = expectData(await app.query({ type: 'schedule_gaps', kind: 'openings' })).items
+    const [gap] = expectData(await app.query({ type: 'schedule_openings', kind: 'left' })).items
     expect(gap).toMatchObject({
       ticket_id: visits.Cancelled,
       technician_id: sam.userId,
@@ -116,20 +116,20 @@ describe.each(engines)('openings filled from the waitlist (%s)', (engine) => {
   })
 
   it("the owner's distance narrows who is named", async () => {
-    expect((await app.action('schedule_gap', 'set_distance', { km: 0.6 })).status).toBe(422)
-    expect(await made(app, 'schedule_gap', 'set_distance', { km: 0.6 }, 'the owner said half a kilometer')).toEqual({ km: 0.6 })
-    expect(expectData(await app.query({ type: 'gap_fill_settings' })).items).toEqual([{ km: 0.6 }])
-    const [gap] = expectData(await app.query({ type: 'schedule_gaps', kind: 'openings' })).items
+    expect((await app.action('schedule_opening', 'set_distance', { km: 0.6 })).status).toBe(422)
+    expect(await made(app, 'schedule_opening', 'set_distance', { km: 0.6 }, 'the owner said half a kilometer')).toEqual({ km: 0.6 })
+    expect(expectData(await app.query({ type: 'opening_settings' })).items).toEqual([{ km: 0.6 }])
+    const [gap] = expectData(await app.query({ type: 'schedule_openings', kind: 'left' })).items
     expect(gap.candidates.map((c: any) => c.contact_name)).toEqual(['Nearer Customer'])
-    expect(await app.ownerAction('schedule_gap', 'set_distance', { km: 8 })).toEqual({ km: 8 })
-    const refused = await app.action('schedule_gap', 'set_distance', { km: 0 }, { reasoning: 'x' })
+    expect(await app.ownerAction('schedule_opening', 'set_distance', { km: 8 })).toEqual({ km: 8 })
+    const refused = await app.action('schedule_opening', 'set_distance', { km: 0 }, { reasoning: 'x' })
     expect(refused.status).toBe(400)
   })
 
   it('offered to two, the first to pick books it; the opening is gone once filled', async () => {
-    const [gap] = expectData(await app.query({ type: 'schedule_gaps', kind: 'openings' })).items
+    const [gap] = expectData(await app.query({ type: 'schedule_openings', kind: 'left' })).items
     for (const c of gap.candidates) await app.ownerAction('slot_offer', 'send', c.offer)
-    const [offered] = expectData(await app.query({ type: 'schedule_gaps', kind: 'openings' })).items
+    const [offered] = expectData(await app.query({ type: 'schedule_openings', kind: 'left' })).items
     expect(offered.offered_to).toEqual(['Near Customer', 'Nearer Customer'])
     await made(app, 'ticket', 'create', {
       contact_id: people.Near,
@@ -137,15 +137,18 @@ describe.each(engines)('openings filled from the waitlist (%s)', (engine) => {
       technician_ids: [sam.userId],
       line_items: [{ service_id: windows }],
     })
-    expect(expectData(await app.query({ type: 'schedule_gaps', kind: 'openings' })).items).toEqual([])
+    expect(expectData(await app.query({ type: 'schedule_openings', kind: 'left' })).items).toEqual([])
   })
 
   it('a move leaves an opening too, which the owner may leave free', async () => {
     await made(app, 'ticket', 'reschedule', { ticket_id: visits.After, scheduled_start: `${DAY}T20:00:00Z` })
-    const [gap] = expectData(await app.query({ type: 'schedule_gaps', kind: 'openings' })).items
+    const [gap] = expectData(await app.query({ type: 'schedule_openings', kind: 'left' })).items
     expect(gap).toMatchObject({ ticket_id: visits.After, reason: 'moved', starts_at: `${DAY}T17:00:00.000Z` })
-    expect(expectData(await app.action('schedule_gap', 'dismiss', { gap_id: gap.id }))).toEqual({ gap_id: gap.id, dismissed: true })
-    expect(expectData(await app.query({ type: 'schedule_gaps', kind: 'openings' })).items).toEqual([])
-    expect((await app.action('schedule_gap', 'dismiss', { gap_id: '00000000-0000-4000-8000-000000000000' })).status).toBe(404)
+    expect(expectData(await app.action('schedule_opening', 'dismiss', { opening_id: gap.id }))).toEqual({
+      opening_id: gap.id,
+      dismissed: true,
+    })
+    expect(expectData(await app.query({ type: 'schedule_openings', kind: 'left' })).items).toEqual([])
+    expect((await app.action('schedule_opening', 'dismiss', { opening_id: '00000000-0000-4000-8000-000000000000' })).status).toBe(404)
   })
 })

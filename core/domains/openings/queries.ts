@@ -5,14 +5,14 @@ import { auditTrailExpansion, timestamp } from '../../output-types.js'
 import { defineQuery } from '../../registry.js'
 import { clockTime, whenText } from '../../date-words.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { candidatesFor, GAP_DAYS_AHEAD, type Opening, openingsAhead, type WaitingEntry, waitingEntries } from './gaps.js'
+import { candidatesFor, OPENINGS_DAYS_AHEAD, type Opening, openingsAhead, type WaitingEntry, waitingEntries } from './openings-ahead.js'
 import { addDays, localDate } from '../../time.js'
 import { busyDoubtsOf } from '../../busy-time.js'
 import { decodeCursor, encodeCursor } from '../../pagination.js'
-import { freeTimeAhead } from './free-gaps.js'
+import { freeTimeAhead } from './never-booked.js'
 
 /** One waitlisted customer who could take an opening, with the slot_offer.send call that offers it to them. */
-const GAP_CANDIDATE = z.object({
+const OPENING_CANDIDATE = z.object({
   waitlist_entry_id: z.uuid(),
   contact_id: z.uuid(),
   contact_name: z.string(),
@@ -33,13 +33,13 @@ const GAP_CANDIDATE = z.object({
     .describe('The data of slot_offer.send that offers them this time; null when neither the entry nor their last visit names a service'),
 })
 
-/** An opening or a stretch of never-booked time, as schedule_gaps answers it. */
-export const SCHEDULE_GAP = z.object({
+/** An opening or a stretch of never-booked time, as schedule_openings answers it. */
+export const SCHEDULE_OPENING = z.object({
   id: z
     .uuid()
     .nullable()
     .describe(
-      'The opening, for schedule_gap.dismiss and a read by id; null for never-booked time (nothing to dismiss: it is free until booked)',
+      'The opening, for schedule_opening.dismiss and a read by id; null for never-booked time (nothing to dismiss: it is free until booked)',
     ),
   ticket_id: z.uuid().nullable().describe('The visit whose cancel, no-show or move left the time free; null for never-booked time'),
   ticket_number: z.number().int().nullable(),
@@ -54,29 +54,29 @@ export const SCHEDULE_GAP = z.object({
     .optional()
     .describe("Why the technician's busy time outside visits is not known now (Google needs reconnecting): the time may not be free"),
   offered_to: z.array(z.string()).describe('Customers this time is already offered to, by open offers'),
-  candidates: z.array(GAP_CANDIDATE),
+  candidates: z.array(OPENING_CANDIDATE),
 })
 
-/** Which times schedule_gaps answers: those a visit left, working time nobody booked, or both. */
-const GAP_KINDS = ['openings', 'free', 'all'] as const
+/** Which times schedule_openings answers: those a visit left, working time nobody booked, or both. */
+const OPENING_KINDS = ['left', 'free', 'all'] as const
 
 /** Working time counts as free when at least this long, while nobody waiting gives a shorter visit to fit. */
 const FREE_MINUTES = 60
 
 /** Times left free by a cancel, a no-show or a move, working time nobody booked, and the waitlisted customers near them. */
-export const scheduleGapsQuery = defineQuery({
-  type: 'schedule_gaps',
+export const scheduleOpeningsQuery = defineQuery({
+  type: 'schedule_openings',
   phrases: ['fill a cancelled slot', 'who on the waitlist could take the opening', 'gaps in the schedule', 'fill a free afternoon'],
   description:
-    `Times in the next ${GAP_DAYS_AHEAD} days that a cancel, a no-show or a move left free and that are still free (no visit or busy ` +
+    `Times in the next ${OPENINGS_DAYS_AHEAD} days that a cancel, a no-show or a move left free and that are still free (no visit or busy ` +
     'time since), and working time nobody booked (reason free, with no id and no visit behind it: stretches of business hours free of ' +
     'visits and Google busy times, from now on, at least as long as the shortest waiting visit, else an hour), earliest ' +
-    "first; kind: openings | free | all (default all). Each with the waitlisted customers who could take it: the entry's dates, " +
-    "days and time of day fit, the visit's length fits, and they live within the owner's distance (schedule_gap.set_distance; " +
+    "first; kind: left | free | all (default all). Each with the waitlisted customers who could take it: the entry's dates, " +
+    "days and time of day fit, the visit's length fits, and they live within the owner's distance (schedule_opening.set_distance; " +
     "default 8 km) of the technician's visits around it (its own visit's house included), or of the home base on an empty " +
     'day; without points, in the ZIP code of one of those visits. Nearest first, then the longest waiting; each with the ' +
     'slot_offer.send data that offers them the time (an afternoon entry from noon; the first to pick books it, ' +
-    'the others are told it went). schedule_gap.dismiss hides an opening (never-booked time has nothing to dismiss). note says why when ' +
+    'the others are told it went). schedule_opening.dismiss hides an opening (never-booked time has nothing to dismiss). note says why when ' +
     'nothing is found or nobody on the waitlist fits.',
   entity: 'schedule_opening',
   keywords: ['waitlist', 'cancellation', 'opening', 'fill the gap', 'free slot', 'free time'],
@@ -84,34 +84,34 @@ export const scheduleGapsQuery = defineQuery({
   defaultLimit: 10,
   params: z.object({
     kind: z
-      .enum(GAP_KINDS)
+      .enum(OPENING_KINDS)
       .optional()
       .describe('openings: times a visit left; free: working time nobody booked; all (default): both, earliest first'),
     candidates: z.coerce.number().int().min(0).max(10).optional().describe('Candidates per time (default 3)'),
   }),
-  record: SCHEDULE_GAP.extend({ audit_trail: auditTrailExpansion }),
+  record: SCHEDULE_OPENING.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const settings = await loadTenantSettings(ctx.db)
     const tz = settings.timezone
     const now = ctx.services.now()
-    const kind = req.id ? 'openings' : (req.params.kind ?? 'all')
+    const kind = req.id ? 'left' : (req.params.kind ?? 'all')
     const most = req.params.candidates ?? 3
     const today = localDate(now, tz)
-    const entries = await waitingEntries(ctx.db, today, addDays(today, GAP_DAYS_AHEAD))
+    const entries = await waitingEntries(ctx.db, today, addDays(today, OPENINGS_DAYS_AHEAD))
     const shortest = entries.length ? Math.min(...entries.map((e) => e.minutes)) : FREE_MINUTES
     const times = [
       ...(kind === 'free' ? [] : await openingsAhead(ctx.db, now, req.id)),
-      ...(kind === 'openings' ? [] : await freeTimeAhead(ctx.db, now, settings, shortest)),
+      ...(kind === 'left' ? [] : await freeTimeAhead(ctx.db, now, settings, shortest)),
     ].sort(earliestFirst)
     const after = req.cursor ? cursorOf(req.cursor) : null
     const rest = after ? times.filter((t) => earliestFirst(t, after) > 0) : times
     const kept = rest.slice(0, req.limit)
-    const within = await gapDistance(ctx.db)
+    const within = await openingDistance(ctx.db)
     const doubts = await busyDoubtsOf(ctx.db, [...new Set(kept.filter((t) => !t.id).map((t) => t.user_id))])
     const items = []
     for (const t of kept) {
-      const gap = await gapOf(ctx.db, t, entries, tz, within, most)
-      items.push(doubts.has(t.user_id) && !t.id ? { ...gap, busy_unknown: doubts.get(t.user_id) } : gap)
+      const opening = await openingOf(ctx.db, t, entries, tz, within, most)
+      items.push(doubts.has(t.user_id) && !t.id ? { ...opening, busy_unknown: doubts.get(t.user_id) } : opening)
     }
     const last = kept.at(-1)
     const next_cursor =
@@ -139,40 +139,40 @@ function cursorOf(cursor: string): Pick<Opening, 'starts_at' | 'ends_at' | 'user
 
 /** Why the answer names nobody, in words: no time found, nobody waiting, or nobody waiting who fits and lives near. */
 function emptyNote(
-  kind: (typeof GAP_KINDS)[number],
+  kind: (typeof OPENING_KINDS)[number],
   items: ReadonlyArray<{ candidates: readonly unknown[] }>,
   { waiting, shortest, within, most }: { waiting: number; shortest: number; within: number; most: number },
 ): string | null {
-  const days = `the next ${GAP_DAYS_AHEAD} days`
+  const days = `the next ${OPENINGS_DAYS_AHEAD} days`
   if (!items.length) {
     const openings = 'no time a cancel, a no-show or a move left is still free'
     const free = `no stretch of business hours of at least ${shortest} minutes is free of visits and busy time (business hours: settings)`
-    const why = kind === 'openings' ? openings : kind === 'free' ? free : `${openings}, and ${free}`
+    const why = kind === 'left' ? openings : kind === 'free' ? free : `${openings}, and ${free}`
     return `Nothing in ${days}: ${why}.`
   }
   if (!most || items.some((g) => g.candidates.length)) return null
   if (!waiting) return `Nobody on the waitlist is waiting for a day in ${days} (waitlist.add puts a customer on it).`
   return (
     `Nobody waiting fits these times (their dates, days, time of day and visit length) and lives within ${within / 1000} km of ` +
-    "the technician's visits around them or the home base (schedule_gap.set_distance widens it)."
+    "the technician's visits around them or the home base (schedule_opening.set_distance widens it)."
   )
 }
 
 /** How far from the technician's visits a waitlisted customer may live to be offered an opening, in meters. */
-export async function gapDistance(db: Queryable): Promise<number> {
+export async function openingDistance(db: Queryable): Promise<number> {
   const r = await db.query<{ gap_fill_meters: number }>('select gap_fill_meters from tenants where id = app_tenant()')
   return r.rows[0]?.gap_fill_meters ?? 8000
 }
 
 /** An opening with its candidates and who it is already offered to. */
-export async function gapOf(
+export async function openingOf(
   db: Queryable,
   o: Opening,
   entries: readonly WaitingEntry[],
   timeZone: string,
   within: number,
   most: number,
-): Promise<z.infer<typeof SCHEDULE_GAP>> {
+): Promise<z.infer<typeof SCHEDULE_OPENING>> {
   const candidates = most ? await candidatesFor(db, o, entries, timeZone, within, most) : []
   const offered = await db.query<{ name: string }>(
     `select distinct coalesce(c.display_name, f.email) as name from slot_offer_slots s join slot_offers f on f.id = s.offer_id
@@ -211,16 +211,16 @@ export async function gapOf(
 }
 
 /** How near the technician's visits a waitlisted customer must live to be named for an opening. */
-export const gapFillSettingsQuery = defineQuery({
-  type: 'gap_fill_settings',
+export const openingSettingsQuery = defineQuery({
+  type: 'opening_settings',
   phrases: ['how near must waitlist customers live'],
   description:
-    "The distance from the technician's visits around an opening within which waitlisted customers are named for it (schedule_gap.set_distance changes it).",
+    "The distance from the technician's visits around an opening within which waitlisted customers are named for it (schedule_opening.set_distance changes it).",
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: z.object({ km: z.number() }),
   async run(ctx, req) {
-    if (req.id) throw notFound('gap_fill_settings', req.id)
-    return { items: [{ km: (await gapDistance(ctx.db)) / 1000 }], next_cursor: null }
+    if (req.id) throw notFound('opening_settings', req.id)
+    return { items: [{ km: (await openingDistance(ctx.db)) / 1000 }], next_cursor: null }
   },
 })

@@ -2,10 +2,10 @@ import type { Queryable } from '../../db/types.js'
 import { addDays, localDate, zonedInstant } from '../../time.js'
 import type { BusinessHours } from '../settings/model.js'
 import { activeTeam, bookable, busyOfTeam, freeStretches, type Slot } from '../tickets/free-time.js'
-import { GAP_DAYS_AHEAD, type Opening } from './gaps.js'
+import { OPENINGS_DAYS_AHEAD, type Opening } from './openings-ahead.js'
 
 /**
- * Working time nobody booked in the next GAP_DAYS_AHEAD days, earliest first: per technician (a business without any:
+ * Working time nobody booked in the next OPENINGS_DAYS_AHEAD days, earliest first: per technician (a business without any:
  * its owners), each stretch of business hours at least `minutes` long, from now on, clear of visits, busy time and the
  * stored openings (listed as openings, or left free on purpose).
  */
@@ -16,7 +16,7 @@ export async function freeTimeAhead(
   minutes: number,
 ): Promise<Opening[]> {
   const tz = business.timezone
-  const until = new Date(now.getTime() + GAP_DAYS_AHEAD * 86_400_000)
+  const until = new Date(now.getTime() + OPENINGS_DAYS_AHEAD * 86_400_000)
   const first = localDate(now, tz)
   const last = localDate(until, tz)
   const dates: string[] = []

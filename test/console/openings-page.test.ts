@@ -64,13 +64,16 @@ describe.each(engines)("the owner's Openings, without JavaScript (%s)", (engine)
     const home = await pages.owner.get('/')
     expect(home.html).toContain('Openings the waitlist could fill')
     expect(home.html).toContain('Tuesday, March 4, 2031 at 9:00 AM–10:00 AM, Tom Tech: <b>Nell Customer</b>, 0.5 km from a visit that day')
-    expect(home.html).toContain('href="/gaps"')
+    expect(home.html).toContain('href="/openings"')
   })
 
   it('offers the time by email in one press, and says who has it', async () => {
-    const page = await pages.owner.get('/gaps')
+    const page = await pages.owner.get('/openings')
     expect(page.html).toContain('was cancelled')
-    const sent = await pages.owner.submit(page.html, `/gaps/${/action="\/gaps\/([0-9a-f-]{36})\/offer"/.exec(page.html)?.[1]}/offer`)
+    const sent = await pages.owner.submit(
+      page.html,
+      `/openings/${/action="\/openings\/([0-9a-f-]{36})\/offer"/.exec(page.html)?.[1]}/offer`,
+    )
     expect(sent.status).toBe(303)
     const after = await pages.owner.get(sent.location as string)
     expect(after.html).toContain('Offered by email: the first to pick books it')
@@ -81,20 +84,20 @@ describe.each(engines)("the owner's Openings, without JavaScript (%s)", (engine)
   })
 
   it("the distance is the owner's, and a wrong one is refused naming the field", async () => {
-    const page = await pages.owner.get('/gaps')
-    const bad = await pages.owner.submit(page.html, '/gaps/distance', [['km', '0']])
+    const page = await pages.owner.get('/openings')
+    const bad = await pages.owner.submit(page.html, '/openings/distance', [['km', '0']])
     expect(bad.status).toBe(400)
     expect(bad.html).toContain('Nothing was changed. data.km: expected at least 0.1 km')
-    const ok = await pages.owner.submit(page.html, '/gaps/distance', [['km', '0.3']])
+    const ok = await pages.owner.submit(page.html, '/openings/distance', [['km', '0.3']])
     const after = await pages.owner.get(ok.location as string)
     expect(after.html).toContain('Distance saved.')
     expect(after.html).toContain('Nobody on the waitlist lives near enough or fits this time.')
   })
 
   it('leaves an opening free', async () => {
-    const page = await pages.owner.get('/gaps')
-    const id = /action="\/gaps\/([0-9a-f-]{36})\/dismiss"/.exec(page.html)?.[1]
-    const left = await pages.owner.submit(page.html, `/gaps/${id}/dismiss`)
+    const page = await pages.owner.get('/openings')
+    const id = /action="\/openings\/([0-9a-f-]{36})\/dismiss"/.exec(page.html)?.[1]
+    const left = await pages.owner.submit(page.html, `/openings/${id}/dismiss`)
     const after = await pages.owner.get(left.location as string)
     expect(after.html).toContain('Left free.')
     expect(after.html).toContain('No openings right now.')
@@ -117,7 +120,7 @@ describe.skipIf(!browserAvailable)("the owner's Openings in Chromium at 390 px",
   it('Openings fits the phone and passes axe, and Offer this time sends the offer', async () => {
     const tab = await phoneTab(browser, pages.app, { javaScript: false })
     try {
-      const page = await openOnPhone(tab, pages.app, '/gaps')
+      const page = await openOnPhone(tab, pages.app, '/openings')
       await page.getByRole('button', { name: 'Offer the time to Nell Customer' }).click()
       await page.waitForURL(/done=offered/)
       expect(await page.locator('.ok, [role=status]').first().textContent()).toContain('Offered by email')

@@ -16,7 +16,8 @@ export type Area = (typeof AREAS)[number]
 
 /** How the permissions page speaks of an action: its area, and what it lets the agent do, completing "the agent may ...". */
 export interface ActionWords {
-  area: Area
+  /** Its area, when not its domain's (the front file's \`area\`). */
+  area?: Area
   phrase?: string
 }
 

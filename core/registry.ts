@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { customerTextFields, entityOfField, referenceFields, type ActionAccess, type QueryAccess } from './access.js'
-import type { ActionWords } from './action-words.js'
+import type { ActionWords, Area } from './action-words.js'
 import type { CallPreview, FactDeclaration } from './call-preview.js'
 import type { OperationContext } from './context.js'
 import type { ReadAhead } from './db/read-memo.js'
@@ -116,10 +116,15 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends 
 
 /** Declares an action. */
 export function defineAction<S extends z.ZodType, R, O extends z.ZodType>(
-  def: Omit<ActionDefinition<S, R, O>, 'kind'>,
+  def: Omit<ActionDefinition<S, R, O>, 'kind' | 'domain' | 'name'> & { key: ActionKey },
 ): ActionDefinition<S, R, O> {
-  return { kind: 'action', ...def }
+  const { key, ...rest } = def
+  const dot = key.indexOf('.')
+  return { kind: 'action', domain: key.slice(0, dot), name: key.slice(dot + 1), ...rest }
 }
+
+/** How an action is declared and called: "domain.name", as crm_action takes it. */
+export type ActionKey = `${string}.${string}`
 
 /** Declares a data type. */
 export function defineQuery<S extends z.ZodObject, R extends z.ZodType>(def: Omit<QueryDefinition<S, R>, 'kind'>): QueryDefinition<S, R> {
@@ -145,6 +150,8 @@ export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>):
   const actions = new Map<string, ActionDefinition>()
   const queries = new Map<string, QueryDefinition>()
   for (const mod of modules) {
+    // A domain's front file may say where its actions sit on the permissions page; an action saying otherwise keeps its own.
+    const area = typeof mod.area === 'string' ? (mod.area as Area) : undefined
     for (const value of Object.values(mod)) {
       if (!value || typeof value !== 'object') continue
       const def = value as ActionDefinition | QueryDefinition
@@ -155,6 +162,8 @@ export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>):
         const key = actionKey(def.domain, def.name)
         if (actions.has(key)) throw new Error(`Action ${key} is registered twice`)
         checkActionAccess(key, def as ActionDefinition)
+        // Filled in on the declaration itself: callers hold the declared object (callAction, the tests' identity checks).
+        if (area && !def.words?.area) def.words = { ...def.words, area }
         actions.set(key, def as ActionDefinition)
       } else if (def.kind === 'query') {
         if (queries.has(def.type)) throw new Error(`Data type ${def.type} is registered twice`)

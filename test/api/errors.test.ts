@@ -14,8 +14,7 @@ import { awayFromWindowEdge } from '../helpers/rate-windows.js'
 
 /** A soft_limit action: agents must say why before it runs. */
 const renameAll = defineAction({
-  domain: 'probe',
-  name: 'soft_write',
+  key: 'probe.soft_write',
   description: 'Creates a contact; soft_limit so agents must give reasoning.',
   access: { agent: 'soft_limit', technician: 'none' },
   input: z.strictObject({ display_name: z.string().min(1) }),
@@ -32,8 +31,7 @@ const renameAll = defineAction({
 
 /** An action with a programming error: it throws something that is not an AppError. */
 const explode = defineAction({
-  domain: 'probe',
-  name: 'explode',
+  key: 'probe.explode',
   description: 'Fails with an unexpected error.',
   access: { agent: 'unrestricted', technician: 'none' },
   input: z.object({}),

@@ -131,8 +131,7 @@ describe.each(engines)('the audit trail of changes (%s)', (engine) => {
 
   it('rolls the audit row back with the change when the action fails after writing both', async () => {
     const failing = defineAction({
-      domain: 'probe',
-      name: 'write_then_fail',
+      key: 'probe.write_then_fail',
       description: 'Creates a contact, records it, then fails.',
       access: { agent: 'unrestricted', technician: 'none' },
       input: z.object({ display_name: z.string() }),

@@ -109,8 +109,7 @@ describe('operations calling operations', () => {
   it("runs the inner action with the caller's context unchanged and the input as its schema parses it (defaults filled)", async () => {
     const seen: Array<{ ctx: OperationContext; input: unknown }> = []
     const inner = defineAction({
-      domain: 'test',
-      name: 'inner',
+      key: 'test.inner',
       description: 'test',
       access: { agent: 'unrestricted', technician: 'none' },
       input: z.strictObject({ n: z.coerce.number().int(), notify: z.boolean().default(true) }),

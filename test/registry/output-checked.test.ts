@@ -14,8 +14,7 @@ import { bothEngines } from '../helpers/databases.js'
 
 const access = { agent: 'unrestricted', technician: 'none' } as const
 const misdeclared = defineAction({
-  domain: 'probe',
-  name: 'misdeclared',
+  key: 'probe.misdeclared',
   description: 'Answers a number where its schema says text',
   access,
   input: z.object({}),
@@ -26,8 +25,7 @@ const misdeclared = defineAction({
   },
 })
 const wellDeclared = defineAction({
-  domain: 'probe',
-  name: 'well_declared',
+  key: 'probe.well_declared',
   description: 'Answers as declared, a time included',
   access,
   input: z.object({}),

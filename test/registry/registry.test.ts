@@ -11,8 +11,7 @@ const PERMISSIONS: AgentLevel[] = ['unrestricted', 'soft_limit', 'requires_autho
 
 const action = (domain: string, name: string) =>
   defineAction({
-    domain,
-    name,
+    key: `${domain}.${name}`,
     description: `${domain} ${name}`,
     access: { agent: 'unrestricted', technician: 'none' },
     input: z.object({ a: z.string() }),
@@ -46,7 +45,7 @@ describe('the registry', () => {
   })
 
   it('refuses names that would make "domain.name" ambiguous', () => {
-    expect(() => createRegistry([{ one: action('contact.note', 'add') }])).toThrow(/contact\.note/)
+    expect(() => createRegistry([{ one: action('contact.note', 'add') }])).toThrow(/note\.add/)
     expect(() => createRegistry([{ one: action('contact', 'Add Note') }])).toThrow(/Add Note/)
     expect(() => createRegistry([{ one: query('audit-trail') }])).toThrow(/audit-trail/)
   })

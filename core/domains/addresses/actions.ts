@@ -8,12 +8,11 @@ import { assertContact } from '../../merged-contacts.js'
 
 /** Adds a service location to a contact. */
 export const addAddress = defineAction({
-  domain: 'address',
-  name: 'add',
+  key: 'address.add',
   phrases: ['add another address for a customer', 'a second property', 'the customer moved to a new home'],
   title: 'Add an address',
   place: customer('Add an address'),
-  words: { area: 'Customers', phrase: 'add an address to a customer' },
+  words: { phrase: 'add an address to a customer' },
   description:
     'Add a service location to a contact: line1, city, state, postal_code required; country is a two-letter code (default US). ' +
     'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
@@ -30,12 +29,11 @@ export const addAddress = defineAction({
 
 /** Corrects a service location; fields left out stay, null clears an optional one. */
 export const updateAddress = defineAction({
-  domain: 'address',
-  name: 'update',
+  key: 'address.update',
   phrases: ['change an address', 'fix the street of an address', 'set the gate code or access notes of an address'],
   title: 'Change an address',
   place: customer('Addresses'),
-  words: { area: 'Customers', phrase: 'change an address' },
+  words: { phrase: 'change an address' },
   description:
     'Update an address. Only the fields given change; null clears label, line2 or access_notes. ' +
     'Tickets already booked at it keep pointing at it.',
@@ -64,11 +62,10 @@ export const updateAddress = defineAction({
 
 /** Retires a service location; it is kept, because tickets may point at it. */
 export const archiveAddress = defineAction({
-  domain: 'address',
-  name: 'archive',
+  key: 'address.archive',
   title: 'Archive an address',
   place: BY_AGENT_OR_API,
-  words: { area: 'Customers', phrase: 'archive an address' },
+  words: { phrase: 'archive an address' },
   description:
     'Archive an address the contact no longer uses. It is kept (past tickets point at it, so addresses are never deleted) ' +
     'and no longer listed by default. Archiving twice changes nothing.',

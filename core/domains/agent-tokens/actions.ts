@@ -8,8 +8,7 @@ import { page } from '../../places.js'
 
 /** Makes a named agent token; its secret is in this one answer only (a hash is kept), never in the audit or a replay. */
 export const createAgentTokenAction = defineAction({
-  domain: 'agent_token',
-  name: 'create',
+  key: 'agent_token.create',
   title: 'Make an agent token',
   place: page('/review/connections', 'Make a token, then copy it: it is shown once'),
   description:
@@ -33,8 +32,7 @@ export const createAgentTokenAction = defineAction({
 
 /** Revokes an agent token: the agent, or the app connected by OAuth, is shut out at once. */
 export const revokeAgentTokenAction = defineAction({
-  domain: 'agent_token',
-  name: 'revoke',
+  key: 'agent_token.revoke',
   title: 'Disconnect an app',
   place: page('/review/connections', 'pick the app, then Disconnect'),
   description:

@@ -10,8 +10,7 @@ import { page } from '../../places.js'
 
 /** The owner's answer to a queued agent call. */
 export const decideAuthorizationRequest = defineAction({
-  domain: 'authorization',
-  name: 'decide',
+  key: 'authorization.decide',
   title: 'Answer a request',
   place: page('/review', 'pick the request, then Allow or Deny'),
   description:
@@ -36,8 +35,7 @@ export const decideAuthorizationRequest = defineAction({
 
 /** The owner sets an action's level for this business, or returns it to the registered default. */
 export const setPermission = defineAction({
-  domain: 'permission',
-  name: 'set',
+  key: 'permission.set',
   title: 'Set what the office manager may do alone',
   place: page('/review/permissions', 'pick the action, then its level'),
   description:
@@ -86,8 +84,7 @@ export const setPermission = defineAction({
 
 /** The owner changes a queued call before allowing it; the agent reads what was changed. */
 export const editAuthorizationRequest = defineAction({
-  domain: 'authorization',
-  name: 'edit',
+  key: 'authorization.edit',
   title: 'Edit a request before allowing it',
   place: page('/review', 'pick the request, then Edit'),
   description:
@@ -106,8 +103,7 @@ export const editAuthorizationRequest = defineAction({
 
 /** The owner lets the agent run an action without asking when the call meets conditions, optionally until a date. */
 export const createStandingRule = defineAction({
-  domain: 'standing_rule',
-  name: 'create',
+  key: 'standing_rule.create',
   title: 'Add a standing rule',
   place: page('/review/permissions', 'Add a standing rule'),
   description:
@@ -152,8 +148,7 @@ export const createStandingRule = defineAction({
 
 /** The owner ends a standing rule; the agent asks again from the next call. */
 export const revokeStandingRule = defineAction({
-  domain: 'standing_rule',
-  name: 'revoke',
+  key: 'standing_rule.revoke',
   title: 'End a standing rule',
   place: page('/review/permissions', 'pick the rule, then Revoke'),
   description: 'Owner only: end a standing rule now. Revoking twice changes nothing.',

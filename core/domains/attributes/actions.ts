@@ -17,8 +17,7 @@ async function lockContactRow(tx: Queryable, id: string) {
 
 /** Records a fact about a contact, or changes it when the key is already set. */
 export const setAttribute = defineAction({
-  domain: 'attribute',
-  name: 'set',
+  key: 'attribute.set',
   phrases: [
     'remember a fact about a customer',
     'they have a dog',
@@ -27,7 +26,7 @@ export const setAttribute = defineAction({
   ],
   title: 'Note a fact about a customer',
   place: BY_AGENT_OR_API,
-  words: { area: 'Customers', phrase: 'record a fact about a customer (gate code, pet name)' },
+  words: { phrase: 'record a fact about a customer (gate code, pet name)' },
   description:
     'Set a fact about a contact under a snake_case key, e.g. customer_demographic "elderly", has_screens true, pets ["dog"]. ' +
     'value is any JSON except null (remove with attribute.remove). Setting an existing key replaces its value. ' +
@@ -94,11 +93,10 @@ export const setAttribute = defineAction({
 
 /** Removes a fact from a contact. */
 export const removeAttribute = defineAction({
-  domain: 'attribute',
-  name: 'remove',
+  key: 'attribute.remove',
   title: 'Remove a fact about a customer',
   place: BY_AGENT_OR_API,
-  words: { area: 'Customers', phrase: 'remove a fact about a customer' },
+  words: { phrase: 'remove a fact about a customer' },
   description: 'Remove the attribute with this key from a contact (the audit trail keeps its last value).',
   access: { agent: 'unrestricted', technician: 'none' },
   destructive: true,

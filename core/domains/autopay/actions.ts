@@ -10,20 +10,17 @@ import { EMAIL_DELIVERY, emailDelivery } from '../messages/email-delivery.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { currentCard, SAVED_CARD, type SavedCard } from './saved-cards.js'
 
-const WORDS = { area: 'Invoices' } as const
-
 /** The words of a card request when the caller gives none. */
 const ASK = 'Please save a card for your payments to us. It is kept by our payment processor, Stripe; we never see its number.'
 
 /** Emails a customer a link to save a card on Stripe's page (a new one, or one to replace a card that was declined). */
 export const requestCard = defineAction({
-  domain: 'card',
-  name: 'request',
+  key: 'card.request',
   example: { contact_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['ask the customer to update their card', 'send a link to save a card'],
   title: 'Ask for a card',
   place: customer('Ask for a card'),
-  words: { ...WORDS, phrase: 'email customers a link to save a card' },
+  words: { phrase: 'email customers a link to save a card' },
   description:
     "Email a customer a link to save a card on Stripe's page (Checkout in setup mode: no card number reaches us). The card " +
     'replaces the one they had; a declined invoice is then tried again at once. invoice_id: the invoice it is for; note: ' +
@@ -70,13 +67,12 @@ function cardView({
 
 /** Turns on or off charging every invoice of a customer to their saved card on its due date. */
 export const setAutopay = defineAction({
-  domain: 'card',
-  name: 'set_autopay',
+  key: 'card.set_autopay',
   example: { contact_id: '00000000-0000-4000-8000-000000000001', autopay: true },
   phrases: ['charge the customer card automatically', 'stop autopay for the customer'],
   title: 'Turn autopay on or off',
   place: customer('Card on file, then Autopay'),
-  words: { ...WORDS, phrase: 'turn autopay on or off' },
+  words: { phrase: 'turn autopay on or off' },
   description:
     'autopay true: every invoice of the customer is charged to their saved card on its due date (they asked for it); false: ' +
     "only invoices marked autopay (their plan's) are. Needs a saved card to turn on. An agent's call waits for the owner every time.",
@@ -113,13 +109,12 @@ export const setAutopay = defineAction({
 
 /** Forgets a customer's saved card: nothing is charged to it any more (Stripe still keeps it on their customer). */
 export const removeCard = defineAction({
-  domain: 'card',
-  name: 'remove',
+  key: 'card.remove',
   example: { contact_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['remove the card on file', 'the customer asked us to delete their card'],
   title: 'Remove a saved card',
   place: customer('Card on file, then Remove'),
-  words: { ...WORDS, phrase: 'remove saved cards' },
+  words: { phrase: 'remove saved cards' },
   description:
     "Forget a customer's saved card (they asked, or it is lost): no invoice is charged to it any more and autopay goes off. " +
     'Their plans stay; their invoices are then emailed to be paid by link.',
@@ -148,13 +143,12 @@ export const removeCard = defineAction({
 
 /** Tries a declined invoice's card again at the next autopay pass, before its retry day. */
 export const retryCardCharge = defineAction({
-  domain: 'card',
-  name: 'retry_charge',
+  key: 'card.retry_charge',
   example: { invoice_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['charge the card again now', 'retry the failed payment'],
   title: 'Charge the card again',
   place: page('/payments/failed', 'Charge again'),
-  words: { ...WORDS, phrase: 'charge a saved card again' },
+  words: { phrase: 'charge a saved card again' },
   description:
     "Charge a declined invoice's saved card again at the next autopay pass (within a minute), not on its retry day. The " +
     "owner's alone: an agent never charges a card.",

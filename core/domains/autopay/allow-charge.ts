@@ -57,13 +57,12 @@ function chargeWords(c: ChargeInWords): string {
 
 /** Lets autopay charge an invoice whose amount an agent set alone: the owner's to decide, every time. */
 export const allowCharge = defineAction({
-  domain: 'card',
-  name: 'allow_charge',
+  key: 'card.allow_charge',
   example: { invoice_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['let autopay charge this invoice', 'charge the saved card for the invoice the agent made'],
   title: 'Let autopay charge an invoice',
   place: invoice('/payments/failed', 'Allow the charge'),
-  words: { area: 'Invoices', phrase: 'let autopay charge an invoice an agent wrote' },
+  words: { phrase: 'let autopay charge an invoice an agent wrote' },
   description:
     'Let autopay charge an open invoice whose amount an agent set (created or changed it) without the owner: until then ' +
     'autopay never charges it, and its customer is not told it will be charged. For agents it waits for the owner every ' +

@@ -1,4 +1,5 @@
 // The autopay domain: cards customers save on Stripe's page, and the autopay that charges them. The registry finds this folder and registers what this file exports.
+import type { Area } from '../../action-words.js'
 import { registerCheckoutPayee } from '../../checkout-payees.js'
 import { onEvent } from '../../events.js'
 import { askOwnerToAllowCharge } from './allow-charge.js'
@@ -21,3 +22,6 @@ onEvent('invoice.sent', 'in_transaction', askOwnerToAllowCharge)
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['saved_cards', 'autopay_attempts', 'card_links', 'autopay_notices']
+
+/** Where the permissions page puts this domain's actions, unless one says otherwise. */
+export const area: Area = 'Invoices'

@@ -9,8 +9,7 @@ import { page } from '../../places.js'
 
 /** Makes a calendar subscription address for one team member's tickets or for the whole business, shown once. */
 export const createCalendarFeed = defineAction({
-  domain: 'calendar_feed',
-  name: 'create',
+  key: 'calendar_feed.create',
   title: 'Subscribe to visits in a phone calendar',
   place: page('/calendar', 'Make a subscription link'),
   description:
@@ -50,8 +49,7 @@ export const createCalendarFeed = defineAction({
 
 /** Stops a calendar subscription address for good: every later fetch is a 404. */
 export const revokeCalendarFeed = defineAction({
-  domain: 'calendar_feed',
-  name: 'revoke',
+  key: 'calendar_feed.revoke',
   title: 'Revoke a calendar link',
   place: page('/calendar', 'pick the link, then Revoke'),
   description:

@@ -27,14 +27,14 @@ import { visitFor } from '../../places.js'
 import { readCloseoutNotes } from './extraction.js'
 
 /** What every close-out action shares: people only, never agents (an agent closes with ticket.close). */
-const PEOPLE_ONLY = { domain: 'closeout', access: { agent: 'never', technician: 'assigned' } } as const
+const PEOPLE_ONLY = { access: { agent: 'never', technician: 'assigned' } } as const
 
 const ticketId = z.uuid().describe('The ticket being closed out')
 
 /** Begins (or resumes) a technician's close-out of a ticket: the answers start from the ticket as booked. */
 export const startCloseout = defineAction({
   ...PEOPLE_ONLY,
-  name: 'start',
+  key: 'closeout.start',
   title: 'Start a close-out',
   place: visitFor('Close out'),
   description:
@@ -90,7 +90,7 @@ export const startCloseout = defineAction({
 /** Step 1: the time spent, the services done and their prices. */
 export const saveCloseoutWork = defineAction({
   ...PEOPLE_ONLY,
-  name: 'save_work',
+  key: 'closeout.save_work',
   title: 'Close-out: the work done',
   place: visitFor('Close out: Work'),
   description:
@@ -129,7 +129,7 @@ export const saveCloseoutWork = defineAction({
 /** Step 2: what the technician saw, in their words. */
 export const saveCloseoutNotes = defineAction({
   ...PEOPLE_ONLY,
-  name: 'save_notes',
+  key: 'closeout.save_notes',
   title: 'Close-out: notes',
   place: visitFor('Close out: Notes'),
   description:
@@ -181,7 +181,7 @@ export const saveCloseoutNotes = defineAction({
 /** Records what the model read from the notes (save_notes's background step calls it once the model answers, outside the transaction). */
 export const recordCloseoutExtraction = defineAction({
   ...PEOPLE_ONLY,
-  name: 'record_extraction',
+  key: 'closeout.record_extraction',
   title: 'Close-out: what the notes say',
   place: visitFor('Close out: Notes'),
   description: 'Store the facts read from the close-out notes, or why there are none. Ignored when the notes changed since.',
@@ -216,7 +216,7 @@ export const recordCloseoutExtraction = defineAction({
 /** Step 3: book the next visit now, no follow-up, or reach out in some months. */
 export const saveCloseoutNext = defineAction({
   ...PEOPLE_ONLY,
-  name: 'save_next',
+  key: 'closeout.save_next',
   title: 'Close-out: the next visit',
   place: visitFor('Close out: Next visit'),
   description:
@@ -258,7 +258,7 @@ export const saveCloseoutNext = defineAction({
 /** Step 4: each fact read from the notes kept, edited or dropped, plus facts added by hand. */
 export const saveCloseoutAttributes = defineAction({
   ...PEOPLE_ONLY,
-  name: 'save_attributes',
+  key: 'closeout.save_attributes',
   title: 'Close-out: confirm the facts',
   place: visitFor('Close out: Confirm'),
   description:
@@ -312,7 +312,7 @@ export const saveCloseoutAttributes = defineAction({
 /** Step 5: the ticket closes with everything confirmed; asked again, it answers the same and closes nothing. */
 export const completeCloseout = defineAction({
   ...PEOPLE_ONLY,
-  name: 'complete',
+  key: 'closeout.complete',
   title: 'Complete a close-out',
   place: visitFor('Close out: Confirm'),
   description:
@@ -359,7 +359,7 @@ export const completeCloseout = defineAction({
 /** Step 6: how the customer pays: an emailed invoice, paying now by link, or a skip with its reason. */
 export const finishCloseout = defineAction({
   ...PEOPLE_ONLY,
-  name: 'finish',
+  key: 'closeout.finish',
   title: 'Close-out: payment',
   place: visitFor('Close out: Payment'),
   description:

@@ -42,8 +42,7 @@ const MAX_INLINE_ADDRESSES = 5
 
 /** Creates a customer record. */
 export const createContact = defineAction({
-  domain: 'contact',
-  name: 'create',
+  key: 'contact.create',
   example: {
     first_name: 'Jane',
     last_name: 'Smith',
@@ -54,7 +53,7 @@ export const createContact = defineAction({
   phrases: ['add a new customer', 'a new client called', 'enter a customer'],
   title: 'Add a customer',
   place: page('/customers/new', 'fill in the name and how to reach them'),
-  words: { area: 'Customers', phrase: 'add a customer' },
+  words: { phrase: 'add a customer' },
   description:
     'Create a contact (customer): a person or organization. Give display_name, or first_name and/or last_name ' +
     '(display_name is then derived). emails and phones list all addresses and numbers as [{value, label, primary}] (exactly ' +
@@ -194,13 +193,12 @@ async function refuseDuplicate(
 
 /** Changes fields of a customer record; fields left out stay as they are, null clears an optional one. */
 export const updateContact = defineAction({
-  domain: 'contact',
-  name: 'update',
+  key: 'contact.update',
   example: { contact_id: 'Jane Smith', phone: '(256) 555-0199' },
   phrases: ["change a customer's phone number", 'update the email of a customer', "fix a customer's name"],
   title: 'Edit a customer',
   place: customer('Edit'),
-  words: { area: 'Customers', phrase: "change a customer's details" },
+  words: { phrase: "change a customer's details" },
   description:
     'Update a contact. Only the fields given change; null clears first_name, last_name, email, phone, source or about. ' +
     'email/phone replace the primary entry (a value already listed just becomes primary); emails/phones replace the whole list. ' +
@@ -324,11 +322,10 @@ async function refuseNewDuplicates(tx: Queryable, before: Record<string, unknown
 
 /** Hides a customer from everyday lists while keeping all history. */
 export const archiveContact = defineAction({
-  domain: 'contact',
-  name: 'archive',
+  key: 'contact.archive',
   title: 'Archive a customer',
   place: customer('Archive'),
-  words: { area: 'Customers', phrase: 'archive a customer' },
+  words: { phrase: 'archive a customer' },
   description:
     'Archive a contact: hidden from default lists, history kept. Archiving twice changes nothing. ' +
     'Restore with contact.update status=active.',
@@ -364,12 +361,11 @@ async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Rec
 
 /** Deletes a contact that never did business; one with history is archived instead. */
 export const deleteContact = defineAction({
-  domain: 'contact',
-  name: 'delete',
+  key: 'contact.delete',
   phrases: ['remove a customer added by accident', 'delete a customer entered by mistake'],
   title: 'Delete a customer entered by mistake',
   place: BY_AGENT_OR_API,
-  words: { area: 'Customers', phrase: 'delete a customer entered by mistake' },
+  words: { phrase: 'delete a customer entered by mistake' },
   description:
     'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history ' +
     '(tickets, invoices, notes, scheduled messages, waitlist entries, a lead converted to it, or contacts merged into it) is never deleted: the call ' +

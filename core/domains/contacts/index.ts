@@ -1,4 +1,5 @@
 // The contacts domain's operations: the registry finds this folder and registers what this file exports.
+import type { Area } from '../../action-words.js'
 import { onEvent } from '../../events.js'
 import { replaceLapsedCustomers } from './lapsed-setting.js'
 import { registerStep } from '../../workflows.js'
@@ -21,3 +22,6 @@ export const uses: readonly string[] = ['addresses', 'attributes', 'custom-field
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['contacts', 'contact_links', 'contact_external_ids']
+
+/** Where the permissions page puts this domain's actions, unless one says otherwise. */
+export const area: Area = 'Customers'

@@ -59,8 +59,7 @@ async function relink(ctx: OperationContext, existing: Record<string, unknown>, 
 
 /** Records how two contacts relate: an employee and the company, who referred whom, a household, companies. */
 export const linkContacts = defineAction({
-  domain: 'contact',
-  name: 'link',
+  key: 'contact.link',
   phrases: [
     'link a customer to a family member',
     'connect husband and wife accounts',
@@ -69,7 +68,7 @@ export const linkContacts = defineAction({
   ],
   title: 'Link two customers',
   place: BY_AGENT_OR_API,
-  words: { area: 'Customers', phrase: 'link two customers (employer, referral, family, parent company)' },
+  words: { phrase: 'link two customers (employer, referral, family, parent company)' },
   description:
     'Link two contacts: contact_id works_at | referred_by | parent_company | household | partner | other to_contact_id, ' +
     'with a strength (weak | normal | strong; default normal). works_at: a person at an organization; parent_company: both ' +
@@ -102,11 +101,10 @@ export const linkContacts = defineAction({
 
 /** Removes a link between two contacts. */
 export const unlinkContacts = defineAction({
-  domain: 'contact',
-  name: 'unlink',
+  key: 'contact.unlink',
   title: 'Unlink two customers',
   place: BY_AGENT_OR_API,
-  words: { area: 'Customers', phrase: 'unlink two customers' },
+  words: { phrase: 'unlink two customers' },
   description: 'Remove the link of link_type between contact_id and to_contact_id (a household or partner link either way round).',
   access: { agent: 'unrestricted', technician: 'none' },
   input: z.strictObject(linkInput),

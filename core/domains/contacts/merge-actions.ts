@@ -30,12 +30,11 @@ const SHOWN_FIELDS = [
 
 /** Merges one customer into another: all its records move to the survivor, and it stays only as a pointer to it. */
 export const mergeContacts = defineAction({
-  domain: 'contact',
-  name: 'merge',
+  key: 'contact.merge',
   phrases: ['the same customer is in twice', 'two records are one person', 'combine duplicate customers'],
   title: 'Merge two records of one customer',
   place: page('/customers/merge', 'find both records, choose the one to keep and the duplicate, then Merge'),
-  words: { area: 'Customers', phrase: 'merge two records of the same customer into one' },
+  words: { phrase: 'merge two records of the same customer into one' },
   description:
     'Merge two records of the same customer. Everything of merged_id moves to survivor_id: addresses, tickets (open and ' +
     'closed), invoices with their payments, notes, attributes, scheduled messages, links, external ids (e.g. Square), leads converted ' +

@@ -9,12 +9,10 @@ const tags = z.array(tagSchema).max(50)
 
 /** Adds and removes tags on many customers in one call, e.g. to mark this spring's route. */
 export const tagContacts = defineAction({
-  domain: 'contact',
-  name: 'tag',
+  key: 'contact.tag',
   phrases: ['tag customers', 'label a group of customers', 'tag everyone in a town or street'],
   title: 'Tag customers',
   place: customer('Edit, then Tags'),
-  words: { area: 'Customers' },
   description:
     'Add and/or remove tags on many contacts at once: contact_ids (1 to 500), tags_add, tags_remove (lower case). ' +
     "Other tags stay. A bulk action: an agent naming more than 5 contacts waits for the owner's approval. " +

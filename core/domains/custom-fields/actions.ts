@@ -43,12 +43,11 @@ function checkedOptions(fieldType: string, given: string[] | undefined): string[
 
 /** Adds a field of the business's own to its customers or its tickets. */
 export const defineCustomField = defineAction({
-  domain: 'custom_field',
-  name: 'define',
+  key: 'custom_field.define',
   phrases: ['add a custom field', 'track something extra on customers'],
   title: 'Add a custom field',
   place: page('/settings/fields', 'Add a field'),
-  words: { area: 'Your business', phrase: 'add a field of your own to customers or visits' },
+  words: { phrase: 'add a field of your own to customers or visits' },
   description:
     "Add a field of the business's own to customers or tickets. applies_to: contact (every customer), person or organization " +
     '(customers of that kind), ticket. label: shown to people; key: the stable snake_case name values are stored under (default: made from ' +
@@ -107,11 +106,10 @@ export const defineCustomField = defineAction({
 
 /** Changes a field's label, options, required flag or place; archived=false restores an archived one. */
 export const updateCustomField = defineAction({
-  domain: 'custom_field',
-  name: 'update',
+  key: 'custom_field.update',
   title: 'Change or restore a custom field',
   place: page('/settings/fields', 'pick an archived field, then Restore'),
-  words: { area: 'Your business', phrase: 'change one of your own fields' },
+  words: { phrase: 'change one of your own fields' },
   description:
     'Change a custom field: label, options (choice only; the whole list; values already set stay as they are), required, ' +
     'position, archived (false restores an archived field). Only the fields given change. key, applies_to and field_type never change: ' +
@@ -145,11 +143,10 @@ export const updateCustomField = defineAction({
 
 /** Retires a field: it leaves forms and the agent's list; values already set are kept and still read. */
 export const archiveCustomField = defineAction({
-  domain: 'custom_field',
-  name: 'archive',
+  key: 'custom_field.archive',
   title: 'Archive a custom field',
   place: page('/settings/fields', 'pick the field, then Archive'),
-  words: { area: 'Your business', phrase: 'archive one of your own fields' },
+  words: { phrase: 'archive one of your own fields' },
   description:
     'Archive a custom field: it leaves the forms and takes no new values; values already set are kept and still read and ' +
     "exported. Archiving twice changes nothing; restore with custom_field.update archived=false. Agents need the owner's approval.",

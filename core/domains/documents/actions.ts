@@ -29,8 +29,7 @@ const tags = z
 
 /** Attaches a file to a customer, a visit, an invoice or a quote. */
 export const uploadDocument = defineAction({
-  domain: 'document',
-  name: 'upload',
+  key: 'document.upload',
   phrases: ['upload a photo', 'attach a file to a customer or job'],
   title: 'Upload a file or photo',
   place: { owner: customer('Upload a file or photo'), technician: ownVisit('Add photo') },
@@ -88,8 +87,7 @@ export const uploadDocument = defineAction({
 
 /** Replaces a document's content, keeping every earlier version readable. */
 export const newDocumentVersion = defineAction({
-  domain: 'document',
-  name: 'new_version',
+  key: 'document.new_version',
   title: 'Upload a new version of a file',
   place: BY_AGENT_OR_API,
   description:
@@ -116,8 +114,7 @@ export const newDocumentVersion = defineAction({
 
 /** Renames a document, or changes its category or tags. */
 export const updateDocument = defineAction({
-  domain: 'document',
-  name: 'update',
+  key: 'document.update',
   title: 'Rename or tag a file',
   place: BY_AGENT_OR_API,
   description:
@@ -145,8 +142,7 @@ export const updateDocument = defineAction({
 
 /** Takes a document out of lists; it stays readable by id. */
 export const archiveDocument = defineAction({
-  domain: 'document',
-  name: 'archive',
+  key: 'document.archive',
   title: 'Archive a file',
   place: BY_AGENT_OR_API,
   description:

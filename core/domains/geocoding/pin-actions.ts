@@ -7,12 +7,11 @@ import { ADDRESS_COLUMNS, ADDRESS_RECORD, ADDRESS_TABLE, lockAddress } from '../
 
 /** Places an address's pin by hand: the owner knows where the house is better than the geocoder's address ranges. */
 export const pinAddress = defineAction({
-  domain: 'address',
-  name: 'pin',
+  key: 'address.pin',
   phrases: ['move the pin of an address', 'the map shows the house in the wrong place', 'set the latitude and longitude of an address'],
   title: 'Place an address on the map',
   place: BY_AGENT_OR_API,
-  words: { area: 'Customers', phrase: "move an address's pin on the map" },
+  words: { phrase: "move an address's pin on the map" },
   description:
     "Place an address's pin by hand (latitude and longitude in degrees), when the geocoder found no match or put it in the " +
     'wrong place. The pin stays until the street, town, ZIP or country of the address changes. Routes and distances use it.',
@@ -36,12 +35,11 @@ export const pinAddress = defineAction({
 
 /** Looks an address up again at the worker's next pass: after a fix to the street, or a pin found in the wrong place. */
 export const locateAddress = defineAction({
-  domain: 'address',
-  name: 'locate',
+  key: 'address.locate',
   phrases: ['look an address up on the map again', 'find the point of an address again', 'the geocoder could not find an address'],
   title: 'Look an address up again',
   place: BY_AGENT_OR_API,
-  words: { area: 'Customers', phrase: 'look an address up on the map again' },
+  words: { phrase: 'look an address up on the map again' },
   description:
     'Ask the geocoder for the point of an address again at the next background pass, dropping its pin, even one placed ' +
     'by hand. Addresses are looked up by themselves when added or changed; this is for a retry or a second opinion.',

@@ -21,11 +21,10 @@ const feature = z.enum(GOOGLE_FEATURES)
 
 /** Sends the person acting to Google to connect their own account for the features they turn on. */
 export const connectGoogle = defineAction({
-  domain: 'google',
-  name: 'connect',
+  key: 'google.connect',
   title: 'Connect Google',
   place: page(SETTINGS_PAGE, 'Connect Google with the features ticked, then allow at Google'),
-  words: { area: 'Your business', phrase: 'connect a Google account' },
+  words: { phrase: 'connect a Google account' },
   description:
     "Begin connecting the signed-in person's own Google account for features: calendar (their visits written to a Google " +
     "calendar they choose, and changes made there read back), contacts and gmail (the owner's only). Returns authorize_url, " +
@@ -70,11 +69,10 @@ async function viewOf(ctx: OperationContext, userId: string): Promise<z.output<t
 
 /** Disconnects a Google account: its tokens are forgotten here and revoked at Google, and nothing syncs any more. */
 export const disconnectGoogle = defineAction({
-  domain: 'google',
-  name: 'disconnect',
+  key: 'google.disconnect',
   title: 'Disconnect Google',
   place: page(SETTINGS_PAGE, 'Disconnect'),
-  words: { area: 'Your business', phrase: 'disconnect a Google account' },
+  words: { phrase: 'disconnect a Google account' },
   description:
     "Disconnect a person's Google account (user_id; yours when left out): its tokens are forgotten here and revoked at Google, " +
     'and nothing more is written to or read from it. What was brought in stays, and events already in Google stay there. ' +
@@ -109,11 +107,10 @@ export const disconnectGoogle = defineAction({
 
 /** Turns one feature of an account off (turning one on goes through Google's consent: google.connect). */
 export const turnOffGoogleFeature = defineAction({
-  domain: 'google',
-  name: 'turn_off',
+  key: 'google.turn_off',
   title: 'Turn a Google feature off',
   place: page(SETTINGS_PAGE, 'Turn off, beside the feature'),
-  words: { area: 'Your business', phrase: 'turn a Google feature off' },
+  words: { phrase: 'turn a Google feature off' },
   description:
     "Stop one feature of a person's Google account (user_id; yours when left out): calendar (visits no longer written to " +
     'Google, changes there no longer read), contacts or gmail. The account stays connected for its other features. ' +
@@ -146,12 +143,11 @@ export const turnOffGoogleFeature = defineAction({
 
 /** Asks the worker to sync every connected account (or one) at its next pass. */
 export const syncGoogleNow = defineAction({
-  domain: 'google',
-  name: 'sync',
+  key: 'google.sync',
   phrases: ['sync with Google now', 'refresh the Google calendar'],
   title: 'Sync with Google now',
   place: page(SETTINGS_PAGE, 'Sync now'),
-  words: { area: 'Your business', phrase: 'ask for a Google sync now' },
+  words: { phrase: 'ask for a Google sync now' },
   description:
     'Ask for a Google sync now of every connected account, or of user_id: the worker runs it at its next pass (within ' +
     'seconds) instead of the regular one every 30 s. Read the outcome in google_connection. CONFLICT when the account ' +

@@ -99,11 +99,10 @@ export const googleCalendarsQuery = defineQuery({
 
 /** Sets the Google calendar a person's visits are written to. */
 export const chooseGoogleCalendar = defineAction({
-  domain: 'google',
-  name: 'choose_calendar',
+  key: 'google.choose_calendar',
   title: 'Choose the calendar for visits',
   place: page(SETTINGS_PAGE, 'Calendar for your visits'),
-  words: { area: 'Your business', phrase: "choose the Google calendar a person's visits go to" },
+  words: { phrase: "choose the Google calendar a person's visits go to" },
   description:
     "Choose the Google calendar a person's visits are written to (user_id; yours when left out; the owner may choose " +
     "for anyone, a technician for themselves): calendar is 'primary' or a calendar id from google_calendars they can write to. " +
@@ -141,11 +140,10 @@ export const chooseGoogleCalendar = defineAction({
 
 /** Sets (or clears) the business's shared calendar, one of the owner's, where every visit also goes. */
 export const chooseGoogleSharedCalendar = defineAction({
-  domain: 'google',
-  name: 'choose_shared_calendar',
+  key: 'google.choose_shared_calendar',
   title: "Choose the business's shared calendar",
   place: page(SETTINGS_PAGE, 'Shared calendar for every visit'),
-  words: { area: 'Your business', phrase: "choose the business's shared Google calendar" },
+  words: { phrase: "choose the business's shared Google calendar" },
   description:
     "Choose the business's shared Google calendar, where every visit is also written, with all its technicians: a " +
     "calendar id from the owner's google_calendars they can write to, or null for none (its events are then removed). " +

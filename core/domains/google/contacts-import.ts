@@ -22,11 +22,10 @@ export function unavailableFrom(err: unknown): unknown {
 
 /** Brings the owner's Google contacts in through the import path: a dry run by default, then the real run. */
 export const importGoogleContacts = defineAction({
-  domain: 'google',
-  name: 'import_contacts',
+  key: 'google.import_contacts',
   title: 'Import customers from Google Contacts',
   place: page('/settings/google', 'import the customers in Google Contacts'),
-  words: { area: 'Your business', phrase: 'import the customers of Google Contacts' },
+  words: { phrase: 'import the customers of Google Contacts' },
   description:
     "Import the contacts of the owner's Google account (connected with contacts on) as customers, once; afterwards the " +
     'Google sync brings changes in Google (new people, a phone or address added) every few minutes. dry_run (default true) reports ' +

@@ -115,11 +115,10 @@ function resolveLabels(asked: string[], available: GmailLabel[] | null): string[
 
 /** Chooses which labels of the owner's Gmail are read for customers' emails and leads. */
 export const chooseGmailLabels = defineAction({
-  domain: 'google',
-  name: 'choose_gmail_labels',
+  key: 'google.choose_gmail_labels',
   title: 'Choose the Gmail labels read',
   place: page('/settings/google', 'Choose the Gmail labels read, beside Gmail'),
-  words: { area: 'Your business', phrase: "choose which labels of the owner's Gmail are read" },
+  words: { phrase: "choose which labels of the owner's Gmail are read" },
   description:
     "Choose which labels of the owner's Gmail are read (user_id: whose; the one owner with Gmail on when left out): emails " +
     'with a customer added to those labels from now on go on their timeline, and emails asking for work become leads. ' +

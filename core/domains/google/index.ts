@@ -1,4 +1,5 @@
 // The Google domain's operations: the registry finds this folder and registers what this file exports.
+import type { Area } from '../../action-words.js'
 import { registerBusyDoubt, registerBusyTime } from '../../busy-time.js'
 import { googleBusyTime } from './calendar-in/busy-blocks.js'
 import { googleBusyDoubts } from './calendar-in/busy-doubts.js'
@@ -37,3 +38,6 @@ export const tables: readonly string[] = [
   'google_series_events',
   'google_busy_series',
 ]
+
+/** Where the permissions page puts this domain's actions, unless one says otherwise. */
+export const area: Area = 'Your business'

@@ -16,8 +16,7 @@ import { heldInCustomers, heldInItems, heldInSales } from './held-rows.js'
 
 /** Brings in Square's customer directory export: a dry run by default, then the real run; the same file twice creates nothing new. */
 export const importSquareCustomers = defineAction({
-  domain: 'import',
-  name: 'square_customers',
+  key: 'import.square_customers',
   phrases: ['bring customers over from Square', 'import the Square customer list'],
   title: 'Import customers from Square',
   place: page('/import', 'choose the Square customer export'),
@@ -44,8 +43,7 @@ export const importSquareCustomers = defineAction({
 
 /** Brings in customers from any CSV (a spreadsheet, another system's export) through a column mapping: a dry run by default, then the real run. */
 export const importCsvCustomers = defineAction({
-  domain: 'import',
-  name: 'csv_customers',
+  key: 'import.csv_customers',
   title: 'Import customers from a CSV file',
   place: page('/import', 'choose the CSV file'),
   description:
@@ -85,8 +83,7 @@ export const importCsvCustomers = defineAction({
 
 /** Brings in Square's item library export as services: a dry run by default; the same file twice creates nothing new. */
 export const importSquareItems = defineAction({
-  domain: 'import',
-  name: 'square_items',
+  key: 'import.square_items',
   title: 'Import services from Square',
   place: BY_AGENT_OR_API,
   description:
@@ -113,8 +110,7 @@ export const importSquareItems = defineAction({
 
 /** Brings in Square's item sales export as past visits: closed tickets with their lines, amounts and dates. */
 export const importSquareSales = defineAction({
-  domain: 'import',
-  name: 'square_sales',
+  key: 'import.square_sales',
   title: 'Import past visits from Square',
   place: BY_AGENT_OR_API,
   description:

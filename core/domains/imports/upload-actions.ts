@@ -20,8 +20,7 @@ const mapping = z
 
 /** Takes a customer file and starts its dry run in the background; answers at once with the upload to follow. */
 export const uploadImport = defineAction({
-  domain: 'import',
-  name: 'upload',
+  key: 'import.upload',
   title: 'Upload a customer file and check it',
   place: page('/import', 'choose the file, then Check the file'),
   description:
@@ -79,8 +78,7 @@ export const uploadImport = defineAction({
 
 /** Checks an upload again, with another mapping or source; the dry run runs in the background as the first did. */
 export const checkImport = defineAction({
-  domain: 'import',
-  name: 'check',
+  key: 'import.check',
   title: 'Check an uploaded file again',
   place: page('/import', 'after the check, choose the columns, then Check again'),
   description:
@@ -120,8 +118,7 @@ export const checkImport = defineAction({
 
 /** Imports an upload whose dry run is done, in batches in the background; asked again while it runs, it starts nothing. */
 export const runImport = defineAction({
-  domain: 'import',
-  name: 'run',
+  key: 'import.run',
   title: 'Import an uploaded file',
   place: page('/import', 'after the check, Import the customers now'),
   description:

@@ -35,8 +35,7 @@ const details = {
 
 /** Records a call, email, text, meeting or note with a customer or a lead, or about an opportunity. */
 export const logInteraction = defineAction({
-  domain: 'interaction',
-  name: 'log',
+  key: 'interaction.log',
   phrases: ['I called the customer', 'left a voicemail', 'log a phone call or meeting'],
   title: 'Log a call, email or meeting',
   place: customer('Log a call, email or meeting'),
@@ -88,8 +87,7 @@ export const logInteraction = defineAction({
 
 /** Corrects an interaction, or marks its follow-up done. */
 export const updateInteraction = defineAction({
-  domain: 'interaction',
-  name: 'update',
+  key: 'interaction.update',
   title: 'Mark a follow-up done',
   place: customer('Follow-up done'),
   description:
@@ -135,8 +133,7 @@ export const updateInteraction = defineAction({
 
 /** Hides an interaction logged by mistake; it stays readable by id and in the audit trail. */
 export const archiveInteraction = defineAction({
-  domain: 'interaction',
-  name: 'archive',
+  key: 'interaction.archive',
   title: 'Remove a call logged by mistake',
   place: BY_AGENT_OR_API,
   description:

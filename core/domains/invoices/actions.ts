@@ -62,12 +62,11 @@ const headFields = {
 
 /** Invoices a ticket's work: once, or again after its invoice was voided. */
 export const createInvoiceFromTicket = defineAction({
-  domain: 'invoice',
-  name: 'create_from_ticket',
+  key: 'invoice.create_from_ticket',
   phrases: ['make an invoice for a visit', 'bill a job that was done'],
   title: 'Invoice a visit',
   place: visit('Invoice'),
-  words: { area: 'Invoices', phrase: 'make an invoice from an appointment' },
+  words: { phrase: 'make an invoice from an appointment' },
   description:
     "Create a draft invoice for a ticket (appointment): its contact, and a copy of its line items; taxable lines get the business's " +
     'default tax rate. A ticket has one invoice at a time: a second is a CONFLICT naming the first, unless that one is void. A cancelled ticket, ' +
@@ -159,11 +158,10 @@ export const createInvoiceFromTicket = defineAction({
 
 /** Invoices work that has no ticket. */
 export const createInvoice = defineAction({
-  domain: 'invoice',
-  name: 'create',
+  key: 'invoice.create',
   title: 'Make an invoice',
   place: page('/invoices/new', 'fill in New invoice'),
-  words: { area: 'Invoices', phrase: 'make an invoice' },
+  words: { phrase: 'make an invoice' },
   description:
     'Create a standalone draft invoice for a contact with line items (for a ticket use invoice.create_from_ticket). ' +
     'Numbered PREFIX-YYYY-NNNN. ' +
@@ -184,12 +182,11 @@ export const createInvoice = defineAction({
 
 /** Edits a draft invoice. */
 export const updateInvoice = defineAction({
-  domain: 'invoice',
-  name: 'update',
+  key: 'invoice.update',
   phrases: ['change the due date of an invoice', 'edit the lines of a draft invoice'],
   title: 'Change a draft invoice',
   place: BY_AGENT_OR_API,
-  words: { area: 'Invoices', phrase: 'change an invoice' },
+  words: { phrase: 'change an invoice' },
   description:
     'Change a draft invoice: line_items (replaces all lines; totals recomputed), due_on, terms, notes (null clears terms or notes). ' +
     'Only drafts change: once sent, paid or void an invoice is a record (CONFLICT).',
@@ -231,13 +228,12 @@ export const updateInvoice = defineAction({
 
 /** Records money received outside the online checkout. */
 export const recordPayment = defineAction({
-  domain: 'invoice',
-  name: 'record_payment',
+  key: 'invoice.record_payment',
   example: { invoice_id: 'INV-2026-0003', amount_cents: 15000, method: 'check' },
   phrases: ['the customer paid by check', 'paid in cash', 'mark an invoice paid', 'record money received'],
   title: 'Record a payment (cash, check)',
   place: invoice('/invoices?status=open', 'Record a payment'),
-  words: { area: 'Invoices', phrase: 'record a payment' },
+  words: { phrase: 'record a payment' },
   description:
     'Record a payment received by hand (cash, check, other) on an invoice: amount_cents > 0 and at most the amount due, ' +
     'unless accept_credit is true: then money received beyond the amount due (even on a paid invoice) is recorded too and shows as ' +
@@ -294,12 +290,11 @@ export const recordPayment = defineAction({
 
 /** Cancels an invoice for good, keeping it and its payments on record. */
 export const voidInvoice = defineAction({
-  domain: 'invoice',
-  name: 'void',
+  key: 'invoice.void',
   phrases: ['cancel an invoice made by mistake', 'void a bill'],
   title: 'Void an invoice',
   place: invoice('/invoices?status=open', 'Void'),
-  words: { area: 'Invoices', phrase: 'void any invoice' },
+  words: { phrase: 'void any invoice' },
   description:
     'Void an invoice: it stays on record with its number and any payments, and nothing is due on it any more. Needs the ' +
     "owner's authorization, because an invoice with payments is history that changes the books; give reason, which is required " +
@@ -341,11 +336,10 @@ export const voidInvoice = defineAction({
 
 /** Hides a settled invoice from everyday lists; invoices are never deleted. */
 export const archiveInvoice = defineAction({
-  domain: 'invoice',
-  name: 'archive',
+  key: 'invoice.archive',
   title: 'Archive an invoice',
   place: BY_AGENT_OR_API,
-  words: { area: 'Invoices', phrase: 'archive a settled invoice' },
+  words: { phrase: 'archive a settled invoice' },
   description:
     'Archive an invoice (invoices are never deleted): hidden from default lists, read with archived=true. Only a draft, paid or ' +
     'void invoice can be archived; one with money due is a CONFLICT (record the payment or void it first). Archiving twice changes nothing.',

@@ -1,4 +1,5 @@
 // The invoices domain's operations: the registry finds this folder and registers what this file exports.
+import type { Area } from '../../action-words.js'
 import { registerStep } from '../../workflows.js'
 import { issueAndEmailInvoice } from './close-steps.js'
 
@@ -20,3 +21,6 @@ export const uses: readonly string[] = ['contacts', 'messages', 'settings', 'tic
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['invoices', 'invoice_line_items', 'payments', 'pay_links', 'stripe_events', 'refunds']
+
+/** Where the permissions page puts this domain's actions, unless one says otherwise. */
+export const area: Area = 'Invoices'

@@ -22,13 +22,12 @@ const REFUND = z.object({
  * refunded before, so a retry never refunds twice), else recorded as given back by hand. The owner's alone.
  */
 export const refundPayment = defineAction({
-  domain: 'invoice',
-  name: 'refund',
+  key: 'invoice.refund',
   example: { invoice_id: 'INV-2026-0004', payment_id: '00000000-0000-4000-8000-000000000002', amount_cents: 4500 },
   phrases: ['refund the customer', 'give the money back for the plan'],
   title: 'Refund a payment',
   place: invoice('/invoices', 'Refund beside the payment'),
-  words: { area: 'Invoices', phrase: 'refund payments' },
+  words: { phrase: 'refund payments' },
   description:
     "Refund part or all of an invoice's payment: a payment made through Stripe is refunded to the card there; any other is " +
     "recorded as given back by hand. The invoice keeps the payment with what was refunded beside it. Never an agent's: only the owner refunds.",

@@ -33,12 +33,11 @@ const remindInput = z.strictObject({
 
 /** Emails the customer a reminder of an unpaid invoice now: overdue, by how many days, what is still due and how to pay. */
 export const remindInvoice = defineAction({
-  domain: 'invoice',
-  name: 'remind',
+  key: 'invoice.remind',
   phrases: ['remind a customer their invoice is overdue', 'chase a late payment', 'they have not paid yet, send a reminder'],
   title: 'Remind a customer of an unpaid invoice',
   place: BY_AGENT_OR_API,
-  words: { area: 'Invoices', phrase: 'chase an unpaid or overdue invoice' },
+  words: { phrase: 'chase an unpaid or overdue invoice' },
   description:
     "Email the customer a payment reminder of one invoice now (the invoice's reminder template, kind invoice_reminder). " +
     'Past its due date it says the invoice is overdue and by how many days; it always says the amount still due (after ' +

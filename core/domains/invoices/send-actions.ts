@@ -17,11 +17,10 @@ const SEND_DELAY_MS = 5_000
 
 /** Records that an invoice went to the customer: a draft becomes sent (its email is scheduled by the caller). */
 export const markInvoiceSent = defineAction({
-  domain: 'invoice',
-  name: 'mark_sent',
+  key: 'invoice.mark_sent',
   title: 'Mark an invoice sent',
   place: BY_AGENT_OR_API,
-  words: { area: 'Invoices', phrase: 'mark an invoice as sent' },
+  words: { phrase: 'mark an invoice as sent' },
   description:
     'Record that an invoice was sent to the customer: draft becomes sent and sent_at is set (the first time only). ' +
     'A paid, partially paid or overdue invoice keeps its status; a void one is refused. invoice.send calls this.',
@@ -53,12 +52,11 @@ declare module '../../events.js' {
 
 /** Bills a ticket (creating its invoice when it has none) or an existing invoice, and emails it to the customer. */
 export const sendInvoice = defineAction({
-  domain: 'invoice',
-  name: 'send',
+  key: 'invoice.send',
   phrases: ['email the invoice to the customer', 'send the bill again', 'resend an invoice they lost'],
   title: 'Email an invoice',
   place: invoice('/invoices?status=draft', 'Send'),
-  words: { area: 'Invoices', phrase: 'email an invoice to the customer' },
+  words: { phrase: 'email an invoice to the customer' },
   description:
     "Email an invoice to its customer now. Give ticket_id (its invoice is created from the ticket's line items if it has " +
     'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email lists its lines, ' +

@@ -53,8 +53,7 @@ function extractedFields<T extends 'create' | 'update'>(mode: T) {
 
 /** Records an inquiry from a prospective customer. */
 export const createLead = defineAction({
-  domain: 'lead',
-  name: 'create',
+  key: 'lead.create',
   example: {
     raw_notes: 'Called about windows before Easter, two-story, about 30 windows.',
     name: 'Heather Lowery',
@@ -63,7 +62,7 @@ export const createLead = defineAction({
   phrases: ['a new inquiry', 'someone asked for a price', 'a prospect called'],
   title: 'Add a lead',
   place: page('/leads', 'Add a lead'),
-  words: { area: 'Leads and waiting list', phrase: 'add a lead' },
+  words: { phrase: 'add a lead' },
   description:
     "Record a lead (a prospective customer's inquiry). raw_notes is required and is the source of truth: what was said or " +
     'written, verbatim. The other fields are what you extracted from it; give those you are sure of. Status starts as new.',
@@ -102,11 +101,10 @@ export const createLead = defineAction({
 
 /** Changes what is known about a lead; fields left out stay, null clears one. */
 export const updateLead = defineAction({
-  domain: 'lead',
-  name: 'update',
+  key: 'lead.update',
   title: 'Edit a lead',
   place: lead('Edit'),
-  words: { area: 'Leads and waiting list', phrase: 'change a lead' },
+  words: { phrase: 'change a lead' },
   description:
     "Update a lead's fields. Only the fields given change; null clears an extracted field. raw_notes may be corrected or " +
     'extended but not cleared. Status changes go through lead.set_status, lead.archive and lead.convert.',
@@ -127,12 +125,11 @@ export const updateLead = defineAction({
 
 /** Moves a lead along its pipeline (or back one step, or out of the archive). */
 export const setLeadStatus = defineAction({
-  domain: 'lead',
-  name: 'set_status',
+  key: 'lead.set_status',
   phrases: ['mark the lead contacted', 'the lead is qualified'],
   title: "Change a lead's status",
   place: lead('Status'),
-  words: { area: 'Leads and waiting list', phrase: 'move a lead along' },
+  words: { phrase: 'move a lead along' },
   description:
     'Move a lead to new, contacted or qualified. Forward moves may skip steps; backward moves go one step ' +
     '(qualified -> contacted -> new); an archived lead may be reopened to any of the three. A converted lead never changes status. ' +
@@ -154,12 +151,11 @@ export const setLeadStatus = defineAction({
 
 /** Takes a lead out of the pipeline while keeping it. */
 export const archiveLead = defineAction({
-  domain: 'lead',
-  name: 'archive',
+  key: 'lead.archive',
   phrases: ['the lead went elsewhere', 'lost the lead', 'they chose another company'],
   title: 'Archive a lead',
   place: lead('Archive'),
-  words: { area: 'Leads and waiting list', phrase: 'archive a lead' },
+  words: { phrase: 'archive a lead' },
   description:
     'Archive a lead that will not become a customer (e.g. went elsewhere, out of area). Give reason. Kept, and reopened ' +
     'with lead.set_status. A converted lead cannot be archived. Archiving twice changes nothing.',
@@ -180,13 +176,12 @@ export const archiveLead = defineAction({
 
 /** Turns a lead into a customer: links a matching contact or creates one with the lead's address. */
 export const convertLead = defineAction({
-  domain: 'lead',
-  name: 'convert',
+  key: 'lead.convert',
   example: { lead_id: 'Heather Lowery' },
   phrases: ['turn a lead into a customer', 'the request became a customer', 'make the web request a customer'],
   title: 'Turn a lead into a customer',
   place: lead('Convert to customer'),
-  words: { area: 'Leads and waiting list', phrase: 'turn a lead into a customer' },
+  words: { phrase: 'turn a lead into a customer' },
   description:
     'Convert a lead into a customer. With contact_id, links that contact. Otherwise links an existing contact whose email ' +
     "(any of theirs, case-insensitive) matches the lead's email, else whose phone digits match the lead's phone (a leading US 1 " +

@@ -1,4 +1,5 @@
 // The leads domain's operations: the registry finds this folder and registers what this file exports.
+import type { Area } from '../../action-words.js'
 export * from './actions.js'
 export * from './queries.js'
 export * from './request-queries.js'
@@ -8,3 +9,6 @@ export const uses: readonly string[] = ['addresses', 'contacts', 'documents', 't
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['leads', 'lead_requests', 'request_form_hits', 'request_form_blocked']
+
+/** Where the permissions page puts this domain's actions, unless one says otherwise. */
+export const area: Area = 'Leads and waiting list'

@@ -33,12 +33,11 @@ const NEEDS_INVOICE: MessageKind[] = ['invoice', 'charge_notice']
 
 /** Queues an email to a contact for a future time (delivery sends it then). */
 export const scheduleMessage = defineAction({
-  domain: 'message',
-  name: 'schedule',
+  key: 'message.schedule',
   phrases: ['send an email to a customer', 'email a customer later', 'schedule a follow-up email'],
   title: 'Send a reminder or other email',
   place: customer('Send an email'),
-  words: { area: 'Emails to customers', phrase: 'schedule an email to a customer' },
+  words: { phrase: 'schedule an email to a customer' },
   description:
     `Schedule an email to a contact at send_at (future, ISO 8601; left out: as soon as possible). kind: ${MESSAGE_KINDS.join('|')}. ` +
     'template_id is optional: without it the message uses the default template of its kind at the time it is sent. body is custom text, shown where ' +
@@ -129,12 +128,11 @@ export const scheduleMessage = defineAction({
 
 /** Stops a pending message from being sent. */
 export const cancelMessage = defineAction({
-  domain: 'message',
-  name: 'cancel',
+  key: 'message.cancel',
   phrases: ['do not send a scheduled email', 'cancel an email that is queued'],
   title: 'Cancel a scheduled email',
   place: page('/messages', 'pick the email, then Cancel'),
-  words: { area: 'Emails to customers', phrase: 'cancel a scheduled email' },
+  words: { phrase: 'cancel a scheduled email' },
   description: 'Cancel a pending scheduled message so it is never sent. A message already sent, failed or cancelled is a CONFLICT.',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['cancel email', 'stop message', 'unschedule'],
@@ -148,11 +146,10 @@ export const cancelMessage = defineAction({
 
 /** Moves a pending message to another send time. */
 export const rescheduleMessage = defineAction({
-  domain: 'message',
-  name: 'reschedule',
+  key: 'message.reschedule',
   title: 'Move a scheduled email',
   place: page('/messages', 'pick the email, then Move'),
-  words: { area: 'Emails to customers', phrase: 'move a scheduled email' },
+  words: { phrase: 'move a scheduled email' },
   description: 'Move a pending scheduled message to a new send_at (future, ISO 8601). Only pending messages can move.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -168,11 +165,10 @@ export const rescheduleMessage = defineAction({
 
 /** Rewrites the subject or custom text of a pending message. */
 export const updateMessage = defineAction({
-  domain: 'message',
-  name: 'update',
+  key: 'message.update',
   title: "Change a scheduled email's text",
   place: BY_AGENT_OR_API,
-  words: { area: 'Emails to customers', phrase: 'change a scheduled email' },
+  words: { phrase: 'change a scheduled email' },
   description:
     'Change the subject or custom text (body) of a pending scheduled message; only the fields given change, ' +
     "null clears one (the template's subject is used again, or no custom text). May use template {{variables}}. " +

@@ -7,12 +7,11 @@ import { cancelPendingMessages } from './cancel-pending.js'
 
 /** Stops the reminders of one invoice, or the follow-up of one quote: what is queued is cancelled, nothing more is queued. */
 export const stopFollowUps = defineAction({
-  domain: 'message',
-  name: 'stop_follow_ups',
+  key: 'message.stop_follow_ups',
   phrases: ['stop chasing an invoice', 'stop the payment reminders', 'they will pay, stop reminding them'],
   title: 'Stop the reminders of an invoice or quote',
   place: BY_AGENT_OR_API,
-  words: { area: 'Emails to customers', phrase: 'stop chasing one invoice or quote' },
+  words: { phrase: 'stop chasing one invoice or quote' },
   description:
     'Stop the follow-ups of one invoice (its payment reminders) or one quote (its follow-up before it lapses): give invoice_id ' +
     'or quote_id. Their queued follow-ups are cancelled and none is queued for it again; other emails are untouched. The ' +

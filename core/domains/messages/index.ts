@@ -1,4 +1,5 @@
 // The messages domain's operations: the registry finds this folder and registers what this file exports.
+import type { Area } from '../../action-words.js'
 import { onEvent } from '../../events.js'
 import { scheduleForNewAddress } from './appointment-messages.js'
 import { registerStep } from '../../workflows.js'
@@ -23,3 +24,6 @@ export const uses: readonly string[] = ['contacts', 'settings']
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['message_templates', 'scheduled_messages', 'response_links']
+
+/** Where the permissions page puts this domain's actions, unless one says otherwise. */
+export const area: Area = 'Emails to customers'

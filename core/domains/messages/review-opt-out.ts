@@ -13,8 +13,7 @@ const REVIEW_STATE = 'id, review_opt_out, review_opt_out_note, review_opt_out_at
 
 /** Marks a customer as never to be asked for a review (they declined, or complained), or asks again after all. */
 export const setReviewOptOut = defineAction({
-  domain: 'contact',
-  name: 'set_review_opt_out',
+  key: 'contact.set_review_opt_out',
   phrases: ['do not ask them for a review', 'they complained, no review request'],
   title: 'Stop review requests to a customer',
   place: BY_AGENT_OR_API,

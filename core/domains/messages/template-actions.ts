@@ -19,11 +19,10 @@ const VARIABLES_HELP =
 
 /** Writes a message template, optionally as the default of its kind. */
 export const createTemplate = defineAction({
-  domain: 'template',
-  name: 'create',
+  key: 'template.create',
   title: 'Add an email template',
   place: page('/settings/templates', 'New template'),
-  words: { area: 'Emails to customers', phrase: 'add an email template' },
+  words: { phrase: 'add an email template' },
   description:
     `Create a message template: kind (${MESSAGE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} ` +
     'is_default true makes it the default of its kind (the one used when a scheduled message names no template).',
@@ -53,12 +52,11 @@ export const createTemplate = defineAction({
 
 /** Changes the name, subject or body of a template. */
 export const updateTemplate = defineAction({
-  domain: 'template',
-  name: 'update',
+  key: 'template.update',
   phrases: ['change the wording of an email', 'edit the reminder email text'],
   title: 'Edit an email template',
   place: page('/settings/templates', 'pick the template, then Edit'),
-  words: { area: 'Emails to customers', phrase: 'change an email template' },
+  words: { phrase: 'change an email template' },
   description:
     `Update a template's name, subject or body; only the fields given change. ${VARIABLES_HELP} ` +
     'Messages already scheduled with the template render with the new text. An archived template cannot change.',
@@ -88,11 +86,10 @@ export const updateTemplate = defineAction({
 
 /** Retires a template; when it was its kind's default, the built-in text becomes the default until another is set. */
 export const archiveTemplate = defineAction({
-  domain: 'template',
-  name: 'archive',
+  key: 'template.archive',
   title: 'Archive an email template',
   place: page('/settings/templates', 'pick the template, then Archive'),
-  words: { area: 'Emails to customers', phrase: 'archive an email template' },
+  words: { phrase: 'archive an email template' },
   description:
     'Archive a template: it can no longer be chosen for new messages. Archiving the default of a kind leaves ' +
     'the built-in text as that default until template.set_default picks another. Archiving twice changes nothing.',
@@ -110,11 +107,10 @@ export const archiveTemplate = defineAction({
 
 /** Makes a template the default of its kind; the previous default stops being one. */
 export const setDefaultTemplate = defineAction({
-  domain: 'template',
-  name: 'set_default',
+  key: 'template.set_default',
   title: 'Choose the default template',
   place: page('/settings/templates', 'pick the template, then Make default'),
-  words: { area: 'Emails to customers', phrase: 'choose the default email template' },
+  words: { phrase: 'choose the default email template' },
   description:
     'Make a template the default of its kind: the one a scheduled message of that kind uses when it names no ' +
     'template. The previous default of the kind stays as an ordinary template. One default per kind.',

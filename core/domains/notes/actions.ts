@@ -15,12 +15,11 @@ const SUBJECTS = [
 
 /** Writes a note on a contact, a ticket or a lead. */
 export const addNote = defineAction({
-  domain: 'note',
-  name: 'add',
+  key: 'note.add',
   phrases: ['write a note on a customer', 'note something about the job', 'jot down a comment'],
   title: 'Add a note',
   place: { owner: customer('Add a note'), technician: ownVisit('Close out: Notes') },
-  words: { area: 'Customers', phrase: 'add a note' },
+  words: { phrase: 'add a note' },
   description:
     "Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id; a converted lead's goes on its customer). " +
     'Card numbers and SSNs in content are replaced by [REDACTED] and the result lists the redactions.',

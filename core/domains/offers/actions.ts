@@ -11,12 +11,11 @@ import { OFFER_FACTS, previewOffer } from './preview.js'
 
 /** Emails a customer or lead a few free times with one secret link; the time they pick is booked. */
 export const sendSlotOffer = defineAction({
-  domain: 'slot_offer',
-  name: 'send',
+  key: 'slot_offer.send',
   phrases: ['offer the customer some times', 'let the customer pick a time', 'send a few times to choose from'],
   title: 'Offer times by email',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: 'email a customer a few free times to pick from' },
+  words: { phrase: 'email a customer a few free times to pick from' },
   description:
     'Email a customer (contact_id) or a lead (lead_id) 1 to 5 free times (one: a time that just opened) for a visit (services: names or ids), with one secret link to a ' +
     'page where they pick one; the first pick books the visit as ticket.create would (a lead becomes a customer first) and sends ' +
@@ -75,11 +74,10 @@ export const sendSlotOffer = defineAction({
 
 /** Ends an open offer: its link then says so and books nothing. */
 export const revokeSlotOffer = defineAction({
-  domain: 'slot_offer',
-  name: 'revoke',
+  key: 'slot_offer.revoke',
   title: 'Withdraw an offer of times',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: 'withdraw times offered to a customer' },
+  words: { phrase: 'withdraw times offered to a customer' },
   description:
     'Withdraw an offer of times (slot_offer.send) that is still open or expired: its link then books nothing and says the times ' +
     'were withdrawn. Revoking twice changes nothing; a booked offer is a CONFLICT (cancel the visit with ticket.cancel instead).',

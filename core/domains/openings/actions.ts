@@ -5,13 +5,12 @@ import { defineAction } from '../../registry.js'
 
 /** Hides an opening from schedule_openings, Home and daily_briefing: the owner keeps the time free on purpose. */
 export const dismissOpening = defineAction({
-  domain: 'schedule_opening',
-  name: 'dismiss',
+  key: 'schedule_opening.dismiss',
   example: { opening_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['leave that opening free', 'do not fill that slot'],
   title: 'Leave an opening free',
   place: page('/openings', 'press Leave it free under the opening'),
-  words: { area: 'Leads and waiting list', phrase: 'leave an opening in the schedule unfilled' },
+  words: { phrase: 'leave an opening in the schedule unfilled' },
   description:
     'Hide an opening (schedule_openings id) from schedule_openings, Home and daily_briefing: the time stays free and nobody is offered it.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -41,13 +40,12 @@ export const dismissOpening = defineAction({
 
 /** Sets how near the technician's visits a waitlisted customer must live to be offered an opening. */
 export const setOpeningDistance = defineAction({
-  domain: 'schedule_opening',
-  name: 'set_distance',
+  key: 'schedule_opening.set_distance',
   example: { km: 5 },
   phrases: ['how far to look for waitlist customers', 'only offer openings to customers nearby'],
   title: 'Set how near an opening counts',
   place: page('/openings', 'fill in the distance under How near'),
-  words: { area: 'Leads and waiting list', phrase: 'set how near the waitlist customers offered an opening must live' },
+  words: { phrase: 'set how near the waitlist customers offered an opening must live' },
   description:
     "Set how near the technician's visits around an opening a waitlisted customer must live to be named for it, in km " +
     '(0.1 to 200; default 8), as the crow flies.',

@@ -26,8 +26,7 @@ const closeOn = isoDate().describe('Expected close date, local YYYY-MM-DD')
 
 /** Opens an opportunity for a customer, a lead, or both. */
 export const createOpportunity = defineAction({
-  domain: 'opportunity',
-  name: 'create',
+  key: 'opportunity.create',
   title: 'Open an opportunity',
   place: lead("Open an opportunity (or on a customer's page)"),
   description:
@@ -75,8 +74,7 @@ export const createOpportunity = defineAction({
 
 /** Changes an opportunity's details; its stage moves with opportunity.move. */
 export const updateOpportunity = defineAction({
-  domain: 'opportunity',
-  name: 'update',
+  key: 'opportunity.update',
   title: 'Change an opportunity',
   place: opportunity('Change the details'),
   description:
@@ -110,8 +108,7 @@ export const updateOpportunity = defineAction({
 
 /** Moves an opportunity to another stage: won and lost need a reason and are final until reopened. */
 export const moveOpportunity = defineAction({
-  domain: 'opportunity',
-  name: 'move',
+  key: 'opportunity.move',
   phrases: ['we won the deal', 'won the job or contract', 'we lost the deal', 'move the deal to another stage'],
   title: 'Move an opportunity to won, lost or another stage',
   place: opportunity('Move to a stage'),
@@ -169,8 +166,7 @@ export const moveOpportunity = defineAction({
 
 /** Takes an opportunity opened by mistake out of the pipeline; it stays readable by id. */
 export const archiveOpportunity = defineAction({
-  domain: 'opportunity',
-  name: 'archive',
+  key: 'opportunity.archive',
   title: 'Archive an opportunity',
   place: opportunity('Archive'),
   description:

@@ -24,8 +24,7 @@ const visit = z.strictObject({
 
 /** Books an order's work as visits (tickets), one per visit. */
 export const bookOrder = defineAction({
-  domain: 'order',
-  name: 'book',
+  key: 'order.book',
   phrases: ['schedule the accepted quote', 'book the work of an order'],
   title: 'Book the visits of an order',
   place: page('/orders', 'pick the order, then Book'),
@@ -49,8 +48,7 @@ export const bookOrder = defineAction({
 
 /** Marks an order's work done without waiting for its visits to close. */
 export const fulfilOrder = defineAction({
-  domain: 'order',
-  name: 'fulfil',
+  key: 'order.fulfil',
   title: 'Mark an order fulfilled',
   place: page('/orders', 'pick the order, then Mark fulfilled'),
   description:
@@ -71,8 +69,7 @@ export const fulfilOrder = defineAction({
 
 /** Bills a fulfilled order: its invoice carries the accepted quote's lines and prices. */
 export const invoiceOrder = defineAction({
-  domain: 'order',
-  name: 'invoice',
+  key: 'order.invoice',
   phrases: ['bill the finished order', 'invoice an order'],
   title: 'Invoice an order',
   place: page('/orders', 'pick the order, then Invoice'),
@@ -132,8 +129,7 @@ export const invoiceOrder = defineAction({
 
 /** Calls off an order that has not been billed. */
 export const cancelOrder = defineAction({
-  domain: 'order',
-  name: 'cancel',
+  key: 'order.cancel',
   title: 'Cancel an order',
   place: BY_AGENT_OR_API,
   description:

@@ -13,13 +13,12 @@ export const PARTNER_ROLES = ['referrer', 'contractor', 'subcontractor'] as cons
 
 /** Makes an organization a partner of the business (what it is to it, since when, a note), or no longer one. */
 export const setPartner = defineAction({
-  domain: 'partner',
-  name: 'set',
+  key: 'partner.set',
   example: { contact_id: '00000000-0000-4000-8000-000000000001', roles: ['referrer'], note: 'Property manager; sends us her buildings' },
   phrases: ['they send us customers', 'mark them as a referral partner', 'we subcontract gutter work to them'],
   title: 'Mark a partner',
   place: page('/partners', 'find the organization, then Save'),
-  words: { area: 'Customers', phrase: 'mark the organizations that send work or do work for the business' },
+  words: { phrase: 'mark the organizations that send work or do work for the business' },
   description:
     'Make an organization (a contact of kind organization) a partner: roles, any of referrer (sends us customers), contractor ' +
     '(gives us jobs to do) and subcontractor (does jobs for us); empty roles: no longer a partner. since (YYYY-MM-DD, default ' +

@@ -46,8 +46,7 @@ async function assertNameFree(db: Queryable, name: string, except: string | null
 
 /** Adds a service plan to the catalog. */
 export const createPlan = defineAction({
-  domain: 'plan',
-  name: 'create',
+  key: 'plan.create',
   example: {
     name: 'Monthly windows',
     includes: [{ service_id: '00000000-0000-4000-8000-000000000001', visits: 1 }],
@@ -97,8 +96,7 @@ export const createPlan = defineAction({
 
 /** Changes a plan of the catalog; the customers who bought it keep the terms they bought. */
 export const updatePlan = defineAction({
-  domain: 'plan',
-  name: 'update',
+  key: 'plan.update',
   example: { plan_id: '00000000-0000-4000-8000-000000000001', price_cents: 4900 },
   phrases: ['change the price of the plan', 'rename the maintenance plan'],
   title: 'Change a service plan',
@@ -142,8 +140,7 @@ export const updatePlan = defineAction({
 
 /** Takes a plan out of the catalog; the customers on it keep it. */
 export const archivePlan = defineAction({
-  domain: 'plan',
-  name: 'archive',
+  key: 'plan.archive',
   example: { plan_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['stop selling the plan'],
   title: 'Stop selling a plan',

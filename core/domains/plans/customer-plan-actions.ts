@@ -27,8 +27,7 @@ function stateConflict(status: string, what: string): AppError {
 
 /** Sells a plan of the catalog to a customer: proposed, on the catalog's terms, until they accept it. */
 export const proposeCustomerPlan = defineAction({
-  domain: 'customer_plan',
-  name: 'propose',
+  key: 'customer_plan.propose',
   example: { plan_id: 'Monthly windows', contact_id: '00000000-0000-4000-8000-000000000002', starts_on: '2026-12-01' },
   phrases: ['put the customer on a maintenance plan', 'offer the customer a monthly plan'],
   title: 'Offer a service plan',
@@ -74,8 +73,7 @@ export const proposeCustomerPlan = defineAction({
 
 /** Emails the customer the link to see their plan, its charges and terms, and accept it by saving a card. */
 export const sendCustomerPlan = defineAction({
-  domain: 'customer_plan',
-  name: 'send',
+  key: 'customer_plan.send',
   example: { customer_plan_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['send the plan to the customer to accept', 'email the maintenance plan offer'],
   title: 'Send a plan to accept',
@@ -106,8 +104,7 @@ export const sendCustomerPlan = defineAction({
 
 /** Changes what one customer's plan costs each cycle, from the next invoice on. */
 export const changeCustomerPlanPrice = defineAction({
-  domain: 'customer_plan',
-  name: 'change_price',
+  key: 'customer_plan.change_price',
   example: { customer_plan_id: '00000000-0000-4000-8000-000000000001', price_cents: 4900 },
   phrases: ["raise the customer's plan price", 'give the customer a discount on their plan'],
   title: "Change a plan's price",
@@ -186,8 +183,7 @@ async function switchPlan(ctx: OperationContext, customerPlanId: string, to: 'pa
 
 /** Pauses a plan: no visits and no invoices until it is resumed. */
 export const pauseCustomerPlan = defineAction({
-  domain: 'customer_plan',
-  name: 'pause',
+  key: 'customer_plan.pause',
   example: { customer_plan_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['pause the customer plan for the winter'],
   title: 'Pause a plan',
@@ -203,8 +199,7 @@ export const pauseCustomerPlan = defineAction({
 
 /** Resumes a paused plan: its visits booked again and its invoices issued from the next period. */
 export const resumeCustomerPlan = defineAction({
-  domain: 'customer_plan',
-  name: 'resume',
+  key: 'customer_plan.resume',
   example: { customer_plan_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['start the customer plan again'],
   title: 'Resume a plan',
@@ -220,8 +215,7 @@ export const resumeCustomerPlan = defineAction({
 
 /** Cancels a plan: no more visits or invoices; what is still owed and what may be refunded are listed. */
 export const cancelCustomerPlan = defineAction({
-  domain: 'customer_plan',
-  name: 'cancel',
+  key: 'customer_plan.cancel',
   example: { customer_plan_id: '00000000-0000-4000-8000-000000000001', note: 'Moving away' },
   phrases: ['cancel the customer plan', 'the customer wants to stop their plan'],
   title: 'Cancel a plan',

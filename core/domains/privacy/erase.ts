@@ -18,11 +18,9 @@ export const ERASURE_RECORD = z.object({
 
 /** Erases a customer's personal data everywhere it is held, on their request; the books keep amounts and numbers. */
 export const eraseCustomer = defineAction({
-  domain: 'contact',
-  name: 'erase',
+  key: 'contact.erase',
   title: 'Erase a customer on their request',
   place: customer('Erase this customer'),
-  words: { area: 'Customers' },
   description:
     'Erase a customer on their request (contact_id): names, emails, phones, addresses, company fields, custom field values, ' +
     'preferences, tags, notes, facts, calls, email texts and recipient, visit notes, opportunity, quote and order texts, segment memberships, ' +

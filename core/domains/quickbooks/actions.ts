@@ -19,12 +19,11 @@ const kind = z.enum(['customer', 'item', 'invoice', 'payment'])
 
 /** Sends the owner to Intuit to connect the business's QuickBooks company. */
 export const connectQuickBooks = defineAction({
-  domain: 'quickbooks',
-  name: 'connect',
+  key: 'quickbooks.connect',
   phrases: ['connect QuickBooks', 'link our accounting'],
   title: 'Connect QuickBooks',
   place: page(SETTINGS_PAGE, 'Connect QuickBooks, then approve at Intuit'),
-  words: { area: 'Your business', phrase: 'connect a QuickBooks company to the business' },
+  words: { phrase: 'connect a QuickBooks company to the business' },
   description:
     "Begin connecting the business's QuickBooks Online company: returns authorize_url, Intuit's page where the owner signs in " +
     'and approves (within 10 minutes; Intuit then sends them back to this server, which keeps the tokens encrypted). ' +
@@ -53,11 +52,10 @@ export const connectQuickBooks = defineAction({
 
 /** Disconnects QuickBooks: the tokens are forgotten here and revoked at Intuit, and nothing syncs any more. */
 export const disconnectQuickBooks = defineAction({
-  domain: 'quickbooks',
-  name: 'disconnect',
+  key: 'quickbooks.disconnect',
   title: 'Disconnect QuickBooks',
   place: page(SETTINGS_PAGE, 'Disconnect'),
-  words: { area: 'Your business', phrase: 'disconnect QuickBooks' },
+  words: { phrase: 'disconnect QuickBooks' },
   description:
     'Disconnect QuickBooks Online: its tokens are forgotten and revoked at Intuit, and nothing syncs until the owner connects ' +
     "again (to the same company, records keep their QuickBooks ids). Records already in QuickBooks stay there. An agent's " +
@@ -111,11 +109,10 @@ function refuseUnlessConnected(c: StoredConnection | null): void {
 
 /** Asks the worker for a sync at its next pass. */
 export const syncQuickBooks = defineAction({
-  domain: 'quickbooks',
-  name: 'sync',
+  key: 'quickbooks.sync',
   title: 'Sync with QuickBooks now',
   place: page(SETTINGS_PAGE, 'Sync now'),
-  words: { area: 'Your business', phrase: 'ask for a QuickBooks sync now' },
+  words: { phrase: 'ask for a QuickBooks sync now' },
   description:
     'Ask for a QuickBooks sync now: the worker runs it at its next pass (within a minute) instead of waiting for the regular ' +
     'one. Read the outcome in quickbooks_connection (last_sync_at, last_sync_error) and quickbooks_sync. CONFLICT when no ' +
@@ -158,11 +155,10 @@ function syncRecordView(r: SyncRecord, name: string | null): z.output<typeof SYN
 
 /** Puts a record QuickBooks refused back in line, and asks for a sync. */
 export const retryQuickBooksRecord = defineAction({
-  domain: 'quickbooks',
-  name: 'retry',
+  key: 'quickbooks.retry',
   title: 'Send a record to QuickBooks again',
   place: page(SETTINGS_PAGE, 'Retry next to the failed record'),
-  words: { area: 'Your business', phrase: 'send a record QuickBooks refused again' },
+  words: { phrase: 'send a record QuickBooks refused again' },
   description:
     'Send one failed record to QuickBooks again at the next sync (asked for now): kind (customer, item, invoice, payment) and ' +
     'record_id (the contact, service, invoice or payment id, as quickbooks_sync lists it with state=failed). Fix what the ' +

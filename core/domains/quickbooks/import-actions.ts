@@ -13,11 +13,10 @@ import { storedTokens } from './tokens.js'
 
 /** Brings the connected QuickBooks company's customers in through the import path: a dry run by default, then the real run. */
 export const importQuickBooksCustomers = defineAction({
-  domain: 'quickbooks',
-  name: 'import_customers',
+  key: 'quickbooks.import_customers',
   title: 'Import customers from QuickBooks',
   place: page('/settings/quickbooks', 'import the customers QuickBooks has'),
-  words: { area: 'Your business', phrase: 'import the customers of QuickBooks' },
+  words: { phrase: 'import the customers of QuickBooks' },
   description:
     "Import the connected QuickBooks company's active customers, once, when the business starts with QuickBooks. dry_run (default " +
     'true) reports row by row what would be created, matched (by QuickBooks Id, email or phone) and refused, and writes nothing; ' +

@@ -62,8 +62,7 @@ const TAX_RULE =
 
 /** Offers a customer a price for work from the catalog. */
 export const createQuote = defineAction({
-  domain: 'quote',
-  name: 'create',
+  key: 'quote.create',
   example: { contact_id: 'Jane Smith', line_items: [{ service_id: 'Exterior Window Cleaning', quantity: 1 }] },
   phrases: ['make an estimate', 'write up a quote for a job', 'price out the work'],
   title: 'Make a quote',
@@ -123,8 +122,7 @@ export const createQuote = defineAction({
 
 /** Edits a draft quote. */
 export const updateQuote = defineAction({
-  domain: 'quote',
-  name: 'update',
+  key: 'quote.update',
   title: 'Change a draft quote',
   place: BY_AGENT_OR_API,
   description:
@@ -193,8 +191,7 @@ export const updateQuote = defineAction({
 
 /** Withdraws a quote the customer has not answered. */
 export const cancelQuote = defineAction({
-  domain: 'quote',
-  name: 'cancel',
+  key: 'quote.cancel',
   title: 'Cancel a quote',
   place: page('/quotes', 'pick the quote, then Cancel'),
   description:

@@ -8,8 +8,7 @@ import { BY_AGENT_OR_API } from '../../places.js'
 
 /** Records an answer the customer gave in person, by phone or by email instead of through the quote's links. */
 export const recordQuoteAnswer = defineAction({
-  domain: 'quote',
-  name: 'record_answer',
+  key: 'quote.record_answer',
   phrases: ['the customer accepted the quote', 'they said yes to the estimate', 'they turned the quote down'],
   title: "Record a customer's answer to a quote",
   place: BY_AGENT_OR_API,

@@ -10,8 +10,7 @@ import { page } from '../../places.js'
 
 /** Emails a quote to its customer with links to accept or decline it. */
 export const sendQuote = defineAction({
-  domain: 'quote',
-  name: 'send',
+  key: 'quote.send',
   phrases: ['email the quote to the customer', 'send the estimate'],
   title: 'Send a quote',
   place: page('/quotes', 'pick the quote, then Send'),

@@ -9,8 +9,6 @@ import { loadRule, lockRule, REACH_OUT_RULE, type ReachOutRule, RULE_SELECT, rul
 import { previewCard, previewRule } from './preview.js'
 import { checkRuleFields, RULE_FIELDS } from './rule-input.js'
 
-const WORDS = { area: 'Emails to customers' } as const
-
 /** The rule as REACH_OUT_RULE reads it, by id. */
 async function readRule(db: Queryable, id: string) {
   return ruleRecord((await db.query(`${RULE_SELECT} where r.id = $1`, [id])).rows[0])
@@ -18,13 +16,12 @@ async function readRule(db: Queryable, id: string) {
 
 /** Adds a reach-out rule, off: reach_out_preview shows who it would email, reach_out_rule.turn_on starts it. */
 export const createReachOutRule = defineAction({
-  domain: 'reach_out_rule',
-  name: 'create',
+  key: 'reach_out_rule.create',
   example: { name: 'Six months since the last clean', trigger: 'no_visit', months: 6 },
   phrases: ['remind customers who have not booked in six months', 'email customers when their gutter cleaning is due'],
   title: 'Add a reach-out rule',
   place: page('/reach-outs', 'fill in New rule'),
-  words: { ...WORDS, phrase: 'add rules that find customers due for a reach-out' },
+  words: { phrase: 'add rules that find customers due for a reach-out' },
   description:
     'Add a rule that finds, each day, the customers due for a reach-out email: trigger no_visit (months), service_due (service_id, ' +
     'months), neighborhood_drop (drop_percent) or season_end (season_end MM-DD); segment_id narrows it; template_id (reach_out or ' +
@@ -68,13 +65,12 @@ async function assertNameFree(db: Queryable, name: string, except: string | null
 
 /** Changes a rule that is off; one that is on is turned off first, so its next start shows its preview again. */
 export const updateReachOutRule = defineAction({
-  domain: 'reach_out_rule',
-  name: 'update',
+  key: 'reach_out_rule.update',
   example: { reach_out_rule_id: '00000000-0000-4000-8000-000000000001', months: 9 },
   phrases: ['change who the reach-out rule emails', 'change the words of the reach-out'],
   title: 'Change a reach-out rule',
   place: page('/reach-outs', 'open the rule, then Change'),
-  words: { ...WORDS, phrase: 'change reach-out rules that are off' },
+  words: { phrase: 'change reach-out rules that are off' },
   description:
     'Change a reach-out rule that is off (turn it off first): any field of reach_out_rule.create; null clears segment_id, ' +
     'template_id, subject or body. A different trigger needs its own fields, and the old ones null.',
@@ -128,13 +124,12 @@ const turnOnInput = z.strictObject({
 
 /** Starts a rule: from the next daily run it gathers its due customers each day. */
 export const turnOnReachOutRule = defineAction({
-  domain: 'reach_out_rule',
-  name: 'turn_on',
+  key: 'reach_out_rule.turn_on',
   example: { reach_out_rule_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['start the reach-out rule', 'send the reminders every day'],
   title: 'Turn a reach-out rule on',
   place: page('/reach-outs', 'open the rule, then Turn on'),
-  words: { ...WORDS, phrase: 'turn reach-out rules on' },
+  words: { phrase: 'turn reach-out rules on' },
   description:
     'Turn a reach-out rule on. Each day from 9:00 (business time) it gathers up to daily_cap due customers into a batch: with ' +
     'automatic false (the default) the batch waits for the owner (reach_out_batch.send); with automatic true it is sent by itself. ' +
@@ -176,13 +171,12 @@ export const turnOnReachOutRule = defineAction({
 
 /** Stops a rule: it gathers nobody more; a batch already waiting still waits for the owner. */
 export const turnOffReachOutRule = defineAction({
-  domain: 'reach_out_rule',
-  name: 'turn_off',
+  key: 'reach_out_rule.turn_off',
   example: { reach_out_rule_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['stop the reach-out rule', 'pause the automatic emails'],
   title: 'Turn a reach-out rule off',
   place: page('/reach-outs', 'open the rule, then Turn off'),
-  words: { ...WORDS, phrase: 'turn reach-out rules off' },
+  words: { phrase: 'turn reach-out rules off' },
   description: 'Turn a reach-out rule off: it gathers nobody more. A batch already waiting stays for the owner to send or dismiss.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -206,13 +200,12 @@ export const turnOffReachOutRule = defineAction({
 
 /** Sets the owner's period: a customer gets at most one automatic reach-out in it. */
 export const setReachOutPeriod = defineAction({
-  domain: 'reach_out',
-  name: 'set_period',
+  key: 'reach_out.set_period',
   example: { days: 30 },
   phrases: ['how often may a customer get a reach-out', 'no more than one reminder a month'],
   title: 'Set how often a customer may be reached',
   place: page('/reach-outs', 'fill in At most one reach-out every'),
-  words: { ...WORDS, phrase: 'set how often one customer may get an automatic reach-out' },
+  words: { phrase: 'set how often one customer may get an automatic reach-out' },
   description:
     'A customer gets at most one automatic reach-out (from any rule, or a close-out\'s "reach out in N months") within this many ' +
     "days, 1 to 365 (default 30). A shorter period emails customers more often: an agent's call waits for the owner.",

@@ -22,13 +22,12 @@ const BATCH_DONE = z.object({
 
 /** Sends a batch a rule gathered: one email per customer in it who can still be reached. */
 export const sendReachOutBatch = defineAction({
-  domain: 'reach_out_batch',
-  name: 'send',
+  key: 'reach_out_batch.send',
   example: { batch_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ["send today's reach-outs", 'email the customers the rule found'],
   title: "Send a rule's batch of reach-outs",
   place: page('/reach-outs', 'under Waiting for you, press Send'),
-  words: { area: 'Emails to customers', phrase: 'send the batches of reach-out emails the rules gather' },
+  words: { phrase: 'send the batches of reach-out emails the rules gather' },
   description:
     'Send a waiting batch (reach_out_batches): one reach_out email per customer in it, now, each on their timeline. Anyone who ' +
     "since opted out, booked a visit, bounced or had another reach-out within the period is left out and counted. An agent's " +
@@ -73,13 +72,12 @@ export const sendReachOutBatch = defineAction({
 
 /** Lets a batch go unsent: its customers may be gathered again by a later day's run. */
 export const dismissReachOutBatch = defineAction({
-  domain: 'reach_out_batch',
-  name: 'dismiss',
+  key: 'reach_out_batch.dismiss',
   example: { batch_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ["do not send today's reach-outs", 'skip this batch'],
   title: "Dismiss a rule's batch",
   place: page('/reach-outs', 'under Waiting for you, press Dismiss'),
-  words: { area: 'Emails to customers', phrase: 'dismiss batches of reach-out emails unsent' },
+  words: { phrase: 'dismiss batches of reach-out emails unsent' },
   description:
     "Dismiss a waiting batch: nobody in it is emailed. Its customers are no longer held, so a later day's run may gather them " +
     'again; to stop that, turn the rule off.',

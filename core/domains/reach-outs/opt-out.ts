@@ -8,13 +8,12 @@ import { cancelPendingMessages } from '../messages/cancel-pending.js'
 
 /** Stops every automatic reach-out to a customer (they asked for no more), or lets them come again. */
 export const setReachOutOptOut = defineAction({
-  domain: 'reach_out',
-  name: 'opt_out',
+  key: 'reach_out.opt_out',
   example: { contact_id: '00000000-0000-4000-8000-000000000001', opted_out: true },
   phrases: ['they asked us to stop emailing them', 'unsubscribe a customer from reminders'],
   title: 'Stop reach-outs to a customer',
   place: BY_AGENT_OR_API,
-  words: { area: 'Emails to customers', phrase: 'stop reach-out emails to a customer who asked for no more' },
+  words: { phrase: 'stop reach-out emails to a customer who asked for no more' },
   description:
     'opted_out true: the customer gets no more reach-out emails (from rules, close-outs or segments of kind reach_out); those ' +
     "still queued are cancelled. opted_out false: they may be reached again; an agent's call waits for the owner, who should " +

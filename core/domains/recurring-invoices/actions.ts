@@ -24,8 +24,6 @@ import {
 } from './model.js'
 import { type SetStatus, setRecurringStatus } from './status.js'
 
-const WORDS = { area: 'Invoices' } as const
-
 /** Longest notes an invoice takes (invoice.create's). */
 const notes = noteText(2000)
 
@@ -44,8 +42,7 @@ const CUSTOMER_TEXT = { reviewed: ['notes'], screened: ['line_items.description'
 
 /** Sets up an invoice that issues itself each month, quarter or year, without visits. */
 export const createRecurringInvoice = defineAction({
-  domain: 'recurring_invoice',
-  name: 'create',
+  key: 'recurring_invoice.create',
   example: {
     contact_id: '00000000-0000-4000-8000-000000000001',
     line_items: [{ description: 'Storefront windows, inside and out, every week', unit_price_cents: 48_000 }],
@@ -59,7 +56,7 @@ export const createRecurringInvoice = defineAction({
   ],
   title: 'Set up a recurring invoice',
   place: page('/recurring-invoices', 'fill in New recurring invoice'),
-  words: { ...WORDS, phrase: 'set up invoices that issue themselves every month, quarter or year' },
+  words: { phrase: 'set up invoices that issue themselves every month, quarter or year' },
   description:
     'Set up an invoice that issues itself every cycle (monthly, quarterly or yearly) for a contact, without visits: e.g. a ' +
     'commercial window-cleaning contract. line_items as invoice.create takes them (the description and price are kept as ' +
@@ -129,13 +126,12 @@ export const createRecurringInvoice = defineAction({
 
 /** Changes what a recurring invoice's next invoices hold; the invoices already issued stay as they are. */
 export const updateRecurringInvoice = defineAction({
-  domain: 'recurring_invoice',
-  name: 'update',
+  key: 'recurring_invoice.update',
   example: { recurring_invoice_id: '00000000-0000-4000-8000-000000000001', due_days: 15 },
   phrases: ['change the monthly contract price', 'the contract ends in June', 'give them 30 days to pay the monthly invoice'],
   title: 'Change a recurring invoice',
   place: page('/recurring-invoices', 'open the recurring invoice, then Change'),
-  words: { ...WORDS, phrase: 'change what recurring invoices charge from the next period on' },
+  words: { phrase: 'change what recurring invoices charge from the next period on' },
   description:
     'Change a recurring invoice from its next period on (invoices already issued never change): line_items (replaces all, as ' +
     'recurring_invoice.create takes them), ends_on (null: until ended; on or before the next period it ends now; it must be ' +
@@ -227,13 +223,12 @@ const STATUS_ACTIONS: Record<
 function statusAction(name: keyof typeof STATUS_ACTIONS) {
   const words = STATUS_ACTIONS[name]
   return defineAction({
-    domain: 'recurring_invoice',
-    name,
+    key: `recurring_invoice.${name}`,
     example: { recurring_invoice_id: '00000000-0000-4000-8000-000000000001' },
     phrases: words.phrases,
     title: words.title,
     place: page('/recurring-invoices', `open the recurring invoice, then ${words.button}`),
-    words: { ...WORDS, phrase: words.phrase },
+    words: { phrase: words.phrase },
     description: words.description,
     access: { agent: 'requires_authorization', technician: 'none' },
     destructive: name === 'end',

@@ -1,4 +1,5 @@
 // The recurring-invoices domain: invoices that issue themselves every month, quarter or year, without visits (a contract's, or a
+import type { Area } from '../../action-words.js'
 // service plan's). The registry finds this folder and registers what this file exports.
 export * from './actions.js'
 export * from './queries.js'
@@ -13,3 +14,6 @@ export { recurringInvoicesCapability as capability } from './capability.js'
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['recurring_invoices']
+
+/** Where the permissions page puts this domain's actions, unless one says otherwise. */
+export const area: Area = 'Invoices'

@@ -17,13 +17,12 @@ import { planDay, ROUTE_PLAN, type RoutePlan } from './plan-day.js'
 
 /** Orders a technician's day to cut driving, keeping fixed times; previews it, or applies it and tells the customers whose time changes. */
 export const planRouteAction = defineAction({
-  domain: 'route',
-  name: 'plan',
+  key: 'route.plan',
   example: { technician_id: 'Sam', date: 'tomorrow' },
   phrases: ['plan the route for a day', 'order the visits to cut driving', 'optimize the route', 'which order should the visits go in'],
   title: "Plan a technician's route",
   place: page('/routes', 'pick the technician and the day, then press Plan route'),
-  words: { area: 'Appointments', phrase: "put a technician's visits of a day in the order that drives least" },
+  words: { phrase: "put a technician's visits of a day in the order that drives least" },
   description:
     "Put a technician's visits of a day in driving order, from their start (their own, else the business's home base) and " +
     'back. Visits with a fixed time keep it; visits marked anytime (route.mark_anytime) go where they add least driving, ' +

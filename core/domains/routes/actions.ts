@@ -12,8 +12,7 @@ import { ROUTE_START_COLUMNS, ROUTE_START_RECORD, ROUTE_START_TABLE } from './st
 
 /** Marks a visit as anytime (the plan may move it within its day, or within a window of it) or back to its fixed time. */
 export const markVisitAnytime = defineAction({
-  domain: 'route',
-  name: 'mark_anytime',
+  key: 'route.mark_anytime',
   example: { ticket_id: '00000000-0000-4000-8000-000000000001', anytime: true, between: { from: '09:00', to: '12:00' } },
   phrases: [
     'the customer does not mind what time',
@@ -23,7 +22,7 @@ export const markVisitAnytime = defineAction({
   ],
   title: 'Mark a visit anytime',
   place: page('/routes', 'press Anytime beside the visit, or give its window'),
-  words: { area: 'Appointments', phrase: 'mark visits the customer takes at any time of their day' },
+  words: { phrase: 'mark visits the customer takes at any time of their day' },
   description:
     'Mark a visit anytime: the customer takes it at any time of its day, or, with between {from, to} (local HH:MM), at any ' +
     "time within that window, so route.plan may move it in the technician's order (within the window). anytime=false fixes " +
@@ -108,13 +107,12 @@ const label = z.string().trim().min(1).max(200)
 
 /** Sets where routes start and end: the business's home base, or one technician's own start. */
 export const setRouteStart = defineAction({
-  domain: 'route',
-  name: 'set_start',
+  key: 'route.set_start',
   example: { label: 'The shop', line1: '100 Church St SW', city: 'Huntsville', state: 'AL', postal_code: '35801' },
   phrases: ['set the home base', 'where the vans start in the morning', 'a technician starts from home'],
   title: 'Set where routes start',
   place: page('/routes', "fill in Home base, or a technician's own start"),
-  words: { area: 'Appointments', phrase: "set the business's home base and technicians' starts" },
+  words: { phrase: "set the business's home base and technicians' starts" },
   description:
     "Set where a day's route starts and ends: the business's home base (no technician_id), or one technician's own start " +
     '(technician_id: their id or name). Give the place as latitude and longitude, or as a US street address (line1, city, state, ' +
@@ -208,13 +206,12 @@ async function lookUp(
 
 /** Removes a technician's own start: their routes start at the business's home base again. */
 export const removeRouteStart = defineAction({
-  domain: 'route',
-  name: 'remove_start',
+  key: 'route.remove_start',
   example: { technician_id: 'Sam' },
   phrases: ['a technician starts from the shop again'],
   title: "Remove a technician's own start",
   place: page('/routes', "press Remove beside the technician's start"),
-  words: { area: 'Appointments', phrase: "remove a technician's own start" },
+  words: { phrase: "remove a technician's own start" },
   description: "Remove a technician's own start (technician_id: their id or name): their routes start at the business's home base again.",
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,

@@ -1,4 +1,5 @@
 // The routes domain: a technician's day in driving order, from the business's home base or their own start. The registry finds this folder and registers what this file exports.
+import type { Area } from '../../action-words.js'
 export * from './actions.js'
 export * from './starts.js'
 
@@ -8,3 +9,6 @@ export * from './queries.js'
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['route_starts', 'route_stops']
+
+/** Where the permissions page puts this domain's actions, unless one says otherwise. */
+export const area: Area = 'Appointments'

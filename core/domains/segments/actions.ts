@@ -32,8 +32,7 @@ const RULE_HELP =
 
 /** Creates a manual segment (members added by hand) or a rule segment (members computed from the rule now). */
 export const createSegment = defineAction({
-  domain: 'segment',
-  name: 'create',
+  key: 'segment.create',
   title: 'Make a segment',
   place: page('/segments', 'New segment'),
   description:
@@ -67,8 +66,7 @@ export const createSegment = defineAction({
 
 /** Renames a segment, rewrites its description, or changes a rule segment's rule (its members are recomputed). */
 export const updateSegment = defineAction({
-  domain: 'segment',
-  name: 'update',
+  key: 'segment.update',
   title: 'Change a segment',
   place: BY_AGENT_OR_API,
   description: `Change a segment's name, description (null clears it) or, for a rule segment, its rule (replaced whole; members recomputed). ${RULE_HELP}.`,
@@ -101,8 +99,7 @@ export const updateSegment = defineAction({
 
 /** Recomputes a rule segment's members now. */
 export const refreshSegment = defineAction({
-  domain: 'segment',
-  name: 'refresh',
+  key: 'segment.refresh',
   title: 'Recompute a segment',
   place: page('/segments', 'pick the segment, then Recompute now'),
   description:
@@ -132,8 +129,7 @@ export const refreshSegment = defineAction({
 
 /** Hides a segment no longer wanted; its name is free again, and it stays readable by id. */
 export const archiveSegment = defineAction({
-  domain: 'segment',
-  name: 'archive',
+  key: 'segment.archive',
   title: 'Archive a segment',
   place: BY_AGENT_OR_API,
   description:
@@ -158,8 +154,7 @@ const MEMBER_CHANGE = SEGMENT_RECORD.extend({ changed: z.number().int().describe
 
 /** Puts contacts on a manual segment. */
 export const addSegmentMembers = defineAction({
-  domain: 'segment',
-  name: 'add_members',
+  key: 'segment.add_members',
   title: 'Add customers to a segment',
   place: page('/segments', 'pick the segment, then Add'),
   description:
@@ -199,8 +194,7 @@ export const addSegmentMembers = defineAction({
 
 /** Takes contacts off a manual segment. */
 export const removeSegmentMembers = defineAction({
-  domain: 'segment',
-  name: 'remove_members',
+  key: 'segment.remove_members',
   title: 'Remove customers from a segment',
   place: page('/segments', 'pick the segment, then Remove'),
   description:

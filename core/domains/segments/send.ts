@@ -50,8 +50,7 @@ const input = z.strictObject({
 
 /** Schedules one personalised email to each member of a segment who can receive it. */
 export const sendToSegment = defineAction({
-  domain: 'segment',
-  name: 'send_message',
+  key: 'segment.send_message',
   phrases: ['email all customers about a promotion', 'send a newsletter', 'announce a discount to everyone'],
   title: 'Email everyone in a segment',
   place: page('/segments', 'pick the segment, then Email'),

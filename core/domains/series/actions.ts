@@ -45,8 +45,7 @@ async function checkWork(ctx: OperationContext, lines: LineItemInput[], field: s
 
 /** Starts a recurring appointment and books its visits up to the horizon. */
 export const createSeries = defineAction({
-  domain: 'series',
-  name: 'create',
+  key: 'series.create',
   phrases: ['set up recurring visits', 'come every two weeks', 'monthly cleaning for a regular customer'],
   title: 'Set up repeat visits',
   place: BY_AGENT_OR_API,
@@ -133,8 +132,7 @@ type UpdateSeriesInput = z.output<typeof updateSeriesInput>
 
 /** Changes one visit, this and the following ones, or the whole series. */
 export const updateSeries = defineAction({
-  domain: 'series',
-  name: 'update',
+  key: 'series.update',
   title: 'Change repeat visits',
   place: customer('their recurring visits, then Move this visit, or Change from that visit on, or Change every visit'),
   description:
@@ -294,8 +292,7 @@ async function rewriteFuture(ctx: OperationContext, series: SeriesRow, input: Up
 
 /** Skips one occurrence: its visit is cancelled (emails as for any cancellation) and never booked again. */
 export const skipSeriesVisit = defineAction({
-  domain: 'series',
-  name: 'skip',
+  key: 'series.skip',
   phrases: ['skip one visit of their regular schedule', 'not this month'],
   title: 'Skip one repeat visit',
   place: customer('their recurring visits, then Skip this visit'),
@@ -347,8 +344,7 @@ export const skipSeriesVisit = defineAction({
 
 /** Pauses a series for a season: no visits until a date; its unconfirmed visits in the pause are cancelled. */
 export const pauseSeries = defineAction({
-  domain: 'series',
-  name: 'pause',
+  key: 'series.pause',
   phrases: ['pause their regular visits for the winter', 'hold recurring cleaning for a while'],
   title: 'Pause repeat visits',
   place: customer('their recurring visits, then Pause'),
@@ -390,8 +386,7 @@ export const pauseSeries = defineAction({
 
 /** Resumes a paused series now and books its visits again up to the horizon. */
 export const resumeSeries = defineAction({
-  domain: 'series',
-  name: 'resume',
+  key: 'series.resume',
   title: 'Resume repeat visits',
   place: customer('their recurring visits, then Resume'),
   description: 'Resume a paused series now: its visits are booked again from today up to 60 days ahead (skipped ones stay skipped).',
@@ -414,8 +409,7 @@ export const resumeSeries = defineAction({
 
 /** Ends a series: no visits after the last day; the booked ones after it are cancelled. */
 export const endSeries = defineAction({
-  domain: 'series',
-  name: 'end',
+  key: 'series.end',
   phrases: ['stop their recurring visits for good', 'cancel the regular cleaning'],
   title: 'End repeat visits',
   place: customer('their recurring visits, then End these recurring visits'),

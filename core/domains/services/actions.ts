@@ -43,8 +43,7 @@ const serviceFields = {
 
 /** Adds a service to the catalog. */
 export const createService = defineAction({
-  domain: 'service',
-  name: 'create',
+  key: 'service.create',
   example: { name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 },
   phrases: [
     'add a service to what we offer',
@@ -54,7 +53,7 @@ export const createService = defineAction({
   ],
   title: 'Add a service',
   place: page('/services', 'Add a service'),
-  words: { area: 'Your business', phrase: 'add a service to your price list' },
+  words: { phrase: 'add a service to your price list' },
   description:
     'Add a service or product to the catalog. Money in integer cents. ' +
     'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
@@ -94,13 +93,12 @@ export const createService = defineAction({
 
 /** Changes a catalog service; tickets already booked keep the prices they were given. */
 export const updateService = defineAction({
-  domain: 'service',
-  name: 'update',
+  key: 'service.update',
   example: { service_id: 'Gutter Cleaning', price_cents: 14000 },
   phrases: ['change the price of a service', 'raise our prices', 'rename a service'],
   title: 'Change a service or its price',
   place: page('/services', 'pick the service, then Edit'),
-  words: { area: 'Your business', phrase: 'change a service or its price' },
+  words: { phrase: 'change a service or its price' },
   description:
     'Update a catalog service. Only the fields given change; null clears description, unit_name, ' +
     "default_duration_minutes or a flexible service's suggested price. Tickets already booked keep their prices. " +
@@ -131,8 +129,7 @@ export const updateService = defineAction({
 
 /** Retires a service: it stays on past tickets and invoices but can no longer be booked. */
 export const archiveService = defineAction({
-  domain: 'service',
-  name: 'archive',
+  key: 'service.archive',
   phrases: [
     'we no longer offer that service',
     'stop offering a service',
@@ -141,7 +138,7 @@ export const archiveService = defineAction({
   ],
   title: 'Archive a service',
   place: page('/services', 'pick the service, then Archive'),
-  words: { area: 'Your business', phrase: 'archive a service' },
+  words: { phrase: 'archive a service' },
   description:
     'Archive a catalog service: kept on past tickets and invoices, no longer offered for new line items. ' +
     'Archiving twice changes nothing. Its name becomes free for a new service.',
@@ -157,11 +154,10 @@ export const archiveService = defineAction({
 
 /** Removes a service that nothing ever used (a typo, a test); a used one must be archived. */
 export const deleteService = defineAction({
-  domain: 'service',
-  name: 'delete',
+  key: 'service.delete',
   title: 'Delete a service',
   place: BY_AGENT_OR_API,
-  words: { area: 'Your business', phrase: 'delete a service entered by mistake' },
+  words: { phrase: 'delete a service entered by mistake' },
   description:
     'Delete a catalog service that was never used on a ticket, invoice or waitlist entry. ' +
     'A used service cannot be deleted: archive it with service.archive.',

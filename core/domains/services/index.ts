@@ -1,4 +1,5 @@
 // The services domain's operations: the registry finds this folder and registers what this file exports.
+import type { Area } from '../../action-words.js'
 export * from './actions.js'
 export * from './queries.js'
 
@@ -7,3 +8,6 @@ export const uses: readonly string[] = []
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['services', 'service_external_ids']
+
+/** Where the permissions page puts this domain's actions, unless one says otherwise. */
+export const area: Area = 'Your business'

@@ -64,13 +64,12 @@ const OWNER_APPROVES: OwnerApproval = {
 
 /** Changes the business's own settings: name, time zone, hours, tax, currency and invoicing defaults. */
 export const updateSettings = defineAction({
-  domain: 'settings',
-  name: 'update',
+  key: 'settings.update',
   example: { payment_instructions: 'Checks payable to Clear View Windows' },
   phrases: ['change business hours', 'change the sales tax rate', 'change the time zone or company name'],
   title: 'Change the business settings',
   place: page('/settings', 'change the business details and emails'),
-  words: { area: 'Your business', phrase: 'change your business settings' },
+  words: { phrase: 'change your business settings' },
   description:
     'Update the business settings. Only the fields given change. business_hours: give only the weekdays ' +
     'to change (sun..sat), each a list of [start, end] HH:MM wall-clock pairs in the business time zone. default_tax_rate_bp ' +

@@ -11,11 +11,10 @@ export const LOGO_MAX_BYTES = 512 * 1024
 
 /** Sets or removes the logo customers' quote and invoice pages show beside the business's name. */
 export const setLogo = defineAction({
-  domain: 'settings',
-  name: 'set_logo',
+  key: 'settings.set_logo',
   title: 'Set the business logo',
   place: page('/settings', 'choose the logo file under Logo'),
-  words: { area: 'Your business', phrase: "set the logo on customers' quote and invoice pages" },
+  words: { phrase: "set the logo on customers' quote and invoice pages" },
   description:
     "Set the logo customers' quote and invoice pages show beside the business name: content_base64 of a PNG, " +
     `JPEG or WebP picture of at most ${LOGO_MAX_BYTES / 1024} KB, or null to remove it. An agent's call waits for the owner's approval.`,

@@ -53,12 +53,11 @@ function bookedContactKey(id: string): string {
 
 /** Books an appointment: a ticket with its contact, place, time, technicians and line items, in one call. */
 export const createTicket = defineAction({
-  domain: 'ticket',
-  name: 'create',
+  key: 'ticket.create',
   phrases: ['book an appointment', 'schedule a job for a customer', 'put a visit on the calendar'],
   title: 'Book a visit',
   place: customer('Book a visit'),
-  words: { area: 'Appointments', phrase: 'book an appointment' },
+  words: { phrase: 'book an appointment' },
   description:
     "Book an appointment (a ticket) in one call: contact, optional address (one of the contact's), start, end or duration, " +
     'technicians and line items. Line prices follow the catalog: fixed/product services use their price, per_unit services ' +
@@ -169,11 +168,10 @@ export const createTicket = defineAction({
 
 /** Changes a ticket's notes, price-estimate flag, address or progress; scheduling has its own actions. */
 export const updateTicket = defineAction({
-  domain: 'ticket',
-  name: 'update',
+  key: 'ticket.update',
   title: 'Edit a visit',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: "change an appointment's notes, address or status" },
+  words: { phrase: "change an appointment's notes, address or status" },
   description:
     "Update a ticket: notes (null clears), is_price_estimated, address_id (one of the contact's; null clears), " +
     'status confirmed (from scheduled) or in_progress (from scheduled or confirmed), custom_fields ({key: value}; null clears one). ' +
@@ -223,12 +221,11 @@ export const updateTicket = defineAction({
 
 /** Moves an appointment to a new time; the old times stay in the audit trail. */
 export const rescheduleTicket = defineAction({
-  domain: 'ticket',
-  name: 'reschedule',
+  key: 'ticket.reschedule',
   phrases: ['move an appointment to another time', 'change the time of a visit', 'push the job to later', 'reschedule one visit'],
   title: 'Move a visit',
   place: visit('Move'),
-  words: { area: 'Appointments', phrase: 'move an appointment' },
+  words: { phrase: 'move an appointment' },
   description:
     'Move a scheduled, confirmed or in-progress ticket to a new time. End: scheduled_end, else start + duration_minutes, ' +
     'else the same length as before. The technicians must be free at the new time (else CONFLICT naming the clashing ticket). ' +
@@ -263,12 +260,11 @@ export const rescheduleTicket = defineAction({
 
 /** Replaces the set of technicians on a ticket, checking the newcomers are free. */
 export const assignTechnicians = defineAction({
-  domain: 'ticket',
-  name: 'assign_technicians',
+  key: 'ticket.assign_technicians',
   phrases: ['put a technician on a job', 'send a different technician', 'who does this visit'],
   title: 'Assign technicians to a visit',
   place: visit('Technicians'),
-  words: { area: 'Appointments', phrase: 'assign technicians to an appointment' },
+  words: { phrase: 'assign technicians to an appointment' },
   description:
     'Set who does a ticket: technician_ids replaces the whole set ([] leaves it unassigned). Every technician must be free ' +
     "for the ticket's time (else CONFLICT naming the clashing ticket). Someone who already clocked in cannot be removed.",
@@ -289,12 +285,11 @@ export const assignTechnicians = defineAction({
 
 /** Calls off an appointment, keeping it (and why) on record. */
 export const cancelTicket = defineAction({
-  domain: 'ticket',
-  name: 'cancel',
+  key: 'ticket.cancel',
   phrases: ['cancel an appointment', 'the customer cancelled the visit'],
   title: 'Cancel a visit',
   place: visit('Cancel'),
-  words: { area: 'Appointments', phrase: 'cancel an appointment' },
+  words: { phrase: 'cancel an appointment' },
   description:
     'Cancel a scheduled, confirmed or in-progress ticket, with the reason. The ticket stays on record with status cancelled ' +
     "and frees its technicians' time; its pending appointment emails are cancelled. A cancelled ticket cannot be reopened: book a new one.",
@@ -326,12 +321,11 @@ export const cancelTicket = defineAction({
 
 /** Records that the customer was not there for the appointment. */
 export const markNoShow = defineAction({
-  domain: 'ticket',
-  name: 'no_show',
+  key: 'ticket.no_show',
   phrases: ['customer was not home', 'nobody answered the door', 'missed appointment'],
   title: 'Record a no-show',
   place: visit('No-show'),
-  words: { area: 'Appointments', phrase: 'mark a customer as a no-show' },
+  words: { phrase: 'mark a customer as a no-show' },
   description:
     "Record that the customer was not there: status no_show. Only once the appointment's start time has passed. " +
     "An optional note is added to the ticket's notes.",

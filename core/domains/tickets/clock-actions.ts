@@ -32,12 +32,11 @@ const clockInput = z.strictObject({
 
 /** Starts a technician's time on a job; the ticket becomes in progress. */
 export const clockIn = defineAction({
-  domain: 'ticket',
-  name: 'clock_in',
+  key: 'ticket.clock_in',
   phrases: ['technician arrived at the job', 'start the timer on a visit'],
   title: 'Clock in',
   place: visitFor('Clock in'),
-  words: { area: 'Appointments', phrase: 'clock a technician in' },
+  words: { phrase: 'clock a technician in' },
   description:
     'Clock a technician in on a ticket they are assigned to (now, or at a given time not in the future). ' +
     "The ticket becomes in_progress. A clock-in starts on the visit's day in the business time zone: earlier is a CONFLICT (a given " +
@@ -78,12 +77,11 @@ export const clockIn = defineAction({
 
 /** Ends a technician's time on a job; completing the ticket is the close-out's work. */
 export const clockOut = defineAction({
-  domain: 'ticket',
-  name: 'clock_out',
+  key: 'ticket.clock_out',
   phrases: ['technician finished and left the job', 'stop the timer on a visit'],
   title: 'Clock out',
   place: visitFor('Clock out'),
-  words: { area: 'Appointments', phrase: 'clock a technician out' },
+  words: { phrase: 'clock a technician out' },
   description:
     'Clock a technician out of a ticket they clocked in on (now, or at a given time not in the future and not before the clock-in). ' +
     'The ticket stays in_progress until it is closed out. A technician clocks out only themself; an owner or agent names the technician with user_id.',

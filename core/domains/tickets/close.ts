@@ -57,8 +57,7 @@ export const CLOSE_CALL_RESULT = CLOSE_RESULT.extend({
 
 /** Closes a ticket with the technician's confirmed work, notes, next step and customer facts. */
 export const closeTicket = defineAction({
-  domain: 'ticket',
-  name: 'close',
+  key: 'ticket.close',
   example: {
     ticket_id: '#240',
     duration_minutes: 90,
@@ -74,7 +73,7 @@ export const closeTicket = defineAction({
   ],
   title: 'Close out a visit',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: 'complete an appointment (it can never change again)' },
+  words: { phrase: 'complete an appointment (it can never change again)' },
   description:
     'Complete a ticket in one call; afterwards it never changes again. Gives the time spent (default: from the clock, once ' +
     "everyone clocked out), the work as done (default: as booked; line_items replace the ticket's lines: existing ones by " +

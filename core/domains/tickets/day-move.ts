@@ -32,8 +32,7 @@ const LEFT_VISIT = z.object({ ticket_id: z.uuid(), number: z.number().int(), con
 
 /** A technician's whole day moved in one call: to another day, to another technician, or both (a sick day). */
 export const moveTechnicianDay = defineAction({
-  domain: 'ticket',
-  name: 'move_day',
+  key: 'ticket.move_day',
   example: { technician_id: 'Sam', date: 'today', to_date: 'today', to_technician_id: 'Dave' },
   phrases: [
     'a technician is sick and cannot work today',
@@ -44,7 +43,7 @@ export const moveTechnicianDay = defineAction({
   ],
   title: "Move a technician's day",
   place: page('/team', "pick the team member, then Move a day's visits"),
-  words: { area: 'Appointments', phrase: "move a technician's day" },
+  words: { phrase: "move a technician's day" },
   description:
     "A technician's sick day in one call: every visit of theirs on `date` that has not started (scheduled or confirmed) " +
     'moves to to_date at the same time of day and length, and to to_technician_id in their place when given (the others on a ' +

@@ -21,13 +21,12 @@ import { serviceNamed, serviceNameInput } from '../services/service-names.js'
 
 /** Adds one line of work or goods to a ticket, priced by its service's rule. */
 export const addLineItem = defineAction({
-  domain: 'ticket',
-  name: 'add_line_item',
+  key: 'ticket.add_line_item',
   example: { ticket_id: '#240', service_id: 'Screen Cleaning', quantity: 12 },
   phrases: ['add another service to a visit', 'add work to an appointment', 'they also want screens done on the visit'],
   title: 'Add a service to a visit',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: 'add work to an appointment' },
+  words: { phrase: 'add work to an appointment' },
   description:
     'Add a line item to a scheduled, confirmed or in-progress ticket. Priced like ticket.create lines: fixed/product ' +
     'services use their price, per_unit services unit price x quantity, flexible services the unit_price_cents given (or ' +
@@ -60,8 +59,7 @@ export const addLineItem = defineAction({
 
 /** Changes one line item; a catalog-priced line keeps its unit price. */
 export const updateLineItem = defineAction({
-  domain: 'ticket',
-  name: 'update_line_item',
+  key: 'ticket.update_line_item',
   phrases: [
     'change the price of a line on a visit',
     'discount a service on the visit',
@@ -70,7 +68,7 @@ export const updateLineItem = defineAction({
   ],
   title: 'Change a service on a visit',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: 'change work or prices on an appointment' },
+  words: { phrase: 'change work or prices on an appointment' },
   description:
     'Change a line item of a scheduled, confirmed or in-progress ticket: description, quantity, duration_minutes, taxable, and ' +
     'unit_price_cents (only for flexible services and lines without a service). Only the fields given change. Returns the ticket with new totals.',
@@ -116,12 +114,11 @@ export const updateLineItem = defineAction({
 
 /** Takes one line item off a ticket. */
 export const removeLineItem = defineAction({
-  domain: 'ticket',
-  name: 'remove_line_item',
+  key: 'ticket.remove_line_item',
   phrases: ['take a service off the visit', 'remove a line from the appointment', 'they no longer want that part done'],
   title: 'Remove a service from a visit',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: 'remove work from an appointment' },
+  words: { phrase: 'remove work from an appointment' },
   description:
     'Remove a line item from a scheduled, confirmed or in-progress ticket. Returns the ticket with new totals; the audit trail keeps the removed line.',
   access: { agent: 'unrestricted', technician: 'assigned' },

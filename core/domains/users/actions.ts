@@ -12,12 +12,11 @@ const role = z.enum(['technician', 'owner'])
 
 /** Adds a person to the team, who can then sign in by email link. */
 export const addUser = defineAction({
-  domain: 'user',
-  name: 'add',
+  key: 'user.add',
   phrases: ['hire a new technician', 'add a team member', 'invite an employee'],
   title: 'Add a team member',
   place: page('/team', 'Add a team member'),
-  words: { area: 'Your business', phrase: 'add a team member' },
+  words: { phrase: 'add a team member' },
   description:
     'Add a team member. They can then sign in with a link emailed to this address. ' +
     'role: technician (does the jobs, closes tickets) or owner (everything, including settings and the team). ' +
@@ -61,11 +60,10 @@ export const addUser = defineAction({
 
 /** Renames a team member, changes their role or (de)activates them; the business always keeps at least one active owner. */
 export const updateUser = defineAction({
-  domain: 'user',
-  name: 'update',
+  key: 'user.update',
   title: 'Change a team member',
   place: page('/team', 'pick the person, then Edit'),
-  words: { area: 'Your business', phrase: 'change a team member' },
+  words: { phrase: 'change a team member' },
   description:
     'Update a team member (owner only): name, role (technician|owner) and/or active. active false deactivates them: ' +
     'they can no longer sign in, and everything that acts for them stops for good (sessions, unused sign-in links, their calendar ' +

@@ -27,12 +27,11 @@ const notes = noteText(2000)
 
 /** Puts a customer on the waitlist for an earlier or a suitable slot. */
 export const addToWaitlist = defineAction({
-  domain: 'waitlist',
-  name: 'add',
+  key: 'waitlist.add',
   phrases: ['put a customer on the waitlist', 'they want an earlier appointment if one opens'],
   title: 'Put a customer on the waitlist',
   place: BY_AGENT_OR_API,
-  words: { area: 'Leads and waiting list', phrase: 'put a customer on the waiting list' },
+  words: { phrase: 'put a customer on the waiting list' },
   description:
     'Put a contact on the waitlist for a slot between earliest_date and latest_date (YYYY-MM-DD, business time zone; ' +
     'earliest_date defaults to today), optionally for a service and at one of their addresses, on preferred days and time of day. ' +
@@ -85,11 +84,10 @@ export const addToWaitlist = defineAction({
 
 /** Changes an open waitlist entry. */
 export const updateWaitlistEntry = defineAction({
-  domain: 'waitlist',
-  name: 'update',
+  key: 'waitlist.update',
   title: 'Change a waitlist entry',
   place: BY_AGENT_OR_API,
-  words: { area: 'Leads and waiting list', phrase: 'change a waiting-list entry' },
+  words: { phrase: 'change a waiting-list entry' },
   description:
     'Change an open (waiting or offered) waitlist entry. Only the fields given change; null clears service_id, address_id ' +
     'or notes. status: offered once a slot was offered and an answer is awaited, waiting to put it back.',
@@ -144,11 +142,10 @@ export const updateWaitlistEntry = defineAction({
 
 /** Takes a customer off the waitlist, keeping the entry. */
 export const removeFromWaitlist = defineAction({
-  domain: 'waitlist',
-  name: 'remove',
+  key: 'waitlist.remove',
   title: 'Take a customer off the waitlist',
   place: BY_AGENT_OR_API,
-  words: { area: 'Leads and waiting list', phrase: 'take a customer off the waiting list' },
+  words: { phrase: 'take a customer off the waiting list' },
   description:
     'Take an entry off the waitlist (status removed; kept for history). Removing twice changes nothing; a scheduled entry ' +
     'cannot be removed.',
@@ -166,11 +163,10 @@ export const removeFromWaitlist = defineAction({
 
 /** Records that a waiting customer got an appointment. */
 export const markWaitlistScheduled = defineAction({
-  domain: 'waitlist',
-  name: 'mark_scheduled',
+  key: 'waitlist.mark_scheduled',
   title: 'Mark a waitlist entry booked',
   place: BY_AGENT_OR_API,
-  words: { area: 'Leads and waiting list', phrase: 'mark a waiting-list entry as booked' },
+  words: { phrase: 'mark a waiting-list entry as booked' },
   description:
     'Mark a waiting or offered entry as scheduled, optionally with the ticket (appointment) it was booked into, which must ' +
     'belong to the same contact. Marking again with the same ticket changes nothing.',

@@ -20,8 +20,7 @@ const addContact = (name: string) => async (ctx: any) => {
 const added = z.object({ id: z.uuid(), name: z.string() })
 const testModule = {
   risky: defineAction({
-    domain: 'test',
-    name: 'risky',
+    key: 'test.risky',
     description: 'A risky test action.',
     access: { agent: 'requires_authorization', technician: 'none' },
     input: z.strictObject({ name: z.string() }),
@@ -29,8 +28,7 @@ const testModule = {
     run: (ctx, input) => addContact(input.name)(ctx),
   }),
   gentle: defineAction({
-    domain: 'test',
-    name: 'gentle',
+    key: 'test.gentle',
     description: 'A soft limit test action.',
     access: { agent: 'soft_limit', technician: 'none' },
     input: z.strictObject({ name: z.string() }),
@@ -38,8 +36,7 @@ const testModule = {
     run: (ctx, input) => addContact(input.name)(ctx),
   }),
   bulk: defineAction({
-    domain: 'test',
-    name: 'bulk',
+    key: 'test.bulk',
     description: 'A bulk test action.',
     access: { agent: 'unrestricted', technician: 'none', bulk: (input) => input.names.length },
     input: z.strictObject({ names: z.array(z.string()) }),
@@ -50,8 +47,7 @@ const testModule = {
     },
   }),
   unique: defineAction({
-    domain: 'test',
-    name: 'unique',
+    key: 'test.unique',
     description: 'Adds a contact whose name is new, then emails about it.',
     access: { agent: 'requires_authorization', technician: 'none' },
     input: z.strictObject({ name: z.string() }),

@@ -41,8 +41,7 @@ describe("finding the product's own functionality", () => {
     const only = createRegistry([
       {
         a: defineAction({
-          domain: 'gadget',
-          name: 'polish',
+          key: 'gadget.polish',
           description: 'Makes a gadget shine like new.',
           access: { agent: 'unrestricted', technician: 'none' },
           keywords: ['buff'],

@@ -77,11 +77,10 @@ const requestId = z.uuid().describe('The request (google_change_requests id)')
 
 /** Accepts a change made in Google: the visit is moved to Google's time, or cancelled. */
 export const acceptGoogleChange = defineAction({
-  domain: 'google',
-  name: 'accept_change',
+  key: 'google.accept_change',
   title: 'Accept a change made in Google Calendar',
   place: page(GOOGLE_PAGE, 'Accept, beside the change in the Calendar section'),
-  words: { area: 'Your business', phrase: 'accept a visit change made in Google Calendar' },
+  words: { phrase: 'accept a visit change made in Google Calendar' },
   description:
     "Accept a visit's change made in a technician's Google calendar (google_change_requests): a reschedule moves the " +
     'visit to the proposed time exactly as ticket.reschedule does (the customer is asked to confirm again; CONFLICT when the ' +
@@ -122,11 +121,10 @@ async function callWithinReschedule(ctx: OperationContext, request: StoredReques
 
 /** Declines a change made in Google: the visit stays, and Google is put back as booked at the next sync. */
 export const declineGoogleChange = defineAction({
-  domain: 'google',
-  name: 'decline_change',
+  key: 'google.decline_change',
   title: 'Decline a change made in Google Calendar',
   place: page(GOOGLE_PAGE, 'Decline, beside the change in the Calendar section'),
-  words: { area: 'Your business', phrase: 'decline a visit change made in Google Calendar' },
+  words: { phrase: 'decline a visit change made in Google Calendar' },
   description:
     "Decline a visit's change made in a technician's Google calendar (google_change_requests): the visit keeps its time " +
     "and the event in that person's Google calendar is written back as booked at the next sync (within a minute). A request " +

@@ -25,9 +25,10 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, 
   /** Who may call it: agents, owners and technicians, and how far a technician reaches. */
   access: ActionAccess<z.output<S>>
   input: S
-  /** Extra words the universal search matches this action by. */
-  keywords?: string[]
-  /** What owners and agents say when they mean it ("she paid by check"): found by crm_capabilities {q} and the search. */
+  /**
+   * The one place for the words people use to ask for it, whole phrases ("she paid by check") or single words ("refund"):
+   * found by crm_capabilities {q} and the search.
+   */
   phrases?: string[]
   /** One call's data as an example, shown with the action when it is found by task; made from the input schema when left out. */
   example?: Record<string, unknown>
@@ -97,8 +98,10 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends 
   include?: readonly string[]
   /** The audit entity_type of the records, which makes include=audit_trail work. */
   entity?: string
-  keywords?: string[]
-  /** What owners and agents say when they mean it ("who still owes us"): found by crm_capabilities {q} and the search. */
+  /**
+   * The one place for the words people use to ask for it, whole phrases ("who still owes us") or single words:
+   * found by crm_capabilities {q} and the search.
+   */
   phrases?: string[]
   /** One read's filters as an example, shown with the type when it is found by task. */
   example?: Record<string, unknown>

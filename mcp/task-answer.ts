@@ -53,7 +53,7 @@ export function taskEntries(registry: Registry, tools: ReadonlyArray<ToolDefinit
       kind: 'data_type',
       id: q.type,
       name: q.type,
-      phrases: [...(q.phrases ?? []), ...(q.keywords ?? [])],
+      phrases: q.phrases ?? [],
       description: q.description,
     })
   }
@@ -67,7 +67,7 @@ function actionEntry(d: ActionDefinition): TaskEntry {
     kind: 'action',
     id: actionKey(d.domain, d.name),
     name: `${d.domain} ${d.name} ${d.title ?? ''}`,
-    phrases: [...(d.phrases ?? []), ...(d.keywords ?? [])],
+    phrases: d.phrases ?? [],
     description: d.description,
   }
 }

@@ -9,7 +9,14 @@ import { assertContact } from '../../merged-contacts.js'
 /** Adds a service location to a contact. */
 export const addAddress = defineAction({
   key: 'address.add',
-  phrases: ['add another address for a customer', 'a second property', 'the customer moved to a new home'],
+  phrases: [
+    'add another address for a customer',
+    'a second property',
+    'the customer moved to a new home',
+    'location',
+    'service address',
+    'property',
+  ],
   title: 'Add an address',
   place: customer('Add an address'),
   words: { phrase: 'add an address to a customer' },
@@ -17,7 +24,6 @@ export const addAddress = defineAction({
     'Add a service location to a contact: line1, city, state, postal_code required; country is a two-letter code (default US). ' +
     'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
   access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['line1', 'line2', 'city', 'state', 'postal_code'] } },
-  keywords: ['location', 'service address', 'property'],
   input: z.strictObject({ contact_id: z.uuid(), ...newAddressShape }),
   output: ADDRESS_RECORD,
   async run(ctx, input) {

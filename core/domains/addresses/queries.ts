@@ -12,7 +12,7 @@ export const addressesQuery = defineQuery({
     '35758-1234), status (active (default), archived, all), point_status (pending, found, not_found, failed, by_hand, or ' +
     'unplaced: not_found and failed, the addresses the map lacks).',
   entity: 'address',
-  keywords: ['locations', 'properties', 'service addresses'],
+  phrases: ['locations', 'properties', 'service addresses'],
   access: { agent: 'unrestricted', technician: 'assigned' },
   params: z.object({
     contact_id: z.uuid().optional(),

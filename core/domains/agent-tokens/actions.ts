@@ -17,7 +17,7 @@ export const createAgentTokenAction = defineAction({
   // A token is power over the business: only a person makes one, and its secret must never reach an agent's answer.
   access: { agent: 'never', technician: 'none' },
   secretFields: ['token'],
-  keywords: ['api token', 'api key', 'connect agent', 'new token'],
+  phrases: ['api token', 'api key', 'connect agent', 'new token'],
   input: z.strictObject({
     name: z.string().trim().min(1).max(200).describe('What the token is for, e.g. "office manager on the laptop"'),
   }),
@@ -42,7 +42,7 @@ export const revokeAgentTokenAction = defineAction({
   access: { agent: 'never', technician: 'none' },
   idempotent: true,
   destructive: true,
-  keywords: ['disconnect app', 'oauth', 'api token'],
+  phrases: ['disconnect app', 'oauth', 'api token'],
   input: z.strictObject({
     agent_token_id: z.uuid(),
   }),

@@ -11,7 +11,7 @@ export const agentTokensQuery = defineQuery({
     '(oauth_client_id set). Each: id, name, prefix, created_at, last_used_at, revoked_at (null while it works), oauth_client_id. ' +
     'Filters: status (active|revoked).',
   entity: 'agent_token',
-  keywords: ['connected apps', 'oauth', 'api token', 'connections'],
+  phrases: ['connected apps', 'oauth', 'api token', 'connections'],
   // Reading holds no secret (the prefix is a handle, not a credential); revoking is for people only.
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({

@@ -26,14 +26,23 @@ const WHAT_COUNTS =
 /** The month's key figures against the compared period: sales, invoiced, paid, visits, customers, new customers and averages. */
 export const analyticsSummaryQuery = defineQuery({
   type: 'analytics_summary',
-  phrases: ['how did we do this month', 'revenue this month'],
+  phrases: [
+    'how did we do this month',
+    'revenue this month',
+    'numbers',
+    'revenue',
+    'report',
+    'statistics',
+    'month to date',
+    'year over year',
+    'sales',
+  ],
   exportColumns: ['metric', 'label', 'unit', 'this_period', 'compare_period', ...PERIOD_COLUMNS],
   description:
     'How the business did in a month against the same month last year (or the month before): one record per figure ' +
     '(metric, label, unit cents|count, this_period, compare_period, and the days counted). Figures: sales_cents, invoiced_cents, ' +
     'paid_cents, visits (completed), customers (served), new_customers (first completed visit ever), average_per_visit_cents, ' +
     `average_per_customer_cents (of sales; null without visits). ${WHAT_COUNTS} Filters: month (YYYY-MM), through_day (month-to-date), compare.`,
-  keywords: ['numbers', 'revenue', 'report', 'statistics', 'month to date', 'year over year', 'sales'],
   access: ACCESS,
   params: z.object(PERIOD_PARAMS),
   record: z.object({
@@ -103,14 +112,21 @@ export const analyticsSummaryQuery = defineQuery({
 /** Sales and visits per service in a month against the compared period. */
 export const analyticsByServiceQuery = defineQuery({
   type: 'analytics_by_service',
-  phrases: ['which service sells best', 'revenue by service'],
+  phrases: [
+    'which service sells best',
+    'revenue by service',
+    'numbers',
+    'revenue by service',
+    'best selling services',
+    'report',
+    'year over year',
+  ],
   exportColumns: ['service_id', 'service', ...RANKED_COLUMNS],
   description:
     'Sales per service in a month against the same month last year (or the month before), largest first: service_id ' +
     '(null for lines without a service, named "Other items"), service (its name), visits (completed visits with that service), sales_cents, ' +
     `compare_visits, compare_sales_cents, and the days counted. Read by id = a service id for that service alone. ${WHAT_COUNTS} ` +
     'Filters: month (YYYY-MM), through_day (month-to-date), compare.',
-  keywords: ['numbers', 'revenue by service', 'best selling services', 'report', 'year over year'],
   access: ACCESS,
   params: z.object(PERIOD_PARAMS),
   record: z.object({
@@ -150,7 +166,7 @@ export const analyticsByPlaceQuery = defineQuery({
     'as "City, ST", or a postal code; "No address" for visits without one), visits, sales_cents, compare_visits, compare_sales_cents, ' +
     "and the days counted. A visit counts at its own address, else its customer's first address. " +
     `${WHAT_COUNTS} Filters: group_by (town|postal_code, default town), month (YYYY-MM), through_day (month-to-date), compare.`,
-  keywords: ['numbers', 'revenue by town', 'revenue by zip code', 'where customers are', 'report'],
+  phrases: ['numbers', 'revenue by town', 'revenue by zip code', 'where customers are', 'report'],
   access: ACCESS,
   params: z.object({
     group_by: z.enum(['town', 'postal_code']).default('town').describe('Group visits by town (city and state) or by postal code.'),

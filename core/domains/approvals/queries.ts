@@ -9,12 +9,19 @@ import { auditTrailExpansion, timestamp } from '../../output-types.js'
 /** Queued agent calls: pending ones for the owner, and their outcome for the agent. */
 export const authorizationRequestsQuery = defineQuery({
   type: 'authorization_requests',
-  phrases: ['approvals waiting for the owner', 'requests the owner has not answered'],
+  phrases: [
+    'approvals waiting for the owner',
+    'requests the owner has not answered',
+    'approval',
+    'consent',
+    'queue',
+    'authorize',
+    'permission request',
+  ],
   description:
     'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome ' +
     "(result, error, or the owner's decision_reason and note), preview (what the owner was shown), and edits (fields the owner changed: {before, after}).",
   entity: 'authorization_request',
-  keywords: ['approval', 'consent', 'queue', 'authorize', 'permission request'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ status: z.enum(['pending', 'executed', 'denied', 'failed', 'expired']).optional() }),
   record: AUTHORIZATION_REQUEST_RECORD.extend({ audit_trail: auditTrailExpansion }),
@@ -34,7 +41,7 @@ export const permissionsQuery = defineQuery({
   description:
     "Every action with its registered permission level, the owner's override for this business, and the effective level for agents; " +
     "owner_approves: the input fields with which an agent's call waits for the owner every time, whatever the level.",
-  keywords: ['allow always', 'trust', 'levels'],
+  phrases: ['allow always', 'trust', 'levels'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: z.object({
@@ -77,7 +84,7 @@ export const standingRulesQuery = defineQuery({
   type: 'standing_rules',
   description: 'Rules that let agents run an action without asking when the call meets conditions. Filter status: active (default) | all.',
   entity: 'standing_rule',
-  keywords: ['allow up to', 'conditions', 'auto approve'],
+  phrases: ['allow up to', 'conditions', 'auto approve'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ status: z.enum(['active', 'all']).default('active') }),
   record: STANDING_RULE_RECORD.extend({

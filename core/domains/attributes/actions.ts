@@ -23,6 +23,10 @@ export const setAttribute = defineAction({
     'they have a dog',
     'the house has screens on every window',
     'gate code or access details for the property',
+    'tag',
+    'fact',
+    'property',
+    'customer detail',
   ],
   title: 'Note a fact about a customer',
   place: BY_AGENT_OR_API,
@@ -34,7 +38,6 @@ export const setAttribute = defineAction({
     'When the value changes and confirmed is not given, an earlier confirmation is cleared. Card numbers and SSNs in text values are redacted.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   idempotent: true,
-  keywords: ['tag', 'fact', 'property', 'customer detail'],
   input: z.strictObject({
     contact_id: z.uuid(),
     key,

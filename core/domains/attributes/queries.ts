@@ -13,7 +13,7 @@ export const attributesQuery = defineQuery({
     'number or boolean value, or held by an array value), contact_id, contact_ids (up to 100, comma-separated), source, confirmed (true|false). Each item carries the ' +
     "contact's display_name.",
   entity: 'attribute',
-  keywords: ['facts', 'properties', 'demographics', 'tags'],
+  phrases: ['facts', 'properties', 'demographics', 'tags'],
   access: { agent: 'unrestricted', technician: 'assigned' },
   params: z.object({
     key: z.string().trim().toLowerCase().regex(ATTRIBUTE_KEY, 'expected a snake_case key such as customer_demographic').optional(),

@@ -13,14 +13,13 @@ const CONTACT_RECORDS = ['addresses', 'attributes', 'notes', 'tickets', 'invoice
 /** The business's change history, newest first, filtered by record, action, actor and time. */
 export const auditTrailQuery = defineQuery({
   type: 'audit_trail',
-  phrases: ['history of changes to a record', 'who changed this'],
+  phrases: ['history of changes to a record', 'who changed this', 'history', 'changes', 'log', 'who changed'],
   description:
     'Who changed what and why, newest first. Each entry: entity_type, entity_id, action, changes {field: {old, new}}, ' +
     'actor_type (user|agent|system), actor_id, reasoning, request_id, created_at. Filters: entity_type (e.g. contact), entity_id, ' +
     'action (e.g. update), actor_type, actor_id, contact_id (the customer and everything of theirs: addresses, attributes, notes, ' +
     'tickets, invoices, series, scheduled messages, interactions), since (inclusive) and until (exclusive) as ISO 8601 times. ' +
     "Entries are numbered, not UUIDs: read a record's history with entity_id, not id.",
-  keywords: ['history', 'changes', 'log', 'who changed'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     entity_type: z.string().trim().min(1).max(100).optional(),

@@ -30,13 +30,22 @@ export const CARD_CHARGE = z.object({
 /** Tries at charging invoices to customers' saved cards; `failing` keeps each invoice whose last try failed and that still owes. */
 export const cardChargesQuery = defineQuery({
   type: 'card_charges',
-  phrases: ['which card payments failed', 'declined autopay charges', 'who needs to update their card'],
+  phrases: [
+    'which card payments failed',
+    'declined autopay charges',
+    'who needs to update their card',
+    'autopay',
+    'card declined',
+    'failed payment',
+    'charge',
+    'saved card',
+    'retry',
+  ],
   description:
     'Tries at charging invoices to saved cards (autopay): status succeeded, declined (code, decline_code, retry_on), ' +
     'needs_customer (their bank wants them to confirm: they were emailed the pay link), processing, error (Stripe unreachable, ' +
     'sent again). failing true: only each invoice whose latest try failed and that still owes, the failed payments the owner ' +
     'follows up. Filters: contact_id, invoice_id, status, failing.',
-  keywords: ['autopay', 'card declined', 'failed payment', 'charge', 'saved card', 'retry'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_id: z.uuid().optional(),
@@ -87,11 +96,17 @@ export const SAVED_CARD_ROW = z.object({
 /** Customers' current saved cards: brand, last four and expiry only (Stripe keeps the card). */
 export const savedCardsQuery = defineQuery({
   type: 'saved_cards',
-  phrases: ['does the customer have a card on file', 'which customers pay by autopay'],
+  phrases: [
+    'does the customer have a card on file',
+    'which customers pay by autopay',
+    'card on file',
+    'saved card',
+    'autopay',
+    'credit card',
+  ],
   description:
     "Customers' current saved cards (saved by the customer on Stripe's page: accepting a plan, or a card request): brand, " +
     'last4, expiry, the mandate they agreed to, and whether every invoice of theirs is charged to it (autopay). Filters: contact_id, autopay.',
-  keywords: ['card on file', 'saved card', 'autopay', 'credit card'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ contact_id: z.uuid().optional(), autopay: z.enum(['true', 'false']).optional() }),
   record: SAVED_CARD_ROW,
@@ -127,12 +142,18 @@ export const CHARGE_TO_ALLOW = z.object({
 /** Invoices autopay would charge but for an agent having set what they ask: each waits for the owner (card.allow_charge). */
 export const chargesToAllowQuery = defineQuery({
   type: 'charges_to_allow',
-  phrases: ['which autopay charges wait for the owner', 'invoices the agent wrote for autopay customers'],
+  phrases: [
+    'which autopay charges wait for the owner',
+    'invoices the agent wrote for autopay customers',
+    'autopay',
+    'allow charge',
+    'agent invoice',
+    'saved card',
+  ],
   description:
     'Open invoices of customers on autopay (with a saved card) whose amount an agent set without the owner: autopay does not ' +
     "charge them, and their customers are not told they will be, until the owner allows each (card.allow_charge: the owner's " +
     'to decide every time). Filters: contact_id.',
-  keywords: ['autopay', 'allow charge', 'agent invoice', 'saved card'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ contact_id: z.uuid().optional() }),
   record: CHARGE_TO_ALLOW,

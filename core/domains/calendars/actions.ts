@@ -21,7 +21,7 @@ export const createCalendarFeed = defineAction({
   // an approved request would hand it to the agent anyway: only a person makes one. A technician makes only their own.
   access: { agent: 'never', technician: 'assigned' },
   secretFields: ['https_url', 'webcal_url'],
-  keywords: ['ical', 'ics', 'webcal', 'subscribe', 'phone calendar', 'google calendar', 'apple calendar', 'outlook'],
+  phrases: ['ical', 'ics', 'webcal', 'subscribe', 'phone calendar', 'google calendar', 'apple calendar', 'outlook'],
   input: z.strictObject({
     user_id: z.uuid().nullable().describe('The team member whose tickets the feed shows, or null for the whole business'),
   }),
@@ -59,7 +59,7 @@ export const revokeCalendarFeed = defineAction({
   access: { agent: 'soft_limit', technician: 'assigned' },
   idempotent: true,
   destructive: true,
-  keywords: ['ical', 'calendar link', 'lost phone', 'disable'],
+  phrases: ['ical', 'calendar link', 'lost phone', 'disable'],
   input: z.strictObject({
     calendar_feed_id: z.uuid(),
   }),

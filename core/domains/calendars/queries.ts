@@ -12,7 +12,7 @@ export const calendarFeedsQuery = defineQuery({
     'business feed), created_at, revoked_at (null while it works), last_fetched_at (when a calendar last fetched it). ' +
     'The address itself is shown only once, by calendar_feed.create. Filters: user_id, status (active|revoked).',
   entity: 'calendar_feed',
-  keywords: ['ical', 'ics', 'webcal', 'calendar subscription', 'calendar link'],
+  phrases: ['ical', 'ics', 'webcal', 'calendar subscription', 'calendar link'],
   access: { agent: 'unrestricted', technician: 'assigned', assignedFilter: 'user_id' },
   params: z.object({
     user_id: z.uuid().optional(),

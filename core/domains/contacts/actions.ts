@@ -50,7 +50,7 @@ export const createContact = defineAction({
     phone: '(256) 555-0142',
     addresses: [{ line1: '123 Main St', city: 'Madison', state: 'AL', postal_code: '35758' }],
   },
-  phrases: ['add a new customer', 'a new client called', 'enter a customer'],
+  phrases: ['add a new customer', 'a new client called', 'enter a customer', 'customer', 'new customer', 'add client'],
   title: 'Add a customer',
   place: page('/customers/new', 'fill in the name and how to reach them'),
   words: { phrase: 'add a customer' },
@@ -69,7 +69,6 @@ export const createContact = defineAction({
       screened: ['addresses.line1', 'addresses.line2', 'addresses.city', 'addresses.state', 'addresses.postal_code'],
     },
   },
-  keywords: ['customer', 'new customer', 'add client'],
   input: z.strictObject({
     kind: z.enum(['organization', 'person']).default('person').describe('person (the default) or organization'),
     display_name: name.optional().describe('How the contact is shown; defaults to first and last name'),
@@ -195,7 +194,7 @@ async function refuseDuplicate(
 export const updateContact = defineAction({
   key: 'contact.update',
   example: { contact_id: 'Jane Smith', phone: '(256) 555-0199' },
-  phrases: ["change a customer's phone number", 'update the email of a customer', "fix a customer's name"],
+  phrases: ["change a customer's phone number", 'update the email of a customer', "fix a customer's name", 'tag', 'untag', 'edit customer'],
   title: 'Edit a customer',
   place: customer('Edit'),
   words: { phrase: "change a customer's details" },
@@ -213,7 +212,6 @@ export const updateContact = defineAction({
     customerText: { names: ['display_name', 'first_name', 'last_name', 'legal_name'] },
   },
   idempotent: true,
-  keywords: ['tag', 'untag', 'edit customer'],
   input: z.strictObject({
     contact_id: z.uuid(),
     kind: z.enum(['person', 'organization']).optional(),
@@ -362,7 +360,7 @@ async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Rec
 /** Deletes a contact that never did business; one with history is archived instead. */
 export const deleteContact = defineAction({
   key: 'contact.delete',
-  phrases: ['remove a customer added by accident', 'delete a customer entered by mistake'],
+  phrases: ['remove a customer added by accident', 'delete a customer entered by mistake', 'remove customer', 'erase'],
   title: 'Delete a customer entered by mistake',
   place: BY_AGENT_OR_API,
   words: { phrase: 'delete a customer entered by mistake' },
@@ -372,7 +370,6 @@ export const deleteContact = defineAction({
     "fails with CONFLICT; use contact.archive. Agents need the owner's authorization (the call is queued).",
   access: { agent: 'requires_authorization', technician: 'none' },
   destructive: true,
-  keywords: ['remove customer', 'erase'],
   input: z.strictObject({ contact_id: z.uuid() }),
   async preview(ctx, input) {
     const { currency, timezone } = await loadTenantSettings(ctx.db)

@@ -31,7 +31,15 @@ const SHOWN_FIELDS = [
 /** Merges one customer into another: all its records move to the survivor, and it stays only as a pointer to it. */
 export const mergeContacts = defineAction({
   key: 'contact.merge',
-  phrases: ['the same customer is in twice', 'two records are one person', 'combine duplicate customers'],
+  phrases: [
+    'the same customer is in twice',
+    'two records are one person',
+    'combine duplicate customers',
+    'duplicate',
+    'dedupe',
+    'combine customers',
+    'same customer twice',
+  ],
   title: 'Merge two records of one customer',
   place: page('/customers/merge', 'find both records, choose the one to keep and the duplicate, then Merge'),
   words: { phrase: 'merge two records of the same customer into one' },
@@ -45,7 +53,6 @@ export const mergeContacts = defineAction({
     "Cannot be undone. Agents need the owner's authorization (the call is queued).",
   access: { agent: 'requires_authorization', technician: 'none' },
   destructive: true,
-  keywords: ['duplicate', 'dedupe', 'combine customers', 'same customer twice'],
   input: z.strictObject({
     survivor_id: z.uuid().describe('The contact that remains and receives everything'),
     merged_id: z.uuid().describe('The duplicate contact, which becomes a pointer to the survivor'),

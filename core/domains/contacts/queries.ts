@@ -78,7 +78,7 @@ export const contactsQuery = defineQuery({
     'answer CONFLICT naming the survivor.',
   entity: 'contact',
   include: [...Object.keys(EXPANSIONS), 'visits'],
-  keywords: ['customers', 'clients', 'people'],
+  phrases: ['customers', 'clients', 'people'],
   access: { agent: 'unrestricted', technician: 'assigned', technicianIncludes: ['addresses', 'attributes', 'notes'] },
   params: z.object({
     q: z.string().trim().min(1).max(200).optional(),

@@ -40,14 +40,13 @@ async function walk(db: Queryable, contactId: string, depth: number, way: 'down'
 /** Who a customer brought to the business, and who they brought in turn; and who brought the customer. */
 export const referralsQuery = defineQuery({
   type: 'referrals',
-  phrases: ['who referred this customer'],
+  phrases: ['who referred this customer', 'referral chain', 'who referred', 'referred by', 'word of mouth', 'brought us'],
   description:
     'Referral chains of one contact (contact_id, required), from referred_by links, as one item (none when there is no such ' +
     `contact). referrals: the people this contact referred (depth 1), whom those referred (depth 2), and so on up to depth (1-${MAX_DEPTH}, ` +
     `default ${DEFAULT_DEPTH}), each with referred_by_id; referred_by: who referred this contact (depth 1), who referred them, and so on, ` +
     'each with referred_id. counts: referred_directly, referred_in_total, by_depth. more_beyond_depth: the chain goes on past depth. ' +
     'Each contact appears once, at its nearest depth; loops end.',
-  keywords: ['referral chain', 'who referred', 'referred by', 'word of mouth', 'brought us'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_id: z.uuid(),

@@ -10,7 +10,15 @@ const tags = z.array(tagSchema).max(50)
 /** Adds and removes tags on many customers in one call, e.g. to mark this spring's route. */
 export const tagContacts = defineAction({
   key: 'contact.tag',
-  phrases: ['tag customers', 'label a group of customers', 'tag everyone in a town or street'],
+  phrases: [
+    'tag customers',
+    'label a group of customers',
+    'tag everyone in a town or street',
+    'bulk tag',
+    'label customers',
+    'mark customers',
+    'segment',
+  ],
   title: 'Tag customers',
   place: customer('Edit, then Tags'),
   description:
@@ -19,7 +27,6 @@ export const tagContacts = defineAction({
     'Returns how many contacts changed.',
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => new Set(input.contact_ids).size },
   idempotent: true,
-  keywords: ['bulk tag', 'label customers', 'mark customers', 'segment'],
   input: z.strictObject({
     contact_ids: z.array(z.uuid()).min(1).max(500),
     tags_add: tags.optional().describe('Tags to add to each contact'),

@@ -44,7 +44,7 @@ function checkedOptions(fieldType: string, given: string[] | undefined): string[
 /** Adds a field of the business's own to its customers or its tickets. */
 export const defineCustomField = defineAction({
   key: 'custom_field.define',
-  phrases: ['add a custom field', 'track something extra on customers'],
+  phrases: ['add a custom field', 'track something extra on customers', 'custom field', 'extra field', 'add field', 'form field'],
   title: 'Add a custom field',
   place: page('/settings/fields', 'Add a field'),
   words: { phrase: 'add a field of your own to customers or visits' },
@@ -55,7 +55,6 @@ export const defineCustomField = defineAction({
     'field_type: text|number|date|choice|yes_no; options for choice; required: create calls must then give it. Values are set with ' +
     "custom_fields {key: value} on contact.create/update and ticket.create/update. Agents need the owner's approval.",
   access: { agent: 'requires_authorization', technician: 'none' },
-  keywords: ['custom field', 'extra field', 'add field', 'form field'],
   input: z.strictObject({
     applies_to: z
       .enum(APPLIES_TO)

@@ -13,7 +13,7 @@ export const customFieldsQuery = defineQuery({
     'contact and ticket create/update), label, field_type (text|number|date|choice|yes_no), options (choice), required, archived_at. ' +
     'Filters: applies_to, archived=true (only archived; default: not archived).',
   entity: 'custom_field',
-  keywords: ['custom fields', 'extra fields', 'form fields', 'field definitions'],
+  phrases: ['custom fields', 'extra fields', 'form fields', 'field definitions'],
   access: { agent: 'unrestricted', technician: 'all' },
   params: z.object({
     applies_to: z.enum(APPLIES_TO).optional().describe('Only the fields of contact, person, organization or ticket'),

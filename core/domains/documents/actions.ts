@@ -30,7 +30,18 @@ const tags = z
 /** Attaches a file to a customer, a visit, an invoice or a quote. */
 export const uploadDocument = defineAction({
   key: 'document.upload',
-  phrases: ['upload a photo', 'attach a file to a customer or job'],
+  phrases: [
+    'upload a photo',
+    'attach a file to a customer or job',
+    'attach',
+    'file',
+    'photo',
+    'picture',
+    'contract',
+    'estimate',
+    'pdf',
+    'upload',
+  ],
   title: 'Upload a file or photo',
   place: { owner: customer('Upload a file or photo'), technician: ownVisit('Add photo') },
   description:
@@ -39,7 +50,6 @@ export const uploadDocument = defineAction({
     `${ALLOWED_CONTENT_TYPES.join(', ')}. Photos may be added to a closed ticket: they are not part of its record. ` +
     'Returns the metadata; read the bytes with document_content?id=.',
   access: { agent: 'unrestricted', technician: 'assigned' },
-  keywords: ['attach', 'file', 'photo', 'picture', 'contract', 'estimate', 'pdf', 'upload'],
   input: z.strictObject({
     contact_id: z.uuid().optional(),
     ticket_id: z.uuid().optional(),
@@ -94,7 +104,7 @@ export const newDocumentVersion = defineAction({
     'Upload a new version of a document (document_id): content_base64 and content_type as for document.upload. The list shows the ' +
     'latest; earlier versions stay readable with document_content?id=&version=. An archived document is a CONFLICT.',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['replace file', 'updated contract', 'revised estimate'],
+  phrases: ['replace file', 'updated contract', 'revised estimate'],
   input: z.strictObject({ document_id: z.uuid(), ...content }),
   output: DOCUMENT_RECORD,
   shortAnswer: ['content_type', 'size_bytes', 'version'],
@@ -120,7 +130,7 @@ export const updateDocument = defineAction({
   description:
     "Change a document's name, category or tags (the whole list; [] clears it). Only the fields given change. An archived one is a CONFLICT.",
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['rename file', 'tag photo'],
+  phrases: ['rename file', 'tag photo'],
   input: z.strictObject({
     document_id: z.uuid(),
     name: noteText(200).optional(),
@@ -149,7 +159,7 @@ export const archiveDocument = defineAction({
     'Archive a document attached by mistake or no longer wanted: it leaves lists and pages but stays readable by id, with its versions. ' +
     'Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['delete file', 'remove photo'],
+  phrases: ['delete file', 'remove photo'],
   input: z.strictObject({ document_id: z.uuid() }),
   output: DOCUMENT_RECORD,
   async run(ctx, input) {

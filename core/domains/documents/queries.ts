@@ -18,7 +18,7 @@ export const documentsQuery = defineQuery({
     `Filters: contact_id, ticket_id, invoice_id, quote_id, category (${DOCUMENT_CATEGORIES.join('|')}), tag, archived=true (only archived; ` +
     'default: not archived). include=versions lists every version. The bytes: document_content?id=.',
   entity: 'document',
-  keywords: ['files', 'attachments', 'photos', 'pictures', 'contracts', 'estimates', 'pdfs'],
+  phrases: ['files', 'attachments', 'photos', 'pictures', 'contracts', 'estimates', 'pdfs'],
   access: { agent: 'unrestricted', technician: 'assigned' },
   include: ['versions'],
   params: z.object({
@@ -74,7 +74,7 @@ export const documentContentQuery = defineQuery({
   description:
     `One document's file, read by the document's id (id=): name, version, content_type, size_bytes and content_base64. Files up to ` +
     `${INLINE_CONTENT_LIMIT_BYTES / 1024 / 1024} MB; the latest version unless version= names an earlier one. Without an id the list is empty.`,
-  keywords: ['download file', 'open photo', 'file contents'],
+  phrases: ['download file', 'open photo', 'file contents'],
   access: { agent: 'unrestricted', technician: 'assigned', idEntity: 'document' },
   params: z.object({
     version: z.coerce.number().int().min(1).max(100_000).optional().describe("An earlier version's number; default the latest"),

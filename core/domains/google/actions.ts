@@ -32,7 +32,7 @@ export const connectGoogle = defineAction({
     'those given before.',
   // An account is connected by its person, at Google; an agent cannot give consent for someone.
   access: { agent: 'never', technician: 'all' },
-  keywords: ['google', 'calendar', 'gmail', 'contacts', 'connect'],
+  phrases: ['google', 'calendar', 'gmail', 'contacts', 'connect'],
   input: z.strictObject({
     features: z.array(feature).min(1).max(3).describe('calendar, contacts, gmail'),
     reason: reason.describe('Why; kept in the audit'),
@@ -78,7 +78,7 @@ export const disconnectGoogle = defineAction({
     'and nothing more is written to or read from it. What was brought in stays, and events already in Google stay there. ' +
     "An agent's call waits for the owner's authorization. Disconnecting twice changes nothing.",
   access: { agent: 'requires_authorization', technician: 'all' },
-  keywords: ['google', 'disconnect', 'stop sync', 'calendar', 'gmail'],
+  phrases: ['google', 'disconnect', 'stop sync', 'calendar', 'gmail'],
   idempotent: true,
   input: z.strictObject({
     user_id: z.uuid().optional().describe('Whose account; yours when left out (an agent must name it)'),
@@ -116,7 +116,7 @@ export const turnOffGoogleFeature = defineAction({
     'Google, changes there no longer read), contacts or gmail. The account stays connected for its other features. ' +
     'Turning it on again is google.connect, by the person.',
   access: { agent: 'requires_authorization', technician: 'all' },
-  keywords: ['google', 'turn off', 'stop', 'calendar', 'gmail', 'contacts'],
+  phrases: ['google', 'turn off', 'stop', 'calendar', 'gmail', 'contacts'],
   idempotent: true,
   input: z.strictObject({
     user_id: z.uuid().optional().describe('Whose account; yours when left out'),
@@ -144,7 +144,7 @@ export const turnOffGoogleFeature = defineAction({
 /** Asks the worker to sync every connected account (or one) at its next pass. */
 export const syncGoogleNow = defineAction({
   key: 'google.sync',
-  phrases: ['sync with Google now', 'refresh the Google calendar'],
+  phrases: ['sync with Google now', 'refresh the Google calendar', 'google', 'sync', 'calendar', 'refresh'],
   title: 'Sync with Google now',
   place: page(SETTINGS_PAGE, 'Sync now'),
   words: { phrase: 'ask for a Google sync now' },
@@ -153,7 +153,6 @@ export const syncGoogleNow = defineAction({
     'seconds) instead of the regular one every 30 s. Read the outcome in google_connection. CONFLICT when the account ' +
     'is not connected (the message says why).',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['google', 'sync', 'calendar', 'refresh'],
   idempotent: true,
   input: z.strictObject({ user_id: z.uuid().optional().describe('One person’s account; every connected one when left out') }),
   output: z.object({ requested: z.array(GOOGLE_CONNECTION_RECORD) }),

@@ -76,7 +76,7 @@ export const googleCalendarsQuery = defineQuery({
     'listed them: id, summary, primary, access_role, chosen (their visits are written there; the primary calendar ' +
     "unless they chose another) and shared (the business's shared calendar, on the owner's list). Choose with " +
     'google.choose_calendar and google.choose_shared_calendar. NOT_FOUND when the person never connected Google.',
-  keywords: ['google', 'calendar', 'calendars', 'choose calendar'],
+  phrases: ['google', 'calendar', 'calendars', 'choose calendar'],
   access: { agent: 'unrestricted', technician: 'all' },
   params: z.object({ user_id: z.uuid().optional().describe('Whose calendars; yours when left out (an agent must name it)') }),
   record: GOOGLE_CALENDAR_RECORD,
@@ -109,7 +109,7 @@ export const chooseGoogleCalendar = defineAction({
     'At the next sync their visits move there: removed from the old calendar, written to the new one. ' +
     "An agent's call waits for the owner's authorization.",
   access: { agent: 'requires_authorization', technician: 'all' },
-  keywords: ['google', 'calendar', 'choose calendar', 'visits'],
+  phrases: ['google', 'calendar', 'choose calendar', 'visits'],
   idempotent: true,
   input: z.strictObject({
     calendar: z.string().trim().min(1).max(1024).describe("'primary' or a calendar id from google_calendars"),
@@ -150,7 +150,7 @@ export const chooseGoogleSharedCalendar = defineAction({
     "It is written through the owner's connected Google account. Only the owner chooses it; an agent's call waits " +
     "for the owner's authorization.",
   access: { agent: 'requires_authorization', technician: 'none' },
-  keywords: ['google', 'shared calendar', 'business calendar', 'team calendar'],
+  phrases: ['google', 'shared calendar', 'business calendar', 'team calendar'],
   idempotent: true,
   input: z.strictObject({
     calendar: z

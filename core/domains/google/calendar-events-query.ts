@@ -28,7 +28,7 @@ export const googleCalendarEventsQuery = defineQuery({
     'ticket_number, user_name (whose calendar), calendar, purpose (technician or shared), state (pending, synced, failed ' +
     "with Google's error, deleted), attempts, synced_at. Filter: state (failed lists what Google refused). A failed event " +
     'is tried again when its visit changes.',
-  keywords: ['google', 'calendar', 'events', 'sync', 'failed', 'visits in google'],
+  phrases: ['google', 'calendar', 'events', 'sync', 'failed', 'visits in google'],
   access: { agent: 'unrestricted', technician: 'none', idEntity: 'ticket' },
   params: z.object({ state: z.enum(['pending', 'synced', 'failed', 'deleted']).optional() }),
   record: GOOGLE_CALENDAR_EVENT_RECORD,

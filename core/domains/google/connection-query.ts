@@ -65,7 +65,7 @@ export const googleConnectionQuery = defineQuery({
     "come back as requests; contacts and gmail: the owner's, brought in as customers and timeline emails), last_sync_at, " +
     "last_sync_error. Empty when nobody connected. Connecting is the person's own, at /settings/google; google.sync asks " +
     'for a sync now. A technician reads only their own account.',
-  keywords: ['google', 'calendar', 'gmail', 'contacts', 'workspace', 'connection', 'sync'],
+  phrases: ['google', 'calendar', 'gmail', 'contacts', 'workspace', 'connection', 'sync'],
   // A technician sees their own account (its id is their user id) on their Google page, nobody else's.
   access: { agent: 'unrestricted', technician: 'assigned', idEntity: 'user' },
   params: z.object({}),

@@ -36,7 +36,7 @@ export const importGoogleContacts = defineAction({
     "for the owner's approval; a dry run never does.",
   // A real run writes the whole address book, whose size is known only once Google is read: always more than a few.
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : BULK_TARGET_LIMIT + 1) },
-  keywords: ['google', 'contacts', 'import customers', 'address book', 'gmail contacts', 'move in'],
+  phrases: ['google', 'contacts', 'import customers', 'address book', 'gmail contacts', 'move in'],
   input: z.strictObject({
     dry_run: dryRunInput,
   }),

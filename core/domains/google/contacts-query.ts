@@ -22,7 +22,7 @@ export const googleContactsQuery = defineQuery({
     "The owner's Google contacts brought in as customers (google.import_contacts, then the Google sync), most recently " +
     'read first: id (the customer), name, resource_name, state (linked: changes made in Google come in; deleted_in_google: ' +
     'deleted in Google, the customer kept here). Filter: state. Empty before the first import.',
-  keywords: ['google', 'contacts', 'address book', 'imported customers', 'deleted in google'],
+  phrases: ['google', 'contacts', 'address book', 'imported customers', 'deleted in google'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ state: z.enum(['linked', 'deleted_in_google']).optional() }),
   record: GOOGLE_CONTACT_RECORD,

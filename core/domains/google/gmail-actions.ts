@@ -125,7 +125,7 @@ export const chooseGmailLabels = defineAction({
     'labels: label ids or names, as gmail_mailbox lists them (available); by default INBOX and SENT. Drafts, spam, the bin ' +
     "and chats are never read. An agent's call waits for the owner's authorization.",
   access: { agent: 'requires_authorization', technician: 'none' },
-  keywords: ['gmail', 'labels', 'email', 'inbox', 'google'],
+  phrases: ['gmail', 'labels', 'email', 'inbox', 'google'],
   idempotent: true,
   input: z.strictObject({
     labels: z.array(z.string().trim().min(1).max(225)).min(1).max(20).describe('Label ids or names, e.g. ["INBOX", "SENT", "Customers"]'),
@@ -162,7 +162,7 @@ export const gmailMailboxQuery = defineQuery({
     '(read), available (the labels Gmail listed, to choose with google.choose_gmail_labels), started_at (mail of the week ' +
     'before came in too), read_through (when the last read ended), resyncs (Google forgot where the read was and the mail ' +
     'since was listed again), interactions (emails put on timelines) and leads (made from emails). Empty until the first read.',
-  keywords: ['gmail', 'labels', 'email', 'inbox', 'google'],
+  phrases: ['gmail', 'labels', 'email', 'inbox', 'google'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: GMAIL_MAILBOX_RECORD,

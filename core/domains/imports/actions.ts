@@ -17,7 +17,15 @@ import { heldInCustomers, heldInItems, heldInSales } from './held-rows.js'
 /** Brings in Square's customer directory export: a dry run by default, then the real run; the same file twice creates nothing new. */
 export const importSquareCustomers = defineAction({
   key: 'import.square_customers',
-  phrases: ['bring customers over from Square', 'import the Square customer list'],
+  phrases: [
+    'bring customers over from Square',
+    'import the Square customer list',
+    'square',
+    'import customers',
+    'move in',
+    'migrate',
+    'csv',
+  ],
   title: 'Import customers from Square',
   place: page('/import', 'choose the Square customer export'),
   description:
@@ -33,7 +41,6 @@ export const importSquareCustomers = defineAction({
     bulk: squareFileBulk(planSquareCustomers),
     ownerSees: async (ctx, input) => (input.dry_run ? null : heldInCustomers(ctx, planSquareCustomers(input.csv))),
   },
-  keywords: ['square', 'import customers', 'move in', 'migrate', 'csv'],
   input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
   async run(ctx, input) {
@@ -61,7 +68,7 @@ export const importCsvCustomers = defineAction({
     ownerSees: async (ctx, input) =>
       input.dry_run ? null : heldInCustomers(ctx, planMappedCustomers(input.csv, input.mapping, input.source).rows),
   },
-  keywords: ['import', 'csv', 'spreadsheet', 'hubspot', 'other crm', 'column mapping', 'move in'],
+  phrases: ['import', 'csv', 'spreadsheet', 'hubspot', 'other crm', 'column mapping', 'move in'],
   input: z.strictObject({
     csv: importCsvInput.describe('The whole CSV file as text, header row first'),
     mapping: z
@@ -100,7 +107,7 @@ export const importSquareItems = defineAction({
     bulk: squareFileBulk(planSquareItems),
     ownerSees: async (ctx, input) => (input.dry_run ? null : heldInItems(ctx, planSquareItems(input.csv))),
   },
-  keywords: ['square', 'import services', 'item library', 'price list', 'catalog', 'csv'],
+  phrases: ['square', 'import services', 'item library', 'price list', 'catalog', 'csv'],
   input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
   async run(ctx, input) {
@@ -128,7 +135,7 @@ export const importSquareSales = defineAction({
     bulk: squareFileBulk(planSquareSales),
     ownerSees: async (ctx, input) => (input.dry_run ? null : heldInSales(ctx, planSquareSales(input.csv))),
   },
-  keywords: ['square', 'import history', 'past visits', 'transactions', 'item sales', 'csv'],
+  phrases: ['square', 'import history', 'past visits', 'transactions', 'item sales', 'csv'],
   input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
   async run(ctx, input) {

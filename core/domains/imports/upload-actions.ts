@@ -31,7 +31,7 @@ export const uploadImport = defineAction({
     'check_done of check_total rows); import.check checks again with another mapping; import.run imports it. Nothing is written to ' +
     `customers by the check. Uploads are kept ${KEEP_HOURS} hours.`,
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['import', 'upload', 'csv', 'square', 'dry run', 'check file', 'move in'],
+  phrases: ['import', 'upload', 'csv', 'square', 'dry run', 'check file', 'move in'],
   input: z.strictObject({
     kind: z.enum(UPLOAD_KINDS),
     csv: importCsvInput.describe('The whole CSV file as text, header row first'),
@@ -86,7 +86,7 @@ export const checkImport = defineAction({
     "the upload's. Refused (CONFLICT) once its import has started. A dry run still going is replaced by the new one.",
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
-  keywords: ['check again', 'column mapping', 'dry run'],
+  phrases: ['check again', 'column mapping', 'dry run'],
   input: z.strictObject({ upload_id: uploadId, mapping: mapping.optional(), source: source.optional() }),
   output: IMPORT_UPLOAD_RECORD,
   async run(ctx, input) {
@@ -132,7 +132,7 @@ export const runImport = defineAction({
     ownerSees: async (ctx, input) => heldInCustomers(ctx, planOf(await uploadFile(ctx.db, input.upload_id)).rows),
   },
   idempotent: true,
-  keywords: ['import now', 'confirm import', 'run import'],
+  phrases: ['import now', 'confirm import', 'run import'],
   input: z.strictObject({ upload_id: uploadId }),
   output: IMPORT_UPLOAD_RECORD,
   async run(ctx, input) {

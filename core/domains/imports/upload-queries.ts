@@ -7,7 +7,15 @@ import { IMPORT_UPLOAD_RECORD, UPLOAD_COLUMNS, UPLOAD_REPORTS } from './uploads.
 /** Uploaded customer files with where their dry run and import stand, newest first. */
 export const importUploadsQuery = defineQuery({
   type: 'import_uploads',
-  phrases: ['is the import done', 'has the customer import finished', 'progress of a customer import'],
+  phrases: [
+    'is the import done',
+    'has the customer import finished',
+    'progress of a customer import',
+    'import progress',
+    'dry run',
+    'upload',
+    'import status',
+  ],
   description:
     'Customer files uploaded with import.upload, newest first: kind, filename, source, headers, mapping, the dry run ' +
     '(check_status checking|checked|refused|failed, check_done of check_total rows, problem) and the import (run_status running|done|failed, ' +
@@ -15,7 +23,6 @@ export const importUploadsQuery = defineQuery({
     'include=report adds check_report and run_report, row by row (large for a large file).',
   entity: 'import_upload',
   include: ['report'],
-  keywords: ['import progress', 'dry run', 'upload', 'import status'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: IMPORT_UPLOAD_RECORD.extend({

@@ -36,7 +36,7 @@ export const inboundEmailQuery = defineQuery({
     "email on a customer's timeline when the sender is a customer, or on a lead's when an open lead, else a lead when a " +
     'person asks for work; newsletters, automatic answers and mail from the business itself are skipped), on and ' +
     'off_reason (what the server must set), counts of what emails became, and the last ones received with their outcome.',
-  keywords: ['inbound', 'email', 'mail', 'address', 'receive', 'forward', 'leads'],
+  phrases: ['inbound', 'email', 'mail', 'address', 'receive', 'forward', 'leads'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: INBOUND_EMAIL_RECORD,

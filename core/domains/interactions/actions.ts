@@ -36,7 +36,20 @@ const details = {
 /** Records a call, email, text, meeting or note with a customer or a lead, or about an opportunity. */
 export const logInteraction = defineAction({
   key: 'interaction.log',
-  phrases: ['I called the customer', 'left a voicemail', 'log a phone call or meeting'],
+  phrases: [
+    'I called the customer',
+    'left a voicemail',
+    'log a phone call or meeting',
+    'log call',
+    'called',
+    'phone call',
+    'voicemail',
+    'meeting',
+    'spoke with',
+    'follow up',
+    'contact history',
+    'activity',
+  ],
   title: 'Log a call, email or meeting',
   place: customer('Log a call, email or meeting'),
   description:
@@ -46,7 +59,6 @@ export const logInteraction = defineAction({
     'and optionally subject, outcome, duration_minutes, follow_up_on (local date). Card numbers and SSNs in the texts are redacted. ' +
     'Email the system sends itself is already recorded as scheduled messages; log the rest (calls, meetings, your own emails).',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['log call', 'called', 'phone call', 'voicemail', 'meeting', 'spoke with', 'follow up', 'contact history', 'activity'],
   input: z.strictObject({
     contact_id: z.uuid().optional(),
     lead_id: z.uuid().optional(),
@@ -94,7 +106,7 @@ export const updateInteraction = defineAction({
     'Change an interaction: kind, direction, occurred_at, summary, subject, outcome, duration_minutes, follow_up_on (null clears it), ' +
     'follow_up_done (true when the follow-up was made; false reopens it). Only the fields given change. An archived one is a CONFLICT.',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['follow up done', 'correct call', 'edit interaction'],
+  phrases: ['follow up done', 'correct call', 'edit interaction'],
   input: z.strictObject({
     interaction_id: z.uuid(),
     kind: z.enum(INTERACTION_KINDS).optional(),
@@ -139,7 +151,7 @@ export const archiveInteraction = defineAction({
   description:
     'Archive an interaction logged by mistake: it leaves lists and the timeline but stays readable by id. Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['delete call', 'remove interaction'],
+  phrases: ['delete call', 'remove interaction'],
   input: z.strictObject({ interaction_id: z.uuid() }),
   output: INTERACTION_RECORD,
   async run(ctx, input) {

@@ -16,7 +16,7 @@ export const interactionsQuery = defineQuery({
     'Filters: contact_id, lead_id, opportunity_id, kind, direction, from and to (local dates of occurred_at), follow_up (due: a follow-up on or before today ' +
     'not done yet, soonest first; open: every follow-up not done, soonest first), archived=true (only archived; default: not archived).',
   entity: 'interaction',
-  keywords: ['calls', 'call log', 'activity', 'conversations', 'follow ups', 'touchpoints'],
+  phrases: ['calls', 'call log', 'activity', 'conversations', 'follow ups', 'touchpoints'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_id: z.uuid().optional(),

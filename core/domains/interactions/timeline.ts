@@ -41,7 +41,7 @@ export const timelineQuery = defineQuery({
     'booked, fulfilled, invoiced, cancelled) and files (uploaded, new version; also those on their visits, invoices and quotes). Each: at, kind ' +
     `(${TIMELINE_KINDS.join('|')}), id (of that record), title (one line), detail (the text, when there is one), status. ` +
     "Filter kinds (comma-separated) to narrow it. A lead's history: interactions?lead_id= and notes?lead_id=.",
-  keywords: ['history', 'activity', 'timeline', 'what happened', 'past contact'],
+  phrases: ['history', 'activity', 'timeline', 'what happened', 'past contact'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_id: z.uuid(),

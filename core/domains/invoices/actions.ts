@@ -63,7 +63,7 @@ const headFields = {
 /** Invoices a ticket's work: once, or again after its invoice was voided. */
 export const createInvoiceFromTicket = defineAction({
   key: 'invoice.create_from_ticket',
-  phrases: ['make an invoice for a visit', 'bill a job that was done'],
+  phrases: ['make an invoice for a visit', 'bill a job that was done', 'bill', 'bill a job', 'invoice appointment'],
   title: 'Invoice a visit',
   place: visit('Invoice'),
   words: { phrase: 'make an invoice from an appointment' },
@@ -73,7 +73,6 @@ export const createInvoiceFromTicket = defineAction({
     'a past visit imported as paid elsewhere (paid_elsewhere) or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' +
     TAX_RULE,
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['notes'] } },
-  keywords: ['bill', 'bill a job', 'invoice appointment'],
   input: z.strictObject({ ticket_id: z.uuid(), ...headFields }),
   output: INVOICE_RECORD,
   async run(ctx, input) {
@@ -167,7 +166,7 @@ export const createInvoice = defineAction({
     'Numbered PREFIX-YYYY-NNNN. ' +
     TAX_RULE,
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['notes'], screened: ['line_items.description'] } },
-  keywords: ['bill', 'new invoice'],
+  phrases: ['bill', 'new invoice'],
   input: z.strictObject({ contact_id: z.uuid(), line_items: lineItems, ...headFields }),
   output: INVOICE_RECORD,
   async run(ctx, input) {
@@ -230,7 +229,16 @@ export const updateInvoice = defineAction({
 export const recordPayment = defineAction({
   key: 'invoice.record_payment',
   example: { invoice_id: 'INV-2026-0003', amount_cents: 15000, method: 'check' },
-  phrases: ['the customer paid by check', 'paid in cash', 'mark an invoice paid', 'record money received'],
+  phrases: [
+    'the customer paid by check',
+    'paid in cash',
+    'mark an invoice paid',
+    'record money received',
+    'paid',
+    'cash',
+    'check',
+    'payment received',
+  ],
   title: 'Record a payment (cash, check)',
   place: invoice('/invoices?status=open', 'Record a payment'),
   words: { phrase: 'record a payment' },
@@ -240,7 +248,6 @@ export const recordPayment = defineAction({
     'credit_cents, to be refunded. The invoice becomes paid when nothing is left due, else partially_paid. reference: e.g. the ' +
     'check number. A void invoice takes no payments (CONFLICT). Returns the invoice and the payment.',
   access: { agent: 'soft_limit', technician: 'none', ownerSees: paymentOwnerSees },
-  keywords: ['paid', 'cash', 'check', 'payment received'],
   input: z.strictObject({
     invoice_id: z.uuid(),
     amount_cents: z.number().int().min(1).max(2_147_483_647),
@@ -291,7 +298,7 @@ export const recordPayment = defineAction({
 /** Cancels an invoice for good, keeping it and its payments on record. */
 export const voidInvoice = defineAction({
   key: 'invoice.void',
-  phrases: ['cancel an invoice made by mistake', 'void a bill'],
+  phrases: ['cancel an invoice made by mistake', 'void a bill', 'cancel invoice', 'refund', 'write off', 'credit'],
   title: 'Void an invoice',
   place: invoice('/invoices?status=open', 'Void'),
   words: { phrase: 'void any invoice' },
@@ -300,7 +307,6 @@ export const voidInvoice = defineAction({
     "owner's authorization, because an invoice with payments is history that changes the books; give reason, which is required " +
     'when the invoice has payments (paid or partially paid). Voiding twice changes nothing.',
   access: { agent: 'requires_authorization', technician: 'none' },
-  keywords: ['cancel invoice', 'refund', 'write off', 'credit'],
   destructive: true,
   idempotent: true,
   input: z.strictObject({

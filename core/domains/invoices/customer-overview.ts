@@ -74,7 +74,17 @@ type Row = {
 /** What matters about a customer before the next step: their last visit, their next one, what they owe; in one read for up to 100. */
 export const customerOverviewQuery = defineQuery({
   type: 'customer_overview',
-  phrases: ['what we know about a customer', 'balance and last visit of a customer'],
+  phrases: [
+    'what we know about a customer',
+    'balance and last visit of a customer',
+    'customer summary',
+    'last visit',
+    'next visit',
+    'balance',
+    'owes',
+    'open invoices',
+    'customer status',
+  ],
   description:
     'What matters about each customer before the next step, one item per contact of contact_ids (required: up to 100, ' +
     'comma-separated), in the order given: last_visit (the latest completed ticket: ticket_id, number, date, ' +
@@ -82,7 +92,6 @@ export const customerOverviewQuery = defineQuery({
     'facts (those confirmed at its close-out, in full)) or null, next_ticket (the next booked visit not over yet: ticket_id, number, scheduled_start, starts in the business ' +
     'time zone, status) or null, open_balance_cents (still due on sent, partially paid and overdue invoices, archived ones apart), ' +
     `open_invoices (those invoices, up to ${MAX_OPEN_INVOICES}, the oldest due first: id, number, due_on, amount_paid_cents, amount_due_cents) and currency.`,
-  keywords: ['customer summary', 'last visit', 'next visit', 'balance', 'owes', 'open invoices', 'customer status'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_ids: idList('contact').describe('The customers, e.g. the hits of a search'),

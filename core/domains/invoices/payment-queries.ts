@@ -8,7 +8,7 @@ import { timestamp } from '../../output-types.js'
 /** Payments received, newest first, with the invoice and customer they belong to. */
 export const paymentsQuery = defineQuery({
   type: 'payments',
-  phrases: ['payments received', 'money that came in'],
+  phrases: ['payments received', 'money that came in', 'money received', 'receipts', 'takings', 'paid'],
   exportColumns: [
     'id',
     'invoice_id',
@@ -26,7 +26,6 @@ export const paymentsQuery = defineQuery({
     "Payments received, newest first: amount_cents in the invoice's currency, method (cash|check|card|stripe|other), reference, " +
     'received_at, with the invoice (invoice_id, invoice_number) and customer (contact_id, contact_name). Filters: invoice_id, contact_id, ' +
     'method, from and to (received_at date range, YYYY-MM-DD in UTC, inclusive).',
-  keywords: ['money received', 'receipts', 'takings', 'paid'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     invoice_id: z.uuid().optional(),

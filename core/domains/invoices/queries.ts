@@ -11,7 +11,7 @@ import { PRICED_LINE_RECORD, INVOICE_LINES, pricedLinesColumn } from '../../line
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({
   type: 'invoices',
-  phrases: ['unpaid invoices', 'overdue bills'],
+  phrases: ['unpaid invoices', 'overdue bills', 'bills', 'unpaid', 'overdue', 'receivables', 'money owed'],
   exportColumns: [
     'id',
     'number',
@@ -49,7 +49,6 @@ export const invoicesQuery = defineQuery({
     'pay_link (the online payment address emailed with it: links made, first made, last opened by the customer; null when none).',
   entity: 'invoice',
   include: ['line_items', 'payments', 'contact', 'ticket', 'pay_link'],
-  keywords: ['bills', 'unpaid', 'overdue', 'receivables', 'money owed'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(['draft', 'sent', 'paid', 'partially_paid', 'overdue', 'void', 'open']).optional(),

@@ -11,13 +11,22 @@ const OLDEST_SHOWN = 5
 /** What customers owe, per currency: the totals of open and of overdue invoices, and the overdue invoices due longest ago. */
 export const receivablesQuery = defineQuery({
   type: 'receivables',
-  phrases: ['who still owes us money', 'how much is outstanding', 'total unpaid'],
+  phrases: [
+    'who still owes us money',
+    'how much is outstanding',
+    'total unpaid',
+    'receivables',
+    'money owed',
+    'overdue total',
+    'outstanding',
+    'accounts receivable',
+    'unpaid',
+  ],
   description:
     'Money customers owe, one record per currency (id is the currency code): owed_cents and owed_count (invoices sent, ' +
     'partially paid or overdue with money still due, not archived), overdue_cents and overdue_count (of those, due before today in ' +
     `the business time zone), and oldest_overdue: up to ${OLDEST_SHOWN} overdue invoices due longest ago, each {id, number, contact_id, ` +
     'contact_name, due_on, amount_due_cents, days_overdue}. No record when nothing is owed. For the invoices themselves read invoices with overdue=true.',
-  keywords: ['receivables', 'money owed', 'overdue total', 'outstanding', 'accounts receivable', 'unpaid'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: z.object({

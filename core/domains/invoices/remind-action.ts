@@ -34,7 +34,18 @@ const remindInput = z.strictObject({
 /** Emails the customer a reminder of an unpaid invoice now: overdue, by how many days, what is still due and how to pay. */
 export const remindInvoice = defineAction({
   key: 'invoice.remind',
-  phrases: ['remind a customer their invoice is overdue', 'chase a late payment', 'they have not paid yet, send a reminder'],
+  phrases: [
+    'remind a customer their invoice is overdue',
+    'chase a late payment',
+    'they have not paid yet, send a reminder',
+    'overdue',
+    'chase payment',
+    'payment reminder',
+    'dunning',
+    'late invoice',
+    'unpaid invoice',
+    'remind to pay',
+  ],
   title: 'Remind a customer of an unpaid invoice',
   place: BY_AGENT_OR_API,
   words: { phrase: 'chase an unpaid or overdue invoice' },
@@ -47,7 +58,6 @@ export const remindInvoice = defineAction({
     '{id, number, contact_name, status, due_on, days_overdue, amount_due_cents, currency}, the message {id, send_at, status} and ' +
     'its subject.',
   access: { agent: 'soft_limit', technician: 'none', customerText: { reviewed: ['note'] } },
-  keywords: ['overdue', 'chase payment', 'payment reminder', 'dunning', 'late invoice', 'unpaid invoice', 'remind to pay'],
   input: remindInput,
   preview: previewRemind,
   output: z.object({

@@ -53,7 +53,15 @@ declare module '../../events.js' {
 /** Bills a ticket (creating its invoice when it has none) or an existing invoice, and emails it to the customer. */
 export const sendInvoice = defineAction({
   key: 'invoice.send',
-  phrases: ['email the invoice to the customer', 'send the bill again', 'resend an invoice they lost'],
+  phrases: [
+    'email the invoice to the customer',
+    'send the bill again',
+    'resend an invoice they lost',
+    'bill customer',
+    'email invoice',
+    'send bill',
+    'payment link',
+  ],
   title: 'Email an invoice',
   place: invoice('/invoices?status=draft', 'Send'),
   words: { phrase: 'email an invoice to the customer' },
@@ -65,7 +73,6 @@ export const sendInvoice = defineAction({
     'payment_instructions set (settings.update). To chase one already sent, use invoice.remind. Returns invoice, created (true ' +
     'when made now) and message (id, send_at, status).',
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['bill customer', 'email invoice', 'send bill', 'payment link'],
   input: z.strictObject({
     ticket_id: z.uuid().optional().describe('The appointment to bill'),
     invoice_id: z.uuid().optional().describe('An existing invoice'),

@@ -22,7 +22,7 @@ export const unappliedPaymentsQuery = defineQuery({
     'another currency or an amount beyond what an invoice holds; malformed: it could not be read), reason, amount_cents and currency ' +
     'as Stripe sent them (null when unknown), invoice_id and invoice_number or order_id and order_number, received_at. ' +
     'Filter: since (YYYY-MM-DD, business time zone: received that day or later).',
-  keywords: ['stripe', 'payment not recorded', 'webhook', 'refused payment', 'online payment problem'],
+  phrases: ['stripe', 'payment not recorded', 'webhook', 'refused payment', 'online payment problem'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     since: isoDate().optional().describe('Only events received on this day or later, YYYY-MM-DD in the business time zone'),

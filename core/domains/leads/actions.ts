@@ -59,7 +59,7 @@ export const createLead = defineAction({
     name: 'Heather Lowery',
     phone: '(256) 555-0131',
   },
-  phrases: ['a new inquiry', 'someone asked for a price', 'a prospect called'],
+  phrases: ['a new inquiry', 'someone asked for a price', 'a prospect called', 'inquiry', 'prospect', 'new lead', 'quote request'],
   title: 'Add a lead',
   place: page('/leads', 'Add a lead'),
   words: { phrase: 'add a lead' },
@@ -67,7 +67,6 @@ export const createLead = defineAction({
     "Record a lead (a prospective customer's inquiry). raw_notes is required and is the source of truth: what was said or " +
     'written, verbatim. The other fields are what you extracted from it; give those you are sure of. Status starts as new.',
   access: { agent: 'unrestricted', technician: 'none', customerText: { names: ['name'] } },
-  keywords: ['inquiry', 'prospect', 'new lead', 'quote request'],
   input: z.strictObject({
     raw_notes: noteText(20_000).describe('The inquiry as received, verbatim; card numbers and SSNs are replaced by [REDACTED]'),
     ...extractedFields('create'),
@@ -178,7 +177,13 @@ export const archiveLead = defineAction({
 export const convertLead = defineAction({
   key: 'lead.convert',
   example: { lead_id: 'Heather Lowery' },
-  phrases: ['turn a lead into a customer', 'the request became a customer', 'make the web request a customer'],
+  phrases: [
+    'turn a lead into a customer',
+    'the request became a customer',
+    'make the web request a customer',
+    'new customer from lead',
+    'won',
+  ],
   title: 'Turn a lead into a customer',
   place: lead('Convert to customer'),
   words: { phrase: 'turn a lead into a customer' },
@@ -206,7 +211,6 @@ export const convertLead = defineAction({
       screened: ['address.line1', 'address.line2', 'address.city', 'address.state', 'address.postal_code'],
     },
   },
-  keywords: ['new customer from lead', 'won'],
   input: z.strictObject({
     lead_id: z.uuid(),
     contact_id: z.uuid().optional().describe('Link this existing contact instead of matching'),

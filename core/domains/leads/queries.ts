@@ -39,7 +39,7 @@ export const leadsQuery = defineQuery({
     '4+ digits match phone digits). include=contact adds the contact a converted lead became.',
   entity: 'lead',
   include: ['contact'],
-  keywords: ['prospects', 'inquiries', 'follow up', 'pipeline'],
+  phrases: ['prospects', 'inquiries', 'follow up', 'pipeline'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(['new', 'contacted', 'qualified', 'converted', 'archived', 'open']).optional(),

@@ -14,7 +14,7 @@ export const leadRequestsQuery = defineQuery({
     'source "request form"). Each shows what the request said, as its lead holds it now: name, email, phone, address, ' +
     'notes (what they wrote); and what the lead does not: the catalog services chosen, preferred_times, matched_contact ' +
     '(the existing customer whose email or phone they gave, or null) and photo (its type and size, or null). Filter: lead_id.',
-  keywords: ['web form', 'website request', 'booking request', 'request page'],
+  phrases: ['web form', 'website request', 'booking request', 'request page'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ lead_id: z.uuid().optional() }),
   record: z.object({

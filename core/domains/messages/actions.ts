@@ -34,7 +34,18 @@ const NEEDS_INVOICE: MessageKind[] = ['invoice', 'charge_notice']
 /** Queues an email to a contact for a future time (delivery sends it then). */
 export const scheduleMessage = defineAction({
   key: 'message.schedule',
-  phrases: ['send an email to a customer', 'email a customer later', 'schedule a follow-up email'],
+  phrases: [
+    'send an email to a customer',
+    'email a customer later',
+    'schedule a follow-up email',
+    'send email',
+    'email customer',
+    'remind customer',
+    'follow up',
+    'reach out',
+    'schedule email',
+    'queue message',
+  ],
   title: 'Send a reminder or other email',
   place: customer('Send an email'),
   words: { phrase: 'schedule an email to a customer' },
@@ -51,7 +62,6 @@ export const scheduleMessage = defineAction({
     customerText: { reviewed: ['subject', 'body'] },
     ownerSees: async (_ctx, input) => reachOutAsked(input.kind),
   },
-  keywords: ['send email', 'email customer', 'remind customer', 'follow up', 'reach out', 'schedule email', 'queue message'],
   input: z.strictObject({
     contact_id: z.uuid(),
     kind: z.enum(MESSAGE_KINDS),
@@ -129,13 +139,12 @@ export const scheduleMessage = defineAction({
 /** Stops a pending message from being sent. */
 export const cancelMessage = defineAction({
   key: 'message.cancel',
-  phrases: ['do not send a scheduled email', 'cancel an email that is queued'],
+  phrases: ['do not send a scheduled email', 'cancel an email that is queued', 'cancel email', 'stop message', 'unschedule'],
   title: 'Cancel a scheduled email',
   place: page('/messages', 'pick the email, then Cancel'),
   words: { phrase: 'cancel a scheduled email' },
   description: 'Cancel a pending scheduled message so it is never sent. A message already sent, failed or cancelled is a CONFLICT.',
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['cancel email', 'stop message', 'unschedule'],
   input: z.strictObject({ message_id: z.uuid().describe('The scheduled message') }),
   output: MESSAGE_RECORD,
   async run(ctx, input) {
@@ -153,7 +162,7 @@ export const rescheduleMessage = defineAction({
   description: 'Move a pending scheduled message to a new send_at (future, ISO 8601). Only pending messages can move.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
-  keywords: ['send later', 'change send time', 'delay email'],
+  phrases: ['send later', 'change send time', 'delay email'],
   input: z.strictObject({ message_id: z.uuid(), send_at: sendAt }),
   output: MESSAGE_RECORD,
   async run(ctx, input) {
@@ -175,7 +184,7 @@ export const updateMessage = defineAction({
     'Returns the message with `rendered`, a preview of what will be sent.',
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   idempotent: true,
-  keywords: ['edit email', 'change message text'],
+  phrases: ['edit email', 'change message text'],
   input: z.strictObject({ message_id: z.uuid(), subject: subject.nullable().optional(), body: body.nullable().optional() }),
   preview: previewUpdateMessage,
   output: MESSAGE_RECORD.extend({ rendered: RENDERED_MESSAGE }),

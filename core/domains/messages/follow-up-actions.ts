@@ -8,7 +8,16 @@ import { cancelPendingMessages } from './cancel-pending.js'
 /** Stops the reminders of one invoice, or the follow-up of one quote: what is queued is cancelled, nothing more is queued. */
 export const stopFollowUps = defineAction({
   key: 'message.stop_follow_ups',
-  phrases: ['stop chasing an invoice', 'stop the payment reminders', 'they will pay, stop reminding them'],
+  phrases: [
+    'stop chasing an invoice',
+    'stop the payment reminders',
+    'they will pay, stop reminding them',
+    'stop reminders',
+    'stop chasing',
+    'payment reminder',
+    'dunning',
+    'quote follow-up',
+  ],
   title: 'Stop the reminders of an invoice or quote',
   place: BY_AGENT_OR_API,
   words: { phrase: 'stop chasing one invoice or quote' },
@@ -19,7 +28,6 @@ export const stopFollowUps = defineAction({
     'requests stop per customer with contact.set_review_opt_out. Returns when they were stopped and the cancelled message ids.',
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
-  keywords: ['stop reminders', 'stop chasing', 'payment reminder', 'dunning', 'quote follow-up'],
   input: z.strictObject({
     invoice_id: z.uuid().optional().describe('The invoice whose payment reminders stop'),
     quote_id: z.uuid().optional().describe('The quote whose follow-up stops'),

@@ -9,7 +9,7 @@ export const emailOutboxQuery = defineQuery({
   description:
     'Emails kept instead of sent while no email provider is configured (RESEND_API_KEY unset), newest first. Each: to_address, ' +
     "from_address, reply_to, subject, text_body, created_at. For people signed in only: the emails carry customers' answer and payment links.",
-  keywords: ['kept emails', 'unsent emails', 'email off'],
+  phrases: ['kept emails', 'unsent emails', 'email off'],
   // The bodies hold customers' one-time links (answer an appointment, pay an invoice): credentials an agent must not hold.
   access: { agent: 'never', technician: 'none' },
   params: z.object({}),

@@ -21,7 +21,7 @@ export const templatePreviewQuery = defineQuery({
     'contact_id renders with that customer, their next (else last) appointment and latest invoice; without it a sample customer ' +
     'and visit are used. Answers one record: subject, body, missing (known variables that rendered empty), unknown ' +
     '(variables no message can fill; saving refuses them), sample (true when sample data was used).',
-  keywords: ['email preview', 'template preview', 'how the email reads'],
+  phrases: ['email preview', 'template preview', 'how the email reads'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     kind: z.enum(MESSAGE_KINDS).optional(),

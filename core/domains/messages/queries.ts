@@ -30,7 +30,7 @@ export const templatesQuery = defineQuery({
     'Message templates. Each: kind, name, subject, body, is_default (the one a message of its kind uses when it names ' +
     'no template), archived_at, variables (the {{variables}} it uses). Filters: kind, status (active|archived|all; default active).',
   entity: 'template',
-  keywords: ['email templates', 'message wording', 'default messages'],
+  phrases: ['email templates', 'message wording', 'default messages'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     kind: z.enum(MESSAGE_KINDS).optional(),
@@ -85,7 +85,7 @@ export const scheduledMessagesQuery = defineQuery({
     'variables still missing).',
   entity: 'scheduled_message',
   include: ['contact', 'template', 'rendered'],
-  keywords: ['outbox', 'queued emails', 'upcoming messages', 'reminders'],
+  phrases: ['outbox', 'queued emails', 'upcoming messages', 'reminders'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     from: date.optional().describe('First send date, inclusive'),
@@ -168,7 +168,7 @@ export const appointmentResponsesQuery = defineQuery({
     'answer of appointments still ahead that the customer declined or asked to change and that were not moved since ' +
     '(reschedule or cancel the ticket to settle one); answer; ticket_id; from and to (dates YYYY-MM-DD on answered_at, business time zone).',
   entity: 'response_link',
-  keywords: ['declined appointments', 'reschedule requests', 'customer answers', 'confirmations'],
+  phrases: ['declined appointments', 'reschedule requests', 'customer answers', 'confirmations'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     open: z.enum(['true', 'false']).optional().describe('true: declined or change-requested appointments that still need the business'),
@@ -220,14 +220,21 @@ export const appointmentResponsesQuery = defineQuery({
 /** Customers whose email address bounces or complained, or whose emails failed lately: delivery needs the business. */
 export const deliveryProblemsQuery = defineQuery({
   type: 'delivery_problems',
-  phrases: ['emails that bounced', 'customers we cannot email'],
+  phrases: [
+    'emails that bounced',
+    'customers we cannot email',
+    'bounced emails',
+    'failed emails',
+    'undeliverable',
+    'spam complaints',
+    'email problems',
+  ],
   description:
     'Customers email cannot reach: their address bounced or they marked an email as spam (email_status bounced|complained), ' +
     'or emails to them failed since a date. Each: id (the contact), display_name, email, email_status, failed_count, ' +
     'last_failed_at (when the latest failed email was sent or due), last_error, last_failed_kind, pending_count (emails still ' +
     'queued to them). Fix the address with ' +
     'contact.update, or cancel what is queued. Filter: since (YYYY-MM-DD, business time zone; default 7 days ago) for failed emails.',
-  keywords: ['bounced emails', 'failed emails', 'undeliverable', 'spam complaints', 'email problems'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ since: date.optional().describe('Count failed emails from this date on; default 7 days ago') }),
   record: z.object({

@@ -14,7 +14,15 @@ const REVIEW_STATE = 'id, review_opt_out, review_opt_out_note, review_opt_out_at
 /** Marks a customer as never to be asked for a review (they declined, or complained), or asks again after all. */
 export const setReviewOptOut = defineAction({
   key: 'contact.set_review_opt_out',
-  phrases: ['do not ask them for a review', 'they complained, no review request'],
+  phrases: [
+    'do not ask them for a review',
+    'they complained, no review request',
+    'review request',
+    'do not ask for review',
+    'customer complained',
+    'unhappy customer',
+    'google review',
+  ],
   title: 'Stop review requests to a customer',
   place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'stop asking a customer for reviews' },
@@ -25,7 +33,6 @@ export const setReviewOptOut = defineAction({
     'ids of the cancelled messages.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
-  keywords: ['review request', 'do not ask for review', 'customer complained', 'unhappy customer', 'google review'],
   input: z.strictObject({
     contact_id: z.uuid(),
     reason: z.enum(REVIEW_OPT_OUTS).nullable().describe('declined | complained; null to ask for reviews again'),

@@ -27,7 +27,7 @@ export const createTemplate = defineAction({
     `Create a message template: kind (${MESSAGE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} ` +
     'is_default true makes it the default of its kind (the one used when a scheduled message names no template).',
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
-  keywords: ['email template', 'message wording', 'new template'],
+  phrases: ['email template', 'message wording', 'new template'],
   input: z.strictObject({
     kind: z.enum(MESSAGE_KINDS),
     name,
@@ -116,7 +116,7 @@ export const setDefaultTemplate = defineAction({
     'template. The previous default of the kind stays as an ordinary template. One default per kind.',
   access: { agent: 'requires_authorization', technician: 'none', ownerSees: defaultHoldsOwnersWords },
   idempotent: true,
-  keywords: ['default template', 'standard message'],
+  phrases: ['default template', 'standard message'],
   input: z.strictObject({ template_id: z.uuid() }),
   preview: previewSetDefault,
   output: TEMPLATE_RECORD,

@@ -46,14 +46,23 @@ export type Neighborhood = z.infer<typeof NEIGHBORHOOD>
 /** The business's neighborhoods, with visits, sales and the average ticket of a year against the year before. */
 export const neighborhoodsQuery = defineQuery({
   type: 'neighborhoods',
-  phrases: ['which neighborhoods bring the most work', 'revenue by neighborhood', 'where are bookings falling'],
+  phrases: [
+    'which neighborhoods bring the most work',
+    'revenue by neighborhood',
+    'where are bookings falling',
+    'neighborhood',
+    'area',
+    'analytics',
+    'revenue by area',
+    'this year against last',
+    'map',
+  ],
   description:
     "The business's neighborhoods: its addresses grouped into hexagons of about 1 km by their points (addresses not yet " +
     'on the map grouped by ZIP code, on_map false), each named after its most common ZIP code and town, largest sales first: ' +
     'addresses, customers, completed visits, sales_cents (line items before tax), average_ticket_cents, and the same ' +
     'days of the year before (last_year_visits, last_year_sales_cents, sales_change_percent). year: YYYY (default this ' +
     "year, to today); neighborhood: one by its id. A visit counts at its own address, else its customer's first.",
-  keywords: ['neighborhood', 'area', 'analytics', 'revenue by area', 'this year against last', 'map'],
   access: { agent: 'unrestricted', technician: 'none' },
   defaultLimit: 20,
   params: z.object({

@@ -16,7 +16,7 @@ const SUBJECTS = [
 /** Writes a note on a contact, a ticket or a lead. */
 export const addNote = defineAction({
   key: 'note.add',
-  phrases: ['write a note on a customer', 'note something about the job', 'jot down a comment'],
+  phrases: ['write a note on a customer', 'note something about the job', 'jot down a comment', 'comment', 'memo', 'remark'],
   title: 'Add a note',
   place: { owner: customer('Add a note'), technician: ownVisit('Close out: Notes') },
   words: { phrase: 'add a note' },
@@ -24,7 +24,6 @@ export const addNote = defineAction({
     "Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id; a converted lead's goes on its customer). " +
     'Card numbers and SSNs in content are replaced by [REDACTED] and the result lists the redactions.',
   access: { agent: 'unrestricted', technician: 'assigned' },
-  keywords: ['comment', 'memo', 'remark'],
   input: z.strictObject({
     contact_id: z.uuid().optional(),
     ticket_id: z.uuid().optional(),

@@ -11,7 +11,7 @@ export const notesQuery = defineQuery({
     'Notes, newest first. Filters: contact_id, ticket_id, lead_id (the record the note is on), q (words, stemmed: ' +
     '"dogs" finds "dog").',
   entity: 'note',
-  keywords: ['comments', 'memos', 'history'],
+  phrases: ['comments', 'memos', 'history'],
   access: { agent: 'unrestricted', technician: 'assigned' },
   params: z.object({
     contact_id: z.uuid().optional(),

@@ -12,7 +12,16 @@ import { OFFER_FACTS, previewOffer } from './preview.js'
 /** Emails a customer or lead a few free times with one secret link; the time they pick is booked. */
 export const sendSlotOffer = defineAction({
   key: 'slot_offer.send',
-  phrases: ['offer the customer some times', 'let the customer pick a time', 'send a few times to choose from'],
+  phrases: [
+    'offer the customer some times',
+    'let the customer pick a time',
+    'send a few times to choose from',
+    'offer times',
+    'propose slots',
+    'let the customer pick',
+    'self booking',
+    'booking link',
+  ],
   title: 'Offer times by email',
   place: BY_AGENT_OR_API,
   words: { phrase: 'email a customer a few free times to pick from' },
@@ -25,7 +34,6 @@ export const sendSlotOffer = defineAction({
     '(default 72) or at the last time offered, whichever is first; slot_offer.revoke ends it sooner. Returns the offer ' +
     '(slot_offers data type: status open|booked|revoked|expired, each slot open|taken|booked|lapsed, emailed_at or email_error).',
   access: { agent: 'requires_authorization', technician: 'none', customerText: { reviewed: ['note'] } },
-  keywords: ['offer times', 'propose slots', 'let the customer pick', 'self booking', 'booking link'],
   input: offerInput,
   preview: previewOffer,
   facts: OFFER_FACTS,

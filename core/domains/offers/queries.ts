@@ -7,14 +7,13 @@ import { OFFER_RECORD, OFFER_STATUSES, offerColumns } from './model.js'
 /** Offers of times by id, or newest first, filtered by state, customer or lead. */
 export const slotOffersQuery = defineQuery({
   type: 'slot_offers',
-  phrases: ['times we offered a customer'],
+  phrases: ['times we offered a customer', 'offered times', 'booking links', 'proposed slots'],
   description:
     'Times offered to customers and leads by email (slot_offer.send), newest first. Each: id, contact_id, lead_id, email, ' +
     'service_ids, duration_minutes, note, status (open|booked|revoked|expired), expires_at, emailed_at, email_error, ticket_id ' +
     '(the visit booked), booked_slot_id, booked_at, revoked_at, revoke_reason, slots [{id, technician_id, start, end, status: ' +
     'open|taken (found booked by someone else when picked)|booked|lapsed}]. Filters: status, contact_id, lead_id.',
   entity: 'slot_offer',
-  keywords: ['offered times', 'booking links', 'proposed slots'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(OFFER_STATUSES).optional(),

@@ -66,7 +66,18 @@ const FREE_MINUTES = 60
 /** Times left free by a cancel, a no-show or a move, working time nobody booked, and the waitlisted customers near them. */
 export const scheduleOpeningsQuery = defineQuery({
   type: 'schedule_openings',
-  phrases: ['fill a cancelled slot', 'who on the waitlist could take the opening', 'gaps in the schedule', 'fill a free afternoon'],
+  phrases: [
+    'fill a cancelled slot',
+    'who on the waitlist could take the opening',
+    'gaps in the schedule',
+    'fill a free afternoon',
+    'waitlist',
+    'cancellation',
+    'opening',
+    'fill the gap',
+    'free slot',
+    'free time',
+  ],
   description:
     `Times in the next ${OPENINGS_DAYS_AHEAD} days that a cancel, a no-show or a move left free and that are still free (no visit or busy ` +
     'time since), and working time nobody booked (reason free, with no id and no visit behind it: stretches of business hours free of ' +
@@ -79,7 +90,6 @@ export const scheduleOpeningsQuery = defineQuery({
     'the others are told it went). schedule_opening.dismiss hides an opening (never-booked time has nothing to dismiss). note says why when ' +
     'nothing is found or nobody on the waitlist fits.',
   entity: 'schedule_opening',
-  keywords: ['waitlist', 'cancellation', 'opening', 'fill the gap', 'free slot', 'free time'],
   access: { agent: 'unrestricted', technician: 'none' },
   defaultLimit: 10,
   params: z.object({

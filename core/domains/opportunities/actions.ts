@@ -34,7 +34,7 @@ export const createOpportunity = defineAction({
     `(business currency), stage (${OPEN_STAGES.join('|')}; default qualification), probability 0-100 (default per stage: ` +
     `${OPEN_STAGES.map((s) => `${s} ${STAGE_PROBABILITY[s]}`).join(', ')}), expected_close_on (local date), assignee_id (a team member).`,
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['deal', 'opportunity', 'pipeline', 'quote request', 'sales'],
+  phrases: ['deal', 'opportunity', 'pipeline', 'quote request', 'sales'],
   input: z.strictObject({
     title,
     contact_id: z.uuid().optional(),
@@ -109,7 +109,17 @@ export const updateOpportunity = defineAction({
 /** Moves an opportunity to another stage: won and lost need a reason and are final until reopened. */
 export const moveOpportunity = defineAction({
   key: 'opportunity.move',
-  phrases: ['we won the deal', 'won the job or contract', 'we lost the deal', 'move the deal to another stage'],
+  phrases: [
+    'we won the deal',
+    'won the job or contract',
+    'we lost the deal',
+    'move the deal to another stage',
+    'won',
+    'lost',
+    'close deal',
+    'stage',
+    'reopen',
+  ],
   title: 'Move an opportunity to won, lost or another stage',
   place: opportunity('Move to a stage'),
   description:
@@ -117,7 +127,6 @@ export const moveOpportunity = defineAction({
     'probability 100 or 0). A won or lost one moves again only with reopen: true, which clears the reason. probability overrides the new ' +
     "stage's default on an open stage. The same stage again changes nothing.",
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['won', 'lost', 'close deal', 'stage', 'reopen'],
   input: z.strictObject({
     opportunity_id: z.uuid(),
     stage: z.enum(STAGES),

@@ -8,14 +8,13 @@ import { OPPORTUNITY_COLUMNS, OPPORTUNITY_RECORD, STAGES } from './model.js'
 /** Opportunities by id, or newest first, filtered by stage, customer, lead, open or closed and expected close. */
 export const opportunitiesQuery = defineQuery({
   type: 'opportunities',
-  phrases: ['open deals', 'the sales pipeline'],
+  phrases: ['open deals', 'the sales pipeline', 'deals', 'pipeline', 'sales', 'quotes in progress', 'won', 'lost'],
   description:
     'Sales opportunities, newest first. Each: id, title, contact_id and contact_name, lead_id and lead_name, stage, amount_cents, ' +
     'currency, probability (percent), expected_close_on, assignee_id and assignee_name, close_reason, closed_at, archived_at. Filters: stage, ' +
     'status (open|closed: won or lost), contact_id, lead_id, assignee_id, close_from and close_to (expected_close_on, local dates), ' +
     'archived=true (only archived; default: not archived). Totals per stage: pipeline_totals.',
   entity: 'opportunity',
-  keywords: ['deals', 'pipeline', 'sales', 'quotes in progress', 'won', 'lost'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     stage: z.enum(STAGES).optional(),

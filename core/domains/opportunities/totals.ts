@@ -13,7 +13,7 @@ export const pipelineTotalsQuery = defineQuery({
     'every stage listed; open_count and open_amount_cents (stages before won and lost); weighted_forecast_cents (the sum of amount × ' +
     'probability / 100 over open ones). close_from and close_to (local dates) count only opportunities expected to close then. ' +
     'Archived ones are left out. No record when there is no opportunity.',
-  keywords: ['forecast', 'pipeline value', 'sales totals', 'weighted pipeline'],
+  phrases: ['forecast', 'pipeline value', 'sales totals', 'weighted pipeline'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     close_from: isoDate().optional(),

@@ -25,7 +25,7 @@ const visit = z.strictObject({
 /** Books an order's work as visits (tickets), one per visit. */
 export const bookOrder = defineAction({
   key: 'order.book',
-  phrases: ['schedule the accepted quote', 'book the work of an order'],
+  phrases: ['schedule the accepted quote', 'book the work of an order', 'schedule order', 'book job', 'book accepted quote'],
   title: 'Book the visits of an order',
   place: page('/orders', 'pick the order, then Book'),
   description:
@@ -34,7 +34,6 @@ export const bookOrder = defineAction({
     "double bookings are a CONFLICT and the customer's appointment emails are queued. The order becomes in_progress; it becomes " +
     'fulfilled when all its visits are closed. Returns the order with its tickets.',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['schedule order', 'book job', 'book accepted quote'],
   input: z.strictObject({ order_id: z.uuid(), visits: z.array(visit).min(1).max(10) }),
   output: ORDER_RECORD,
   async run(ctx, input) {
@@ -56,7 +55,7 @@ export const fulfilOrder = defineAction({
     'Then bill it with order.invoice. Fulfilling twice changes nothing; an invoiced or cancelled order is a CONFLICT.',
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
-  keywords: ['job done', 'complete order', 'work finished'],
+  phrases: ['job done', 'complete order', 'work finished'],
   input: z.strictObject({ order_id: z.uuid() }),
   output: ORDER_RECORD,
   async run(ctx, input) {
@@ -70,7 +69,7 @@ export const fulfilOrder = defineAction({
 /** Bills a fulfilled order: its invoice carries the accepted quote's lines and prices. */
 export const invoiceOrder = defineAction({
   key: 'order.invoice',
-  phrases: ['bill the finished order', 'invoice an order'],
+  phrases: ['bill the finished order', 'invoice an order', 'bill order', 'invoice job', 'bill accepted quote'],
   title: 'Invoice an order',
   place: page('/orders', 'pick the order, then Invoice'),
   description:
@@ -78,7 +77,6 @@ export const invoiceOrder = defineAction({
     'online credited as a payment on it; the order becomes invoiced (once). Nothing flows back: changing or voiding the invoice changes neither the order nor the quote. Send it with ' +
     'invoice.send. An order not yet fulfilled, already invoiced or cancelled is a CONFLICT. Returns order and invoice.',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['bill order', 'invoice job', 'bill accepted quote'],
   input: z.strictObject({ order_id: z.uuid() }),
   output: z.object({ order: ORDER_RECORD, invoice: INVOICE_RECORD }),
   async run(ctx, input) {

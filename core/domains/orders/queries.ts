@@ -15,7 +15,7 @@ export const ordersQuery = defineQuery({
     "invoiced_at. Filters: status, contact_id, quote_id. include: line_items (the accepted quote's), tickets (its visits).",
   entity: 'order',
   include: ['line_items', 'tickets'],
-  keywords: ['jobs', 'accepted quotes', 'work orders', 'to invoice'],
+  phrases: ['jobs', 'accepted quotes', 'work orders', 'to invoice'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(ORDER_STATUSES).optional(),

@@ -25,12 +25,21 @@ export type Partner = z.infer<typeof PARTNER>
 /** The business's partner organizations, each with the customers it (or its people) referred and what they paid. */
 export const partnersQuery = defineQuery({
   type: 'partners',
-  phrases: ['which companies send us work', 'referral partners', 'how many customers did the property manager send'],
+  phrases: [
+    'which companies send us work',
+    'referral partners',
+    'how many customers did the property manager send',
+    'partner',
+    'referral partner',
+    'subcontractor',
+    'contractor',
+    'property manager',
+    'who sends us work',
+  ],
   description:
     'Partner organizations (partner.set): roles (referrer, contractor, subcontractor), since, note, how many people work at ' +
     'each, and the referrals it brought: customers with a referred_by link to it or to someone who works at it, what they ' +
     'have paid, the first and last referral, and the last 5. Filter: role.',
-  keywords: ['partner', 'referral partner', 'subcontractor', 'contractor', 'property manager', 'who sends us work'],
   access: { agent: 'unrestricted', technician: 'none', idEntity: 'contact' },
   params: z.object({ role: z.enum(PARTNER_ROLES).optional() }),
   record: PARTNER,

@@ -6,11 +6,18 @@ import { CUSTOMER_PLAN, CUSTOMER_PLAN_SELECT, CUSTOMER_PLAN_STATUSES, PLAN, PLAN
 /** The service plans of the catalog. */
 export const plansQuery = defineQuery({
   type: 'plans',
-  phrases: ['what maintenance plans do we sell', 'service plan prices'],
+  phrases: [
+    'what maintenance plans do we sell',
+    'service plan prices',
+    'plan',
+    'service plan',
+    'maintenance plan',
+    'membership',
+    'subscription',
+  ],
   description:
     'The service plans of the catalog: what each cycle includes (services and visits), price per cycle, cycle, term and whether ' +
     'it renews. archived true: those no longer sold.',
-  keywords: ['plan', 'service plan', 'maintenance plan', 'membership', 'subscription'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ archived: z.enum(['true', 'false']).optional().describe('true: only plans no longer sold') }),
   record: PLAN,
@@ -27,12 +34,20 @@ export const plansQuery = defineQuery({
 /** Plans sold to customers, with their card, next charge and this term's visits. */
 export const customerPlansQuery = defineQuery({
   type: 'customer_plans',
-  phrases: ['which customers are on a plan', "the customer's plan visits left", 'when is the next plan charge'],
+  phrases: [
+    'which customers are on a plan',
+    "the customer's plan visits left",
+    'when is the next plan charge',
+    'customer plan',
+    'membership',
+    'subscription',
+    'plan visits',
+    'next charge',
+  ],
   description:
     'Plans sold to customers (customer_plan.propose): the terms they were sold on, status (proposed, sent, active, paused, ' +
     'cancelled, ended, declined), the saved card, the next charge date, visits done and left, and the mandate the customer ' +
     'agreed to. Filters: contact_id, plan_id, status.',
-  keywords: ['customer plan', 'membership', 'subscription', 'plan visits', 'next charge'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_id: z.uuid().optional(),

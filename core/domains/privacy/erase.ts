@@ -32,7 +32,7 @@ export const eraseCustomer = defineAction({
   access: { agent: 'never', technician: 'none' },
   destructive: true,
   idempotent: true,
-  keywords: ['erase customer', 'forget customer', 'right to be forgotten', 'gdpr', 'delete personal data', 'privacy'],
+  phrases: ['erase customer', 'forget customer', 'right to be forgotten', 'gdpr', 'delete personal data', 'privacy'],
   input: z.strictObject({
     contact_id: z.uuid(),
     confirm: z.boolean().default(false).describe('true: erase even with an unpaid invoice or a visit still to come'),

@@ -30,7 +30,7 @@ export const customerExportQuery = defineQuery({
     'there is no such customer): the contact, ' +
     `${EXPORT_PARTS.map((p) => p.part).join(', ')}, and audit (every change to any of these, with who made it). Rows as stored. erased is true (with ` +
     'erased_at) when the customer was erased on request: what remains is only what the books keep. Owner only.',
-  keywords: ['export customer data', 'data request', 'subject access', 'gdpr', 'privacy', 'download customer'],
+  phrases: ['export customer data', 'data request', 'subject access', 'gdpr', 'privacy', 'download customer'],
   access: { agent: 'never', technician: 'none' },
   params: z.object({ contact_id: z.uuid() }),
   record: z.object({

@@ -20,7 +20,7 @@ const kind = z.enum(['customer', 'item', 'invoice', 'payment'])
 /** Sends the owner to Intuit to connect the business's QuickBooks company. */
 export const connectQuickBooks = defineAction({
   key: 'quickbooks.connect',
-  phrases: ['connect QuickBooks', 'link our accounting'],
+  phrases: ['connect QuickBooks', 'link our accounting', 'quickbooks', 'accounting', 'books', 'intuit', 'connect'],
   title: 'Connect QuickBooks',
   place: page(SETTINGS_PAGE, 'Connect QuickBooks, then approve at Intuit'),
   words: { phrase: 'connect a QuickBooks company to the business' },
@@ -31,7 +31,6 @@ export const connectQuickBooks = defineAction({
     'replaces the company connected before. UNAVAILABLE when this server has no QuickBooks keys or no CRM_ENCRYPTION_KEY.',
   // Connecting an integration is power over where the business's records go: the owner's call.
   access: { agent: 'requires_authorization', technician: 'none' },
-  keywords: ['quickbooks', 'accounting', 'books', 'intuit', 'connect'],
   input: z.strictObject({ reason: reason.describe('Why connect now; kept in the audit') }),
   output: z.object({
     authorize_url: z.string().describe("Intuit's page to open, signed in as the owner"),
@@ -61,7 +60,7 @@ export const disconnectQuickBooks = defineAction({
     "again (to the same company, records keep their QuickBooks ids). Records already in QuickBooks stay there. An agent's " +
     "call waits for the owner's authorization. Disconnecting twice changes nothing.",
   access: { agent: 'requires_authorization', technician: 'none' },
-  keywords: ['quickbooks', 'intuit', 'disconnect', 'stop sync'],
+  phrases: ['quickbooks', 'intuit', 'disconnect', 'stop sync'],
   idempotent: true,
   input: z.strictObject({ reason: reason.describe('Why; shown on the QuickBooks settings page and kept in the audit') }),
   output: CONNECTION_RECORD,
@@ -118,7 +117,7 @@ export const syncQuickBooks = defineAction({
     'one. Read the outcome in quickbooks_connection (last_sync_at, last_sync_error) and quickbooks_sync. CONFLICT when no ' +
     'company is connected, it needs connecting again, or it was disconnected (the message says which).',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['quickbooks', 'sync', 'push to books', 'update accounting'],
+  phrases: ['quickbooks', 'sync', 'push to books', 'update accounting'],
   idempotent: true,
   input: z.strictObject({ reason: reason.describe('Why a sync now; kept in the audit') }),
   output: CONNECTION_RECORD,
@@ -165,7 +164,7 @@ export const retryQuickBooksRecord = defineAction({
     "error said first (a customer's name, an invoice's lines), or it fails the same way. NOT_FOUND when the record never " +
     'went to QuickBooks; CONFLICT when it is not failed.',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['quickbooks', 'retry', 'failed sync', 'resend'],
+  phrases: ['quickbooks', 'retry', 'failed sync', 'resend'],
   input: z.strictObject({
     kind: kind.describe('customer, item (a catalog service), invoice or payment'),
     record_id: z.uuid().describe('The contact, service, invoice or payment id'),

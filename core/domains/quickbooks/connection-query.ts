@@ -68,7 +68,7 @@ export const quickbooksConnectionQuery = defineQuery({
     'last_sync_at, last_sync_error, sync_requested_at, doc_numbers_kept (whether QuickBooks keeps our invoice numbers), ' +
     'records (counts pending, synced, failed; quickbooks_sync lists them). quickbooks.sync asks for a sync now; connecting ' +
     "and disconnecting are the owner's.",
-  keywords: ['quickbooks', 'accounting', 'books', 'bookkeeper', 'intuit', 'connection'],
+  phrases: ['quickbooks', 'accounting', 'books', 'bookkeeper', 'intuit', 'connection'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: CONNECTION_RECORD,

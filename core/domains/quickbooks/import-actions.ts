@@ -23,7 +23,7 @@ export const importQuickBooksCustomers = defineAction({
     'dry_run false imports: matched customers only get what they lack, each keeps its QuickBooks Id, and running it again creates ' +
     "nothing new. The owner's: an agent's call waits for the owner's approval.",
   access: { agent: 'requires_authorization', technician: 'none' },
-  keywords: ['quickbooks', 'import customers', 'intuit', 'accounting', 'move in'],
+  phrases: ['quickbooks', 'import customers', 'intuit', 'accounting', 'move in'],
   input: z.strictObject({
     dry_run: dryRunInput,
   }),

@@ -39,7 +39,7 @@ export const quickbooksSyncQuery = defineQuery({
     'id = the record (contact, service, invoice or payment id). Filters: state, kind. A failed record is sent again with ' +
     'quickbooks.retry; quickbooks.sync asks for a sync now. Records never sent yet have no row. UNAVAILABLE when QuickBooks ' +
     'is off on this server, CONFLICT when no company was ever connected (nothing was sent, so there is nothing to list).',
-  keywords: ['quickbooks', 'accounting', 'books', 'sync', 'bookkeeper', 'intuit'],
+  phrases: ['quickbooks', 'accounting', 'books', 'sync', 'bookkeeper', 'intuit'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     state: z.enum(['pending', 'synced', 'failed']).optional(),

@@ -64,7 +64,7 @@ const TAX_RULE =
 export const createQuote = defineAction({
   key: 'quote.create',
   example: { contact_id: 'Jane Smith', line_items: [{ service_id: 'Exterior Window Cleaning', quantity: 1 }] },
-  phrases: ['make an estimate', 'write up a quote for a job', 'price out the work'],
+  phrases: ['make an estimate', 'write up a quote for a job', 'price out the work', 'estimate', 'quote', 'proposal', 'price offer', 'bid'],
   title: 'Make a quote',
   place: customer('New quote'),
   description:
@@ -75,7 +75,6 @@ export const createQuote = defineAction({
     'With online payments on, deposit_cents or deposit_percent asks a deposit the customer pays ' +
     'on accepting (credited on the final invoice); with payments off a deposit is refused. Send it with quote.send.',
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['notes'], screened: ['line_items.description'] } },
-  keywords: ['estimate', 'quote', 'proposal', 'price offer', 'bid'],
   input: z.strictObject({
     contact_id: z.uuid(),
     line_items: lineItems,
@@ -200,7 +199,7 @@ export const cancelQuote = defineAction({
     'optional. An accepted, declined or expired quote is a CONFLICT; cancelling twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
-  keywords: ['withdraw quote', 'cancel estimate'],
+  phrases: ['withdraw quote', 'cancel estimate'],
   input: z.strictObject({ quote_id: z.uuid(), reason: noteText(500).optional() }),
   output: QUOTE_RECORD,
   async run(ctx, input) {

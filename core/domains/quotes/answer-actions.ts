@@ -9,7 +9,15 @@ import { BY_AGENT_OR_API } from '../../places.js'
 /** Records an answer the customer gave in person, by phone or by email instead of through the quote's links. */
 export const recordQuoteAnswer = defineAction({
   key: 'quote.record_answer',
-  phrases: ['the customer accepted the quote', 'they said yes to the estimate', 'they turned the quote down'],
+  phrases: [
+    'the customer accepted the quote',
+    'they said yes to the estimate',
+    'they turned the quote down',
+    'quote accepted',
+    'customer accepted',
+    'approve estimate',
+    'declined quote',
+  ],
   title: "Record a customer's answer to a quote",
   place: BY_AGENT_OR_API,
   description:
@@ -18,7 +26,6 @@ export const recordQuoteAnswer = defineAction({
     'lines; book it with order.book. A quote already answered, cancelled or expired, or accepted after valid_until, is a CONFLICT. ' +
     'Returns quote and order (null on decline).',
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['quote accepted', 'customer accepted', 'approve estimate', 'declined quote'],
   input: z.strictObject({
     quote_id: z.uuid(),
     answer: z.enum(['accept', 'decline']),

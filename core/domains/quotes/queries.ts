@@ -16,7 +16,7 @@ export const quotesQuery = defineQuery({
     'valid_until_by (YYYY-MM-DD: valid until that day or earlier). include: line_items, contact (name, email), order (the order an accepted quote made).',
   entity: 'quote',
   include: ['line_items', 'contact', 'order'],
-  keywords: ['estimates', 'proposals', 'open quotes', 'quotes sent'],
+  phrases: ['estimates', 'proposals', 'open quotes', 'quotes sent'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(QUOTE_STATUSES).optional(),

@@ -11,7 +11,7 @@ import { page } from '../../places.js'
 /** Emails a quote to its customer with links to accept or decline it. */
 export const sendQuote = defineAction({
   key: 'quote.send',
-  phrases: ['email the quote to the customer', 'send the estimate'],
+  phrases: ['email the quote to the customer', 'send the estimate', 'email quote', 'send estimate', 'send proposal'],
   title: 'Send a quote',
   place: page('/quotes', 'pick the quote, then Send'),
   description:
@@ -19,7 +19,6 @@ export const sendQuote = defineAction({
     'page with the lines and totals, where the customer accepts or declines (no sign-in). A draft becomes sent. Refused: a quote ' +
     'already answered, expired or cancelled (CONFLICT), past its valid_until, or a customer without an email address. Returns quote and message.',
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['email quote', 'send estimate', 'send proposal'],
   input: z.strictObject({ quote_id: z.uuid() }),
   output: z.object({
     quote: QUOTE_RECORD,

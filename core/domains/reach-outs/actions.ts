@@ -18,7 +18,17 @@ async function readRule(db: Queryable, id: string) {
 export const createReachOutRule = defineAction({
   key: 'reach_out_rule.create',
   example: { name: 'Six months since the last clean', trigger: 'no_visit', months: 6 },
-  phrases: ['remind customers who have not booked in six months', 'email customers when their gutter cleaning is due'],
+  phrases: [
+    'remind customers who have not booked in six months',
+    'email customers when their gutter cleaning is due',
+    'reach out',
+    'win back',
+    'campaign',
+    'automatic email',
+    'reminder',
+    'lapsed customers',
+    'season',
+  ],
   title: 'Add a reach-out rule',
   place: page('/reach-outs', 'fill in New rule'),
   words: { phrase: 'add rules that find customers due for a reach-out' },
@@ -28,7 +38,6 @@ export const createReachOutRule = defineAction({
     'custom), subject and body say what they read; daily_cap (default 20). It starts off: reach_out_preview {reach_out_rule_id} shows who it ' +
     'would email today and the email they would read, and reach_out_rule.turn_on starts it.',
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
-  keywords: ['reach out', 'win back', 'campaign', 'automatic email', 'reminder', 'lapsed customers', 'season'],
   input: z.strictObject(RULE_FIELDS),
   output: REACH_OUT_RULE,
   async run(ctx, input) {

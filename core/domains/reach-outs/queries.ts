@@ -10,12 +10,11 @@ import { previewRule, REACH_OUT_PREVIEW } from './preview.js'
 /** The business's reach-out rules, on first, then by name. */
 export const reachOutRulesQuery = defineQuery({
   type: 'reach_out_rules',
-  phrases: ['which automatic reach-outs are on', 'reach-out rules'],
+  phrases: ['which automatic reach-outs are on', 'reach-out rules', 'reach out', 'automatic emails', 'campaign rules', 'win back'],
   description:
     'The reach-out rules: who each finds (when), what they read (template_id, subject, body), whether it is on, sends by itself ' +
     '(automatic) up to daily_cap a day, and the batch waiting for the owner. reach_out_preview {reach_out_rule_id} shows who it would email today.',
   entity: 'reach_out_rule',
-  keywords: ['reach out', 'automatic emails', 'campaign rules', 'win back'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ status: z.enum(['on', 'off']).optional() }),
   record: REACH_OUT_RULE.extend({ audit_trail: auditTrailExpansion }),
@@ -35,13 +34,12 @@ export const reachOutRulesQuery = defineQuery({
 /** Who a rule would email today and the email they would read: what the owner checks before turning it on. */
 export const reachOutPreviewQuery = defineQuery({
   type: 'reach_out_preview',
-  phrases: ['who would the reach-out rule email', 'preview the automatic reach-out'],
+  phrases: ['who would the reach-out rule email', 'preview the automatic reach-out', 'preview', 'who gets it', 'reach out'],
   description:
     'Who a reach-out rule (reach_out_rule_id, or id; without either, every rule) would email today, in the order they would go ' +
     '(longest since their last visit first), each with why they are due and the subject they would read; the whole email of ' +
     'the first; how many more are due over the daily cap; and how many due customers are left out and why (no email, ' +
     'bounced, opted out, a visit booked, reached within the period). A season_end rule lists who it would reach on its date.',
-  keywords: ['preview', 'who gets it', 'reach out'],
   access: { agent: 'unrestricted', technician: 'none', idEntity: 'reach_out_rule' },
   params: z.object({
     reach_out_rule_id: z.uuid().optional().describe('One rule'),
@@ -86,12 +84,11 @@ const REACH_OUT_BATCH = z.object({
 /** The batches the rules gathered, newest first: those waiting for the owner, and those sent or dismissed. */
 export const reachOutBatchesQuery = defineQuery({
   type: 'reach_out_batches',
-  phrases: ['reach-outs waiting to be sent', 'what did the reach-out rules send'],
+  phrases: ['reach-outs waiting to be sent', 'what did the reach-out rules send', 'reach out', 'batch', 'waiting', 'sent emails'],
   description:
     'The daily batches of the reach-out rules, newest first, each with its customers and why they are due: status waiting ' +
     '(reach_out_batch.send sends it, reach_out_batch.dismiss drops it), sent (with each email) or dismissed. Filter by status, reach_out_rule_id.',
   entity: 'reach_out_batch',
-  keywords: ['reach out', 'batch', 'waiting', 'sent emails'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ status: z.enum(['waiting', 'sent', 'dismissed']).optional(), reach_out_rule_id: z.uuid().optional() }),
   record: REACH_OUT_BATCH.extend({ audit_trail: auditTrailExpansion }),

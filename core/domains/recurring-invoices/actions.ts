@@ -53,6 +53,13 @@ export const createRecurringInvoice = defineAction({
     'bill the office building every month',
     'a monthly contract without visits to invoice',
     'invoice them the same amount each quarter',
+    'recurring invoice',
+    'contract',
+    'retainer',
+    'subscription',
+    'monthly billing',
+    'repeat invoice',
+    'standing invoice',
   ],
   title: 'Set up a recurring invoice',
   place: page('/recurring-invoices', 'fill in New recurring invoice'),
@@ -67,7 +74,6 @@ export const createRecurringInvoice = defineAction({
     'has a saved card) and emailed. ends_on: no invoice for a period starting on or after it (then it ends). notes go on ' +
     'every invoice. The same call again answers the one it made. Its invoices are read with recurring_invoices.',
   access: { agent: 'requires_authorization', technician: 'none', ownerApproves: OWNER_APPROVES, customerText: CUSTOMER_TEXT },
-  keywords: ['recurring invoice', 'contract', 'retainer', 'subscription', 'monthly billing', 'repeat invoice', 'standing invoice'],
   idempotent: true,
   input: z.strictObject({
     contact_id: z.uuid(),

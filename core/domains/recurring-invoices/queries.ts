@@ -9,7 +9,17 @@ import { RECURRING_COLUMNS, RECURRING_INVOICE, RECURRING_STATUSES, withTotals } 
 /** Recurring invoices by id, or newest first, with their customer, what a period costs and the invoices they issued. */
 export const recurringInvoicesQuery = defineQuery({
   type: 'recurring_invoices',
-  phrases: ['which customers are billed every month', 'the monthly contracts', 'when is the next contract invoice'],
+  phrases: [
+    'which customers are billed every month',
+    'the monthly contracts',
+    'when is the next contract invoice',
+    'recurring invoice',
+    'contract',
+    'retainer',
+    'subscription',
+    'monthly billing',
+    'repeat invoice',
+  ],
   description:
     'Recurring invoices (recurring_invoice.create, or the billing of a service plan: customer_plan_id), newest first: the ' +
     'contact and their name, line_items, cycle (monthly|quarterly|yearly), starts_on, ends_on, next_issue_on (the day the next ' +
@@ -37,7 +47,6 @@ export const recurringInvoicesQuery = defineQuery({
     'updated_at',
   ],
   entity: 'recurring_invoice',
-  keywords: ['recurring invoice', 'contract', 'retainer', 'subscription', 'monthly billing', 'repeat invoice'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_id: z.uuid().optional(),

@@ -13,13 +13,20 @@ import { ROUTE_STOP, stopsOf } from './stops.js'
 /** A technician's visits of a day still to do, in route order: the last plan's, else time order. */
 export const routeStopsQuery = defineQuery({
   type: 'route_stops',
-  phrases: ["a technician's route for the day", 'in what order are the visits', 'directions to the next visit'],
+  phrases: [
+    "a technician's route for the day",
+    'in what order are the visits',
+    'directions to the next visit',
+    'route',
+    'driving order',
+    'directions',
+    'maps',
+  ],
   description:
     "A technician's visits of a day still to do, in route order (the last route.plan's; time order before any plan), each " +
     "with its directions link; the first item's route_url opens the whole day in the phone's maps. technician_id (id or name; without it, every technician's route that day, one after the other; " +
     "a technician reads their own), date (YYYY-MM-DD, default today). By id (a ticket id): that visit's stop " +
     'on its day. To reorder, use route.plan.',
-  keywords: ['route', 'driving order', 'directions', 'maps'],
   access: { agent: 'unrestricted', technician: 'assigned', assignedFilter: 'technician_id', idEntity: 'ticket' },
   params: z.object({ technician_id: z.string().trim().min(1).max(200).optional(), date: isoDate().optional() }),
   record: ROUTE_STOP.extend({

@@ -23,10 +23,9 @@ export const ROUTE_START_RECORD = z.object({
 /** Where routes start: the business's home base and the technicians' own starts. */
 export const routeStartsQuery = defineQuery({
   type: 'route_starts',
-  phrases: ['where is the home base', 'where do the technicians start'],
+  phrases: ['where is the home base', 'where do the technicians start', 'home base', 'depot', 'shop'],
   description: "Where routes start and end: the business's home base (user_id null) and each technician's own start, with user_name.",
   entity: 'route_start',
-  keywords: ['home base', 'depot', 'shop'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: ROUTE_START_RECORD.extend({ user_name: z.string().nullable(), audit_trail: auditTrailExpansion }),

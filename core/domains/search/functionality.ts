@@ -131,18 +131,9 @@ function indexOf(registry: Registry): Index {
   }
   const entries: Entry[] = []
   for (const def of registry.actions.values()) {
-    entries.push(
-      entryOf(
-        'action',
-        actionKey(def.domain, def.name),
-        `${def.domain} ${def.name}`,
-        [...(def.keywords ?? []), ...(def.phrases ?? [])],
-        def.description,
-      ),
-    )
+    entries.push(entryOf('action', actionKey(def.domain, def.name), `${def.domain} ${def.name}`, def.phrases ?? [], def.description))
   }
-  for (const def of registry.queries.values())
-    entries.push(entryOf('data_type', def.type, def.type, [...(def.keywords ?? []), ...(def.phrases ?? [])], def.description))
+  for (const def of registry.queries.values()) entries.push(entryOf('data_type', def.type, def.type, def.phrases ?? [], def.description))
   const byTrigram = new Map<string, number[]>()
   const sets = vocabulary.map(trigrams)
   sets.forEach((set, position) => {

@@ -62,7 +62,7 @@ export const searchQuery = defineQuery({
     'with the count, or which part left none). A q of one word looking for contacts without filters also gets ' +
     'first_name_count: how many customers have that word as the first word of their name ("Owen": 1 when Owen Park is ' +
     'the only Owen).',
-  keywords: ['find', 'lookup', 'spotlight', 'search customers', 'where is'],
+  phrases: ['find', 'lookup', 'spotlight', 'search customers', 'where is'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     q: z.string().trim().min(1).max(200).describe('What to look for'),

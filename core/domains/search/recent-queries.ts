@@ -5,11 +5,10 @@ import { timestamp } from '../../output-types.js'
 /** The customers added or changed most recently: what an empty search box offers first. */
 export const recentContactsQuery = defineQuery({
   type: 'recent_contacts',
-  phrases: ['newest customers', 'customers added lately'],
+  phrases: ['newest customers', 'customers added lately', 'recent customers', 'latest customers', 'last changed'],
   description:
     'The customers (contacts) added or changed most recently, newest first, archived and merged ones left out: ' +
     'id, display_name, phone, email, updated_at. Only the first page (limit); no filters.',
-  keywords: ['recent customers', 'latest customers', 'last changed'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: z.object({

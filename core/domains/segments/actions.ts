@@ -39,7 +39,7 @@ export const createSegment = defineAction({
     'Create a segment, a named list of contacts. kind manual: add members with segment.add_members. kind rule: give ' +
     `${RULE_HELP}. Members of a rule segment are computed now and kept current (refreshed daily, before a send, and by segment.refresh).`,
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['audience', 'mailing list', 'customer list', 'group of customers', 'segment'],
+  phrases: ['audience', 'mailing list', 'customer list', 'group of customers', 'segment'],
   input: z.strictObject({
     name,
     description: description.optional(),

@@ -13,7 +13,7 @@ export const segmentsQuery = defineQuery({
     'computed from rule), rule, member_count and computed_at (when the members were last computed or changed), archived_at. ' +
     'Filters: kind, archived=true (only archived; default: in use). Members: data type segment_members.',
   entity: 'segment',
-  keywords: ['audience', 'mailing list', 'customer lists', 'groups'],
+  phrases: ['audience', 'mailing list', 'customer lists', 'groups'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     kind: z.enum(SEGMENT_KINDS).optional(),
@@ -48,7 +48,7 @@ export const segmentMembersQuery = defineQuery({
   description:
     'The members of a segment (segment_id, required), by name, paged: contact id, display_name, email, phone, email_status, lifecycle, ' +
     'city, added_at. A rule segment lists its members as last computed (see segments.computed_at; segment.refresh recomputes).',
-  keywords: ['segment contacts', 'audience members'],
+  phrases: ['segment contacts', 'audience members'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ segment_id: z.uuid().describe('The segment') }),
   record: SEGMENT_MEMBER,

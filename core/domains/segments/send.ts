@@ -51,7 +51,17 @@ const input = z.strictObject({
 /** Schedules one personalised email to each member of a segment who can receive it. */
 export const sendToSegment = defineAction({
   key: 'segment.send_message',
-  phrases: ['email all customers about a promotion', 'send a newsletter', 'announce a discount to everyone'],
+  phrases: [
+    'email all customers about a promotion',
+    'send a newsletter',
+    'announce a discount to everyone',
+    'email everyone',
+    'newsletter',
+    'campaign',
+    'bulk email',
+    'announce',
+    'email list',
+  ],
   title: 'Email everyone in a segment',
   place: page('/segments', 'pick the segment, then Email'),
   description:
@@ -65,7 +75,6 @@ export const sendToSegment = defineAction({
     customerText: { reviewed: ['subject', 'body'] },
     ownerSees: async (_ctx, input) => reachOutAsked(input.kind),
   },
-  keywords: ['email everyone', 'newsletter', 'campaign', 'bulk email', 'announce', 'email list'],
   idempotent: true,
   input,
   output: SEGMENT_SEND,

@@ -46,7 +46,18 @@ async function checkWork(ctx: OperationContext, lines: LineItemInput[], field: s
 /** Starts a recurring appointment and books its visits up to the horizon. */
 export const createSeries = defineAction({
   key: 'series.create',
-  phrases: ['set up recurring visits', 'come every two weeks', 'monthly cleaning for a regular customer'],
+  phrases: [
+    'set up recurring visits',
+    'come every two weeks',
+    'monthly cleaning for a regular customer',
+    'recurring',
+    'repeat',
+    'every two weeks',
+    'monthly',
+    'regular customer',
+    'subscription',
+    'season',
+  ],
   title: 'Set up repeat visits',
   place: BY_AGENT_OR_API,
   description:
@@ -62,7 +73,6 @@ export const createSeries = defineAction({
     "technician already booked at a visit's time is left off that visit (listed in unassigned). Returns the series, its next " +
     'visits and the tickets booked.',
   access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['line_items.description'] } },
-  keywords: ['recurring', 'repeat', 'every two weeks', 'monthly', 'regular customer', 'subscription', 'season'],
   input: z.strictObject({
     contact_id: z.uuid(),
     address_id: z.uuid().optional().describe("Where the work is done: one of the contact's addresses"),
@@ -145,7 +155,7 @@ export const updateSeries = defineAction({
     'asks nothing again). Returns the series ' +
     '(the new one after a split) with its next visits and the ids of the visits changed.',
   access: { agent: 'soft_limit', technician: 'none', customerText: { screened: ['line_items.description'] } },
-  keywords: ['change recurring', 'change all future', 'change this one', 'move series', 'price change'],
+  phrases: ['change recurring', 'change all future', 'change this one', 'move series', 'price change'],
   input: updateSeriesInput,
   output: SERIES_RECORD.extend({ changed_ticket_ids: z.array(z.uuid()) }),
   shortAnswer: ['changed_ticket_ids'],
@@ -293,14 +303,13 @@ async function rewriteFuture(ctx: OperationContext, series: SeriesRow, input: Up
 /** Skips one occurrence: its visit is cancelled (emails as for any cancellation) and never booked again. */
 export const skipSeriesVisit = defineAction({
   key: 'series.skip',
-  phrases: ['skip one visit of their regular schedule', 'not this month'],
+  phrases: ['skip one visit of their regular schedule', 'not this month', 'skip visit', 'skip this time', 'not this month'],
   title: 'Skip one repeat visit',
   place: customer('their recurring visits, then Skip this visit'),
   description:
     'Skip one visit of a series: ticket_id (a booked visit: it is cancelled like ticket.cancel, its pending emails ' +
     'cancelled) or date (YYYY-MM-DD, an occurrence not yet booked). The series goes on; the skipped occurrence is never booked again.',
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['skip visit', 'skip this time', 'not this month'],
   input: z.strictObject({
     series_id: seriesId,
     ticket_id: z.uuid().optional().describe('The booked visit to skip'),
@@ -345,7 +354,14 @@ export const skipSeriesVisit = defineAction({
 /** Pauses a series for a season: no visits until a date; its unconfirmed visits in the pause are cancelled. */
 export const pauseSeries = defineAction({
   key: 'series.pause',
-  phrases: ['pause their regular visits for the winter', 'hold recurring cleaning for a while'],
+  phrases: [
+    'pause their regular visits for the winter',
+    'hold recurring cleaning for a while',
+    'pause recurring',
+    'season',
+    'winter break',
+    'hold',
+  ],
   title: 'Pause repeat visits',
   place: customer('their recurring visits, then Pause'),
   description:
@@ -353,7 +369,6 @@ export const pauseSeries = defineAction({
     'without it the series waits for series.resume. Visits in the pause the customer has not confirmed are cancelled (like ' +
     'ticket.cancel) and come back if the series resumes before their day; confirmed ones are kept and listed in kept_confirmed.',
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['pause recurring', 'season', 'winter break', 'hold'],
   input: z.strictObject({
     series_id: seriesId,
     until: isoDate().optional().describe('First day of visits again, YYYY-MM-DD'),
@@ -392,7 +407,7 @@ export const resumeSeries = defineAction({
   description: 'Resume a paused series now: its visits are booked again from today up to 60 days ahead (skipped ones stay skipped).',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
-  keywords: ['resume recurring', 'unpause', 'season starts'],
+  phrases: ['resume recurring', 'unpause', 'season starts'],
   input: z.strictObject({ series_id: seriesId }),
   // A series that was not paused is answered as it is, with nothing booked.
   output: SERIES_RECORD.extend({ booked: SERIES_GENERATED.booked.optional(), unassigned: SERIES_GENERATED.unassigned.optional() }),
@@ -410,7 +425,7 @@ export const resumeSeries = defineAction({
 /** Ends a series: no visits after the last day; the booked ones after it are cancelled. */
 export const endSeries = defineAction({
   key: 'series.end',
-  phrases: ['stop their recurring visits for good', 'cancel the regular cleaning'],
+  phrases: ['stop their recurring visits for good', 'cancel the regular cleaning', 'stop recurring', 'cancel series', 'end subscription'],
   title: 'End repeat visits',
   place: customer('their recurring visits, then End these recurring visits'),
   description:
@@ -419,7 +434,6 @@ export const endSeries = defineAction({
     "Needs the owner's authorization: it stops a regular customer's work.",
   access: { agent: 'requires_authorization', technician: 'none' },
   destructive: true,
-  keywords: ['stop recurring', 'cancel series', 'end subscription'],
   input: z.strictObject({
     series_id: seriesId,
     last_date: isoDate().optional().describe('Last day with a visit, YYYY-MM-DD; default today'),

@@ -16,7 +16,7 @@ export const seriesQuery = defineQuery({
     'confirmation_status, series_occurrence}] (up to 3). Visits are tickets: the tickets data type shows series_id on each. ' +
     'Filters: contact_id, status.',
   entity: 'series',
-  keywords: ['recurring', 'repeat', 'regular visits', 'schedule'],
+  phrases: ['recurring', 'repeat', 'regular visits', 'schedule'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_id: z.uuid().optional(),

@@ -50,6 +50,10 @@ export const createService = defineAction({
     'we now offer a new service at a price',
     'we started offering something new',
     'start selling a new service',
+    'catalog',
+    'price list',
+    'product',
+    'new service',
   ],
   title: 'Add a service',
   place: page('/services', 'Add a service'),
@@ -58,7 +62,6 @@ export const createService = defineAction({
     'Add a service or product to the catalog. Money in integer cents. ' +
     'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
   access: { agent: 'unrestricted', technician: 'none', customerText: { names: ['name', 'unit_name'], screened: ['description'] } },
-  keywords: ['catalog', 'price list', 'product', 'new service'],
   input: z.strictObject(serviceFields),
   output: SERVICE_RECORD,
   async run(ctx, input) {

@@ -8,13 +8,12 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** The catalog of services and products, by name. */
 export const servicesQuery = defineQuery({
   type: 'services',
-  phrases: ['what services we offer and their prices', 'the price list'],
+  phrases: ['what services we offer and their prices', 'the price list', 'catalog', 'price list', 'prices', 'products'],
   description:
     'The service catalog, sorted by name. Each: id, name, description, pricing (fixed|flexible|per_unit|product), ' +
     'price_cents (integer cents; per_unit: per unit; flexible: suggested, may be null), unit_name, default_duration_minutes, taxable, status, archived_at (when archived). ' +
     'Filters: status (active|archived; default active), q (part of the name, typos tolerated).',
   entity: 'service',
-  keywords: ['catalog', 'price list', 'prices', 'products'],
   access: { agent: 'unrestricted', technician: 'all' },
   params: z.object({
     status: z.enum(['active', 'archived']).optional(),

@@ -20,7 +20,7 @@ const BACKUP_RUN = z.object({
 /** Where the business's backups stand: the last verified one, the last one if it failed, and the one warning to show. */
 export const backupStatusQuery = defineQuery({
   type: 'backup_status',
-  phrases: ['was a backup made', 'when was the last backup'],
+  phrases: ['was a backup made', 'when was the last backup', 'backups', 'last backup', 'restore', 'disaster recovery'],
   description:
     "Where the business's backups stand, one record (id = the business id): backups_on (false when the server has no " +
     'CRM_BACKUP_KEY: then no backup is made at all), last_verified (the latest archive restored and checked: finished_at, ' +
@@ -30,7 +30,6 @@ export const backupStatusQuery = defineQuery({
     "line to tell the owner (backups off, the last one failed, none yet, older than 26 hours, or only on the data's disk or " +
     "machine: beside_data 'disk' or 'machine', no copy in a bucket), null when all is well. " +
     'When and how many are kept: data type settings (backup_time, backup_keep_*).',
-  keywords: ['backups', 'last backup', 'restore', 'disaster recovery'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: z.object({

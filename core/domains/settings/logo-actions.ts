@@ -26,7 +26,7 @@ export const setLogo = defineAction({
     ownerSees: async () => "puts a picture on every customer's quote and invoice page, and no check can read the words in a picture",
   },
   idempotent: true,
-  keywords: ['logo', 'brand', 'company picture'],
+  phrases: ['logo', 'brand', 'company picture'],
   input: z.strictObject({
     content_base64: z.string().min(1).nullable().describe("The picture's bytes in base64; null removes the logo"),
     content_type: z.string().trim().max(100).optional().describe('image/png, image/jpeg or image/webp; known from the bytes when left out'),

@@ -19,7 +19,7 @@ export const settingsQuery = defineQuery({
     'online_payments (true when this server takes card payments through Stripe: invoice emails then carry a pay link; ' +
     'with it false and payment_instructions empty, invoices carry no way to pay and are not emailed).',
   entity: 'tenant',
-  keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'company', 'configuration', 'reminders', 'confirmations'],
+  phrases: ['business hours', 'opening hours', 'tax rate', 'time zone', 'company', 'configuration', 'reminders', 'confirmations'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: SETTINGS_RECORD.extend({ online_payments: z.boolean(), updated_at: timestamp, audit_trail: auditTrailExpansion }),

@@ -54,7 +54,17 @@ function bookedContactKey(id: string): string {
 /** Books an appointment: a ticket with its contact, place, time, technicians and line items, in one call. */
 export const createTicket = defineAction({
   key: 'ticket.create',
-  phrases: ['book an appointment', 'schedule a job for a customer', 'put a visit on the calendar'],
+  phrases: [
+    'book an appointment',
+    'schedule a job for a customer',
+    'put a visit on the calendar',
+    'appointment',
+    'book',
+    'schedule',
+    'job',
+    'visit',
+    'new ticket',
+  ],
   title: 'Book a visit',
   place: customer('Book a visit'),
   words: { phrase: 'book an appointment' },
@@ -69,7 +79,6 @@ export const createTicket = defineAction({
     'confirmed and only the reminder is queued. ' +
     "custom_fields: the business's own fields, {key: value}. Returns the ticket with number, line items, technicians and totals (integer cents).",
   access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['line_items.description'] } },
-  keywords: ['appointment', 'book', 'schedule', 'job', 'visit', 'new ticket'],
   input: z.strictObject({
     contact_id: z.uuid(),
     address_id: z.uuid().optional().describe("Where the work is done: one of the contact's addresses"),
@@ -222,7 +231,15 @@ export const updateTicket = defineAction({
 /** Moves an appointment to a new time; the old times stay in the audit trail. */
 export const rescheduleTicket = defineAction({
   key: 'ticket.reschedule',
-  phrases: ['move an appointment to another time', 'change the time of a visit', 'push the job to later', 'reschedule one visit'],
+  phrases: [
+    'move an appointment to another time',
+    'change the time of a visit',
+    'push the job to later',
+    'reschedule one visit',
+    'move appointment',
+    'change time',
+    'postpone',
+  ],
   title: 'Move a visit',
   place: visit('Move'),
   words: { phrase: 'move an appointment' },
@@ -234,7 +251,6 @@ export const rescheduleTicket = defineAction({
     'cancelled and queued anew for the new time. A new length alone (same start) asks nothing again: the confirmation and the queued ' +
     'emails stand, and read the new end when sent. The audit trail keeps every earlier time.',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['move appointment', 'change time', 'postpone'],
   input: z.strictObject({
     ticket_id: z.uuid(),
     scheduled_start: instantInput.describe(when),
@@ -261,7 +277,7 @@ export const rescheduleTicket = defineAction({
 /** Replaces the set of technicians on a ticket, checking the newcomers are free. */
 export const assignTechnicians = defineAction({
   key: 'ticket.assign_technicians',
-  phrases: ['put a technician on a job', 'send a different technician', 'who does this visit'],
+  phrases: ['put a technician on a job', 'send a different technician', 'who does this visit', 'assign', 'dispatch', 'technician', 'crew'],
   title: 'Assign technicians to a visit',
   place: visit('Technicians'),
   words: { phrase: 'assign technicians to an appointment' },
@@ -270,7 +286,6 @@ export const assignTechnicians = defineAction({
     "for the ticket's time (else CONFLICT naming the clashing ticket). Someone who already clocked in cannot be removed.",
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
-  keywords: ['assign', 'dispatch', 'technician', 'crew'],
   input: z.strictObject({ ticket_id: z.uuid(), technician_ids: technicianRefs }),
   output: TICKET_RECORD,
   async run(ctx, input) {
@@ -286,7 +301,7 @@ export const assignTechnicians = defineAction({
 /** Calls off an appointment, keeping it (and why) on record. */
 export const cancelTicket = defineAction({
   key: 'ticket.cancel',
-  phrases: ['cancel an appointment', 'the customer cancelled the visit'],
+  phrases: ['cancel an appointment', 'the customer cancelled the visit', 'call off', 'cancel appointment'],
   title: 'Cancel a visit',
   place: visit('Cancel'),
   words: { phrase: 'cancel an appointment' },
@@ -294,7 +309,6 @@ export const cancelTicket = defineAction({
     'Cancel a scheduled, confirmed or in-progress ticket, with the reason. The ticket stays on record with status cancelled ' +
     "and frees its technicians' time; its pending appointment emails are cancelled. A cancelled ticket cannot be reopened: book a new one.",
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['call off', 'cancel appointment'],
   input: z.strictObject({
     ticket_id: z.uuid(),
     reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer asked by phone"'),
@@ -322,7 +336,7 @@ export const cancelTicket = defineAction({
 /** Records that the customer was not there for the appointment. */
 export const markNoShow = defineAction({
   key: 'ticket.no_show',
-  phrases: ['customer was not home', 'nobody answered the door', 'missed appointment'],
+  phrases: ['customer was not home', 'nobody answered the door', 'missed appointment', 'no-show', 'missed appointment', 'nobody home'],
   title: 'Record a no-show',
   place: visit('No-show'),
   words: { phrase: 'mark a customer as a no-show' },
@@ -330,7 +344,6 @@ export const markNoShow = defineAction({
     "Record that the customer was not there: status no_show. Only once the appointment's start time has passed. " +
     "An optional note is added to the ticket's notes.",
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['no-show', 'missed appointment', 'nobody home'],
   input: z.strictObject({ ticket_id: z.uuid(), note: z.string().trim().min(1).max(1000).optional() }),
   output: TICKET_RECORD,
   async run(ctx, input) {

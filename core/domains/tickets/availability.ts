@@ -79,7 +79,19 @@ const dayWords = z.string().trim().min(1).max(40)
 /** Free times for a visit across the team, earliest first, one short line each, in the business time zone. */
 export const availabilityQuery = defineQuery({
   type: 'availability',
-  phrases: ['when is a technician free', 'open times this week', 'free slots for a job'],
+  phrases: [
+    'when is a technician free',
+    'open times this week',
+    'free slots for a job',
+    'free time',
+    'open slots',
+    'when can',
+    'calendar',
+    'schedule',
+    'morning',
+    'afternoon',
+    'evening',
+  ],
   description:
     'Free times for a visit, earliest first across the team, one item per start: slot ("Tue 2026-12-01 09:00–10:30 Sam": ' +
     'day, start–end in the business time zone, who), start (wall clock with offset) and technician_id, as schedule_appointment ' +
@@ -90,7 +102,6 @@ export const availabilityQuery = defineQuery({
     "owners). contact_id: each time says preferred true|false by the customer's preferred days and time of day. " +
     "include=technician adds the whole name; by id (a team member's) their first free time. rank=driving (with contact_id or " +
     "address_id): the times beside the customer's neighbours first, each with extra_meters it adds to the day.",
-  keywords: ['free time', 'open slots', 'when can', 'calendar', 'schedule', 'morning', 'afternoon', 'evening'],
   access: { agent: 'unrestricted', technician: 'none' },
   defaultLimit: 5,
   include: ['technician'],

@@ -33,7 +33,7 @@ const clockInput = z.strictObject({
 /** Starts a technician's time on a job; the ticket becomes in progress. */
 export const clockIn = defineAction({
   key: 'ticket.clock_in',
-  phrases: ['technician arrived at the job', 'start the timer on a visit'],
+  phrases: ['technician arrived at the job', 'start the timer on a visit', 'start job', 'arrived', 'time tracking'],
   title: 'Clock in',
   place: visitFor('Clock in'),
   words: { phrase: 'clock a technician in' },
@@ -43,7 +43,6 @@ export const clockIn = defineAction({
     'time before it: VALIDATION_ERROR on at) saying from when; only an owner may clock in sooner, with early true (audited). ' +
     'A technician clocks in only themself; an owner or agent names the technician with user_id.',
   access: { agent: 'unrestricted', technician: 'assigned', refuseAgent: refuseEarlyAgent },
-  keywords: ['start job', 'arrived', 'time tracking'],
   input: clockInput.extend({ early: earlyInput }),
   output: TICKET_RECORD,
   async run(ctx, input) {
@@ -78,7 +77,7 @@ export const clockIn = defineAction({
 /** Ends a technician's time on a job; completing the ticket is the close-out's work. */
 export const clockOut = defineAction({
   key: 'ticket.clock_out',
-  phrases: ['technician finished and left the job', 'stop the timer on a visit'],
+  phrases: ['technician finished and left the job', 'stop the timer on a visit', 'finish job', 'left', 'time tracking'],
   title: 'Clock out',
   place: visitFor('Clock out'),
   words: { phrase: 'clock a technician out' },
@@ -86,7 +85,6 @@ export const clockOut = defineAction({
     'Clock a technician out of a ticket they clocked in on (now, or at a given time not in the future and not before the clock-in). ' +
     'The ticket stays in_progress until it is closed out. A technician clocks out only themself; an owner or agent names the technician with user_id.',
   access: { agent: 'unrestricted', technician: 'assigned' },
-  keywords: ['finish job', 'left', 'time tracking'],
   input: clockInput,
   output: TICKET_RECORD,
   async run(ctx, input) {

@@ -40,6 +40,13 @@ export const moveTechnicianDay = defineAction({
     'give his jobs to another technician',
     'push the whole day back',
     'out sick, reschedule his appointments',
+    'sick day',
+    'technician sick',
+    'day off',
+    'move all visits',
+    'reschedule the day',
+    'cover for',
+    'swap technician',
   ],
   title: "Move a technician's day",
   place: page('/team', "pick the team member, then Move a day's visits"),
@@ -53,7 +60,6 @@ export const moveTechnicianDay = defineAction({
     'earlier confirmation, follow-ups and reminder are replaced. Visits under way stay and are listed in not_moved.',
   // It emails every customer of the day: an agent's call waits for the owner.
   access: { agent: 'requires_authorization', technician: 'none', customerText: { reviewed: ['message'] } },
-  keywords: ['sick day', 'technician sick', 'day off', 'move all visits', 'reschedule the day', 'cover for', 'swap technician'],
   input: z.strictObject({
     technician_id: technicianRef.describe('Whose day: their user id or name'),
     date: dayInput().meta({ format: 'date' }).describe(`The day to move: ${DAY_WORDS_HELP}`),

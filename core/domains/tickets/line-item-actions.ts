@@ -23,7 +23,14 @@ import { serviceNamed, serviceNameInput } from '../services/service-names.js'
 export const addLineItem = defineAction({
   key: 'ticket.add_line_item',
   example: { ticket_id: '#240', service_id: 'Screen Cleaning', quantity: 12 },
-  phrases: ['add another service to a visit', 'add work to an appointment', 'they also want screens done on the visit'],
+  phrases: [
+    'add another service to a visit',
+    'add work to an appointment',
+    'they also want screens done on the visit',
+    'add service',
+    'add item',
+    'upsell',
+  ],
   title: 'Add a service to a visit',
   place: BY_AGENT_OR_API,
   words: { phrase: 'add work to an appointment' },
@@ -34,7 +41,6 @@ export const addLineItem = defineAction({
     'service has); without a service give description and unit_price_cents. Returns the ticket with new totals. ' +
     'The booked time does not change (use ticket.reschedule).',
   access: { agent: 'unrestricted', technician: 'assigned', customerText: { screened: ['description'] } },
-  keywords: ['add service', 'add item', 'upsell'],
   input: lineItemInput.extend({
     ticket_id: z.uuid(),
     service: serviceNameInput.optional().describe('A catalog service by name, instead of service_id'),

@@ -22,7 +22,17 @@ const day = isoDate()
 /** Appointments by id, or listed by day, date range, technician, status and contact. */
 export const ticketsQuery = defineQuery({
   type: 'tickets',
-  phrases: ['list the appointments', 'what is booked next week', 'the schedule of visits'],
+  phrases: [
+    'list the appointments',
+    'what is booked next week',
+    'the schedule of visits',
+    'appointments',
+    'jobs',
+    'schedule',
+    'calendar',
+    'agenda',
+    'today',
+  ],
   exportColumns: [
     'id',
     'number',
@@ -54,7 +64,6 @@ export const ticketsQuery = defineQuery({
     "notes (notes: the ticket's own text; note_entries: notes attached to it, newest first), audit_trail (reschedules and every other change).",
   entity: 'ticket',
   include: ['line_items', 'technicians', 'contact', 'address', 'invoice', 'notes'],
-  keywords: ['appointments', 'jobs', 'schedule', 'calendar', 'agenda', 'today'],
   access: {
     agent: 'unrestricted',
     technician: 'assigned',

@@ -16,7 +16,16 @@ const DAY_MS = 86_400_000
 /** Past visits never closed, and completed visits never billed: the work that would otherwise go unbilled without anyone noticing. */
 export const unbilledWorkQuery = defineQuery({
   type: 'unbilled_work',
-  phrases: ['jobs not billed yet', 'work we have not invoiced'],
+  phrases: [
+    'jobs not billed yet',
+    'work we have not invoiced',
+    'unbilled',
+    'not invoiced',
+    'not closed',
+    'open tickets',
+    'missed billing',
+    'attention',
+  ],
   description:
     "Work that is not billed yet, oldest first. reason: not_closed (the visit's scheduled end has passed but it is still " +
     'scheduled, confirmed or in progress: close it, or cancel / mark it a no-show), not_invoiced (completed, no invoice or only void ones), ' +
@@ -26,7 +35,6 @@ export const unbilledWorkQuery = defineQuery({
     'contact_name, status, scheduled_start, scheduled_end, closed_at, reason, since (scheduled end, or close time when completed), ' +
     'age_days (whole days since then), totals, actual_minutes, time_on_site, technicians [{user_id, name}], invoice_id and ' +
     "invoice_number (a draft). Filters: reason, technician_id, contact_id. Read by a ticket's id: NOT_FOUND when that visit is not unbilled.",
-  keywords: ['unbilled', 'not invoiced', 'not closed', 'open tickets', 'missed billing', 'attention'],
   // Billing is the office's concern; a technician sees their visits through tickets. Not an entity of its own: reading a
   // ticket by id here answers whether it is unbilled, so a billed ticket is NOT_FOUND.
   access: { agent: 'unrestricted', technician: 'none' },

@@ -38,14 +38,23 @@ export type TimesheetRow = z.infer<typeof TIMESHEET_ROW>
 /** A technician's clock data by day or by week: what payroll reads. */
 export const timesheetsQuery = defineQuery({
   type: 'timesheets',
-  phrases: ['how many hours did the technician work', 'timesheet for the week', 'payroll hours'],
+  phrases: [
+    'how many hours did the technician work',
+    'timesheet for the week',
+    'payroll hours',
+    'timesheet',
+    'hours worked',
+    'payroll',
+    'clock in',
+    'clock out',
+    'time card',
+  ],
   description:
     "Timesheets from the technicians' clock-ins and clock-outs on visits, in the business's time zone: one row per " +
     'technician and day (by=day, the default) or week from Monday (by=week), with the visits clocked, the first clock-in and ' +
     'last clock-out, the minutes on visits, and the minutes from first in to last out (driving included). from and to ' +
     '(YYYY-MM-DD; default this week, Monday to Sunday; at most 93 days), technician_id (id or name; without it, everyone ' +
     "who clocked in; a technician reads their own; by id, a team member's). As CSV: GET /api/export?type=timesheets.",
-  keywords: ['timesheet', 'hours worked', 'payroll', 'clock in', 'clock out', 'time card'],
   access: { agent: 'unrestricted', technician: 'assigned', assignedFilter: 'technician_id', idEntity: 'user' },
   params: z.object({
     technician_id: z.string().trim().min(1).max(200).optional().describe('A team member, by id or name'),

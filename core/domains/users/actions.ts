@@ -13,7 +13,17 @@ const role = z.enum(['technician', 'owner'])
 /** Adds a person to the team, who can then sign in by email link. */
 export const addUser = defineAction({
   key: 'user.add',
-  phrases: ['hire a new technician', 'add a team member', 'invite an employee'],
+  phrases: [
+    'hire a new technician',
+    'add a team member',
+    'invite an employee',
+    'team',
+    'staff',
+    'employee',
+    'technician',
+    'invite',
+    'new user',
+  ],
   title: 'Add a team member',
   place: page('/team', 'Add a team member'),
   words: { phrase: 'add a team member' },
@@ -44,7 +54,6 @@ export const addUser = defineAction({
       timezone,
     }
   },
-  keywords: ['team', 'staff', 'employee', 'technician', 'invite', 'new user'],
   input: z.strictObject({
     email: z.email().max(320).describe('The address they sign in with'),
     name: z.string().trim().min(1).max(PERSON_NAME_MAX),

@@ -8,13 +8,12 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** The team: owners and technicians, by name. */
 export const usersQuery = defineQuery({
   type: 'users',
-  phrases: ['who works for us', 'the team', 'list the technicians'],
+  phrases: ['who works for us', 'the team', 'list the technicians', 'team', 'staff', 'technicians', 'employees'],
   description:
     'Team members (owners and technicians), sorted by name. Each: id, name, email, role, created_at. ' +
     'Filters: role (owner|technician), q (part of the name or email), active (true: can sign in and take work; false: deactivated). ' +
     "Use an active one's id as technician_id on tickets.",
   entity: 'user',
-  keywords: ['team', 'staff', 'technicians', 'employees'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     role: z.enum(['owner', 'technician']).optional(),

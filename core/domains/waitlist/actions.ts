@@ -28,7 +28,13 @@ const notes = noteText(2000)
 /** Puts a customer on the waitlist for an earlier or a suitable slot. */
 export const addToWaitlist = defineAction({
   key: 'waitlist.add',
-  phrases: ['put a customer on the waitlist', 'they want an earlier appointment if one opens'],
+  phrases: [
+    'put a customer on the waitlist',
+    'they want an earlier appointment if one opens',
+    'wait list',
+    'cancellation list',
+    'earlier appointment',
+  ],
   title: 'Put a customer on the waitlist',
   place: BY_AGENT_OR_API,
   words: { phrase: 'put a customer on the waiting list' },
@@ -37,7 +43,6 @@ export const addToWaitlist = defineAction({
     'earliest_date defaults to today), optionally for a service and at one of their addresses, on preferred days and time of day. ' +
     'A contact has at most one open entry per service: a second is a CONFLICT naming the first. Status starts as waiting.',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['wait list', 'cancellation list', 'earlier appointment'],
   input: z.strictObject({
     contact_id: z.uuid(),
     service_id: z.uuid().optional(),

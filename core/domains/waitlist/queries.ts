@@ -27,7 +27,7 @@ export const waitlistQuery = defineQuery({
     'home base; null without a home base or a point for the place). Filters: status (waiting|offered|scheduled|removed; ' +
     'default: all but removed), contact_id, service_id. To fill a gap in the schedule use schedule_openings or waitlist_candidates.',
   entity: 'waitlist_entry',
-  keywords: ['wait list', 'waiting customers'],
+  phrases: ['wait list', 'waiting customers'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(['waiting', 'offered', 'scheduled', 'removed']).optional(),
@@ -77,7 +77,7 @@ const NEAREST_FIRST: ListOrder = { keys: ['x._rank', 'x.created_at', 'x.id'], ty
 /** Waiting customers who could take a free slot, nearest first. */
 export const waitlistCandidatesQuery = defineQuery({
   type: 'waitlist_candidates',
-  phrases: ['who could take a cancelled slot', 'fill a gap in the schedule'],
+  phrases: ['who could take a cancelled slot', 'fill a gap in the schedule', 'fill a gap', 'cancellation', 'open slot', 'who can come'],
   description:
     'Who on the waitlist could take a free slot. The slot: date (YYYY-MM-DD, business time zone; default today) and a window, ' +
     'either start_time/end_time (HH:MM business time) or start_at/end_at (ISO 8601 instants); without a window the whole day. Returns ' +
@@ -86,7 +86,6 @@ export const waitlistCandidatesQuery = defineQuery({
     'near_address_id, or postal_code and/or city; ranked same postal code first, then same city, then the rest (match says which), ' +
     "oldest entry first within each. Each has the contact's name, phone, email and the address matched (the entry's, else the " +
     "contact's first). For one entry's details and history use the waitlist data type.",
-  keywords: ['fill a gap', 'cancellation', 'open slot', 'who can come'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     date: isoDate().optional(),

@@ -46,14 +46,22 @@ export const WEATHER_OUTLOOK = z.object({
 /** Tomorrow's (or a day's) weather at the business's home base and the outdoor visits it touches. */
 export const weatherOutlookQuery = defineQuery({
   type: 'weather_outlook',
-  phrases: ['will it rain tomorrow', 'weather for the visits', 'move the jobs because of rain'],
+  phrases: [
+    'will it rain tomorrow',
+    'weather for the visits',
+    'move the jobs because of rain',
+    'weather',
+    'rain',
+    'forecast',
+    'storm',
+    'reschedule for rain',
+  ],
   description:
     "A day's weather at the business's home base (date, default tomorrow) from the National Weather Service, the visits " +
     `still to do that day, and, when rain is likely (${RAIN_LIKELY_PERCENT}% or more), the ticket.move_day data that moves each ` +
     "technician's visits to the first day the forecast calls dry and the business is open (customers are told; it waits " +
     'for the owner). Without a forecast (CRM_WEATHER=off, no home base, the service unreachable) rain_likely is null and ' +
     'forecast_status and note say why.',
-  keywords: ['weather', 'rain', 'forecast', 'storm', 'reschedule for rain'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ date: isoDate().optional() }),
   record: WEATHER_OUTLOOK,

@@ -44,7 +44,7 @@ describe("finding the product's own functionality", () => {
           key: 'gadget.polish',
           description: 'Makes a gadget shine like new.',
           access: { agent: 'unrestricted', technician: 'none' },
-          keywords: ['buff'],
+          phrases: ['buff'],
           input: z.object({}),
           output: z.null(),
           run: async () => null,

@@ -87,7 +87,7 @@ export const acceptGoogleChange = defineAction({
     'technicians are booked then), a cancel cancels it as ticket.cancel does. A completed visit never changes (CONFLICT: ' +
     'decline instead). The agent gives its reasoning.',
   access: { agent: 'soft_limit', technician: 'none' },
-  keywords: ['google', 'calendar', 'accept', 'moved', 'deleted', 'reschedule', 'cancel'],
+  phrases: ['google', 'calendar', 'accept', 'moved', 'deleted', 'reschedule', 'cancel'],
   input: z.strictObject({ request_id: requestId }),
   output: z.object({ request: CHANGE_REQUEST_RECORD, ticket_status: z.string().describe("The visit's status after the change") }),
   async run(ctx, input) {
@@ -131,7 +131,7 @@ export const declineGoogleChange = defineAction({
     "raised by a whole recurring event changed in Google writes that whole event back, which settles its other visits' " +
     'requests (superseded). note: why, kept with the request.',
   access: { agent: 'unrestricted', technician: 'none' },
-  keywords: ['google', 'calendar', 'decline', 'keep', 'moved', 'deleted'],
+  phrases: ['google', 'calendar', 'decline', 'keep', 'moved', 'deleted'],
   input: z.strictObject({
     request_id: requestId,
     note: z.string().trim().min(1).max(500).optional().describe('Why; kept with the request'),

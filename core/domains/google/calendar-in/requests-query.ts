@@ -55,7 +55,7 @@ export const googleChangeRequestsQuery = defineQuery({
     "cancel) that never changes the customer's booking by itself. Open ones by default, oldest first; status=all for every " +
     'one. Answer with google.accept_change (the visit is moved or cancelled) or google.decline_change (Google is put back ' +
     'as booked at the next sync).',
-  keywords: ['google', 'calendar', 'moved', 'deleted', 'change request', 'reschedule', 'cancel'],
+  phrases: ['google', 'calendar', 'moved', 'deleted', 'change request', 'reschedule', 'cancel'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(['open', 'accepted', 'declined', 'ignored', 'superseded', 'all']).default('open'),

@@ -6,7 +6,6 @@ import { issuePayLink } from '../../core/domains/invoices/pay-links.js'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
 import { issueQuoteLinks } from '../../core/domains/quotes/quote-links.js'
 import { issueStopLink } from '../../core/domains/reach-outs/stop-links.js'
-import { issueHelloLink } from '../../core/domains/reach-outs/hello-links.js'
 import { LINK_KINDS } from '../../core/links/declared-links.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
@@ -112,9 +111,6 @@ const MINTS: Record<string, Record<string, Mint>> = {
         })
         return pathOf(String(links.stop_link))
       }),
-  },
-  reach_out_hello: {
-    hello: ({ app, jane }) => asTenant(app, async (tx) => pathOf(await issueHelloLink(tx, app.services, app.tenant.tenant_id, jane))),
   },
   card_link: {
     card: ({ app, jane }) =>

@@ -11,10 +11,4 @@ export const uses: readonly string[] = ['contacts', 'messages', 'neighborhoods',
 export { reachOutsCapability as capability } from './capability.js'
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
-export const tables: readonly string[] = [
-  'reach_out_rules',
-  'reach_out_batches',
-  'reach_out_recipients',
-  'reach_out_stop_links',
-  'reach_out_hello_links',
-]
+export const tables: readonly string[] = ['reach_out_rules', 'reach_out_batches', 'reach_out_recipients', 'reach_out_stop_links']

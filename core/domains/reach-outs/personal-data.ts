@@ -27,13 +27,3 @@ export const reachOutStopLinksPersonalData: PersonalTable = {
   columns: { token_hash: 'not personal' },
   export: null,
 }
-
-/** A throwaway hello link: only its secret's hash. */
-export const reachOutHelloLinksPersonalData: PersonalTable = {
-  table: 'reach_out_hello_links',
-  place: 442,
-  reach: { contact_id: 'contacts' },
-  rows: 'deleted',
-  columns: { token_hash: 'not personal' },
-  export: null,
-}

@@ -11,15 +11,7 @@ import { DOCUMENT_FORM_PATHS, documentFormBodies } from '../console/document-upl
 import { LOGO_FORM_PATH, logoFormBodies } from '../console/owner/settings/logo-page.js'
 import { IMPORT_FILE_LIMIT_BYTES } from '../console/owner/imports/import-page.js'
 import { multipartBody } from '../console/multipart.js'
-import { payLinkRoutes } from '../console/customer/pay-link-page.js'
-import { paymentPages } from '../console/customer/payment-pages.js'
-import { respondRoutes } from '../console/customer/respond-page.js'
-import { stopRoutes } from '../console/customer/stop-page.js'
-import { cardRoutes } from '../console/customer/card-page.js'
-import { quoteRoutes } from '../console/customer/quote-page.js'
-import { offerRoutes } from '../console/customer/offer-page.js'
-import { approvalLinkRoutes } from '../console/owner/review/email-answer.js'
-import { REQUEST_FORM_PATH, requestFormBodies, requestRoutes } from '../console/customer/request-page.js'
+import { customerPageBodies, customerPages } from '../console/customer/index.js'
 import { ownerConsolePages } from '../console/owner/index.js'
 import { technicianPages } from '../console/technician/index.js'
 import { errorHandler } from './error-handler.js'
@@ -41,7 +33,6 @@ import { healthRoutes } from './routes/health.js'
 import { monitoring } from './monitoring/routes.js'
 import { oauthMetadataRoutes } from './routes/oauth-metadata.js'
 import { oauthTokenRoutes } from './routes/oauth-token.js'
-import { calendarFeedRoutes } from './routes/calendar-feed.js'
 import { stripeWebhookRoutes } from './routes/webhooks-stripe.js'
 import { resendWebhookRoutes } from './routes/webhooks-resend.js'
 import { googleWebhookRoutes } from './routes/webhooks-google.js'
@@ -71,27 +62,16 @@ export function createApp(services: Services): Express {
   app.use(resendWebhookRoutes(services))
   app.use(googleWebhookRoutes(services))
   app.use(capabilityWebhookRoutes(services))
-  app.use(paymentPages())
-  // One count of unknown secrets per client address for every public link: pay, calendar, appointment answers, quotes.
+  // Public pages (console/customer): a link's secret is the credential, so no session or CSRF applies; one count of
+  // unknown secrets per client address covers every kind of link. Pages that read no body come before the body parsers.
   const guesses = linkGuesses(services.db)
-  app.use(payLinkRoutes(services, guesses))
-  app.use(calendarFeedRoutes(services, guesses))
+  app.use(customerPages(services, guesses, 'before_bodies'))
   app.use(['/api/actions', '/mcp'], fileBodies(services.config))
+  app.use(customerPageBodies())
   app.use(express.json({ limit: services.config.bodyLimitBytes }))
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
   app.use(boundedBodyDepth)
-  // Customers answer appointment, quote, offer and plan emails, save cards, and stop the emails inviting them back, without signing in: the link's secret is the credential, so no session or CSRF applies.
-  app.use(respondRoutes(services, guesses))
-  app.use(stopRoutes(services, guesses))
-  app.use(cardRoutes(services, guesses))
-  app.use(quoteRoutes(services, guesses))
-  app.use(offerRoutes(services, guesses))
-  // The owner answers a queued agent call from its email, often on a phone not signed in: the link's secret is the credential.
-  app.use(approvalLinkRoutes(services, guesses))
-  // Anyone may ask a business for work on its request page, or on a copy of the form pasted into the business's own site:
-  // no session or CSRF token applies; the page's bot checks do (docs/customer-requests.md).
-  app.use(REQUEST_FORM_PATH, requestFormBodies())
-  app.use(requestRoutes(services))
+  app.use(customerPages(services, guesses, 'after_bodies'))
   // OAuth clients call these without a session or bearer token (a Basic header is theirs, not ours to refuse).
   app.use(oauthTokenRoutes(services))
   app.use(authenticate(services))

@@ -12,6 +12,7 @@ import { contextOf } from '../../core/operations-context.js'
 import { html, type SafeHtml } from '../html.js'
 import { sendLinkPage } from '../link-page.js'
 import { howWeTakeMoney } from '../../core/domains/settings/ways-to-pay.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** What an unknown link says. */
 const UNKNOWN = 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.'
@@ -141,3 +142,10 @@ ${services.payments ? html`<p class="note">By saving a card you agree: ${mandate
 <form method="post" action="${action}"><input type="hidden" name="answer" value="accept"><button>${accept}</button></form>
 <form method="post" action="${action}"><input type="hidden" name="answer" value="decline"><button class="second">No thanks</button></form>`
 }
+
+/** The page a card link opens. */
+export const cardPage = defineCustomerPage({
+  mount: 'after_bodies',
+  countsGuesses: true,
+  routes: cardRoutes,
+})

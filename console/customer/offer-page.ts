@@ -6,6 +6,7 @@ import { stateOf } from '../../core/http/request-state.js'
 import { field } from '../form-kit.js'
 import { html, type SafeHtml } from '../html.js'
 import { sendLinkPage } from '../link-page.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** Why a link books nothing, with the status the page is served with. */
 const PROBLEM: Record<OfferProblem, { status: number; text: string }> = {
@@ -83,3 +84,10 @@ function choices(token: string, view: OfferView): SafeHtml {
   return html`<p>Pick the time that suits you: your pick books the visit and confirms it, and the other times are released.</p>
 <p><strong>${view.pickBy}</strong></p><ul class="history">${items}</ul>`
 }
+
+/** The page an offer of times opens. */
+export const offerPage = defineCustomerPage({
+  mount: 'after_bodies',
+  countsGuesses: true,
+  routes: offerRoutes,
+})

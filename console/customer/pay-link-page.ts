@@ -16,6 +16,7 @@ import { html, type SafeHtml } from '../html.js'
 import { sendLinkPage } from '../link-page.js'
 import { businessCard } from './business-card.js'
 import { businessNote, payBlock, withBreaks } from './pay-block.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** How a payment received reads on the page. */
 const METHOD_WORDS: Record<string, string> = { cash: 'cash', check: 'check', card: 'card', stripe: 'card, online', quickbooks: 'recorded' }
@@ -184,3 +185,10 @@ async function pay(services: Services, guesses: LinkGuesses, req: Request, res: 
         : 'has nothing left to pay.'
   sendLinkPage(res, 200, `Invoice ${outcome.number}`, html`<p>Invoice ${outcome.number} from ${outcome.business} ${said}</p>${back}`)
 }
+
+/** An invoice's page: GET only, so it reads no body. */
+export const payLinkPage = defineCustomerPage({
+  mount: 'before_bodies',
+  countsGuesses: true,
+  routes: payLinkRoutes,
+})

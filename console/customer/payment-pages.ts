@@ -2,6 +2,7 @@ import { Router, type Request } from 'express'
 import { html } from '../html.js'
 import { layout } from '../layout.js'
 import { sendPage } from '../send-page.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** An invoice number as we make them (PREFIX-YYYY-NNNN); anything else in the address is not shown back. */
 const INVOICE_NUMBER = /^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/
@@ -37,3 +38,10 @@ function invoiceOf(req: Request): string {
   const n = typeof req.query.invoice === 'string' ? req.query.invoice : ''
   return INVOICE_NUMBER.test(n) ? ` for invoice ${n}` : ''
 }
+
+/** Where Stripe sends a customer back: GET only, no secret. */
+export const paymentReturnPages = defineCustomerPage({
+  mount: 'before_bodies',
+  countsGuesses: false,
+  routes: () => paymentPages(),
+})

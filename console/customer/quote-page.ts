@@ -20,6 +20,7 @@ import { taxRows } from '../../core/tax-words.js'
 import { field } from '../form-kit.js'
 import { businessCard } from './business-card.js'
 import { businessNote, payBlock } from './pay-block.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** What each link asks and the button that answers. */
 const ASK: Record<QuoteAnswer, { title: string; button: string; note: string }> = {
@@ -154,3 +155,10 @@ ${taxes}<tr><th>Total</th><th class="r">${money(view.totalCents ?? 0)}</th></tr>
 function noteOf(view: QuoteLinkView): SafeHtml {
   return businessNote(view.business?.name ?? view.businessName ?? 'the business', view.notes)
 }
+
+/** The page a quote link opens. */
+export const quotePage = defineCustomerPage({
+  mount: 'after_bodies',
+  countsGuesses: true,
+  routes: quoteRoutes,
+})

@@ -15,6 +15,7 @@ import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { multipartBody, type UploadedFile } from '../multipart.js'
 import { sendPage } from '../send-page.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** The request pages' addresses: /r/<slug>, where the form and any pasted copy of it post. */
 export const REQUEST_FORM_PATH = /^\/r\/[^/]+$/
@@ -204,3 +205,11 @@ ${area('notes', 'Notes (gate code, pets, parking)', 2, html` maxlength="4000"`)}
 function notFound(res: Response): void {
   sendPage(res, layout({ title: 'Not found', body: html``, error: 'There is no request page at this address.' }), { status: 404 })
 }
+
+/** A business's public request form: its multipart body (with a photo) read by its own parser. */
+export const requestFormPage = defineCustomerPage({
+  mount: 'after_bodies',
+  countsGuesses: false,
+  bodies: { path: REQUEST_FORM_PATH, parser: requestFormBodies },
+  routes: (services) => requestRoutes(services),
+})

@@ -13,6 +13,7 @@ import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
 import { sendLinkPage } from '../link-page.js'
 import { field } from '../form-kit.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** What each link asks and the button that answers. */
 const ASK: Record<CustomerAnswer, { title: string; button: string; note?: string }> = {
@@ -93,3 +94,10 @@ function problemPage(res: Response, problem: LinkProblem, view: ResponseLinkView
 function appointment(view: ResponseLinkView): SafeHtml {
   return html`<div class="card"><strong>${view.businessName}</strong><p>${view.when}</p></div>`
 }
+
+/** The page an appointment answer link opens. */
+export const respondPage = defineCustomerPage({
+  mount: 'after_bodies',
+  countsGuesses: true,
+  routes: respondRoutes,
+})

@@ -5,6 +5,7 @@ import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { html } from '../html.js'
 import { sendLinkPage } from '../link-page.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** What an unknown link says. */
 const UNKNOWN = 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.'
@@ -49,3 +50,10 @@ export function stopRoutes(services: Services, guesses: LinkGuesses): Router {
   })
   return router
 }
+
+/** The page a reach-out's stop link opens. */
+export const stopPage = defineCustomerPage({
+  mount: 'after_bodies',
+  countsGuesses: true,
+  routes: stopRoutes,
+})

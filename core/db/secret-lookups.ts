@@ -1,27 +1,20 @@
 import type { Queryable } from './types.js'
 
 /**
- * Every kind of secret (migration 0107: each is one table's secret column) and how it is presented: `link` in the address
- * of a public page, whose unknown secrets count against the client (core/http/link-guesses.ts); `sign_in` as a person's or
- * agent's credential, under the sign-in limits instead.
+ * The sign-in secrets (migration 0107: each is one table's secret column): a person's or agent's credential, under the
+ * sign-in limits. The secrets of public links are not listed here: each kind is declared by its domain with
+ * defineSecretLink (core/links/secret-link.ts), and its unknown secrets count against the client (core/http/link-guesses.ts).
  */
-export const SECRET_KINDS = {
-  agent_token_prefix: 'sign_in',
-  magic_link: 'sign_in',
-  session: 'sign_in',
-  oauth_code: 'sign_in',
-  oauth_token: 'sign_in',
-  calendar_feed: 'link',
-  pay_link: 'link',
-  response_link: 'link',
-  slot_offer: 'link',
-  approval_link: 'link',
-  reach_out_stop: 'link',
-  card_link: 'link',
-} as const satisfies Record<string, 'link' | 'sign_in'>
+export const SIGN_IN_KINDS = ['agent_token_prefix', 'magic_link', 'session', 'oauth_code', 'oauth_token'] as const
 
-/** What a secret opens: one of SECRET_KINDS. */
-export type SecretKind = keyof typeof SECRET_KINDS
+/** A sign-in secret's kind: one of SIGN_IN_KINDS. */
+export type SignInKind = (typeof SIGN_IN_KINDS)[number]
+
+/** A public link's kind, as only defineSecretLink names one. */
+export type LinkKindName = string & { readonly declaredLink: unique symbol }
+
+/** What a secret opens: a sign-in kind, or a declared link kind. */
+export type SecretKind = SignInKind | LinkKindName
 
 /**
  * The business a presented secret belongs to, from the one global table that maps a secret's hash (or an agent token's

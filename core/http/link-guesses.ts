@@ -7,7 +7,7 @@ import { createRateLimiter, type RateLimiter } from './rate-limit.js'
 const LIMIT = { max: 20, windowMs: 15 * 60 * 1000 }
 
 /**
- * Where guesses at the secret of a public link are counted: the addresses of every `link` kind of SECRET_KINDS share one
+ * Where guesses at the secret of a public link are counted: the addresses of every declared link kind (core/links/declared-links.ts) share one
  * count per client address, so guessing cannot move from one kind of link to the next.
  */
 export interface LinkGuesses {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../api/app.js'
 import { loadConfig } from '../../core/config.js'
-import { SECRET_KINDS, type SecretKind } from '../../core/db/secret-lookups.js'
 import { issueCardLink } from '../../core/domains/autopay/card-links.js'
 import { issuePayLink } from '../../core/domains/invoices/pay-links.js'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
 import { issueQuoteLinks } from '../../core/domains/quotes/quote-links.js'
 import { issueStopLink } from '../../core/domains/reach-outs/stop-links.js'
+import { LINK_KINDS } from '../../core/links/declared-links.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { asTenant, made } from '../helpers/fixtures.js'
@@ -14,8 +14,9 @@ import { seedLinkedRecords } from '../helpers/linked-records.js'
 import { awayFromWindowEdge } from '../helpers/rate-windows.js'
 import { routesOf } from '../helpers/routes.js'
 
-// Generated from SECRET_KINDS: every kind of secret a public page takes from its address is minted for real here, and
-// every route under that page is guessed at. A new kind fails to compile until it is given a way to mint it below.
+// Generated from the link kinds the domains declare (core/links/declared-links.ts): every kind is minted for real here,
+// and every route under its page is guessed at. A newly declared kind fails the first test until it is given a way to
+// mint it below.
 
 /** The records a business has once it has sent what carries each kind of link. */
 interface Seeded {
@@ -45,13 +46,8 @@ const emailedLink = (app: TestApp, pattern: RegExp) => {
   return pathOf(String(found.at(-1)))
 }
 
-/** For each kind: its pages and how to mint a real link to each; sign-in secrets are limited by the sign-in limits. */
-const KINDS: { [K in SecretKind]: (typeof SECRET_KINDS)[K] extends 'link' ? Record<string, Mint> : 'sign_in' } = {
-  agent_token_prefix: 'sign_in',
-  magic_link: 'sign_in',
-  session: 'sign_in',
-  oauth_code: 'sign_in',
-  oauth_token: 'sign_in',
+/** For each declared link kind: its pages and how to mint a real link to each. */
+const MINTS: Record<string, Record<string, Mint>> = {
   calendar_feed: {
     feed: async ({ app }) => pathOf((await app.ownerAction('calendar_feed', 'create', { user_id: null })).https_url),
   },
@@ -130,11 +126,10 @@ const KINDS: { [K in SecretKind]: (typeof SECRET_KINDS)[K] extends 'link' ? Reco
   },
 }
 
-/** Every page of every kind of link, in the order of SECRET_KINDS. */
-const PAGES = (Object.keys(SECRET_KINDS) as SecretKind[]).flatMap((kind) => {
-  const pages = KINDS[kind]
-  return pages === 'sign_in' ? [] : Object.entries(pages).map(([page, mint]) => ({ name: `${kind} ${page}`, kind, mint }))
-})
+/** Every page of every declared kind of link, in the order the kinds are found. */
+const PAGES = LINK_KINDS.flatMap(({ kind }) =>
+  Object.entries(MINTS[kind] ?? {}).map(([page, mint]) => ({ name: `${kind} ${page}`, kind, mint })),
+)
 
 /** A secret of a link's shape that no link has: 43 characters, distinct per `n`. */
 const wrongSecret = (n: number) => `Wrong${String(n).padStart(4, '0')}`.padEnd(43, 'x')
@@ -203,9 +198,9 @@ describe.each(engines)('guessing at every kind of secret link (%s)', (engine) =>
   })
   afterAll(() => app?.close())
 
-  it('every kind of secret is either a public link minted here or a sign-in credential', () => {
-    expect(Object.keys(KINDS).sort()).toEqual(Object.keys(SECRET_KINDS).sort())
-    for (const [kind, how] of Object.entries(SECRET_KINDS)) expect(KINDS[kind as SecretKind] === 'sign_in', kind).toBe(how === 'sign_in')
+  it('every declared kind of link is minted here, with at least one page', () => {
+    expect(Object.keys(MINTS).sort()).toEqual(LINK_KINDS.map((k) => k.kind).sort())
+    for (const { kind } of LINK_KINDS) expect(Object.keys(MINTS[kind]).length, kind).toBeGreaterThan(0)
   })
 
   it.each(PAGES)('$name: its real link is served, under an address the app routes', async ({ name }) => {

@@ -1127,14 +1127,14 @@ export const CATALOGUE: Catalogued[] = [
     checked_by: by(RECURRING, 'issues on its first day in the business'),
   },
   {
-    file: 'console/owner/review/email-answer.ts',
+    file: 'console/customer/approval-link-page.ts',
     phrase: 'This link was sent to an owner',
     promises: null,
     checked_by: null,
     reason: 'says why a link no longer works, no effect',
   },
   {
-    file: 'console/owner/review/email-answer.ts',
+    file: 'console/customer/approval-link-page.ts',
     phrase: 'The agent is told',
     promises: 'an expired request reads as expired when the agent checks it',
     checked_by: by('test/domains/approvals/queue.test.ts', 'an expired request reads as expired and cannot be decided'),

@@ -1,8 +1,6 @@
-import { hashSecret, newSecret } from '../../auth/secrets.js'
 import type { OperationContext } from '../../context.js'
-import { businessOfSecret } from '../../db/secret-lookups.js'
-import { withSignInLookup } from '../../db/tenant.js'
 import type { Database } from '../../db/types.js'
+import { defineSecretLink } from '../../links/secret-link.js'
 import { approvalEmail } from './approval-email.js'
 
 /*
@@ -18,8 +16,14 @@ export const LINK_DECISIONS = ['allow_once', 'deny'] as const
 /** A decision a link may make. */
 export type LinkDecision = (typeof LINK_DECISIONS)[number]
 
-/** A link's secret: 32 random bytes, base64url; anything else is refused before the database is asked. */
-export const APPROVAL_TOKEN = /^[A-Za-z0-9_-]{43}$/
+/** One owner's answer link to one version of a queued call: it works once, until the request expires. */
+export const APPROVAL_LINK = defineSecretLink({
+  kind: 'approval_link',
+  table: 'approval_links',
+  opens: 'one version of a queued agent call, for one owner',
+  lives: 'until_expires_at',
+  use: 'single',
+})
 
 /** Where one of the email's buttons sends the owner's phone. */
 export function approvalLinkUrl(baseUrl: string, token: string, decision: LinkDecision): string {
@@ -42,10 +46,10 @@ export async function emailApprovalCards(ctx: OperationContext, requestId: strin
   const card = await approvalEmail(ctx.db, requestId, changed)
   const base = ctx.services.config.publicBaseUrl
   for (const owner of owners.rows) {
-    const token = newSecret()
+    const { secret: token, hash } = APPROVAL_LINK.mint()
     await ctx.db.query(
       `insert into approval_links (tenant_id, request_id, user_id, call_version, token_hash, expires_at) values ($1, $2, $3, $4, $5, $6)`,
-      [ctx.tenantId, requestId, owner.id, version, hashSecret(token), expiresAt],
+      [ctx.tenantId, requestId, owner.id, version, hash, expiresAt],
     )
     const message = card({
       allow: approvalLinkUrl(base, token, 'allow_once'),
@@ -65,8 +69,5 @@ export async function emailApprovalCards(ctx: OperationContext, requestId: strin
 
 /** The business a link belongs to, found by its secret's hash alone; null for an unknown or malformed secret. */
 export async function approvalLinkOf(db: Database, token: string): Promise<{ tenantId: string; tokenHash: string } | null> {
-  if (!APPROVAL_TOKEN.test(token)) return null
-  const tokenHash = hashSecret(token)
-  const tenantId = await withSignInLookup(db, { tokenHash }, (tx) => businessOfSecret(tx, 'approval_link', tokenHash))
-  return tenantId ? { tenantId, tokenHash } : null
+  return APPROVAL_LINK.find(db, token)
 }

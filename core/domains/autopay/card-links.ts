@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto'
-import { hashSecret, newSecret } from '../../auth/secrets.js'
 import type { Services } from '../../context.js'
-import { businessOfSecret } from '../../db/secret-lookups.js'
-import { withSignInLookup, withTenant } from '../../db/tenant.js'
+import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
+import { defineSecretLink } from '../../links/secret-link.js'
 import type { TemplateValues } from '../../templating.js'
 
-/*
+/**
  * A link a customer opens to save a card, without signing in: to accept a service plan, or to replace a card that was
- * declined. Its random secret (32 bytes) is its only credential and only its SHA-256 is kept. Saving happens on Stripe's
- * page (Checkout in setup mode): the card number never reaches this server.
+ * declined. Saving happens on Stripe's page (Checkout in setup mode): the card number never reaches this server. A later
+ * visit still shows it, and may save another card, for thirty days.
  */
-
-/** A secret's shape; anything else is refused before the database is asked. */
-const TOKEN = /^[A-Za-z0-9_-]{43}$/
-
-/** How long a card link works. */
-const LINK_DAYS = 30
+export const CARD_LINK = defineSecretLink({
+  kind: 'card_link',
+  table: 'card_links',
+  opens: "a customer's saved card, and the plan it accepts",
+  lives: { days: 30 },
+  use: 'lasting',
+})
 
 /** The message kinds that carry a card link. */
 const CARD_KINDS = ['plan_offer', 'card_request']
@@ -35,7 +35,7 @@ export async function issueCardLink(
   message: { kind: string; contact_id: string; invoice_id: string | null; customer_plan_id: string | null },
 ): Promise<TemplateValues> {
   if (!CARD_KINDS.includes(message.kind)) return {}
-  const token = newSecret()
+  const { secret, hash } = CARD_LINK.mint()
   const planId = message.kind === 'plan_offer' ? message.customer_plan_id : null
   await tx.query(
     `insert into card_links (tenant_id, contact_id, purpose, customer_plan_id, invoice_id, token_hash, expires_at)
@@ -46,11 +46,11 @@ export async function issueCardLink(
       planId ? 'accept_plan' : 'update_card',
       planId,
       message.invoice_id,
-      hashSecret(token),
-      new Date(services.now().getTime() + LINK_DAYS * 86_400_000),
+      hash,
+      CARD_LINK.expiresAt(services.now()),
     ],
   )
-  return { card_link: cardLinkUrl(services.config.publicBaseUrl, token) }
+  return { card_link: cardLinkUrl(services.config.publicBaseUrl, secret) }
 }
 
 /** A card link as its page shows it. */
@@ -70,24 +70,26 @@ export interface CardLink {
   currentCard: string | null
 }
 
-/** Runs `use` on the link a token opens, in its business's transaction as the system; null for a token of no link. */
+/** Runs `use` on the link a token opens, in its business's transaction as the system, the link locked; null for a token of no link. */
 export async function inBusinessOfCardLink<T>(
   services: Services,
   token: string,
   requestId: string,
   use: (tx: Queryable, link: CardLink) => Promise<T>,
 ): Promise<T | null> {
-  if (!TOKEN.test(token)) return null
-  const tokenHash = hashSecret(token)
-  const tenantId = await withSignInLookup(services.db, { tokenHash }, (tx) => businessOfSecret(tx, 'card_link', tokenHash))
-  if (!tenantId) return null
-  return withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
-    const link = await loadCardLink(tx, services, tokenHash, tenantId)
-    return link ? use(tx, link) : null
-  })
+  return CARD_LINK.inBusiness(
+    services,
+    token,
+    requestId,
+    async (tx, { tokenHash, tenantId }) => {
+      const link = await loadCardLink(tx, services, tokenHash, tenantId)
+      return link ? use(tx, link) : null
+    },
+    { lock: true },
+  )
 }
 
-/** The link of a secret's hash in the transaction's business, locked; a customer merged since is the one they joined. */
+/** The link of a secret's hash in the transaction's business; a customer merged since is the one they joined. */
 async function loadCardLink(tx: Queryable, services: Services, tokenHash: string, tenantId: string): Promise<CardLink | null> {
   const r = await tx.query<Record<string, any>>(
     `select l.id, c.id as contact_id, l.purpose, l.customer_plan_id, l.invoice_id, l.expires_at, t.name as business_name,
@@ -95,7 +97,7 @@ async function loadCardLink(tx: Queryable, services: Services, tokenHash: string
             (select s.brand || ' ending ' || s.last4 from saved_cards s where s.contact_id = c.id and s.replaced_at is null) as current_card
        from card_links l join contacts m on m.id = l.contact_id join contacts c on c.id = coalesce(m.merged_into, m.id)
        join tenants t on t.id = l.tenant_id
-      where l.token_hash = $1 for update of l`,
+      where l.token_hash = $1`,
     [tokenHash],
   )
   const row = r.rows[0]

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { hashSecret, newSecret } from '../../auth/secrets.js'
+import { CALENDAR_FEED_LINK } from './feed-links.js'
 import { AppError, missingReference } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { personIdOf } from '../../context.js'
@@ -36,12 +36,12 @@ export const createCalendarFeed = defineAction({
       const user = await ctx.db.query('select 1 from users where id = $1', [input.user_id])
       if (!user.rows[0]) throw missingReference('user', input.user_id, 'data.user_id')
     }
-    const secret = newSecret()
+    const { secret, hash } = CALENDAR_FEED_LINK.mint()
     const feed = await auditedInsert(
       ctx,
       FEED_TABLE,
       `insert into calendar_feeds (tenant_id, scope, user_id, token_hash, created_by) values ($1, $2, $3, $4, $5) returning ${FEED_COLUMNS}`,
-      [ctx.tenantId, input.user_id === null ? 'business' : 'technician', input.user_id, hashSecret(secret), personIdOf(ctx.actor)],
+      [ctx.tenantId, input.user_id === null ? 'business' : 'technician', input.user_id, hash, personIdOf(ctx.actor)],
     )
     return { ...feed, ...feedUrls(ctx.services.config, secret) }
   },

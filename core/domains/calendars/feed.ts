@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { hashSecret } from '../../auth/secrets.js'
 import type { Services } from '../../context.js'
 import { businessOfSecret } from '../../db/secret-lookups.js'
+import { CALENDAR_FEED_LINK } from './feed-links.js'
 import { withSignInLookup, withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { redactSensitive } from '../../redact.js'
@@ -61,7 +62,7 @@ export async function openCalendarFeed(services: Services, secret: string): Prom
       (
         await tx.query<{ tenant_id: string; id: string }>(
           'select tenant_id, id from calendar_feeds where tenant_id = $2 and token_hash = $1 and revoked_at is null',
-          [tokenHash, await businessOfSecret(tx, 'calendar_feed', tokenHash)],
+          [tokenHash, await businessOfSecret(tx, CALENDAR_FEED_LINK.lookupKind, tokenHash)],
         )
       ).rows[0],
   )

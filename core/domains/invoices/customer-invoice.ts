@@ -3,7 +3,7 @@ import { withTenant } from '../../db/tenant.js'
 import { localDate } from '../../time.js'
 import { type BusinessCard, loadBusinessCard } from '../settings/business-card.js'
 import { overdueSql } from './model.js'
-import { payLinkScope, type PayLink } from './pay-links.js'
+import { PAY_LINK, payLinkScope, type PayLink } from './pay-links.js'
 
 /** An invoice line as the customer reads it, with its tax and the rate it was taxed at. */
 export interface CustomerInvoiceLine {
@@ -52,7 +52,7 @@ export interface CustomerInvoice {
 /** The invoice a pay link names, as its customer sees it; the link's last opening noted when asked. */
 export async function loadCustomerInvoice(services: Services, link: PayLink, opts: { opened: boolean }): Promise<CustomerInvoice> {
   return withTenant(services.db, payLinkScope(link), async (tx) => {
-    if (opts.opened) await tx.query('update pay_links set last_opened_at = now() where token_hash = $1', [link.tokenHash])
+    if (opts.opened) await PAY_LINK.recordUse(tx, link.tokenHash, services.now())
     const tz = (await tx.query<{ timezone: string }>('select timezone from tenants where id = app_tenant()')).rows[0].timezone
     const today = localDate(services.now(), tz)
     const i = (

@@ -1,17 +1,22 @@
-import { hashSecret, newSecret } from '../../auth/secrets.js'
 import { paymentLinkFor } from './payment-link.js'
 import type { Services } from '../../context.js'
-import { businessOfSecret } from '../../db/secret-lookups.js'
-import { withSignInLookup, withTenant } from '../../db/tenant.js'
+import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
+import { defineSecretLink } from '../../links/secret-link.js'
 
-/** The form of a pay link's secret: 32 random bytes, base64url. */
-const SECRET = /^[A-Za-z0-9_-]{43}$/
+/** An invoice's page, /pay/<secret>: it lasts as long as the invoice, each opening stamped. */
+export const PAY_LINK = defineSecretLink({
+  kind: 'pay_link',
+  table: 'pay_links',
+  opens: 'one invoice',
+  lives: 'forever',
+  use: 'counted',
+})
 
 /** Makes the lasting /pay/<secret> address of an invoice's page, inside the caller's tenant transaction. */
 export async function issuePayLink(tx: Queryable, services: Services, tenantId: string, invoiceId: string): Promise<string> {
-  const secret = newSecret()
-  await tx.query('insert into pay_links (tenant_id, invoice_id, token_hash) values ($1, $2, $3)', [tenantId, invoiceId, hashSecret(secret)])
+  const { secret, hash } = PAY_LINK.mint()
+  await tx.query('insert into pay_links (tenant_id, invoice_id, token_hash) values ($1, $2, $3)', [tenantId, invoiceId, hash])
   return `${services.config.publicBaseUrl}/pay/${secret}`
 }
 
@@ -24,20 +29,10 @@ export type PayLinkOutcome =
 
 /** The invoice a pay link names, found by its secret across businesses; null for an unknown or malformed secret. */
 export async function findPayLink(services: Services, secret: string): Promise<PayLink | null> {
-  if (!SECRET.test(secret)) return null
-  const tokenHash = hashSecret(secret)
-  const found = await withSignInLookup(
-    services.db,
-    { tokenHash },
-    async (tx) =>
-      (
-        await tx.query<{ tenant_id: string; invoice_id: string }>(
-          'select tenant_id, invoice_id from pay_links where tenant_id = $2 and token_hash = $1',
-          [tokenHash, await businessOfSecret(tx, 'pay_link', tokenHash)],
-        )
-      ).rows[0],
-  )
-  return found ? { tenantId: found.tenant_id, invoiceId: found.invoice_id, tokenHash } : null
+  return PAY_LINK.inBusiness(services, secret, undefined, async (tx, { tenantId, tokenHash }) => {
+    const r = await tx.query<{ invoice_id: string }>('select invoice_id from pay_links where token_hash = $1', [tokenHash])
+    return r.rows[0] ? { tenantId, invoiceId: r.rows[0].invoice_id, tokenHash } : null
+  })
 }
 
 /** A known pay link: its business, its invoice and the hash of its secret. */
@@ -60,7 +55,7 @@ export async function openPayLink(services: Services, secret: string): Promise<P
   const found = await findPayLink(services, secret)
   if (!found) return { kind: 'unknown' }
   const invoice = await withTenant(services.db, payLinkScope(found), async (tx) => {
-    await tx.query('update pay_links set last_opened_at = now() where token_hash = $1', [found.tokenHash])
+    await PAY_LINK.recordUse(tx, found.tokenHash, services.now())
     return (
       await tx.query<{ number: string; status: string; business: string; instructions: string }>(
         `select i.number, i.status, t.name as business, t.payment_instructions as instructions

@@ -1,20 +1,24 @@
-import { hashSecret, newSecret } from '../../auth/secrets.js'
 import type { OperationContext, Services } from '../../context.js'
 import { whenText } from '../../date-words.js'
-import { businessOfSecret } from '../../db/secret-lookups.js'
-import { withSignInLookup, withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
+import { defineSecretLink } from '../../links/secret-link.js'
 import { contextOf } from '../../operations-context.js'
 import { redactSensitive } from '../../sanitize.js'
 import type { TemplateValues } from '../../templating.js'
 import { APPOINTMENT_KINDS, settleAppointmentMessages, type CustomerAnswer } from './appointment-messages.js'
 
-/*
- * A customer answers an appointment email with one click, without signing in. Each link carries its own random secret
- * (32 bytes) and does one thing: confirm, decline or ask for a change. The database keeps only the secret's SHA-256, so
- * a copy of the table answers for nobody; a link works once, until the appointment starts, and only while the
- * appointment is still at the time the email named.
+/**
+ * A customer answers an appointment or quote email with one click, without signing in. Each link does one thing
+ * (confirm, decline or ask for a change; accept or decline a quote), once, until its row's expiry; an appointment's link
+ * only while the appointment is still at the time the email named.
  */
+export const RESPONSE_LINK = defineSecretLink({
+  kind: 'response_link',
+  table: 'response_links',
+  opens: 'one answer to an appointment or a quote',
+  lives: 'until_expires_at',
+  use: 'single',
+})
 
 /** The message fields response links depend on. */
 export interface LinkedMessage {
@@ -53,15 +57,15 @@ export async function issueResponseLinks(
   ])
   const ticket = t.rows[0]
   if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || new Date(ticket.scheduled_start) <= services.now()) return {}
-  const tokens = RESPONSE_PURPOSES.map(() => newSecret())
+  const links = RESPONSE_PURPOSES.map(() => RESPONSE_LINK.mint())
   await tx.query(
     `insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
      select $1, $2, $3, link.purpose, link.token_hash, $6, $6 from unnest($4::text[], $5::text[]) as link (purpose, token_hash)`,
-    [tenantId, message.id, message.ticket_id, RESPONSE_PURPOSES, tokens.map(hashSecret), ticket.scheduled_start],
+    [tenantId, message.id, message.ticket_id, RESPONSE_PURPOSES, links.map((l) => l.hash), ticket.scheduled_start],
   )
   const values: TemplateValues = {}
   for (const [i, purpose] of RESPONSE_PURPOSES.entries()) {
-    values[`${purpose}_link`] = responseLinkUrl(services.config.publicBaseUrl, tokens[i])
+    values[`${purpose}_link`] = responseLinkUrl(services.config.publicBaseUrl, links[i].secret)
   }
   return values
 }
@@ -97,9 +101,6 @@ interface LinkRow {
   message_kind: string
 }
 
-/** A token's shape; anything else is refused before the database is asked. */
-export const TOKEN = /^[A-Za-z0-9_-]{43}$/
-
 /** A link's token as the database knows it (its hash) and the business it belongs to. */
 export interface LinkOwner {
   tokenHash: string
@@ -116,10 +117,7 @@ export async function inBusinessOfLink<T>(
   requestId: string | undefined,
   use: (tx: Queryable, owner: LinkOwner) => Promise<T>,
 ): Promise<T | null> {
-  const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
-  const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
-  if (!tokenHash || !tenantId) return null
-  return withTenant(services.db, { tenantId, actorType: 'system', requestId }, (tx) => use(tx, { tokenHash, tenantId }))
+  return RESPONSE_LINK.inBusiness(services, token, requestId, use)
 }
 
 /** The system's context for recording a customer's answer through a link: the audit names the system and why. */
@@ -141,13 +139,7 @@ export async function markLinkUsed(ctx: OperationContext, linkId: string, now: D
     linkId,
     now,
   ])
-  await ctx.audit({
-    entityType: 'response_link',
-    entityId: linkId,
-    action: 'use',
-    before: { used_at: null },
-    after: { used_at: used.rows[0].used_at },
-  })
+  await ctx.audit({ entityType: 'response_link', entityId: linkId, action: 'use', before: { used_at: null }, after: used.rows[0] })
 }
 
 /** What a link is for and whether it can be used, changing nothing (a link scanner's GET must not answer for the customer). */
@@ -207,11 +199,6 @@ const AUDIT_ACTION: Record<CustomerAnswer, string> = {
   confirm: 'customer_confirm',
   decline: 'customer_decline',
   change: 'customer_request_change',
-}
-
-/** The business a link belongs to, found by its hash alone in the global table of secrets (migration 0107). */
-export async function tenantOfLink(services: Services, tokenHash: string): Promise<string | null> {
-  return withSignInLookup(services.db, { tokenHash }, (tx) => businessOfSecret(tx, 'response_link', tokenHash))
 }
 
 async function loadLink(tx: Queryable, tokenHash: string, lock: boolean): Promise<LinkRow | null> {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { hashSecret, newSecret } from '../../auth/secrets.js'
+import { OFFER_LINK } from './offer-links.js'
 import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { BY_AGENT_OR_API } from '../../places.js'
@@ -40,7 +40,7 @@ export const sendSlotOffer = defineAction({
   output: OFFER_RECORD.extend({ delivery: EMAIL_DELIVERY }),
   async run(ctx, input) {
     const plan = await planOffer(ctx, input)
-    const token = newSecret()
+    const { secret: token, hash } = OFFER_LINK.mint()
     const r = await ctx.db.query<{ id: string }>(
       `insert into slot_offers (tenant_id, contact_id, lead_id, email, service_ids, duration_minutes, note, token_hash, expires_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
@@ -52,7 +52,7 @@ export const sendSlotOffer = defineAction({
         plan.serviceIds,
         plan.durationMinutes,
         input.note ?? null,
-        hashSecret(token),
+        hash,
         plan.expiresAt,
       ],
     )

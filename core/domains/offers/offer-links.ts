@@ -1,8 +1,6 @@
-import { hashSecret } from '../../auth/secrets.js'
 import { callWithin } from '../../call-within.js'
 import type { Services } from '../../context.js'
-import { businessOfSecret } from '../../db/secret-lookups.js'
-import { withSignInLookup, withTenant } from '../../db/tenant.js'
+import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
 import { log } from '../../log.js'
@@ -13,7 +11,7 @@ import { LEAD_COLUMNS, parseUsAddress } from '../leads/model.js'
 import { attachRequestPhoto } from '../leads/keep-details.js'
 import { type LeadRequest, leadDetails, leadRequestOf, visitNotesOf } from '../leads/lead-details.js'
 import { longDate, whenText, whenTextWithZone } from '../../date-words.js'
-import { TOKEN } from '../messages/response-links.js'
+import { defineSecretLink } from '../../links/secret-link.js'
 import { createTicket } from '../tickets/actions.js'
 import { pickByLine } from './email.js'
 import { loadOffer } from './model.js'
@@ -27,6 +25,15 @@ import { loadTenantSettings } from '../settings/model.js'
  * the day-before reminder is queued as usual), and the offer is closed so its other times lapse and a second pick books
  * nothing.
  */
+
+/** An offer's link: it books one of the offered times, once, until the offer expires or is revoked. */
+export const OFFER_LINK = defineSecretLink({
+  kind: 'slot_offer',
+  table: 'slot_offers',
+  opens: 'one offer of times to book a visit',
+  lives: 'until_expires_at',
+  use: 'single',
+})
 
 /** Why an offer's link books nothing now. */
 export type OfferProblem = 'unknown' | 'expired' | 'revoked' | 'booked' | 'taken' | 'gone' | 'closed'
@@ -148,11 +155,8 @@ export async function pickOfferSlot(services: Services, token: string, slotId: s
 }
 
 /** The business and hash of a well-formed token that names an offer; null otherwise. */
-async function offerOfToken(services: Services, token: string): Promise<{ tenantId: string; tokenHash: string } | null> {
-  if (!TOKEN.test(token)) return null
-  const tokenHash = hashSecret(token)
-  const tenantId = await withSignInLookup(services.db, { tokenHash }, (tx) => businessOfSecret(tx, 'slot_offer', tokenHash))
-  return tenantId ? { tenantId, tokenHash } : null
+function offerOfToken(services: Services, token: string): Promise<{ tenantId: string; tokenHash: string } | null> {
+  return OFFER_LINK.find(services.db, token)
 }
 
 async function loadRow(tx: Queryable, tokenHash: string, lock: boolean): Promise<OfferRow | null> {

@@ -1,8 +1,7 @@
-import { hashSecret, newSecret } from '../../auth/secrets.js'
 import type { Services } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { localDate } from '../../time.js'
-import { inBusinessOfLink, linkAnswerContext, markLinkUsed } from '../messages/response-links.js'
+import { inBusinessOfLink, linkAnswerContext, markLinkUsed, RESPONSE_LINK } from '../messages/response-links.js'
 import type { TemplateValues } from '../../templating.js'
 import { answerQuote, type QuoteAnswer } from './acceptance.js'
 import { type BusinessCard, loadBusinessCard, readLogo } from '../settings/business-card.js'
@@ -34,18 +33,18 @@ export async function issueQuoteLinks(
   if (!message.quote_id || !QUOTE_EMAIL_KINDS.includes(message.kind)) return {}
   const q = await tx.query<{ status: string }>('select status from quotes where id = $1', [message.quote_id])
   if (q.rows[0]?.status !== 'sent') return {}
-  const tokens = QUOTE_LINK_PURPOSES.map(() => newSecret())
+  const links = QUOTE_LINK_PURPOSES.map(() => RESPONSE_LINK.mint())
   // Expires when the quote's last day ends in the business's time zone; the quote's own state is checked as well.
   await tx.query(
     `insert into response_links (tenant_id, message_id, quote_id, purpose, token_hash, expires_at)
      select $1, $2, q.id, link.purpose, link.token_hash, (q.valid_until + 1)::timestamp at time zone b.timezone
      from quotes q join tenants b on b.id = q.tenant_id cross join unnest($4::text[], $5::text[]) as link (purpose, token_hash)
      where q.id = $3`,
-    [tenantId, message.id, message.quote_id, QUOTE_LINK_PURPOSES, tokens.map(hashSecret)],
+    [tenantId, message.id, message.quote_id, QUOTE_LINK_PURPOSES, links.map((l) => l.hash)],
   )
   const values: TemplateValues = {}
   for (const [i, purpose] of QUOTE_LINK_PURPOSES.entries()) {
-    values[`quote_${purpose}_link`] = quoteLinkUrl(services.config.publicBaseUrl, tokens[i])
+    values[`quote_${purpose}_link`] = quoteLinkUrl(services.config.publicBaseUrl, links[i].secret)
   }
   return values
 }

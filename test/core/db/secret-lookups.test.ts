@@ -6,6 +6,7 @@ import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import { withWorkerRole } from '../../../core/db/tenant.js'
 import type { Database } from '../../../core/db/types.js'
 import { createTenant } from '../../../core/tenants.js'
+import { LINK_KINDS } from '../../../core/links/declared-links.js'
 import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
 
@@ -47,6 +48,16 @@ describe.each(bothEngines)('a secret leads to its business through secret_lookup
     expect((await authenticateAgentToken(t.db, business.agent_token))?.tenantId).toBe(business.tenant_id)
     expect(await revokeAgentToken(t.db, prefix)).toMatchObject({ prefix, tenant_id: business.tenant_id })
     expect(await authenticateAgentToken(t.db, business.agent_token)).toBeNull()
+  })
+
+  it("records every declared link kind's secrets, by its table's trigger, under the kind's own name", async () => {
+    const triggers = await t.admin.query<{ tbl: string; args: string }>(
+      `select c.relname as tbl, encode(g.tgargs, 'escape') as args
+         from pg_trigger g join pg_class c on c.oid = g.tgrelid where g.tgfoid = 'keep_secret_lookup'::regproc`,
+    )
+    const kept = triggers.rows.map((r) => `${r.tbl} ${r.args.split('\\000')[0]}`)
+    expect(LINK_KINDS.length).toBeGreaterThan(0)
+    for (const link of LINK_KINDS) expect(kept, link.kind).toContain(`${link.table} ${link.kind}`)
   })
 
   it('keeps a secret hash unique across businesses, as it was before the key moved into each business', async () => {

@@ -1,21 +1,22 @@
 import { Router, type Response } from 'express'
-import type { Services } from '../../../core/context.js'
-import { formatInstant } from '../../../core/call-preview.js'
+import type { Services } from '../../core/context.js'
+import { formatInstant } from '../../core/call-preview.js'
 import {
   answerApprovalLink,
   viewApprovalLink,
   type ApprovalLinkProblem,
   type ApprovalLinkView,
-} from '../../../core/domains/approvals/approval-answer.js'
-import type { LinkDecision } from '../../../core/domains/approvals/approval-links.js'
-import { DENIAL_REASONS } from '../../../core/domains/approvals/denial-reasons.js'
-import { AppError } from '../../../core/errors.js'
-import type { LinkGuesses } from '../../../core/http/link-guesses.js'
-import { stateOf } from '../../../core/http/request-state.js'
-import { field } from '../../form-kit.js'
-import { html, type SafeHtml } from '../../html.js'
-import { sendLinkPage } from '../../link-page.js'
-import { editsHtml, previewHtml, waitedWords } from './review-card.js'
+} from '../../core/domains/approvals/approval-answer.js'
+import type { LinkDecision } from '../../core/domains/approvals/approval-links.js'
+import { DENIAL_REASONS } from '../../core/domains/approvals/denial-reasons.js'
+import { AppError } from '../../core/errors.js'
+import type { LinkGuesses } from '../../core/http/link-guesses.js'
+import { stateOf } from '../../core/http/request-state.js'
+import { field } from '../form-kit.js'
+import { html, type SafeHtml } from '../html.js'
+import { sendLinkPage } from '../link-page.js'
+import { editsHtml, previewHtml, waitedWords } from '../owner/review/review-card.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** Why a link does nothing, with the status its page is served with. */
 const PROBLEM: Record<ApprovalLinkProblem, { status: number; text: string }> = {
@@ -99,3 +100,10 @@ function problemPage(res: Response, view: ApprovalLinkView, now: Date): void {
   const body = html`${view.request && view.problem !== 'unknown' ? card(view, now) : ''}<p><a href="/review">Open the review page</a></p>`
   sendLinkPage(res, p.status, 'Request', body, { error: p.text })
 }
+
+/** The owner's answer to a queued agent call from its email. */
+export const approvalLinkPage = defineCustomerPage({
+  mount: 'after_bodies',
+  countsGuesses: true,
+  routes: approvalLinkRoutes,
+})

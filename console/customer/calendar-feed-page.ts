@@ -4,6 +4,7 @@ import type { Services } from '../../core/context.js'
 import { openCalendarFeed } from '../../core/domains/calendars/feed.js'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import { createRateLimiter, type RateLimiter } from '../../core/http/rate-limit.js'
+import { defineCustomerPage } from './page-declaration.js'
 
 /** Fetches of one feed allowed in each window (a calendar polls hourly at most). */
 const LIMITS = { fetchesPerFeed: 60, windowMs: 15 * 60 * 1000 }
@@ -53,3 +54,10 @@ export function calendarFeedRoutes(
   })
   return router
 }
+
+/** A calendar feed, fetched by calendars that send no body worth reading. */
+export const calendarFeedPage = defineCustomerPage({
+  mount: 'before_bodies',
+  countsGuesses: true,
+  routes: calendarFeedRoutes,
+})

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, posix, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CAPABILITIES } from '../../core/domains/plugged-in.js'
 import { root } from '../helpers/build.js'
+import { modulesNamedIn } from '../helpers/imports.js'
 
 /**
  * The files every capability once had to edit, and the collectors that replaced those edits: they loop over what the
@@ -46,6 +47,46 @@ function namings(file: string, source: string, names: readonly string[]): string
     )
 }
 
+/** The folder a file of the repository lives in, under one of a capability's names (core/domains/weather/, console/owner/weather/). */
+function capabilityOf(file: string, names: readonly string[]): string | undefined {
+  return file
+    .split('/')
+    .slice(0, -1)
+    .find((segment) => names.includes(segment))
+}
+
+/** Each file's static relative imports, read once: every central file's walk crosses most of the product. */
+const importsOf = new Map<string, string[]>()
+
+/** The files one file imports for what they run (relative, static). */
+function staticImports(file: string): string[] {
+  let found = importsOf.get(file)
+  if (!found) {
+    found = modulesNamedIn(readFileSync(join(root, file), 'utf8'))
+      .filter(({ specifier, kind }) => kind === 'static' && specifier.startsWith('.'))
+      .map(({ specifier }) => posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, '.ts'))
+    importsOf.set(file, found)
+  }
+  return found
+}
+
+/**
+ * Every file a central file loads, following its static imports (a type-only import loads nothing; a dynamic one is how
+ * discovery finds domains and pages), each with the chain that reaches it from the central file.
+ */
+function loadedFrom(start: string): Map<string, string[]> {
+  const reached = new Map<string, string[]>([[start, [start]]])
+  const queue = [start]
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (const target of staticImports(file)) {
+      if (reached.has(target) || !existsSync(join(root, target))) continue
+      reached.set(target, [...(reached.get(file) ?? []), target])
+      queue.push(target)
+    }
+  }
+  return reached
+}
+
 describe('capabilities plug in', () => {
   const names = CAPABILITIES.map((c) => c.name)
 
@@ -56,6 +97,23 @@ describe('capabilities plug in', () => {
   it('are named by no central file: each contributes from its own folders', () => {
     const found = CENTRAL_FILES.flatMap((file) => namings(file, readFileSync(join(root, file), 'utf8'), names))
     expect(found).toEqual([])
+  })
+
+  it("are loaded by no central file: nothing a central file imports, however far, lives in a capability's folders", () => {
+    const found = CENTRAL_FILES.flatMap((file) =>
+      [...loadedFrom(file)].flatMap(([target, chain]) => {
+        const capability = capabilityOf(target, names)
+        return capability ? [`${chain.join(' -> ')} loads ${capability}`] : []
+      }),
+    )
+    expect(found).toEqual([])
+  })
+
+  it('the import check follows static imports across files and skips type-only and dynamic ones', () => {
+    const reached = loadedFrom('core/domains/weather/index.ts')
+    expect(capabilityOf('core/domains/weather/capability.ts', names)).toBe('weather')
+    expect([...reached.keys()]).toContain('core/domains/weather/capability.ts')
+    expect([...loadedFrom('core/domains/index.ts').keys()].some((f) => capabilityOf(f, names))).toBe(false)
   })
 
   it('reach the pages, the api and the tools through services.capabilities, never by importing the collector', () => {

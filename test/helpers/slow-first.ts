@@ -1,14 +1,18 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
- * The files that compute longest, half a minute to a minute each with their setup, longest first (measured on a 2-core
+ * The files that compute longest, half a minute to four minutes each with their setup, longest first (measured on a 2-core
  * machine; see docs/testing.md). They start first, so the workers end together instead of one of them running a long file
  * alone at the end of the run.
  */
 export const SLOWEST_FILES = [
+  'test/registry/customer-text.test.ts',
   'test/api/hostile-input.test.ts',
   'test/cli/business-choice.test.ts',
+  'test/core/backup/s3.test.ts',
+  'test/core/backup/restore.test.ts',
   'test/console/import-background.test.ts',
+  'test/registry/approval-binding.test.ts',
   'test/cli/crm.test.ts',
   'test/console/every-page.test.ts',
   'test/cli/npm-start.test.ts',

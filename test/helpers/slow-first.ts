@@ -6,7 +6,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * alone at the end of the run.
  */
 export const SLOWEST_FILES = [
-  'test/registry/customer-text.test.ts',
+  'test/registry/customer-text-declared-postgres.test.ts',
+  'test/registry/customer-text-declared-pglite.test.ts',
+  'test/registry/customer-text-corpus-postgres.test.ts',
+  'test/registry/customer-text-corpus-pglite.test.ts',
   'test/api/hostile-input.test.ts',
   'test/cli/business-choice.test.ts',
   'test/core/backup/s3.test.ts',

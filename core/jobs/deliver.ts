@@ -10,12 +10,10 @@ import { AppError, DatabaseUnavailableError } from '../errors.js'
 import type { Queryable } from '../db/types.js'
 import { issuePayLink } from '../domains/invoices/pay-links.js'
 import { APPOINTMENT_KINDS } from '../domains/messages/appointment-messages.js'
+import { MESSAGE_KINDS } from '../domains/message-kinds.js'
+import type { KindMessage } from '../domains/messages/message-kind.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { renderMessage } from '../domains/messages/render.js'
-import { issueResponseLinks } from '../domains/messages/response-links.js'
-import { issueStopLink } from '../domains/reach-outs/stop-links.js'
-import { issueCardLink } from '../domains/autopay/card-links.js'
-import { issueQuoteLinks } from '../domains/quotes/quote-links.js'
 import { followUpStopReason } from '../domains/messages/follow-up-checks.js'
 import { reachOutHold } from '../domains/messages/reach-out-limits.js'
 import { loadTenantSettings, SETTINGS_READ } from '../domains/settings/model.js'
@@ -212,28 +210,8 @@ async function compose(
   links: { payment_link?: string | null; invoice_link?: string | null },
 ): Promise<EmailMessage | Stop> {
   const settings = await loadTenantSettings(tx)
-  const responses = await issueResponseLinks(tx, services, claim.tenant_id, {
-    id: claim.id,
-    kind: String(m.row.kind),
-    ticket_id: (m.row.ticket_id as string | null) ?? null,
-  })
-  const quoteLinks = await issueQuoteLinks(tx, services, claim.tenant_id, {
-    id: claim.id,
-    kind: String(m.row.kind),
-    quote_id: (m.row.quote_id as string | null) ?? null,
-  })
-  const stop = await issueStopLink(tx, services, claim.tenant_id, {
-    id: claim.id,
-    kind: String(m.row.kind),
-    contact_id: String(m.row.contact_id),
-  })
-  const card = await issueCardLink(tx, services, claim.tenant_id, {
-    kind: String(m.row.kind),
-    contact_id: String(m.row.contact_id),
-    invoice_id: (m.row.invoice_id as string | null) ?? null,
-    customer_plan_id: (m.row.customer_plan_id as string | null) ?? null,
-  })
-  const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...quoteLinks, ...stop, ...card, ...links })
+  const issued = (await MESSAGE_KINDS.get(String(m.row.kind))?.issueLinks?.(tx, services, claim.tenant_id, m.row as KindMessage)) ?? {}
+  const rendered = await renderMessage(tx, m.row, settings, { ...issued, ...links })
   if (!rendered.subject.trim() || !rendered.body.trim()) {
     await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`, [
       `Not sent: the message renders with an empty ${rendered.subject.trim() ? 'body' : 'subject'}`,
@@ -253,8 +231,8 @@ async function compose(
       fromName: settings.name,
       replyTo: settings.reply_to_email,
       // A reach-out's stop link also as the one-click unsubscribe mail programs offer (RFC 8058): they POST to it.
-      ...(stop.stop_link
-        ? { headers: { 'List-Unsubscribe': `<${stop.stop_link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
+      ...(issued.stop_link
+        ? { headers: { 'List-Unsubscribe': `<${issued.stop_link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
         : {}),
     },
   }

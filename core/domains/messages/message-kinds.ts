@@ -1,0 +1,10 @@
+import { APPOINTMENT_KINDS } from './appointment-messages.js'
+import type { MessageKind } from './message-kind.js'
+import { issueResponseLinks } from './response-links.js'
+
+/** The emails about one appointment, each with the links that confirm, move or cancel it. */
+export const messageKinds: readonly MessageKind[] = APPOINTMENT_KINDS.map((kind) => ({
+  kind,
+  issueLinks: (tx, services, tenantId, m) =>
+    issueResponseLinks(tx, services, tenantId, { id: m.id, kind: m.kind, ticket_id: (m.ticket_id as string | null) ?? null }),
+}))

@@ -10,7 +10,7 @@ import { AppError, DatabaseUnavailableError } from '../errors.js'
 import type { Queryable } from '../db/types.js'
 import { issuePayLink } from '../domains/invoices/pay-links.js'
 import { APPOINTMENT_KINDS } from '../domains/messages/appointment-messages.js'
-import { MESSAGE_KINDS } from '../domains/message-kinds.js'
+import { KIND_DECLARATIONS } from '../domains/message-kinds.js'
 import type { KindMessage } from '../domains/messages/message-kind.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { renderMessage } from '../domains/messages/render.js'
@@ -165,7 +165,7 @@ async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, 
     cancel = `appointment #${m.ticket_number} has already started`
   } else if (m.invoice_status === 'void') cancel = `invoice ${m.invoice_number} was voided`
   else {
-    const hold = await MESSAGE_KINDS.get(kind)?.holdBack?.(tx, m.row as KindMessage, now)
+    const hold = await KIND_DECLARATIONS.get(kind)?.holdBack?.(tx, m.row as KindMessage, now)
     if (hold && 'until' in hold) {
       await finish(tx, claim, m.row, 'postpone', 'send_at = $3, last_error = $4', [hold.until.toISOString(), `Not sent yet: ${hold.why}`])
       return { stop: 'retrying' }
@@ -196,7 +196,7 @@ async function compose(
   links: { payment_link?: string | null; invoice_link?: string | null },
 ): Promise<EmailMessage | Stop> {
   const settings = await loadTenantSettings(tx)
-  const issued = (await MESSAGE_KINDS.get(String(m.row.kind))?.issueLinks?.(tx, services, claim.tenant_id, m.row as KindMessage)) ?? {}
+  const issued = (await KIND_DECLARATIONS.get(String(m.row.kind))?.issueLinks?.(tx, services, claim.tenant_id, m.row as KindMessage)) ?? {}
   const rendered = await renderMessage(tx, m.row, settings, { ...issued, ...links })
   if (!rendered.subject.trim() || !rendered.body.trim()) {
     await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`, [

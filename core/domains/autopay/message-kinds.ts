@@ -1,4 +1,4 @@
-import type { MessageKind } from '../messages/message-kind.js'
+import type { KindDeclaration } from '../messages/message-kind.js'
 import type { KindMessage } from '../messages/message-kind.js'
 import type { Services } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
@@ -16,4 +16,4 @@ export function cardLinkOf(tx: Queryable, services: Services, tenantId: string, 
 }
 
 /** The email that asks a customer for a card to keep on file, with the link to give it. */
-export const messageKinds: readonly MessageKind[] = [{ kind: 'card_request', issueLinks: cardLinkOf }]
+export const messageKinds: readonly KindDeclaration[] = [{ kind: 'card_request', issueLinks: cardLinkOf }]

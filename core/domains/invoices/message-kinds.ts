@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { followUpHold, type KindHold, type KindMessage, type MessageKind } from '../messages/message-kind.js'
+import { followUpHold, type KindHold, type KindMessage, type KindDeclaration } from '../messages/message-kind.js'
 
 /** An invoice's email does not go once it is paid. */
 async function invoiceHold(tx: Queryable, m: KindMessage): Promise<KindHold | null> {
@@ -9,7 +9,7 @@ async function invoiceHold(tx: Queryable, m: KindMessage): Promise<KindHold | nu
 }
 
 /** The invoice's email and the reminder that chases it. */
-export const messageKinds: readonly MessageKind[] = [
+export const messageKinds: readonly KindDeclaration[] = [
   { kind: 'invoice', holdBack: invoiceHold },
   { kind: 'invoice_reminder', holdBack: followUpHold },
 ]

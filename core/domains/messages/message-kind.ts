@@ -13,7 +13,7 @@ export type KindHold = { cancel: string } | { until: Date; why: string }
  * One kind of email, declared by the domain that owns it and exported from that domain's front file as
  * `messageKinds`; delivery finds it by the message's kind (core/domains/message-kinds.ts).
  */
-export interface MessageKind {
+export interface KindDeclaration {
   /** The kind as scheduled_messages stores it, e.g. 'quote'. */
   kind: string
   /** Whether the message must not go now (its own records read by its own SQL); null when it may. */

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js'
 import { cardLinkOf } from '../autopay/message-kinds.js'
-import type { KindHold, KindMessage, MessageKind } from '../messages/message-kind.js'
+import type { KindHold, KindMessage, KindDeclaration } from '../messages/message-kind.js'
 
 /** A plan's offer goes only while the plan is still offered. */
 async function planOfferHold(tx: Queryable, m: KindMessage): Promise<KindHold | null> {
@@ -9,4 +9,4 @@ async function planOfferHold(tx: Queryable, m: KindMessage): Promise<KindHold | 
 }
 
 /** The email that offers a customer their plan, with the link to accept it by giving a card. */
-export const messageKinds: readonly MessageKind[] = [{ kind: 'plan_offer', holdBack: planOfferHold, issueLinks: cardLinkOf }]
+export const messageKinds: readonly KindDeclaration[] = [{ kind: 'plan_offer', holdBack: planOfferHold, issueLinks: cardLinkOf }]

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import type { KindHold, KindMessage, MessageKind } from '../messages/message-kind.js'
+import type { KindHold, KindMessage, KindDeclaration } from '../messages/message-kind.js'
 import { reachOutHold } from '../messages/reach-out-limits.js'
 import { issueStopLink } from './stop-links.js'
 
@@ -13,7 +13,7 @@ async function reachOutKindHold(tx: Queryable, m: KindMessage, now: Date): Promi
 }
 
 /** The reach-out email, with the link that stops the customer's reach-outs. */
-export const messageKinds: readonly MessageKind[] = [
+export const messageKinds: readonly KindDeclaration[] = [
   {
     kind: 'reach_out',
     holdBack: reachOutKindHold,

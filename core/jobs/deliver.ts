@@ -10,14 +10,10 @@ import { AppError, DatabaseUnavailableError } from '../errors.js'
 import type { Queryable } from '../db/types.js'
 import { issuePayLink } from '../domains/invoices/pay-links.js'
 import { APPOINTMENT_KINDS } from '../domains/messages/appointment-messages.js'
+import { KIND_DECLARATIONS } from '../domains/message-kinds.js'
+import type { KindMessage } from '../domains/messages/message-kind.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { renderMessage } from '../domains/messages/render.js'
-import { issueResponseLinks } from '../domains/messages/response-links.js'
-import { issueStopLink } from '../domains/reach-outs/stop-links.js'
-import { issueCardLink } from '../domains/autopay/card-links.js'
-import { issueQuoteLinks } from '../domains/quotes/quote-links.js'
-import { followUpStopReason } from '../domains/messages/follow-up-checks.js'
-import { reachOutHold } from '../domains/messages/reach-out-limits.js'
 import { loadTenantSettings, SETTINGS_READ } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import type { ClaimedMessage } from './claim.js'
@@ -51,16 +47,11 @@ interface Loaded {
   row: Record<string, unknown>
   email: string | null
   email_status: string
-  /** When the customer asked for no more reach-outs, if they did. */
-  reach_out_opt_out_at: Date | null
   ticket_number: number | null
   ticket_status: string | null
   ticket_start: Date | null
   invoice_number: string | null
   invoice_status: string | null
-  quote_number: string | null
-  quote_status: string | null
-  plan_status: string | null
   /** The email as an earlier attempt handed it to the provider, if one did. */
   outgoing: Outgoing | null
 }
@@ -143,15 +134,12 @@ export async function deliverMessage(
 /** The message with its contact, ticket and invoice, locked, while our lease still holds it; null when it does not. */
 async function load(tx: Queryable, claim: ClaimedMessage): Promise<Loaded | null> {
   const r = await tx.query(
-    `select m.*, c.email as _email, c.email_status as _email_status, c.reach_out_opt_out_at as _reach_out_opt_out_at, t.number as _ticket_number, t.status as _ticket_status,
-            t.scheduled_start as _ticket_start, i.number as _invoice_number, i.status as _invoice_status,
-            q.number as _quote_number, q.status as _quote_status, cp.status as _plan_status
+    `select m.*, c.email as _email, c.email_status as _email_status, t.number as _ticket_number, t.status as _ticket_status,
+            t.scheduled_start as _ticket_start, i.number as _invoice_number, i.status as _invoice_status
      from (select ${SNAPSHOT}, outgoing as _outgoing from scheduled_messages where id = $1 and lease_token = $2 and status = 'pending' for update) m
      join contacts c on c.id = m.contact_id
      left join tickets t on t.id = m.ticket_id
-     left join invoices i on i.id = m.invoice_id
-     left join quotes q on q.id = m.quote_id
-     left join customer_plans cp on cp.id = m.customer_plan_id`,
+     left join invoices i on i.id = m.invoice_id`,
     [claim.id, claim.lease_token],
   )
   const found = r.rows[0]
@@ -176,18 +164,14 @@ async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, 
   } else if (BEFORE_APPOINTMENT.includes(kind) && m.ticket_start && new Date(m.ticket_start).getTime() <= now.getTime()) {
     cancel = `appointment #${m.ticket_number} has already started`
   } else if (m.invoice_status === 'void') cancel = `invoice ${m.invoice_number} was voided`
-  else if (kind === 'invoice' && m.invoice_status === 'paid') cancel = `invoice ${m.invoice_number} is already paid`
-  else if (kind === 'quote' && m.quote_status !== 'sent') cancel = `quote ${m.quote_number} is ${m.quote_status}`
-  else if (kind === 'plan_offer' && !['proposed', 'sent'].includes(String(m.plan_status))) cancel = `the plan is ${m.plan_status}`
-  else if (kind === 'reach_out' && m.reach_out_opt_out_at) cancel = 'the customer asked for no more reach-outs'
-  else if (kind === 'reach_out') {
-    const hold = await reachOutHold(tx, m.row, now)
+  else {
+    const hold = await KIND_DECLARATIONS.get(kind)?.holdBack?.(tx, m.row as KindMessage, now)
     if (hold && 'until' in hold) {
       await finish(tx, claim, m.row, 'postpone', 'send_at = $3, last_error = $4', [hold.until.toISOString(), `Not sent yet: ${hold.why}`])
       return { stop: 'retrying' }
     }
     cancel = hold?.cancel ?? null
-  } else cancel = await followUpStopReason(tx, m.row, now)
+  }
   if (cancel) {
     await finish(tx, claim, m.row, 'cancel', `status = 'cancelled', last_error = $3`, [`Not sent: ${cancel}`])
     return { stop: 'cancelled' }
@@ -212,28 +196,8 @@ async function compose(
   links: { payment_link?: string | null; invoice_link?: string | null },
 ): Promise<EmailMessage | Stop> {
   const settings = await loadTenantSettings(tx)
-  const responses = await issueResponseLinks(tx, services, claim.tenant_id, {
-    id: claim.id,
-    kind: String(m.row.kind),
-    ticket_id: (m.row.ticket_id as string | null) ?? null,
-  })
-  const quoteLinks = await issueQuoteLinks(tx, services, claim.tenant_id, {
-    id: claim.id,
-    kind: String(m.row.kind),
-    quote_id: (m.row.quote_id as string | null) ?? null,
-  })
-  const stop = await issueStopLink(tx, services, claim.tenant_id, {
-    id: claim.id,
-    kind: String(m.row.kind),
-    contact_id: String(m.row.contact_id),
-  })
-  const card = await issueCardLink(tx, services, claim.tenant_id, {
-    kind: String(m.row.kind),
-    contact_id: String(m.row.contact_id),
-    invoice_id: (m.row.invoice_id as string | null) ?? null,
-    customer_plan_id: (m.row.customer_plan_id as string | null) ?? null,
-  })
-  const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...quoteLinks, ...stop, ...card, ...links })
+  const issued = (await KIND_DECLARATIONS.get(String(m.row.kind))?.issueLinks?.(tx, services, claim.tenant_id, m.row as KindMessage)) ?? {}
+  const rendered = await renderMessage(tx, m.row, settings, { ...issued, ...links })
   if (!rendered.subject.trim() || !rendered.body.trim()) {
     await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`, [
       `Not sent: the message renders with an empty ${rendered.subject.trim() ? 'body' : 'subject'}`,
@@ -253,8 +217,8 @@ async function compose(
       fromName: settings.name,
       replyTo: settings.reply_to_email,
       // A reach-out's stop link also as the one-click unsubscribe mail programs offer (RFC 8058): they POST to it.
-      ...(stop.stop_link
-        ? { headers: { 'List-Unsubscribe': `<${stop.stop_link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
+      ...(issued.stop_link
+        ? { headers: { 'List-Unsubscribe': `<${issued.stop_link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
         : {}),
     },
   }

@@ -13,7 +13,7 @@ import {
   type FollowUpKind,
   type FollowUpStep,
 } from '../domains/messages/follow-up-rules.js'
-import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
+import { queueMessages } from '../domains/messages/queue.js'
 import { loadTenantSettings, type TenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import { addDays, localDate } from '../time.js'
@@ -155,27 +155,16 @@ async function queueStep(
   step: FollowUpStep,
   about: { contact_id: string; invoice_id?: string; quote_id?: string; ticket_id?: string },
 ): Promise<number> {
-  const r = await tx.query(
-    `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, invoice_id, quote_id, ticket_id, follow_up_step)
-     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning ${MESSAGE_COLUMNS}`,
-    [
-      pass.tenantId,
-      about.contact_id,
-      kind,
-      step.send_at,
-      about.invoice_id ?? null,
-      about.quote_id ?? null,
-      about.ticket_id ?? null,
-      step.step,
-    ],
-  )
-  if (!r.rows[0]) return 0
+  const [made] = await queueMessages(tx, pass.tenantId, [{ ...about, kind, send_at: step.send_at, follow_up_step: step.step }], {
+    skipDuplicates: true,
+  })
+  if (!made) return 0
   await writeAudit(tx, systemAuditor(pass.tenantId, pass.requestId), {
     entityType: 'scheduled_message',
-    entityId: String(r.rows[0].id),
+    entityId: String(made.id),
     action: 'schedule',
     before: null,
-    after: r.rows[0],
+    after: made,
   })
   return 1
 }

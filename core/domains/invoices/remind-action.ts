@@ -9,9 +9,9 @@ import { noteText } from '../../sanitize.js'
 import { whenText } from '../../date-words.js'
 import { previewScheduleMessage } from '../messages/message-previews.js'
 import { askedStepName } from '../messages/follow-up-rules.js'
-import { assertTemplateTexts, MESSAGE_COLUMNS, MESSAGE_TABLE } from '../messages/model.js'
-import { auditedInsert } from '../../records.js'
+import { assertTemplateTexts } from '../messages/model.js'
 import { renderMessage } from '../messages/render.js'
+import { queueMessage } from '../messages/queue.js'
 import { EMAIL_DELIVERY, emailDelivery } from '../messages/email-delivery.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { loadInvoice, todayOf } from './model.js'
@@ -118,14 +118,14 @@ export const remindInvoice = defineAction({
         { invoice_id: invoice.id, message_id: other.id, send_at: new Date(other.send_at).toISOString(), status: other.status },
       )
     }
-    const message = await auditedInsert(
-      ctx,
-      MESSAGE_TABLE,
-      `insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at, invoice_id, follow_up_step)
-       values ($1, $2, 'invoice_reminder', $3, $4, $5, $6) returning ${MESSAGE_COLUMNS}`,
-      [ctx.tenantId, invoice.contact_id, input.note ?? null, now, invoice.id, askedStepName(now)],
-      'schedule',
-    )
+    const message = await queueMessage(ctx, {
+      contact_id: String(invoice.contact_id),
+      kind: 'invoice_reminder',
+      body: input.note ?? null,
+      send_at: now,
+      invoice_id: String(invoice.id),
+      follow_up_step: askedStepName(now),
+    })
     const rendered = await renderMessage(ctx.db, message, settings)
     return {
       invoice: {

@@ -2,12 +2,11 @@ import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { auditedInsert, auditedUpdate } from '../../records.js'
+import { auditedUpdate } from '../../records.js'
 import { noteText } from '../../sanitize.js'
 import {
   assertTemplateTexts,
   lockMessage,
-  MESSAGE_COLUMNS,
   MESSAGE_TABLE,
   MESSAGE_KINDS,
   MESSAGE_RECORD,
@@ -15,6 +14,7 @@ import {
   RENDERED_MESSAGE,
 } from './model.js'
 import { renderMessage } from './render.js'
+import { queueMessage } from './queue.js'
 import { previewScheduleMessage, previewUpdateMessage } from './message-previews.js'
 import { FOLLOW_UP_KINDS } from './follow-up-rules.js'
 import { reachOutAsked } from './reach-out-gate.js'
@@ -114,24 +114,16 @@ export const scheduleMessage = defineAction({
     await assertBelongsToContact(ctx, 'invoice', 'invoices', input.invoice_id, input.contact_id)
     if (input.kind === 'invoice') assertInvoicePayable(ctx.services, await loadTenantSettings(ctx.db))
     const templateId = input.template_id ? await usableTemplate(ctx, input.template_id, input.kind) : null
-    const message = await auditedInsert(
-      ctx,
-      MESSAGE_TABLE,
-      `insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id)
-      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${MESSAGE_COLUMNS}`,
-      [
-        ctx.tenantId,
-        input.contact_id,
-        input.kind,
-        templateId,
-        input.subject ?? null,
-        input.body ?? null,
-        sendAtTime,
-        input.ticket_id ?? null,
-        input.invoice_id ?? null,
-      ],
-      'schedule',
-    )
+    const message = await queueMessage(ctx, {
+      contact_id: input.contact_id,
+      kind: input.kind,
+      template_id: templateId,
+      subject: input.subject ?? null,
+      body: input.body ?? null,
+      send_at: sendAtTime,
+      ticket_id: input.ticket_id ?? null,
+      invoice_id: input.invoice_id ?? null,
+    })
     return { ...message, rendered: await renderMessage(ctx.db, message) }
   },
 })
@@ -260,12 +252,5 @@ export async function usableTemplate(ctx: OperationContext, id: string, kind: Me
 
 /** Queues the email that offers a customer their service plan, with its acceptance link made when it is sent. */
 export async function queuePlanOffer(ctx: OperationContext, contactId: string, customerPlanId: string): Promise<{ id: string }> {
-  return auditedInsert(
-    ctx,
-    MESSAGE_TABLE,
-    `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, customer_plan_id)
-     values ($1, $2, 'plan_offer', $3, $4) returning ${MESSAGE_COLUMNS}`,
-    [ctx.tenantId, contactId, ctx.services.now().toISOString(), customerPlanId],
-    'schedule',
-  ) as Promise<{ id: string }>
+  return queueMessage(ctx, { contact_id: contactId, kind: 'plan_offer', send_at: ctx.services.now(), customer_plan_id: customerPlanId })
 }

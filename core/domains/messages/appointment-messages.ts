@@ -2,8 +2,8 @@ import { writeAuditMany } from '../../audit.js'
 import type { OperationContext } from '../../context.js'
 import { addDays, localDate, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
-import { MESSAGE_COLUMNS } from './model.js'
 import { cancelPendingMessages } from './cancel-pending.js'
+import { queueMessages } from './queue.js'
 
 /*
  * The emails that follow an appointment's time: a confirmation when it is booked or moved (or, when the business moved
@@ -133,15 +133,20 @@ export async function scheduleAppointmentMessages(
     }))
   if (!planned.length) return []
   // One statement for the messages and one for their audit rows, however many the plan holds.
-  const m = await ctx.db.query<Record<string, unknown> & { id: string; send_at: Date }>(
-    `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id, moved_from, body)
-    select $1, $2, p.kind, p.send_at, $3, p.moved_from, p.body
-    from jsonb_to_recordset($4::jsonb) as p(kind text, send_at timestamptz, moved_from timestamptz, body text)
-    returning ${MESSAGE_COLUMNS}`,
-    [ctx.tenantId, ticket.contact_id, ticketId, JSON.stringify(planned)],
+  const m = await queueMessages(
+    ctx.db,
+    ctx.tenantId,
+    planned.map((p) => ({
+      contact_id: ticket.contact_id,
+      kind: p.kind,
+      send_at: p.send_at,
+      ticket_id: ticketId,
+      moved_from: p.moved_from,
+      body: p.body,
+    })),
   )
   // The plan is in the order of sending.
-  const scheduled = m.rows.sort((a, b) => new Date(a.send_at).getTime() - new Date(b.send_at).getTime())
+  const scheduled = m.sort((a, b) => new Date(a.send_at).getTime() - new Date(b.send_at).getTime())
   await writeAuditMany(
     ctx.db,
     ctx,

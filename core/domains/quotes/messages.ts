@@ -1,8 +1,8 @@
 import type { OperationContext } from '../../context.js'
-import { MESSAGE_COLUMNS, MESSAGE_TABLE } from '../messages/model.js'
 import { INTERACTION_TABLE, type Interaction } from '../interactions/model.js'
-import { auditedInsert, auditedUpdate, lockRecord } from '../../records.js'
+import { auditedUpdate, lockRecord } from '../../records.js'
 import { cancelPendingMessages } from '../messages/cancel-pending.js'
+import { queueMessage } from '../messages/queue.js'
 
 /** Lead time of a quote email sent "now": delivery picks it up on its next pass. */
 const SEND_DELAY_MS = 5_000
@@ -10,14 +10,7 @@ const SEND_DELAY_MS = 5_000
 /** Queues the quote's email to its customer (its answer links are made at delivery), audited; returns the message. */
 export async function queueQuoteEmail(ctx: OperationContext, quote: { id: string; contact_id: string }): Promise<Record<string, unknown>> {
   const sendAt = new Date(ctx.services.now().getTime() + SEND_DELAY_MS)
-  return auditedInsert(
-    ctx,
-    MESSAGE_TABLE,
-    `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, quote_id)
-    values ($1, $2, 'quote', $3, $4) returning ${MESSAGE_COLUMNS}`,
-    [ctx.tenantId, quote.contact_id, sendAt, quote.id],
-    'schedule',
-  )
+  return queueMessage(ctx, { contact_id: quote.contact_id, kind: 'quote', send_at: sendAt, quote_id: quote.id })
 }
 
 /**

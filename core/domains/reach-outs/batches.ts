@@ -3,6 +3,7 @@ import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
 import { audienceOf, type Audience, type AudienceDay, reachableNow } from './audience.js'
 import type { ReachOutRule } from './model.js'
+import { queueMessages } from '../messages/queue.js'
 
 /** A day's batch of a rule as stored. */
 export interface Batch {
@@ -77,22 +78,25 @@ export function assertWaiting(batch: Batch): void {
 export async function sendBatch(ctx: OperationContext, batch: Batch): Promise<{ sent: number; left_out: number }> {
   const now = ctx.services.now()
   const period = await reachOutPeriod(ctx.db)
-  const made = await ctx.db.query<{ id: string; contact_id: string }>(
-    `insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, reach_out_batch_id)
-     select app_tenant(), x.contact_id, 'reach_out', r.template_id, r.subject, r.body, $2, b.id
+  const reachable = await ctx.db.query<{ contact_id: string; template_id: string | null; subject: string | null; body: string | null }>(
+    `select x.contact_id, r.template_id, r.subject, r.body
        from reach_out_recipients x join reach_out_batches b on b.id = x.batch_id join reach_out_rules r on r.id = b.rule_id
        join contacts c on c.id = x.contact_id
-      where x.batch_id = $1 and ${reachableNow('x.contact_id', '$2::timestamptz', '$3::int', '$1::uuid')}
-     on conflict (tenant_id, reach_out_batch_id, contact_id) where reach_out_batch_id is not null do nothing
-     returning id, contact_id`,
+      where x.batch_id = $1 and ${reachableNow('x.contact_id', '$2::timestamptz', '$3::int', '$1::uuid')}`,
     [batch.id, now.toISOString(), period],
+  )
+  const made = await queueMessages(
+    ctx.db,
+    ctx.tenantId,
+    reachable.rows.map((x) => ({ ...x, kind: 'reach_out', send_at: now, reach_out_batch_id: batch.id })),
+    { skipDuplicates: true },
   )
   await ctx.db.query(
     `update reach_out_recipients x set message_id = m.id from unnest($2::uuid[], $3::uuid[]) as m (id, contact_id)
       where x.batch_id = $1 and x.contact_id = m.contact_id`,
-    [batch.id, made.rows.map((m) => m.id), made.rows.map((m) => m.contact_id)],
+    [batch.id, made.map((m) => m.id), made.map((m) => m.contact_id)],
   )
-  const sent = made.rows.length
+  const sent = made.length
   await ctx.db.query(`update reach_out_batches set status = 'sent', sent_count = $2, decided_at = $3 where id = $1`, [batch.id, sent, now])
   await ctx.audit({
     entityType: 'reach_out_batch',

@@ -14,6 +14,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { assertOpen, loadSegment, refreshSegmentMembers, type Segment } from './model.js'
 import { page } from '../../places.js'
 import { reachOutAsked } from '../messages/reach-out-gate.js'
+import { queueMessages } from '../messages/queue.js'
 
 /** The kinds of message that go to a whole list: none is about one appointment or invoice. */
 const AUDIENCE_KINDS = ['custom', 'reach_out', 'follow_up'] as const
@@ -110,12 +111,24 @@ export const sendToSegment = defineAction({
       ],
     )
     const sendId = sent.rows[0].id
-    await ctx.db.query(
-      `insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, segment_send_id)
-      select $1, m.contact_id, $3, $4, $5, $6, $7, $8 from segment_members m join contacts c on c.id = m.contact_id
-      where m.segment_id = $2 and ${reachableFor(data.kind)}
-      on conflict (tenant_id, segment_send_id, contact_id) where segment_send_id is not null do nothing`,
-      [ctx.tenantId, segment.id, data.kind, data.template_id ?? null, data.subject ?? null, data.body ?? null, sendAt, sendId],
+    const reachable = await ctx.db.query<{ contact_id: string }>(
+      `select m.contact_id from segment_members m join contacts c on c.id = m.contact_id
+      where m.segment_id = $1 and ${reachableFor(data.kind)}`,
+      [segment.id],
+    )
+    await queueMessages(
+      ctx.db,
+      ctx.tenantId,
+      reachable.rows.map((m) => ({
+        contact_id: m.contact_id,
+        kind: data.kind,
+        template_id: data.template_id ?? null,
+        subject: data.subject ?? null,
+        body: data.body ?? null,
+        send_at: sendAt,
+        segment_send_id: sendId,
+      })),
+      { skipDuplicates: true },
     )
     const result = (await ctx.db.query(`${SEND_SELECT} where s.id = $1`, [sendId])).rows[0]
     await ctx.audit({ entityType: 'segment_send', entityId: sendId, action: 'send', before: null, after: result })

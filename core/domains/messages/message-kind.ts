@@ -1,0 +1,33 @@
+import type { Services } from '../../context.js'
+import type { Queryable } from '../../db/types.js'
+import type { TemplateValues } from '../../templating.js'
+import { followUpStopReason } from './follow-up-checks.js'
+
+/** A queued message as its kind sees it at delivery: the row of scheduled_messages. */
+export type KindMessage = Record<string, unknown> & { id: string; kind: string; contact_id: string }
+
+/** Why a message must not go now: cancelled with this reason, or held until then and why. */
+export type KindHold = { cancel: string } | { until: Date; why: string }
+
+/**
+ * One kind of email, declared by the domain that owns it and exported from that domain's front file as
+ * `messageKinds`; delivery finds it by the message's kind (core/domains/message-kinds.ts).
+ */
+export interface KindDeclaration {
+  /** The kind as scheduled_messages stores it, e.g. 'quote'. */
+  kind: string
+  /** Whether the message must not go now (its own records read by its own SQL); null when it may. */
+  holdBack?(tx: Queryable, message: KindMessage, now: Date): Promise<KindHold | null>
+  /** The links this email carries, made as it is sent (the domain's own issuer); the values the template names them by. */
+  issueLinks?(tx: Queryable, services: Services, tenantId: string, message: KindMessage): Promise<TemplateValues>
+}
+
+/** A hold that cancels for this reason, or none. */
+export function cancelFor(reason: string | null): KindHold | null {
+  return reason ? { cancel: reason } : null
+}
+
+/** The hold of a follow-up step (invoice_reminder, quote_follow_up, review_request): stopped when what it chases is settled. */
+export async function followUpHold(tx: Queryable, message: KindMessage, now: Date): Promise<KindHold | null> {
+  return cancelFor(await followUpStopReason(tx, message, now))
+}

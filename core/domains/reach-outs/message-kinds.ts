@@ -1,0 +1,22 @@
+import type { Queryable } from '../../db/types.js'
+import type { KindHold, KindMessage, KindDeclaration } from '../messages/message-kind.js'
+import { reachOutHold } from '../messages/reach-out-limits.js'
+import { issueStopLink } from './stop-links.js'
+
+/** A reach-out goes to no one who asked for no more, and within the business's limits. */
+async function reachOutKindHold(tx: Queryable, m: KindMessage, now: Date): Promise<KindHold | null> {
+  const c = await tx.query<{ stopped: boolean }>('select reach_out_opt_out_at is not null as stopped from contacts where id = $1', [
+    m.contact_id,
+  ])
+  if (c.rows[0]?.stopped) return { cancel: 'the customer asked for no more reach-outs' }
+  return reachOutHold(tx, m, now)
+}
+
+/** The reach-out email, with the link that stops the customer's reach-outs. */
+export const messageKinds: readonly KindDeclaration[] = [
+  {
+    kind: 'reach_out',
+    holdBack: reachOutKindHold,
+    issueLinks: (tx, services, tenantId, m) => issueStopLink(tx, services, tenantId, { id: m.id, kind: m.kind, contact_id: m.contact_id }),
+  },
+]

@@ -2,7 +2,7 @@ import { systemAuditor, writeAudit } from '../audit.js'
 import type { JobFailure } from '../capability.js'
 import type { Services } from '../context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
-import { loadTenantSettings } from '../domains/settings/model.js'
+import { loadTenantSettings } from '../business-settings.js'
 import { log } from '../log.js'
 import { localDate } from '../time.js'
 

@@ -66,18 +66,6 @@ export const TABLE_CROSSINGS: Readonly<Record<string, string>> = {
   'calendars -> ticket_technicians': "reads tickets's table to list visits in a calendar feed (feed.ts)",
   'calendars -> tickets': "reads tickets's table to list visits in a calendar feed (feed.ts)",
   'closeouts -> contacts': "reads contacts's table to show the customer on the close-out form (model.ts)",
-  'contacts -> invoices':
-    "reads invoices's table to show and place a customer by their visits, leads, invoices, messages and waitlist entries (actions.ts)",
-  'contacts -> leads':
-    "reads leads's table to show and place a customer by their visits, leads, invoices, messages and waitlist entries (actions.ts)",
-  'contacts -> scheduled_messages':
-    "reads messages's table to show and place a customer by their visits, leads, invoices, messages and waitlist entries (actions.ts)",
-  'contacts -> ticket_line_items':
-    "reads tickets's table to show and place a customer by their visits, leads, invoices, messages and waitlist entries (queries.ts)",
-  'contacts -> tickets':
-    "reads tickets's table to show and place a customer by their visits, leads, invoices, messages and waitlist entries (actions.ts, lifecycle.ts, queries.ts, visits.ts)",
-  'contacts -> waitlist_entries':
-    "writes waitlist's table to show and place a customer by their visits, leads, invoices, messages and waitlist entries (actions.ts, merge-records.ts)",
   'custom-fields -> contacts': "reads contacts's table to find the personal data held in custom field values (personal-data.ts)",
   'custom-fields -> tickets': "reads tickets's table to find the personal data held in custom field values (personal-data.ts)",
   'gap-fill -> addresses': "reads addresses's table to find who could fill an open slot (gaps.ts)",
@@ -182,7 +170,6 @@ export const TABLE_CROSSINGS: Readonly<Record<string, string>> = {
   'tickets -> series': "reads series's table to show a visit's series, invoice and close-out (close-call.ts)",
   'timesheets -> ticket_technicians': "reads tickets's table to match time to assigned visits (queries.ts)",
   'waitlist -> addresses': "reads addresses's table to match a waitlist entry to visits (model.ts, queries.ts)",
-  'waitlist -> contacts': "reads contacts's table to match a waitlist entry to visits (model.ts, queries.ts)",
   'waitlist -> services': "reads services's table to match a waitlist entry to visits (model.ts, queries.ts)",
   'waitlist -> tickets': "reads tickets's table to match a waitlist entry to visits (actions.ts)",
   'weather -> contacts': "reads contacts's table to warn about weather on a day's visits (queries.ts)",

@@ -1,9 +1,13 @@
 // The invoices domain's operations: the registry finds this folder and registers what this file exports.
+import { countOf, registerContactHistory } from '../contacts/history.js'
 import { registerStep } from '../../workflows.js'
 import { issueAndEmailInvoice } from './close-steps.js'
 
 // ticket.close with send_invoice bills the visit and emails the invoice.
 registerStep('ticket.close', 'invoices.issue-and-email-invoice', issueAndEmailInvoice)
+
+// A customer's invoices are history that keeps them from being deleted.
+registerContactHistory('invoices', (tx, id) => countOf(tx, 'select count(*) as n from invoices where contact_id = $1', id))
 
 export * from './actions.js'
 export * from './customer-overview.js'

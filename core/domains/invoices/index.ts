@@ -20,7 +20,7 @@ export * from './send-actions.js'
 export * from './unapplied-payments.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'messages', 'settings', 'tickets']
+export const uses: readonly string[] = ['contacts', 'messages', 'services', 'settings', 'tickets']
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['invoices', 'invoice_line_items', 'payments', 'pay_links', 'stripe_events', 'refunds']

@@ -3,7 +3,7 @@ export * from './actions.js'
 export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['routes', 'settings', 'tickets']
+export const uses: readonly string[] = ['contacts', 'routes', 'settings', 'tickets']
 
 /** What gap-fill plugs in: core/domains/capabilities.ts collects it. */
 export { gapFillCapability as capability } from './capability.js'

@@ -129,8 +129,6 @@ export const TABLE_CROSSINGS: Readonly<Record<string, string>> = {
   'plans -> invoices': "reads invoices's table to activate a plan for a customer and bill it (model.ts)",
   'plans -> payments': "reads invoices's table to activate a plan for a customer and bill it (model.ts)",
   'plans -> tickets': "reads tickets's table to activate a plan for a customer and bill it (model.ts)",
-  'privacy -> invoices': "reads invoices's table to erase a customer from their invoices and visits (erase.ts)",
-  'privacy -> tickets': "reads tickets's table to erase a customer from their invoices and visits (erase.ts)",
   'quickbooks -> addresses': "reads addresses's table to sync customers and items (sync/customers.ts)",
   'quickbooks -> contact_external_ids': "reads contacts's table to sync customers and items (import-actions.ts)",
   'quickbooks -> contacts': "reads contacts's table to sync customers and items (queries.ts, sync/customers.ts)",

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { INVOICE_STATUSES } from '../../invoice-states.js'
+import { INVOICE_STATUSES, OWED_SQL } from '../../invoice-states.js'
 import type { OperationContext } from '../../context.js'
 import { calendarDay, timestamp } from '../../output-types.js'
 import { nextCounterValue } from '../../counters.js'
@@ -364,4 +364,13 @@ export function invoiceConflict(invoice: Record<string, unknown>, message: strin
     number: invoice.number,
     status: invoice.status,
   })
+}
+
+/** The numbers of the invoices a customer still owes on, in number order. */
+export async function owedInvoiceNumbers(tx: Queryable, contactId: string): Promise<string[]> {
+  const r = await tx.query<{ number: string }>(
+    `select i.number from invoices i where i.contact_id = $1 and ${OWED_SQL} order by i.number`,
+    [contactId],
+  )
+  return r.rows.map((row) => row.number)
 }

@@ -1,7 +1,7 @@
 import { type CountryCode, getCountries } from 'libphonenumber-js/max'
 import type { Queryable } from './db/types.js'
 import { dateFormat } from './date-format.js'
-import { loadTenantSettings } from './domains/settings/model.js'
+import { loadTenantSettings } from './business-settings.js'
 
 // Each time zone's country, from the runtime's own region data (ICU), read once.
 let countryOfZone: Map<string, CountryCode> | null = null

@@ -14,7 +14,7 @@ import {
   type FollowUpStep,
 } from '../domains/messages/follow-up-rules.js'
 import { queueMessages } from '../domains/messages/queue.js'
-import { loadTenantSettings, type TenantSettings } from '../domains/settings/model.js'
+import { loadTenantSettings, type TenantSettings } from '../business-settings.js'
 import { log } from '../log.js'
 import { addDays, localDate } from '../time.js'
 import type { BusinessFailure } from './overdue.js'

@@ -38,6 +38,17 @@ function crossImports(): Array<{ from: string; to: string; at: string }> {
   return found
 }
 
+/** Every file of core outside core/domains, as a path from the repository root with / separators. */
+function kernelFiles(): string[] {
+  return readdirSync(join(root, 'core'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => relative(root, join(e.parentPath, e.name)).split(/[\\/]/).join('/'))
+    .filter((file) => !file.startsWith(`${DOMAINS}/`))
+}
+
+/** The kernel's files that still take the business's settings through the settings domain instead of core/business-settings.ts. */
+const KERNEL_SETTINGS_DEBTS: readonly string[] = ['core/jobs/deliver.ts']
+
 /** What each domain's front file says it uses. */
 async function declaredUses(): Promise<Map<string, readonly string[]>> {
   const out = new Map<string, readonly string[]>()
@@ -101,6 +112,17 @@ describe('core/domains: each domain names the domains it uses, and no two domain
 
   it('has no cycle: the domains form a tree, each importing only domains below it', async () => {
     expect(cycles(await declaredUses())).toEqual([])
+  })
+
+  it("core beneath the domains imports nothing from the settings domain: the business's settings row is core's own read", () => {
+    const imports = kernelFiles().flatMap((file) =>
+      modulesNamedIn(readFileSync(join(root, file), 'utf8'))
+        .filter(({ specifier }) => specifier.startsWith('.'))
+        .filter(({ specifier }) => posix.normalize(posix.join(posix.dirname(file), specifier)).startsWith(`${DOMAINS}/settings/`))
+        .map(({ specifier, line }) => ({ file, at: `${file}:${line} imports '${specifier}'` })),
+    )
+    expect(imports.filter((i) => !KERNEL_SETTINGS_DEBTS.includes(i.file)).map((i) => i.at)).toEqual([])
+    expect(KERNEL_SETTINGS_DEBTS.filter((debt) => !imports.some((i) => i.file === debt))).toEqual([])
   })
 
   it('finds a cycle it is shown', () => {

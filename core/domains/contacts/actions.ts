@@ -9,6 +9,7 @@ import { noteText } from '../../sanitize.js'
 import { insertAddress, newAddressShape } from '../addresses/new-address.js'
 import { emitEvent } from '../../events.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { contactHistory } from './history.js'
 import { ADDRESS_RECORD } from '../addresses/model.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
 import { DEFINITIONS_READ } from '../custom-fields/model.js'
@@ -337,26 +338,6 @@ export const archiveContact = defineAction({
   },
 })
 
-/** What a contact has done with the business; any of it means the contact is archived, never deleted. */
-async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Record<string, number>> {
-  const r = await ctx.db.query<Record<string, number>>(
-    `with own_addresses as (select id from addresses where contact_id = $1)
-     select (select count(*) from tickets where contact_id = $1 or address_id in (select id from own_addresses)) as tickets,
-            (select count(*) from invoices where contact_id = $1) as invoices,
-            (select count(*) from notes where contact_id = $1) as notes,
-            (select count(*) from leads where converted_contact_id = $1) as converted_leads,
-            (select count(*) from scheduled_messages where contact_id = $1) as scheduled_messages,
-            (select count(*) from waitlist_entries where contact_id = $1 or address_id in (select id from own_addresses)) as waitlist_entries,
-            (select count(*) from contacts where merged_into = $1) as merged_contacts`,
-    [contactId],
-  )
-  return Object.fromEntries(
-    Object.entries(r.rows[0])
-      .filter(([, n]) => Number(n) > 0)
-      .map(([k, n]) => [k, Number(n)]),
-  )
-}
-
 /** Deletes a contact that never did business; one with history is archived instead. */
 export const deleteContact = defineAction({
   key: 'contact.delete',
@@ -375,7 +356,7 @@ export const deleteContact = defineAction({
     const { currency, timezone } = await loadTenantSettings(ctx.db)
     const r = await ctx.db.query<{ display_name: string }>('select display_name from contacts where id = $1', [input.contact_id])
     const name = r.rows[0]?.display_name ?? `unknown contact ${input.contact_id}`
-    const history = r.rows[0] ? await historyOf(ctx, input.contact_id) : {}
+    const history = r.rows[0] ? await contactHistory(ctx.db, input.contact_id) : {}
     const parts = Object.entries(history).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
     return {
       summary: `Delete customer ${name} for good, with their addresses, facts and links`,
@@ -396,7 +377,7 @@ export const deleteContact = defineAction({
   }),
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)
-    const history = await historyOf(ctx, input.contact_id)
+    const history = await contactHistory(ctx.db, input.contact_id)
     if (Object.keys(history).length) {
       const parts = Object.entries(history).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
       throw new AppError(

@@ -49,13 +49,6 @@ export async function refreshLifecycles(
   return changes
 }
 
-/** The contacts of the given tickets, for refreshing after a ticket changes. */
-export async function contactsOfTickets(tx: Queryable, ticketIds: string[]): Promise<string[]> {
-  if (!ticketIds.length) return []
-  const r = await tx.query<{ contact_id: string }>('select distinct contact_id from tickets where id = any($1::uuid[])', [ticketIds])
-  return r.rows.map((row) => row.contact_id)
-}
-
 /** Recomputes the customers of the transaction's business whose last activity is older than its window: the worker's daily pass. */
 export async function refreshLapsingCustomers(tx: Queryable, tenantId: string, requestId: string, now: Date): Promise<LifecycleChange[]> {
   const r = await tx.query<{ id: string }>(

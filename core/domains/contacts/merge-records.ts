@@ -2,6 +2,7 @@ import type { OperationContext } from '../../context.js'
 import { ATTRIBUTE_COLUMNS } from '../attributes/model.js'
 import { NOTE_COLUMNS, NOTE_TABLE } from '../notes/model.js'
 import { auditedInsert } from '../../records.js'
+import { tidyWaitlistForMerge } from './merge-tidy.js'
 import { MOVING_RECORDS, type AttributeConflict, type MergePreference } from './merge-plan.js'
 
 /** What moving a merged contact's records did, kind by kind. */
@@ -30,25 +31,7 @@ export async function moveRecords(
   const s = survivor.id
   const m = merged.id
   const moved: Record<string, number> = {}
-  const colliding = await ctx.db.query<{ id: string; status: string }>(
-    `select w.id, w.status from waitlist_entries w where w.contact_id = $2 and w.status in ('waiting', 'offered')
-       and exists (select 1 from waitlist_entries o where o.contact_id = $1 and o.status in ('waiting', 'offered')
-         and o.service_id is not distinct from w.service_id)`,
-    [s, m],
-  )
-  for (const row of colliding.rows) {
-    await ctx.db.query(`update waitlist_entries set status = 'removed' where id = $1`, [row.id])
-    await ctx.audit({
-      entityType: 'waitlist_entry',
-      entityId: String(row.id),
-      action: 'remove',
-      before: { status: row.status },
-      after: {
-        status: 'removed',
-        reason: `${survivor.display_name}, into whom ${merged.display_name} was merged, already waits for this service`,
-      },
-    })
-  }
+  const waitlistRemoved = await tidyWaitlistForMerge(ctx, { survivor, merged })
   for (const kind of MOVING_RECORDS) {
     const r = await ctx.db.query<{ id: string }>(`update ${kind.table} set ${kind.column} = $1 where ${kind.column} = $2 returning id`, [
       s,
@@ -77,7 +60,7 @@ export async function moveRecords(
   return {
     moved,
     attribute_conflicts: conflicts,
-    waitlist_entries_removed: colliding.rows.length,
+    waitlist_entries_removed: waitlistRemoved,
     links_removed: links.removed,
     conflict_note_id: noteId,
   }

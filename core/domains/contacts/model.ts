@@ -56,6 +56,15 @@ export const RELATION_NAMES = [
   'other',
 ] as const
 
+/** The business's contacts' display names, by id; an id no contact has is left out. */
+export async function contactNamesById(tx: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map()
+  const r = await tx.query<{ id: string; display_name: string }>('select id, display_name from contacts where id = any($1::uuid[])', [
+    [...ids],
+  ])
+  return new Map(r.rows.map((c) => [c.id, c.display_name]))
+}
+
 /** A contact row, locked for update, or NOT_FOUND; a merged contact is refused, naming the survivor. */
 export async function lockContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<Record<string, unknown>> {
   const contact = await lockRecord(tx, CONTACT_TABLE, id)

@@ -12,7 +12,8 @@ import { NOTE_RECORD, notesOf } from '../notes/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { LIFECYCLES } from './lifecycle.js'
 import { CONTACT_COLUMNS, CONTACT_LINK_VIEW, CONTACT_RECORD, linksOf } from './model.js'
-import { CONTACT_ORDERS, CONTACT_VISITS, visitsOf } from './visits.js'
+import { CONTACT_ORDERS, CONTACT_VISITS } from './visits.js'
+import { contactVisits } from './visit-source.js'
 import { EXTERNAL_ID_RECORD, externalIdsOf } from './external-ids.js'
 import { isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
@@ -160,12 +161,12 @@ export const contactsQuery = defineQuery({
         throw validationError([{ field: 'received_to', message: 'must be on or after received_from' }])
       }
       const zone = p.received_from || p.received_to ? (await loadTenantSettings(ctx.db)).timezone : ''
-      where.push(
-        `exists (select 1 from tickets t where t.contact_id = c.id and t.status = 'completed'` +
-          `${p.received_from ? ` and t.scheduled_start >= ${arg(dayRange(p.received_from, zone).start.toISOString())}::timestamptz` : ''}` +
-          `${p.received_to ? ` and t.scheduled_start < ${arg(dayRange(p.received_to, zone).end.toISOString())}::timestamptz` : ''}` +
-          `${p.service_id ? ` and exists (select 1 from ticket_line_items li where li.ticket_id = t.id and li.service_id = ${arg(p.service_id)})` : ''})`,
-      )
+      const visit = {
+        from: p.received_from ? dayRange(p.received_from, zone).start : undefined,
+        to: p.received_to ? dayRange(p.received_to, zone).end : undefined,
+        serviceId: p.service_id,
+      }
+      where.push(contactVisits().receivedCondition(visit, arg))
     }
     let after = ''
     if (req.cursor) {
@@ -209,7 +210,7 @@ export const contactsQuery = defineQuery({
       for (const item of page.items) item[name] = byContact.get(String(item.id)) ?? []
     }
     if (req.include.has('visits')) {
-      const byContact = await visitsOf(ctx.db, ids, ctx.services.now())
+      const byContact = await contactVisits().visitsOf(ctx.db, ids, ctx.services.now())
       for (const item of page.items) item.visits = byContact.get(String(item.id))
     }
     return page

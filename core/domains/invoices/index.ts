@@ -1,10 +1,14 @@
 // The invoices domain's operations: the registry finds this folder and registers what this file exports.
 import type { Area } from '../../action-words.js'
+import { countOf, registerContactHistory } from '../contacts/history.js'
 import { registerStep } from '../../workflows.js'
 import { issueAndEmailInvoice } from './close-steps.js'
 
 // ticket.close with send_invoice bills the visit and emails the invoice.
 registerStep('ticket.close', 'invoices.issue-and-email-invoice', issueAndEmailInvoice)
+
+// A customer's invoices are history that keeps them from being deleted.
+registerContactHistory('invoices', (tx, id) => countOf(tx, 'select count(*) as n from invoices where contact_id = $1', id))
 
 export * from './actions.js'
 export * from './customer-overview.js'
@@ -19,7 +23,7 @@ export * from './unapplied-payments.js'
 export { messageKinds } from './message-kinds.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'messages', 'settings', 'tickets']
+export const uses: readonly string[] = ['contacts', 'messages', 'services', 'settings', 'tickets']
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['invoices', 'invoice_line_items', 'payments', 'pay_links', 'stripe_events', 'refunds']

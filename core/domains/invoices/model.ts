@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { INVOICE_STATUSES } from '../../invoice-states.js'
+import { INVOICE_STATUSES, OWED_SQL } from '../../invoice-states.js'
 import type { OperationContext } from '../../context.js'
 import { calendarDay, timestamp } from '../../output-types.js'
 import { nextCounterValue } from '../../counters.js'
@@ -10,6 +10,7 @@ import { addDays, daysBetween, localDate } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { PRICED_LINE_RECORD, INVOICE_LINES, readPricedLines } from '../../line-items.js'
+import { servicesById } from '../services/model.js'
 
 /**
  * The columns of an invoice as the API shows it (table alias i). A void invoice owes nothing, and whatever was paid on
@@ -188,15 +189,10 @@ export async function resolveLines(
   defaultRateBp: number,
   field = 'data.line_items',
 ): Promise<InvoiceLine[]> {
-  const ids = [...new Set(lines.map((l) => l.service_id).filter((id): id is string => !!id))]
-  const services = new Map<string, { name: string; price_cents: number | null; taxable: boolean }>()
-  if (ids.length) {
-    const r = await tx.query<{ id: string; name: string; price_cents: number | null; taxable: boolean }>(
-      'select id, name, price_cents, taxable from services where id = any($1::uuid[])',
-      [ids],
-    )
-    for (const s of r.rows) services.set(s.id, s)
-  }
+  const services = await servicesById(
+    tx,
+    lines.map((l) => l.service_id).filter((id): id is string => !!id),
+  )
   return lines.map((line, i) => {
     const service = line.service_id ? services.get(line.service_id) : undefined
     if (line.service_id && !service) throw notFound('service', line.service_id)
@@ -368,4 +364,13 @@ export function invoiceConflict(invoice: Record<string, unknown>, message: strin
     number: invoice.number,
     status: invoice.status,
   })
+}
+
+/** The numbers of the invoices a customer still owes on, in number order. */
+export async function owedInvoiceNumbers(tx: Queryable, contactId: string): Promise<string[]> {
+  const r = await tx.query<{ number: string }>(
+    `select i.number from invoices i where i.contact_id = $1 and ${OWED_SQL} order by i.number`,
+    [contactId],
+  )
+  return r.rows.map((row) => row.number)
 }

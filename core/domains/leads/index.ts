@@ -1,5 +1,10 @@
 // The leads domain's operations: the registry finds this folder and registers what this file exports.
 import type { Area } from '../../action-words.js'
+import { countOf, registerContactHistory } from '../contacts/history.js'
+
+// A lead converted to a customer is history that keeps them from being deleted.
+registerContactHistory('converted_leads', (tx, id) => countOf(tx, 'select count(*) as n from leads where converted_contact_id = $1', id))
+
 export * from './actions.js'
 export * from './queries.js'
 export * from './request-queries.js'

@@ -94,3 +94,9 @@ export function parseUsAddress(text: string): ParsedAddress | null {
   if (!city || !lines.length) return null
   return { line1: lines[0], line2: lines.slice(1).join(', ') || null, city, state: state.toUpperCase(), postal_code: postal }
 }
+
+/** Whom a lead became, by the lead's id: its converted contact (null while unconverted), or undefined when the business has no such lead. */
+export async function leadConversion(tx: Queryable, leadId: string): Promise<{ converted_contact_id: string | null } | undefined> {
+  const r = await tx.query<{ converted_contact_id: string | null }>('select converted_contact_id from leads where id = $1', [leadId])
+  return r.rows[0]
+}

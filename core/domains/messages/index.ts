@@ -1,5 +1,6 @@
 // The messages domain's operations: the registry finds this folder and registers what this file exports.
 import type { Area } from '../../action-words.js'
+import { countOf, registerContactHistory } from '../contacts/history.js'
 import { onEvent } from '../../events.js'
 import { scheduleForNewAddress } from './appointment-messages.js'
 import { registerStep } from '../../workflows.js'
@@ -10,6 +11,11 @@ onEvent('contact.email_added', 'in_transaction', scheduleForNewAddress)
 // Closing a visit cancels its pending appointment emails and queues the reach-out it asked for.
 registerStep('ticket.close', 'messages.cancel-pending-confirmations', cancelPendingConfirmations)
 registerStep('ticket.close', 'messages.queue-reach-out', queueReachOut)
+
+// A customer's scheduled messages are history that keeps them from being deleted.
+registerContactHistory('scheduled_messages', (tx, id) =>
+  countOf(tx, 'select count(*) as n from scheduled_messages where contact_id = $1', id),
+)
 
 export * from './actions.js'
 export * from './outbox-queries.js'

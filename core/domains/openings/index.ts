@@ -4,7 +4,7 @@ export * from './actions.js'
 export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['routes', 'settings', 'tickets']
+export const uses: readonly string[] = ['contacts', 'routes', 'settings', 'tickets']
 
 /** What openings plugs in: core/domains/plugged-in.ts collects it. */
 export { openingsCapability as capability } from './capability.js'

@@ -3,6 +3,7 @@ import type { Queryable } from '../../db/types.js'
 import { localDate, localTime, NOON, weekdayOf, zonedInstant } from '../../time.js'
 import { homeBaseOf } from '../routes/day.js'
 import { metersBetween, type Point } from '../routes/planner.js'
+import { contactNamesById } from '../contacts/model.js'
 
 /** How many days ahead openings are looked for. */
 export const OPENINGS_DAYS_AHEAD = 14
@@ -148,7 +149,7 @@ export async function candidatesFor(
   })
   near.sort((a, b) => (a.meters ?? Number.MAX_SAFE_INTEGER) - (b.meters ?? Number.MAX_SAFE_INTEGER) || +a.w.created_at - +b.w.created_at)
   const chosen = near.slice(0, most)
-  const names = await namesOf(
+  const names = await contactNamesById(
     db,
     chosen.map((c) => c.w.contact_id),
   )
@@ -167,13 +168,6 @@ export async function candidatesFor(
     })
   }
   return found
-}
-
-/** The customers' names, by id. */
-async function namesOf(db: Queryable, ids: string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map()
-  const r = await db.query<{ id: string; display_name: string }>('select id, display_name from contacts where id = any($1::uuid[])', [ids])
-  return new Map(r.rows.map((c) => [c.id, c.display_name]))
 }
 
 /** The catalog services of a customer's last completed visit: what an entry that names none is offered. */

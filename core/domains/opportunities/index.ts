@@ -4,7 +4,7 @@ export * from './queries.js'
 export * from './totals.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['settings']
+export const uses: readonly string[] = ['leads', 'settings']
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['opportunities']

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/types.js'
 import { validationError, missingReference } from '../../errors.js'
 import { assertContact } from '../../merged-contacts.js'
+import { leadConversion } from '../leads/model.js'
 
 /** What an opportunity points at: its customer, the lead it came from and who works it; null clears one on an update. */
 export interface OpportunityLinks {
@@ -27,7 +28,7 @@ export async function checkLinks(
     )
   }
   if (given.contact_id) await assertContact(tx, given.contact_id)
-  if (given.lead_id && !(await tx.query('select 1 from leads where id = $1', [given.lead_id])).rows[0]) {
+  if (given.lead_id && !(await leadConversion(tx, given.lead_id))) {
     throw missingReference('lead', given.lead_id, 'data.lead_id')
   }
   if (given.assignee_id) {
@@ -40,6 +41,5 @@ export async function checkLinks(
 
 /** The contact a converted lead became, for an opportunity opened on the lead without naming a contact. */
 export async function contactOfLead(tx: Queryable, leadId: string): Promise<string | null> {
-  const r = await tx.query<{ converted_contact_id: string | null }>('select converted_contact_id from leads where id = $1', [leadId])
-  return r.rows[0]?.converted_contact_id ?? null
+  return (await leadConversion(tx, leadId))?.converted_contact_id ?? null
 }

@@ -4,6 +4,7 @@ import { validationError } from '../../errors.js'
 import { createTicket } from '../tickets/actions.js'
 import type { LineItemInput } from '../tickets/pricing.js'
 import type { OrderRow } from './model.js'
+import { servicesById } from '../services/model.js'
 
 /** One visit as order.book takes it. */
 export interface OrderVisit {
@@ -63,12 +64,10 @@ async function catalogOf(
   ctx: OperationContext,
   lines: OrderLine[],
 ): Promise<Map<string, { pricing: string; price_cents: number | null; status: string }>> {
-  const ids = [...new Set(lines.map((l) => l.service_id).filter((id): id is string => !!id))]
-  const r = await ctx.db.query<{ id: string; pricing: string; price_cents: number | null; status: string }>(
-    'select id, pricing, price_cents, status from services where id = any($1::uuid[])',
-    [ids],
+  return servicesById(
+    ctx.db,
+    lines.map((l) => l.service_id).filter((id): id is string => !!id),
   )
-  return new Map(r.rows.map((s) => [s.id, s]))
 }
 
 /**

@@ -6,6 +6,7 @@ import { setPlanBilling } from '../recurring-invoices/plan-billing.js'
 import { createSeries } from '../series/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { type CustomerPlan, loadCustomerPlan } from './model.js'
+import { servicesById } from '../services/model.js'
 
 /** The recurrence of a service's visits: `visits` evenly spread over each cycle (whole months when they divide, else weeks). */
 export function visitRule(cycle: Cycle, visits: number): string {
@@ -34,12 +35,12 @@ export async function activatePlan(ctx: OperationContext, customerPlanId: string
        starts_on = $3 where id = $1`,
     [customerPlanId, mandate, startsOn],
   )
-  const durations = await ctx.db.query<{ id: string; default_duration_minutes: number | null }>(
-    'select id, default_duration_minutes from services where id = any($1::uuid[])',
-    [plan.includes.map((i) => i.service_id)],
+  const services = await servicesById(
+    ctx.db,
+    plan.includes.map((i) => i.service_id),
   )
   for (const include of plan.includes) {
-    const minutes = durations.rows.find((d) => d.id === include.service_id)?.default_duration_minutes ?? 60
+    const minutes = services.get(include.service_id)?.default_duration_minutes ?? 60
     const series = (await callWithin(ctx, createSeries, {
       contact_id: plan.contact_id,
       ...(plan.address_id ? { address_id: plan.address_id } : {}),

@@ -9,6 +9,7 @@ import { noteText } from '../../sanitize.js'
 import { setClause } from '../../sql.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { INCLUDES, loadPlan, PLAN } from './model.js'
+import { servicesById } from '../services/model.js'
 
 const WORDS = { area: 'Your business' } as const
 
@@ -29,8 +30,7 @@ const planFields = {
 async function checkServices(db: Queryable, includes: Array<{ service_id: string }>): Promise<void> {
   const ids = includes.map((i) => i.service_id)
   if (new Set(ids).size !== ids.length) throw validationError([{ field: 'data.includes', message: 'names a service twice' }])
-  const found = await db.query<{ id: string }>('select id from services where id = any($1::uuid[])', [ids])
-  const known = new Set(found.rows.map((r) => r.id))
+  const known = await servicesById(db, ids)
   const missing = includes.findIndex((i) => !known.has(i.service_id))
   if (missing >= 0) throw validationError([{ field: `data.includes.${missing}.service_id`, message: 'is not a service of this business' }])
 }

@@ -8,7 +8,7 @@ export * from './queries.js'
 export { messageKinds } from './message-kinds.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['autopay', 'messages', 'recurring-invoices', 'series', 'settings']
+export const uses: readonly string[] = ['autopay', 'messages', 'recurring-invoices', 'series', 'services', 'settings']
 
 // A card saved through a plan's link accepts the plan (the autopay domain's webhook does not import this domain).
 registerAcceptance()

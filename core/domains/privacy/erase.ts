@@ -6,7 +6,8 @@ import { timestamp } from '../../output-types.js'
 import { defineAction } from '../../registry.js'
 import { lockContact } from '../contacts/model.js'
 import { customer } from '../../places.js'
-import { OWED_SQL } from '../../invoice-states.js'
+import { owedInvoiceNumbers } from '../invoices/model.js'
+import { upcomingVisitNumbers } from '../tickets/model.js'
 
 /** What an erasure did: which customer, when, and how many rows of each table changed (never the values). */
 export const ERASURE_RECORD = z.object({
@@ -108,11 +109,7 @@ async function openBusiness(
   contactId: string,
   now: Date,
 ): Promise<{ unpaid_invoices: string[]; upcoming_visits: number[] }> {
-  const r = await db.query<{ unpaid_invoices: string[]; upcoming_visits: number[] }>(
-    `select array(select i.number from invoices i where i.contact_id = $1 and ${OWED_SQL} order by i.number) as unpaid_invoices,
-            array(select number from tickets where contact_id = $1 and status in ('scheduled', 'confirmed') and scheduled_start > $2
-                  order by scheduled_start) as upcoming_visits`,
-    [contactId, now],
-  )
-  return r.rows[0]
+  // One after another: both read in the caller's transaction, which runs one statement at a time.
+  const unpaid = await owedInvoiceNumbers(db, contactId)
+  return { unpaid_invoices: unpaid, upcoming_visits: await upcomingVisitNumbers(db, contactId, now) }
 }

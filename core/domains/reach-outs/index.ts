@@ -8,7 +8,7 @@ export * from './queries.js'
 export { messageKinds } from './message-kinds.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'messages', 'neighborhoods', 'settings']
+export const uses: readonly string[] = ['contacts', 'messages', 'neighborhoods', 'services', 'settings']
 
 /** What reach-outs plug in: core/domains/plugged-in.ts collects it. */
 export { reachOutsCapability as capability } from './capability.js'

@@ -9,6 +9,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { audienceOf, type Audience, SKIP_REASONS, seasonEndDue } from './audience.js'
 import { reachOutPeriod } from './batches.js'
 import { type ReachOutRule, triggerWords } from './model.js'
+import { servicesById } from '../services/model.js'
 
 /** Who a rule would email today and with what, as reach_out_preview answers it. */
 export const REACH_OUT_PREVIEW = z.object({
@@ -68,9 +69,7 @@ export async function previewRule(ctx: OperationContext, rule: ReachOutRule, lim
     message ??= { to: `${r.name} <${r.email}>`, subject: rendered.subject, body: rendered.body }
     recipients.push({ ...r, subject: rendered.subject })
   }
-  const service = rule.service_id
-    ? (await ctx.db.query<{ name: string }>('select name from services where id = $1', [rule.service_id])).rows[0]?.name
-    : null
+  const service = rule.service_id ? (await servicesById(ctx.db, [rule.service_id])).get(rule.service_id)?.name : null
   return {
     id: rule.id,
     name: rule.name,

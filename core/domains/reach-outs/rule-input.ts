@@ -5,6 +5,7 @@ import { noteText } from '../../sanitize.js'
 import { usableTemplate } from '../messages/actions.js'
 import { assertTemplateTexts } from '../messages/model.js'
 import { TRIGGERS, type Trigger } from './model.js'
+import { servicesById } from '../services/model.js'
 
 /** The fields a rule is made of, as its create and update take them. */
 export const RULE_FIELDS = {
@@ -70,8 +71,8 @@ export async function checkRuleFields(ctx: OperationContext, rule: RuleFields): 
       issues.push({ field: 'data.season_end', message: 'expected a month and day as MM-DD, e.g. 06-30' })
   }
   if (rule.service_id) {
-    const r = await ctx.db.query('select 1 from services where id = $1', [rule.service_id])
-    if (!r.rows[0]) issues.push({ field: 'data.service_id', message: `no service with id ${rule.service_id} in this business` })
+    if (!(await servicesById(ctx.db, [rule.service_id])).has(rule.service_id))
+      issues.push({ field: 'data.service_id', message: `no service with id ${rule.service_id} in this business` })
   }
   if (rule.segment_id) {
     const r = await ctx.db.query('select archived_at from segments where id = $1', [rule.segment_id])

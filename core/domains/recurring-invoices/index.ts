@@ -7,7 +7,7 @@ export { issueDueRecurringInvoices } from './issue.js'
 export { setPlanBilling, setPlanBillingStatus, type PlanBillingLine } from './plan-billing.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'invoices', 'settings']
+export const uses: readonly string[] = ['contacts', 'invoices', 'services', 'settings']
 
 /** What recurring invoices plug in: core/domains/plugged-in.ts collects it. */
 export { recurringInvoicesCapability as capability } from './capability.js'

@@ -8,6 +8,7 @@ import { CYCLE_MONTHS, CYCLES, type Cycle } from '../../plan-cycles.js'
 import { createInvoice } from '../invoices/actions.js'
 import { type LineInput, resolveLines } from '../invoices/model.js'
 import type { TenantSettings } from '../settings/model.js'
+import { servicesById } from '../services/model.js'
 
 export { CYCLES, type Cycle, CYCLE_WORDS } from '../../plan-cycles.js'
 
@@ -108,9 +109,7 @@ export async function storedLines(
 /** Whether each catalog service the lines name is taxable, by id. */
 async function serviceTaxability(db: Queryable, lines: readonly { service_id?: string | null }[]): Promise<Map<string, boolean>> {
   const ids = [...new Set(lines.map((l) => l.service_id).filter((id): id is string => !!id))]
-  if (!ids.length) return new Map()
-  const r = await db.query<{ id: string; taxable: boolean }>('select id, taxable from services where id = any($1::uuid[])', [ids])
-  return new Map(r.rows.map((s) => [s.id, s.taxable]))
+  return new Map([...(await servicesById(db, ids)).values()].map((s) => [s.id, s.taxable]))
 }
 
 /**

@@ -9,6 +9,7 @@ import { LIFECYCLES } from '../contacts/lifecycle.js'
 import { appliesToOf, CUSTOM_VALUES, expectedValue, loadDefinitions } from '../custom-fields/model.js'
 import { tagSchema } from '../contacts/model.js'
 import type { SqlParams } from '../../sql.js'
+import { servicesById } from '../services/model.js'
 
 const serviceSince = z.strictObject({
   service_id: z.uuid().describe('A catalog service'),
@@ -70,8 +71,8 @@ export async function checkRule(tx: Queryable, rule: SegmentRule, field = 'data.
   for (const name of ['had_service', 'lacks_service'] as const) {
     const id = rule[name]?.service_id
     if (!id) continue
-    const r = await tx.query('select 1 from services where id = $1', [id])
-    if (!r.rows[0]) issues.push({ field: `${field}.${name}.service_id`, message: `no service with id ${id} in this business` })
+    if (!(await servicesById(tx, [id])).has(id))
+      issues.push({ field: `${field}.${name}.service_id`, message: `no service with id ${id} in this business` })
   }
   issues.push(...(await customFieldIssues(tx, rule.custom_fields, `${field}.custom_fields`)))
   if (issues.length) throw validationError(issues)

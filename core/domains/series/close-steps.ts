@@ -3,6 +3,7 @@ import type { OperationContext } from '../../context.js'
 import type { Workflows } from '../../workflows.js'
 import { createTicket } from '../tickets/actions.js'
 import { continuingSeriesOf } from './model.js'
+import { servicesById } from '../services/model.js'
 
 /** What the steps of closing a visit share (declared by tickets). */
 type VisitClose = Workflows['ticket.close']
@@ -31,10 +32,11 @@ async function bookNext(
   const address = ticket.address_id
     ? (await ctx.db.query('select 1 from addresses where id = $1 and archived_at is null', [ticket.address_id])).rows[0]
     : undefined
-  const active = await ctx.db.query<{ id: string }>(`select id from services where id = any($1::uuid[]) and archived_at is null`, [
+  const named = await servicesById(
+    ctx.db,
     lines.flatMap((l) => (l.service_id ? [l.service_id] : [])),
-  ])
-  const bookable = new Set(active.rows.map((r) => r.id))
+  )
+  const bookable = new Set([...named.values()].filter((s) => s.archived_at === null).map((s) => s.id))
   const created = await callWithin(ctx, createTicket, {
     contact_id: ticket.contact_id,
     address_id: address && ticket.address_id ? ticket.address_id : undefined,

@@ -10,7 +10,7 @@ export * from './actions.js'
 export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['messages', 'settings', 'tickets', 'users']
+export const uses: readonly string[] = ['messages', 'services', 'settings', 'tickets', 'users']
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['series']

@@ -30,6 +30,13 @@ export const SERVICE_COLUMNS = `id, name, description, pricing, price_cents, uni
 /** Where services live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
 export const SERVICE_TABLE: RecordKind = { table: 'services', columns: SERVICE_COLUMNS, entity: 'service' }
 
+/** The business's services with these ids, by id; an id no service has is left out. */
+export async function servicesById(tx: Queryable, ids: readonly string[]): Promise<Map<string, Service>> {
+  if (!ids.length) return new Map()
+  const r = await tx.query<Service>(`select ${SERVICE_COLUMNS} from services where id = any($1::uuid[])`, [[...new Set(ids)]])
+  return new Map(r.rows.map((s) => [s.id, s]))
+}
+
 /** A service, locked for update, or NOT_FOUND. */
 export async function lockService(tx: Queryable, id: string): Promise<Service & Record<string, unknown>> {
   return lockRecord<Service & Record<string, unknown>>(tx, SERVICE_TABLE, id)

@@ -1,5 +1,20 @@
 // The tickets domain's operations: the registry finds this folder and registers what this file exports.
 import type { Area } from '../../action-words.js'
+import { countOf, registerContactHistory } from '../contacts/history.js'
+import { registerContactVisits } from '../contacts/visit-source.js'
+import { TICKET_CONTACT_VISITS } from './contact-visits.js'
+
+// A customer's visits, at their name or one of their addresses, are history that keeps them from being deleted.
+registerContactHistory('tickets', (tx, id) =>
+  countOf(
+    tx,
+    'select count(*) as n from tickets where contact_id = $1 or address_id in (select id from addresses where contact_id = $1)',
+    id,
+  ),
+)
+// The contacts list sorts, filters and expands by its customers' visits.
+registerContactVisits(TICKET_CONTACT_VISITS)
+
 export * from './actions.js'
 export * from './availability.js'
 export * from './clock-actions.js'

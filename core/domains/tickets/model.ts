@@ -353,3 +353,13 @@ export async function audited(
   })
   return after
 }
+
+/** The numbers of a customer's booked visits still to start after `now`, earliest first. */
+export async function upcomingVisitNumbers(tx: Queryable, contactId: string, now: Date): Promise<number[]> {
+  const r = await tx.query<{ number: number }>(
+    `select number from tickets where contact_id = $1 and status in ('scheduled', 'confirmed') and scheduled_start > $2
+     order by scheduled_start`,
+    [contactId, now],
+  )
+  return r.rows.map((row) => row.number)
+}

@@ -4,6 +4,7 @@ import { calendarDay, timestamp } from '../../output-types.js'
 import { lockRecord, type RecordKind } from '../../records.js'
 import { WEEKDAYS } from '../../time.js'
 import { AppError, notFound, validationError } from '../../errors.js'
+import { servicesById } from '../services/model.js'
 
 /** The columns of a waitlist entry as the API shows it. */
 export const WAITLIST_COLUMNS = `id, contact_id, service_id, address_id, earliest_date, latest_date, preferred_days, time_of_day, status, notes,
@@ -43,8 +44,7 @@ export async function checkEntry(
 ): Promise<void> {
   const contact = await tx.query('select 1 from contacts where id = $1', [e.contact_id])
   if (!contact.rows.length) throw notFound('contact', e.contact_id)
-  if (e.service_id && !(await tx.query('select 1 from services where id = $1', [e.service_id])).rows.length)
-    throw notFound('service', e.service_id)
+  if (e.service_id && !(await servicesById(tx, [e.service_id])).has(e.service_id)) throw notFound('service', e.service_id)
   if (e.address_id) {
     const a = await tx.query<{ contact_id: string }>('select contact_id from addresses where id = $1', [e.address_id])
     if (!a.rows.length) throw notFound('address', e.address_id)

@@ -1,6 +1,6 @@
-import { setLocal } from '../../db/tenant.js'
-import type { Queryable } from '../../db/types.js'
-import { validationError } from '../../errors.js'
+import { setLocal } from './db/tenant.js'
+import type { Queryable } from './db/types.js'
+import { validationError } from './errors.js'
 
 /**
  * Refuses a time zone the database does not know. Node's list and PostgreSQL's differ (US/Pacific-New is accepted by

@@ -108,7 +108,7 @@ const FIELD_ENTITIES: Record<string, string> = {
   technician: 'user',
   to_technician: 'user',
   source_ticket: 'ticket',
-  gap: 'schedule_opening',
+  opening: 'schedule_opening',
   batch: 'reach_out_batch',
 }
 

@@ -1,21 +1,17 @@
 import type { OperationContext } from './context.js'
 
 /**
- * The named workflows and what their steps share while one runs. The domain that owns a workflow declares it here from
- * its own files (`declare module '.../workflows.js' { interface Workflows { ... } }`), so a step's domain names it
- * without importing the owner, and the compiler still checks the step against what it is handed.
+ * One step's work: it reads and adds to what the workflow's steps share, typed as the step's own domain declares what it
+ * needs of it (`T`). A step in a domain above the owner takes the owner's type; one below declares its own, and the owner
+ * holds its shared value to that type where it names the step (tickets/close-workflow.ts).
  */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by each owning domain through declaration merging
-export interface Workflows {}
+export type StepRun<T> = (ctx: OperationContext, shared: T) => Promise<void>
 
-/** The name of a declared workflow. */
-export type WorkflowName = keyof Workflows
-
-/** One step's work: it reads and adds to what the workflow's steps share. */
-export type StepRun<W extends WorkflowName> = (ctx: OperationContext, shared: Workflows[W]) => Promise<void>
+/** The name of a workflow, `domain.what`, declared by its owner with defineWorkflow. */
+export type WorkflowName = string
 
 const orders = new Map<string, readonly string[]>()
-const steps = new Map<string, StepRun<WorkflowName>>()
+const steps = new Map<string, StepRun<unknown>>()
 
 /**
  * Names a workflow's steps in the order they run; the owning domain declares it once. Each step is named
@@ -27,11 +23,11 @@ export function defineWorkflow(name: WorkflowName, stepNames: readonly string[])
 }
 
 /** Registers the work of one named step, from the domain that owns the step (its front file). */
-export function registerStep<W extends WorkflowName>(workflow: W, step: string, run: StepRun<W>): void {
+export function registerStep<T>(workflow: WorkflowName, step: string, run: StepRun<T>): void {
   const key = `${workflow}/${step}`
   const known = steps.get(key)
   if (known && known !== run) throw new Error(`Step ${step} of workflow ${workflow} is registered twice`)
-  steps.set(key, run as StepRun<WorkflowName>)
+  steps.set(key, run as StepRun<unknown>)
 }
 
 /** The steps of a workflow by name, in the order they run. */
@@ -46,9 +42,9 @@ export function stepsOf(workflow: WorkflowName): readonly string[] {
  * throws stops the rest and fails the caller, whose transaction rolls back what the earlier steps wrote. A step that no
  * domain registered stops the workflow before anything runs, so a missing part is never silently skipped.
  */
-export async function runWorkflow<W extends WorkflowName>(ctx: OperationContext, workflow: W, shared: Workflows[W]): Promise<void> {
+export async function runWorkflow<T>(ctx: OperationContext, workflow: WorkflowName, shared: T): Promise<void> {
   const named = stepsOf(workflow)
   const missing = named.filter((s) => !steps.has(`${workflow}/${s}`))
   if (missing.length) throw new Error(`Workflow ${workflow} has steps no domain registered: ${missing.join(', ')}`)
-  for (const s of named) await (steps.get(`${workflow}/${s}`) as StepRun<W>)(ctx, shared)
+  for (const s of named) await (steps.get(`${workflow}/${s}`) as StepRun<T>)(ctx, shared)
 }

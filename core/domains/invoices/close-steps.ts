@@ -1,5 +1,5 @@
 import type { OperationContext } from '../../context.js'
-import type { Workflows } from '../../workflows.js'
+import type { VisitClose } from '../tickets/close-workflow.js'
 import { callWithin } from '../../call-within.js'
 import { waysToPay } from '../settings/ways-to-pay.js'
 import { createInvoiceFromTicket } from './actions.js'
@@ -12,7 +12,7 @@ export const INVOICE_WAITS_FOR_A_WAY_TO_PAY =
   'payment_instructions), then the invoice is sent with invoice.send.'
 
 /** When ticket.close asked for it (send_invoice): the visit is billed and its invoice emailed, with the close. */
-export async function issueAndEmailInvoice(ctx: OperationContext, close: Workflows['ticket.close']): Promise<void> {
+export async function issueAndEmailInvoice(ctx: OperationContext, close: VisitClose): Promise<void> {
   if (!close.sendInvoice) return
   const ways = waysToPay(ctx.services, close.settings)
   if (!ways.online && !ways.instructions) {

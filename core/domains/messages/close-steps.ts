@@ -1,12 +1,20 @@
 import { callWithin } from '../../call-within.js'
 import type { OperationContext } from '../../context.js'
 import { addMonths, localDate, zonedInstant } from '../../time.js'
-import type { Workflows } from '../../workflows.js'
 import { scheduleMessage } from './actions.js'
 import { APPOINTMENT_KINDS, cancelAppointmentMessages } from './appointment-messages.js'
 
-/** What the steps of closing a visit share (declared by tickets). */
-type VisitClose = Workflows['ticket.close']
+/** What these steps read and answer of a visit's close (tickets holds its close to it). */
+export interface MessagesClose {
+  input: { next_service: { kind: string; months?: number } }
+  ticket: { id: string; number: number; contact_id: string; scheduled_start: Date }
+  settings: { timezone: string }
+  now: Date
+  result: {
+    cancelled_message_ids: string[]
+    reach_out: { message_id: string; send_at: Date; already_queued: boolean } | null
+  }
+}
 
 /** Local time of day a "reach out in X months" message goes out. */
 const REACH_OUT_TIME = '10:00'
@@ -14,7 +22,7 @@ const REACH_OUT_TIME = '10:00'
 export const REACH_OUT_SAME_DAYS = 31
 
 /** The visit's still-queued confirmation, follow-ups and reminder are cancelled: the visit is done (also when done early). */
-export async function cancelPendingConfirmations(ctx: OperationContext, { ticket, now, result }: VisitClose): Promise<void> {
+export async function cancelPendingConfirmations(ctx: OperationContext, { ticket, now, result }: MessagesClose): Promise<void> {
   const early = now < new Date(ticket.scheduled_start)
   result.cancelled_message_ids = await cancelAppointmentMessages(
     ctx,
@@ -25,10 +33,11 @@ export async function cancelPendingConfirmations(ctx: OperationContext, { ticket
 }
 
 /** The "time for your next visit" email the close asked for, in N months at REACH_OUT_TIME in the business's zone. */
-export async function queueReachOut(ctx: OperationContext, { input, ticket, settings, now, result }: VisitClose): Promise<void> {
-  if (input.next_service.kind !== 'reach_out') return
+export async function queueReachOut(ctx: OperationContext, { input, ticket, settings, now, result }: MessagesClose): Promise<void> {
+  const months = input.next_service.kind === 'reach_out' ? input.next_service.months : undefined
+  if (months === undefined) return
   const tz = settings.timezone
-  const sendAt = zonedInstant(addMonths(localDate(now, tz), input.next_service.months), REACH_OUT_TIME, tz)
+  const sendAt = zonedInstant(addMonths(localDate(now, tz), months), REACH_OUT_TIME, tz)
   result.reach_out = await scheduleReachOut(ctx, ticket, sendAt)
 }
 
@@ -39,9 +48,9 @@ export async function queueReachOut(ctx: OperationContext, { input, ticket, sett
  */
 async function scheduleReachOut(
   ctx: OperationContext,
-  ticket: VisitClose['ticket'],
+  ticket: MessagesClose['ticket'],
   sendAt: Date,
-): Promise<VisitClose['result']['reach_out']> {
+): Promise<MessagesClose['result']['reach_out']> {
   await ctx.db.query(`select pg_advisory_xact_lock(hashtextextended($1 || ':reach_out:' || $2, 0))`, [ctx.tenantId, ticket.contact_id])
   const window = REACH_OUT_SAME_DAYS * 86_400_000
   const pending = await ctx.db.query<{ id: string; send_at: Date }>(

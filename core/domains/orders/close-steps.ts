@@ -1,8 +1,8 @@
 import type { OperationContext } from '../../context.js'
-import type { Workflows } from '../../workflows.js'
+import type { VisitClose } from '../tickets/close-workflow.js'
 import { settleOrderOfTicket } from './model.js'
 
 /** An order whose visits are now all done becomes fulfilled, with the close of its last visit. */
-export async function settleOrderOnClose(ctx: OperationContext, close: Workflows['ticket.close']): Promise<void> {
+export async function settleOrderOnClose(ctx: OperationContext, close: VisitClose): Promise<void> {
   await settleOrderOfTicket(ctx, close.ticket.id)
 }

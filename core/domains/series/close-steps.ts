@@ -1,12 +1,9 @@
 import { callWithin } from '../../call-within.js'
 import type { OperationContext } from '../../context.js'
-import type { Workflows } from '../../workflows.js'
+import type { VisitClose } from '../tickets/close-workflow.js'
 import { createTicket } from '../tickets/actions.js'
 import { continuingSeriesOf } from './model.js'
 import { servicesById } from '../services/model.js'
-
-/** What the steps of closing a visit share (declared by tickets). */
-type VisitClose = Workflows['ticket.close']
 
 /** keep_series needs a series that keeps going: checked before the close writes anything, so it is a clear error. */
 export async function checkKeptSeries(ctx: OperationContext, close: VisitClose): Promise<void> {

@@ -6,6 +6,8 @@ import type { TenantSettings } from '../settings/model.js'
 import { addNote } from '../notes/actions.js'
 import { setAttribute } from '../attributes/actions.js'
 import type { CloseTicketInput } from './close-input.js'
+import type { LifecycleClose } from '../contacts/close-steps.js'
+import type { MessagesClose } from '../messages/close-steps.js'
 import { type ConfirmedLine, writeConfirmedLines } from './close-lines.js'
 import type { CloseResult } from './close.js'
 import { auditSnapshot, ticketDetail, type TicketRow } from './model.js'
@@ -42,12 +44,12 @@ export interface IssuedOnClose {
   waits_for: string | null
 }
 
-declare module '../../workflows.js' {
-  interface Workflows {
-    /** Closing a visit: one transaction, every step or none. */
-    'ticket.close': VisitClose
-  }
-}
+/** Whether a close is what a step declared it reads: never, and the line below fails to compile, when it is not. */
+type Holds<T> = VisitClose extends T ? true : never
+
+// The steps of domains below tickets declare what they read of a close; the compiler holds a close to each.
+const CLOSE_HOLDS_EVERY_STEP: [Holds<LifecycleClose>, Holds<MessagesClose>] = [true, true]
+void CLOSE_HOLDS_EVERY_STEP
 
 /**
  * The steps of closing a visit, in order. Each is registered by the domain named before its dot, from that domain's

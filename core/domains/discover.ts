@@ -1,8 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-
-/** One domain as discovery finds it: its folder's name and what its front file exports. */
+/** One domain as the index gives it: its folder's name and what its front file exports. */
 export interface DomainModule {
   domain: string
   exports: Record<string, unknown>
@@ -14,23 +10,8 @@ function isDefinition(value: unknown): boolean {
   return typeof value === 'object' && (kind === 'action' || kind === 'query')
 }
 
-/**
- * Every domain under the given folder, in the order of their names: each subfolder is a domain, and its front file
- * (`index` with the given extension, .ts from the sources, .js once compiled) exports every operation of the domain. A
- * folder without a front file, or a front file exporting no operation, stops start-up: a domain is never silently left out.
- */
-export async function discoverDomains(folder: string, extension: string): Promise<DomainModule[]> {
-  const domains = readdirSync(folder, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort()
-  const found: DomainModule[] = []
-  for (const domain of domains) {
-    const front = join(folder, domain, `index${extension}`)
-    if (!existsSync(front)) throw new Error(`Domain folder ${domain} has no front file index${extension} exporting its operations`)
-    const exports = (await import(pathToFileURL(front).href)) as Record<string, unknown>
-    if (!Object.values(exports).some(isDefinition)) throw new Error(`Domain ${domain}: its front file exports no action or query`)
-    found.push({ domain, exports })
-  }
-  return found
+/** A domain as its front file exports it; a front file exporting no operation stops start-up, naming its domain. */
+export function checkedDomain(domain: string, exports: Record<string, unknown>): DomainModule {
+  if (!Object.values(exports).some(isDefinition)) throw new Error(`Domain ${domain}: its front file exports no action or query`)
+  return { domain, exports }
 }

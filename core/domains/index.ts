@@ -1,14 +1,13 @@
-import { dirname, extname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { type DomainModule, discoverDomains } from './discover.js'
-
-const here = fileURLToPath(import.meta.url)
-
-/** Every domain folder beside this file with what its front file exports, in the order of their names. */
-export const DOMAINS: readonly DomainModule[] = await discoverDomains(dirname(here), extname(here))
+import { checkedDomain, type DomainModule } from './discover.js'
+import { FRONT_FILES } from './front-files.js'
 
 /**
- * Every domain's operations, found by convention: each folder beside this file is a domain, and its index file exports
- * its operations. Adding a domain folder with its front file is the whole job of registering it.
+ * Every domain with what its front file exports, in the order of their names, from the generated index of the folders
+ * beside this file (front-files.ts): adding a domain folder with its front file is the whole job of registering it.
  */
+export const DOMAINS: readonly DomainModule[] = Object.entries(FRONT_FILES).map(([domain, exports]) =>
+  checkedDomain(domain, exports as Record<string, unknown>),
+)
+
+/** Every domain's operations: each front file exports its domain's operations. */
 export const DOMAIN_MODULES: ReadonlyArray<Record<string, unknown>> = DOMAINS.map((d) => d.exports)

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildRegistry } from '../../api/product.js'
-import { discoverDomains } from '../../core/domains/discover.js'
-import { DOMAIN_MODULES } from '../../core/domains/index.js'
+import { domainIndexText, INDEX_FILE } from '../../cli/domain-index.mjs'
+import { checkedDomain } from '../../core/domains/discover.js'
+import { DOMAINS, DOMAIN_MODULES } from '../../core/domains/index.js'
 import { root } from '../helpers/build.js'
 
 const domainsFolder = join(root, 'core/domains')
@@ -23,7 +24,7 @@ function domainsAt(domains: Record<string, string | null>): string {
   for (const [domain, front] of Object.entries(domains)) {
     mkdirSync(join(folder, domain))
     writeFileSync(join(folder, domain, 'model.js'), 'export const helper = 1\n')
-    if (front !== null) writeFileSync(join(folder, domain, 'index.js'), front)
+    if (front !== null) writeFileSync(join(folder, domain, 'index.ts'), front)
   }
   return folder
 }
@@ -35,9 +36,13 @@ afterEach(() => {
 const ACTION = `export const add = { kind: 'action', domain: 'thing', name: 'add' }\n`
 
 describe('domains are found by their folders', () => {
-  it('registers every domain folder, in the order of their names', async () => {
+  it('registers every domain folder, in the order of their names', () => {
     expect(DOMAIN_MODULES).toHaveLength(folders.length)
-    expect((await discoverDomains(domainsFolder, '.ts')).map((d) => d.domain)).toEqual([...folders].sort())
+    expect(DOMAINS.map((d) => d.domain)).toEqual([...folders].sort())
+  })
+
+  it('keeps the checked-in index of front files as the folders say (cli/domain-index.mjs writes it on every build)', () => {
+    expect(readFileSync(join(domainsFolder, INDEX_FILE), 'utf8')).toBe(domainIndexText(domainsFolder))
   })
 
   it('registers every operation any file of a domain declares: none is left out of its front file', async () => {
@@ -64,21 +69,22 @@ describe('domains are found by their folders', () => {
     expect(Number(r.stdout.trim())).toBe(folders.length)
   })
 
-  it('refuses a domain folder without a front file, naming it', async () => {
+  it('refuses a domain folder without a front file, naming it', () => {
     const folder = domainsAt({ alpha: ACTION, bravo: null })
-    await expect(discoverDomains(folder, '.js')).rejects.toThrow('Domain folder bravo has no front file index.js exporting its operations')
+    expect(() => domainIndexText(folder)).toThrow('Domain folder bravo has no front file index.ts exporting its operations')
   })
 
-  it('refuses a front file that exports no action or query, naming its domain', async () => {
-    const folder = domainsAt({ alpha: ACTION, bravo: `export { helper } from './model.js'\n` })
-    await expect(discoverDomains(folder, '.js')).rejects.toThrow('Domain bravo: its front file exports no action or query')
+  it('refuses a front file that exports no action or query, naming its domain', () => {
+    expect(() => checkedDomain('bravo', { helper: 1 })).toThrow('Domain bravo: its front file exports no action or query')
+    expect(checkedDomain('alpha', { add: { kind: 'action' }, helper: 1 }).domain).toBe('alpha')
   })
 
-  it('reads a front file as it is, ignoring the files beside it and the loose files of the folder', async () => {
-    const folder = domainsAt({ bravo: ACTION, alpha: `export * from './model.js'\n${ACTION}` })
-    writeFileSync(join(folder, 'loose.js'), 'throw new Error("not a domain")\n')
-    const found = await discoverDomains(folder, '.js')
-    expect(found.map((d) => d.domain)).toEqual(['alpha', 'bravo'])
-    expect(Object.keys(found[0].exports).sort()).toEqual(['add', 'helper'])
+  it("indexes each folder's front file by its name, in the order of the names, ignoring loose files", () => {
+    const folder = domainsAt({ bravo: ACTION, 'alpha-beta': ACTION })
+    writeFileSync(join(folder, 'loose.ts'), 'throw new Error("not a domain")\n')
+    const text = domainIndexText(folder)
+    expect(text).toContain("import * as alphaBeta from './alpha-beta/index.js'")
+    expect(text.indexOf("'alpha-beta': alphaBeta,")).toBeLessThan(text.indexOf('  bravo,'))
+    expect(text).not.toContain('loose')
   })
 })

@@ -31,9 +31,8 @@ const SETTLE_MS = 5_000
  * The embedded server's resident memory, as docs/deploy.md sizes the machine by: idle after start, the peak while the
  * running server makes a backup (`crm backup` asks it; the archive is written, verified and kept) and the size once it
  * is done, for the demo business and for a business of BENCH_MEMORY_CONTACTS customers. The server runs as a process
- * of its own with its worker off, so nothing else moves its memory meanwhile. A backup's engines run in processes the
- * server starts, so the peak counts the server with every process it started (the machine must hold them all); the
- * server's own peak is in the note.
+ * of its own with its worker off, so nothing else moves its memory meanwhile. The peak counts the server with every
+ * process it started, should a backup start any (the machine must hold them all); the server's own peak is in the note.
  */
 export const serverMemory: Scenario = {
   name: 'server memory (embedded)',

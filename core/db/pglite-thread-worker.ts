@@ -1,6 +1,5 @@
 // The PGlite thread: runs the embedded database off the server's event loop, so a long statement blocks only the
-// database, never the answers that do not need it (/healthz, pages already queued, signals). The same file runs as a
-// process of its own for one pass over a copy (see pglite-host.ts): its options then come as the first message.
+// database, never the answers that do not need it (/healthz, pages already queued, signals).
 import { cpSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -15,9 +14,9 @@ import {
 } from './pglite-thread-protocol.js'
 import type { Queryable } from './types.js'
 
-/** The server's side: the thread's port, or the process's channel to its parent. */
-const port = parentPort ?? processPort()
-const options = parentPort ? (workerData as ThreadOptions) : await firstMessage()
+const port = parentPort
+if (!port) throw new Error('pglite-thread-worker runs only as a worker thread')
+const options = workerData as ThreadOptions
 const db = await openPglite(options.dataDir, options.loadDataDir ? new Blob([options.loadDataDir]) : undefined, options.use)
 
 /** Open transactions by the id of their `begin`: the transaction's queryable and how to end it. */
@@ -27,33 +26,8 @@ const open = new Map<number, { tx: Queryable; end(commit: boolean): void; settle
 const ROLLBACK = Symbol('rollback')
 
 function reply(message: ThreadReply, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(message, transfer)
+  port!.postMessage(message, transfer)
   beat()
-}
-
-/** The parent process as a port: messages to and from it, and close() once every answer is sent, which ends this process. */
-function processPort() {
-  const send = process.send?.bind(process)
-  if (!send) throw new Error('pglite-thread-worker runs only as a worker thread or a forked process')
-  // Without the server there is no one to answer: the process ends rather than outlive it.
-  process.once('disconnect', () => process.exit(0))
-  let sending = Promise.resolve()
-  return {
-    postMessage(message: ThreadReply, _transfer?: ArrayBuffer[]) {
-      sending = sending.then(() => new Promise<void>((resolve) => send(message, undefined, {}, () => resolve())))
-    },
-    on(_event: 'message', fn: (msg: ThreadRequest) => void) {
-      process.on('message', fn)
-    },
-    close() {
-      void sending.then(() => process.disconnect())
-    },
-  }
-}
-
-/** The options a forked process is opened with, sent before any request. */
-function firstMessage(): Promise<ThreadOptions> {
-  return new Promise((resolve) => process.once('message', (msg) => resolve(msg as ThreadOptions)))
 }
 
 /** Counts the heartbeat up: the server's thread takes a heartbeat standing still for one statement running too long. */
@@ -127,7 +101,7 @@ async function handle(msg: ThreadRequest): Promise<void> {
         clearInterval(checkpointTimer)
         await db.close()
         reply({ id: msg.id, ok: true })
-        port.close()
+        port!.close()
         return
     }
   } catch (err) {

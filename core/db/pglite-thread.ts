@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { isNewCluster, newClusterDump } from './new-cluster.js'
 import type { PgliteDatabase, PgliteUse } from './pglite.js'
-import { type PgliteHost, startPgliteHost } from './pglite-host.js'
 import {
   errorFromFields,
   HEARTBEAT_EVERY_MS,
@@ -40,7 +40,7 @@ const WATCH_EVERY_MS = 250
 
 /** One running thread with its database, and the requests it has not answered yet. */
 interface Engine {
-  host: PgliteHost
+  worker: Worker
   pending: Map<number, { resolve(value: unknown): void; reject(err: Error): void }>
   /** Counted up by the thread between statements; it stands still while one statement runs. */
   heartbeat: Int32Array
@@ -69,7 +69,7 @@ export async function openPgliteThread(
   try {
     await engine.ready
   } catch (err) {
-    await engine.host.terminate()
+    await engine.worker.terminate()
     throw err
   }
   let closing: Promise<void> | null = null
@@ -81,7 +81,7 @@ export async function openPgliteThread(
     const id = nextId++
     return new Promise<T>((resolve, reject) => {
       on.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      on.host.send({ ...request, id } as ThreadRequest)
+      on.worker.postMessage({ ...request, id } as ThreadRequest)
     })
   }
   // A transaction's statements go to the engine it began on: after a restart they fail rather than reach a new one.
@@ -102,7 +102,10 @@ export async function openPgliteThread(
     )
     fail(stuck, err)
     // PostgreSQL writes ahead of its data files, so the folder left mid-statement is recovered on open like after a power cut.
-    engine = startEngine({ dataDir, checkpoints, use }, stuck.host.terminate())
+    engine = startEngine(
+      { dataDir, checkpoints, use },
+      stuck.worker.terminate().then(() => {}),
+    )
   }
 
   const root = queryable()
@@ -172,17 +175,24 @@ export async function openPgliteThread(
     )
     const outcome = await Promise.race([closed, late])
     clearTimeout(timer)
-    if (outcome === 'late') await on.host.terminate()
-    else await new Promise<void>((resolve) => (on.gone ? resolve() : on.host.onExit(() => resolve())))
+    if (outcome === 'late') await on.worker.terminate()
+    else await new Promise<void>((resolve) => (on.gone ? resolve() : on.worker.once('exit', () => resolve())))
     fail(on, new Error(CLOSED_MESSAGE))
   }
 }
 
-/** Starts the engine on the folder (after `after`, when the previous one must be gone first); ready once its database is open. */
+/** Starts a thread on the folder (after `after`, when the previous one must be gone first); ready once its database is open. */
+/**
+ * A thread that makes one pass over a copy (a backup's snapshot, its verification) keeps a small young generation: its
+ * JavaScript only hands rows through, and each pass's garbage would otherwise grow the heap by tens of megabytes
+ * beside the server's own, at the backup's peak.
+ */
+const ONE_PASS_LIMITS = { maxYoungGenerationSizeMb: 4 }
+
 function startEngine(options: Omit<ThreadOptions, 'heartbeat'>, after: Promise<void> = Promise.resolve()): Engine {
   const heartbeat = new Int32Array(new SharedArrayBuffer(4))
   const engine: Engine = {
-    host: undefined as unknown as PgliteHost,
+    worker: undefined as unknown as Worker,
     pending: new Map(),
     heartbeat,
     ready: Promise.resolve(),
@@ -193,8 +203,13 @@ function startEngine(options: Omit<ThreadOptions, 'heartbeat'>, after: Promise<v
     () =>
       new Promise<void>((resolve, reject) => {
         const workerData: ThreadOptions = { ...options, heartbeat }
-        const host = startPgliteHost(workerEntry(), workerData, options.use)
-        engine.host = host
+        const worker = new Worker(workerEntry(), {
+          workerData,
+          execArgv: [],
+          resourceLimits: options.use === 'one pass' ? ONE_PASS_LIMITS : undefined,
+          transferList: options.loadDataDir ? [options.loadDataDir] : [],
+        })
+        engine.worker = worker
         engine.pending.set(0, {
           resolve: () => {
             engine.opened = true
@@ -202,15 +217,15 @@ function startEngine(options: Omit<ThreadOptions, 'heartbeat'>, after: Promise<v
           },
           reject,
         })
-        host.onReply((msg: ThreadReply) => {
+        worker.on('message', (msg: ThreadReply) => {
           const p = engine.pending.get(msg.id)
           if (!p) return
           engine.pending.delete(msg.id)
           if (msg.ok) p.resolve(msg.value)
           else p.reject(errorFromFields(msg.error))
         })
-        host.onError((err) => fail(engine, new Error(`${CLOSED_MESSAGE}: the database thread failed: ${err.message}`)))
-        host.onExit(() => fail(engine, new Error(CLOSED_MESSAGE)))
+        worker.on('error', (err) => fail(engine, new Error(`${CLOSED_MESSAGE}: the database thread failed: ${err.message}`)))
+        worker.on('exit', () => fail(engine, new Error(CLOSED_MESSAGE)))
       }),
   )
   // A thread that could not open the folder answers every request with why.

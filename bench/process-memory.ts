@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 /** A process's memory as the kernel counts it, in bytes. */
 export interface ProcessMemory {
@@ -27,6 +27,36 @@ export function processMemory(pid: number): ProcessMemory {
   return parseProcStatus(readFileSync(`/proc/${pid}/status`, 'utf8'))
 }
 
+/** The processes pid started and those they started, at any depth (Linux only). */
+export function descendants(pid: number): number[] {
+  const children: number[] = []
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const listed = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim()
+      if (listed) children.push(...listed.split(/\s+/).map(Number))
+    } catch {
+      /* the thread ended meanwhile */
+    }
+  }
+  return children.flatMap((child) => [child, ...descendants(child)])
+}
+
+/**
+ * The resident bytes of pid and every process it started, as the machine must hold them (a page shared by two of them
+ * is counted twice, so this errs high); a process that ends meanwhile counts nothing.
+ */
+export function treeResident(pid: number): number {
+  let total = processMemory(pid).rss
+  for (const child of descendants(pid)) {
+    try {
+      total += processMemory(child).rss
+    } catch {
+      /* it ended */
+    }
+  }
+  return total
+}
+
 /** The resident kilobytes of the one mapping of exactly `sizeBytes` in a /proc/<pid>/smaps text, or null when none or several match. */
 export function residentOfMappingSized(smaps: string, sizeBytes: number): number | null {
   const sizes = [...smaps.matchAll(/^Size:\s+(\d+) kB\nKernelPageSize:[^\n]*\nMMUPageSize:[^\n]*\nRss:\s+(\d+) kB$/gm)]
@@ -34,12 +64,15 @@ export function residentOfMappingSized(smaps: string, sizeBytes: number): number
   return matching.length === 1 ? Number(matching[0][2]) * 1024 : null
 }
 
-/** Samples a process's resident size every intervalMs until stopped; stop() returns the highest sample. */
-export function sampleResidentPeak(pid: number, intervalMs = 200): { stop(): number } {
-  let highest = processMemory(pid).rss
+/**
+ * Samples a process's resident size (or another measure of it, such as treeResident) every intervalMs until stopped;
+ * stop() returns the highest sample.
+ */
+export function sampleResidentPeak(pid: number, intervalMs = 200, measure = (p: number) => processMemory(p).rss): { stop(): number } {
+  let highest = measure(pid)
   const timer = setInterval(() => {
     try {
-      highest = Math.max(highest, processMemory(pid).rss)
+      highest = Math.max(highest, measure(pid))
     } catch {
       /* the process ended; the last sample stands */
     }
@@ -48,7 +81,7 @@ export function sampleResidentPeak(pid: number, intervalMs = 200): { stop(): num
     stop() {
       clearInterval(timer)
       try {
-        highest = Math.max(highest, processMemory(pid).rss)
+        highest = Math.max(highest, measure(pid))
       } catch {
         /* as above */
       }

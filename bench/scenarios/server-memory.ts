@@ -11,7 +11,7 @@ import { createTenant } from '../../core/tenants.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { squareCsv, squareCustomers } from '../../core/demo/square-export.js'
 import { generateSearchData } from '../generate-search-data.js'
-import { megabytes, processMemory, sampleResidentPeak } from '../process-memory.js'
+import { megabytes, processMemory, sampleResidentPeak, treeResident } from '../process-memory.js'
 import type { BenchRow, Scenario } from '../scenario.js'
 import { startServerProcess } from '../server-process.js'
 
@@ -31,7 +31,8 @@ const SETTLE_MS = 5_000
  * The embedded server's resident memory, as docs/deploy.md sizes the machine by: idle after start, the peak while the
  * running server makes a backup (`crm backup` asks it; the archive is written, verified and kept) and the size once it
  * is done, for the demo business and for a business of BENCH_MEMORY_CONTACTS customers. The server runs as a process
- * of its own with its worker off, so nothing else moves its memory meanwhile.
+ * of its own with its worker off, so nothing else moves its memory meanwhile. The peak counts the server with every
+ * process it started, should a backup start any (the machine must hold them all); the server's own peak is in the note.
  */
 export const serverMemory: Scenario = {
   name: 'server memory (embedded)',
@@ -75,28 +76,30 @@ async function measureBackup(label: string, extra: NodeJS.ProcessEnv, dir: strin
   try {
     if (token) await firstReads(server.url, token)
     await new Promise((r) => setTimeout(r, SETTLE_MS))
-    const idle = processMemory(server.pid).rss
+    const idle = treeResident(server.pid)
     const rows: BenchRow[] = [{ measure: `embedded, ${label}: server RSS idle (MB)`, value: megabytes(idle) }]
     // The first backup after a start migrates the verification's template; the next nights copy it.
     for (const night of ['first', 'next']) {
-      const sampler = sampleResidentPeak(server.pid, 100)
+      const sampler = sampleResidentPeak(server.pid, 100, treeResident)
+      const ownSampler = sampleResidentPeak(server.pid, 100)
       const started = Date.now()
       const backup = await runCrm(['backup', '--json'], env)
       const seconds = (Date.now() - started) / 1000
       const peak = sampler.stop()
+      const ownPeak = ownSampler.stop()
       await new Promise((r) => setTimeout(r, SETTLE_MS))
-      const after = processMemory(server.pid).rss
+      const after = treeResident(server.pid)
       const bytes = (JSON.parse(backup) as { bytes: number }).bytes
       rows.push(
         {
-          measure: `embedded, ${label}: server RSS peak during the ${night} backup (MB)`,
+          measure: `embedded, ${label}: server and its processes, RSS peak during the ${night} backup (MB)`,
           value: megabytes(peak),
           target: `<= ${megabytes(idle + 200 * 1024 * 1024)}`,
           met: peak - idle <= 200 * 1024 * 1024,
-          note: `${megabytes(peak - idle)} MB above idle; the backup took ${seconds.toFixed(1)} s, archive ${megabytes(bytes)} MB`,
+          note: `${megabytes(peak - idle)} MB above idle (the server's own: ${megabytes(ownPeak - idle)}); the backup took ${seconds.toFixed(1)} s, archive ${megabytes(bytes)} MB`,
         },
         {
-          measure: `embedded, ${label}: server RSS ${SETTLE_MS / 1000} s after the ${night} backup (MB)`,
+          measure: `embedded, ${label}: server and its processes, RSS ${SETTLE_MS / 1000} s after the ${night} backup (MB)`,
           value: megabytes(after),
           note: `${megabytes(after - idle)} MB above idle`,
         },

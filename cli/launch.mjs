@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, wr
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { BROWSER_ENTRIES, BROWSER_OUT, bundleBrowserScripts } from './browser-bundles.mjs'
-import { writeDomainIndex } from './domain-index.mjs'
+import { writeFileIndexes } from './file-indexes.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SOURCE_DIRS = ['core', 'cli', 'api', 'mcp', 'console', 'bench']
@@ -65,8 +65,8 @@ function removeOrphans() {
 async function buildIfStale() {
   const started = Date.now()
   if (!isStale()) return 0
-  // A domain folder added or removed since the index was written is in the build at once.
-  writeDomainIndex(join(root, 'core/domains'))
+  // A domain, page or other file found by convention, added or removed since the indexes were written, is in the build at once.
+  writeFileIndexes(root)
   try {
     await bundleBrowserScripts(root)
   } catch (err) {

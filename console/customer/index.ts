@@ -1,33 +1,23 @@
-import { readdirSync } from 'node:fs'
-import { dirname, extname } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type RequestHandler, Router } from 'express'
 import type { Services } from '../../core/context.js'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import { type CustomerPage, isCustomerPage } from './page-declaration.js'
-
-const here = fileURLToPath(import.meta.url)
+import { PAGE_FILES } from './page-files.js'
 
 /**
- * Every public page, found by convention: each `*-page` or `*-pages` file beside this one exports one declaration made
- * by defineCustomerPage. Files are taken in the order of their names.
+ * Every public page (the generated index page-files.ts): each `*-page` or `*-pages` file beside this one exports one
+ * declaration made by defineCustomerPage. Files are taken in the order of their names.
  */
-async function discoverPages(folder: string, extension: string): Promise<CustomerPage[]> {
-  const found: CustomerPage[] = []
-  const files = readdirSync(folder)
-    .filter((f) => f.endsWith(`-page${extension}`) || f.endsWith(`-pages${extension}`))
-    .sort()
-  for (const file of files) {
-    const exports = (await import(pathToFileURL(`${folder}/${file}`).href)) as Record<string, unknown>
-    const pages = Object.values(exports).filter(isCustomerPage)
+function declaredPages(): CustomerPage[] {
+  return Object.entries(PAGE_FILES).map(([file, exports]) => {
+    const pages = Object.values(exports as Record<string, unknown>).filter(isCustomerPage)
     if (pages.length !== 1) throw new Error(`Customer page file ${file} must export one declaration made by defineCustomerPage`)
-    found.push(pages[0])
-  }
-  return found
+    return pages[0]
+  })
 }
 
-/** The public page files, found once at start. */
-const CUSTOMER_PAGES = await discoverPages(dirname(here), extname(here))
+/** The public page files, read once at start. */
+const CUSTOMER_PAGES = declaredPages()
 
 /** What a page that declared it counts no guesses is handed: counting one is a mistake in its declaration. */
 const NO_GUESSES: LinkGuesses = {

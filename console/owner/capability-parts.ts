@@ -1,8 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs'
-import { dirname, extname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Caller } from '../../core/call-action.js'
 import type { SafeHtml } from '../html.js'
+import { PART_FILES } from './part-files.js'
 
 /** A capability's card on the owner's Home: what needs the owner, or nothing when all is well. */
 export type HomeCard = (caller: Caller) => Promise<SafeHtml | ''>
@@ -19,24 +17,16 @@ export type LineView = (page: { csrf: string; back: string }) => SafeHtml | ''
 /** A capability's line on a customer's or an invoice's page (where the record stands with it): read, then drawn. */
 export type RecordLine = (caller: Caller, record: RecordOnPage) => Promise<LineView>
 
-const here = fileURLToPath(import.meta.url)
-
-/** The named export of one file in each owner folder that has it, in the order of the folders' names. */
-async function discoverPart<T>(file: string, exported: string): Promise<T[]> {
-  const folder = dirname(here)
-  const found: T[] = []
-  const folders = readdirSync(folder, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort()
-  for (const name of folders) {
-    const path = join(folder, name, `${file}${extname(here)}`)
-    if (!existsSync(path)) continue
-    const part = ((await import(pathToFileURL(path).href)) as Record<string, unknown>)[exported]
-    if (typeof part !== 'function') throw new Error(`Owner folder ${name}: ${file} must export a function named ${exported}`)
-    found.push(part as T)
-  }
-  return found
+/** The named export of one file in each owner folder that has it (the generated index part-files.ts), in the order of the folders' names. */
+function partsNamed<T>(file: string, exported: string): T[] {
+  return Object.entries(PART_FILES)
+    .filter(([path]) => path.endsWith(`/${file}.ts`))
+    .map(([path, exports]) => {
+      const part = (exports as Record<string, unknown>)[exported]
+      if (typeof part !== 'function')
+        throw new Error(`Owner folder ${path.split('/')[0]}: ${file} must export a function named ${exported}`)
+      return part as T
+    })
 }
 
 /**
@@ -44,10 +34,10 @@ async function discoverPart<T>(file: string, exported: string): Promise<T[]> {
  * an owner folder's `home-card` file exports `homeCard`, its `record-line` file exports `recordLine`. Home and the
  * record pages loop over these and name no capability.
  */
-export const HOME_CARDS: readonly HomeCard[] = await discoverPart<HomeCard>('home-card', 'homeCard')
+export const HOME_CARDS: readonly HomeCard[] = partsNamed<HomeCard>('home-card', 'homeCard')
 
 /** Each capability's line about a record (see HOME_CARDS). */
-export const RECORD_LINES: readonly RecordLine[] = await discoverPart<RecordLine>('record-line', 'recordLine')
+export const RECORD_LINES: readonly RecordLine[] = partsNamed<RecordLine>('record-line', 'recordLine')
 
 /** Every capability's line about one record, read now and drawn together. */
 export async function recordLines(caller: Caller, record: RecordOnPage): Promise<(page: { csrf: string; back: string }) => SafeHtml[]> {

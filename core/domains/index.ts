@@ -5,8 +5,8 @@ import { FRONT_FILES } from './front-files.js'
  * Every domain with what its front file exports, in the order of their names, from the generated index of the folders
  * beside this file (front-files.ts): adding a domain folder with its front file is the whole job of registering it.
  */
-export const DOMAINS: readonly DomainModule[] = Object.entries(FRONT_FILES).map(([domain, exports]) =>
-  checkedDomain(domain, exports as Record<string, unknown>),
+export const DOMAINS: readonly DomainModule[] = Object.entries(FRONT_FILES).map(([path, exports]) =>
+  checkedDomain(path.split('/')[0], exports as Record<string, unknown>),
 )
 
 /** Every domain's operations: each front file exports its domain's operations. */

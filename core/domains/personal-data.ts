@@ -1,10 +1,6 @@
-import { readdirSync } from 'node:fs'
-import { dirname, extname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { idempotencyKeysPersonalData } from '../idempotency-personal-data.js'
 import type { ExportView, PersonalTable } from '../personal-data/declare.js'
-
-const here = fileURLToPath(import.meta.url)
+import { PERSONAL_DATA_FILES } from './personal-data-files.js'
 
 /** Whether an export declares a table's personal data. */
 function isPersonalTable(value: unknown): value is PersonalTable {
@@ -19,28 +15,21 @@ function isExportView(value: unknown): value is ExportView {
 }
 
 /**
- * Every declaration in the domains' personal-data files: a file named personal-data or ending in -personal-data, at
- * any depth of a domain folder, exports its tables' declarations (and any export view). A file exporting neither
- * stops start-up: a declaration is never silently left out.
+ * Every declaration in the domains' personal-data files (the generated index personal-data-files.ts): a file named
+ * personal-data or ending in -personal-data, at any depth of a domain folder, exports its tables' declarations (and any
+ * export view). A file exporting neither stops start-up: a declaration is never silently left out.
  */
-async function discoverDeclarations(folder: string, extension: string): Promise<unknown[]> {
-  const files = readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter(
-      (e) =>
-        e.isFile() && e.parentPath !== folder && (e.name === `personal-data${extension}` || e.name.endsWith(`-personal-data${extension}`)),
-    )
-    .map((e) => join(e.parentPath, e.name))
-    .sort()
+function declaredInFiles(): unknown[] {
   const found: unknown[] = []
-  for (const file of files) {
-    const exports = Object.values((await import(pathToFileURL(file).href)) as Record<string, unknown>)
+  for (const [file, module] of Object.entries(PERSONAL_DATA_FILES)) {
+    const exports = Object.values(module as Record<string, unknown>)
     if (!exports.some((e) => isPersonalTable(e) || isExportView(e))) throw new Error(`${file} declares no personal data`)
     found.push(...exports)
   }
   return found
 }
 
-const DECLARED = [idempotencyKeysPersonalData, ...(await discoverDeclarations(dirname(here), extname(here)))]
+const DECLARED = [idempotencyKeysPersonalData, ...declaredInFiles()]
 
 /**
  * What every table holds about a customer, as its domain declares it, in the order the export shows the parts: each

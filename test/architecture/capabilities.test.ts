@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, posix, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { FILE_INDEXES } from '../../cli/file-indexes.mjs'
 import { CAPABILITIES } from '../../core/domains/plugged-in.js'
 import { root } from '../helpers/build.js'
 import { modulesNamedIn } from '../helpers/imports.js'
@@ -55,8 +56,8 @@ function capabilityOf(file: string, names: readonly string[]): string | undefine
     .find((segment) => names.includes(segment))
 }
 
-/** The generated index of every domain folder (cli/domain-index.mjs): it lists folders, not capabilities, and names none by hand. */
-const GENERATED_INDEX = 'core/domains/front-files.ts'
+/** The generated indexes of files found by convention (cli/file-indexes.mjs): they list folders' files and name no capability by hand. */
+const GENERATED_INDEXES: readonly string[] = FILE_INDEXES.map((spec) => spec.index)
 
 /** Each file's static relative imports, read once: every central file's walk crosses most of the product. */
 const importsOf = new Map<string, string[]>()
@@ -82,7 +83,7 @@ function loadedFrom(start: string): Map<string, string[]> {
   const queue = [start]
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
     for (const target of staticImports(file)) {
-      if (target === GENERATED_INDEX || reached.has(target) || !existsSync(join(root, target))) continue
+      if (GENERATED_INDEXES.includes(target) || reached.has(target) || !existsSync(join(root, target))) continue
       reached.set(target, [...(reached.get(file) ?? []), target])
       queue.push(target)
     }
@@ -116,7 +117,7 @@ describe('capabilities plug in', () => {
     const reached = loadedFrom('core/domains/weather/index.ts')
     expect(capabilityOf('core/domains/weather/capability.ts', names)).toBe('weather')
     expect([...reached.keys()]).toContain('core/domains/weather/capability.ts')
-    expect([...loadedFrom('core/domains/index.ts').keys()]).not.toContain(GENERATED_INDEX)
+    expect([...loadedFrom('core/domains/index.ts').keys()]).not.toContain('core/domains/front-files.ts')
   })
 
   it('reach the pages, the api and the tools through services.capabilities, never by importing the collector', () => {

@@ -1,19 +1,11 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { transformSync } from 'esbuild'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-
-/** The modules that import files by convention, and which files of their subfolders (at any depth) they import. */
-const FOUND_BY_FOLDER: Array<[string, RegExp]> = [
-  ['core/domains/index.ts', /^index\.ts$/],
-  ['core/domains/personal-data.ts', /^(?:.+-)?personal-data\.ts$/],
-  ['console/owner/index.ts', /-page\.ts$/],
-  ['console/owner/capability-parts.ts', /^(?:home-card|record-line)\.ts$/],
-]
 
 /** Compiles a TypeScript entry file and the project files it imports into a scratch folder; returns the runnable .js path. */
 export function compileForNode(entry: string): string {
@@ -49,17 +41,6 @@ export function compileForNode(entry: string): string {
     }
   }
   visit(resolve(entry))
-  // Domains, their personal data, owner pages and capabilities' parts are found by their folders at start, not imported
-  // by name: take those files too (and what they import, which may itself find files by folder).
-  for (let before = -1; before !== seen.size; ) {
-    before = seen.size
-    for (const [front, pattern] of FOUND_BY_FOLDER) {
-      if (!seen.has(join(ROOT, front))) continue
-      const folder = dirname(join(ROOT, front))
-      for (const e of readdirSync(folder, { recursive: true, withFileTypes: true }))
-        if (e.isFile() && e.parentPath !== folder && pattern.test(e.name)) visit(join(e.parentPath, e.name))
-    }
-  }
   return join(out, relative(ROOT, resolve(entry))).replace(/\.ts$/, '.js')
 }
 

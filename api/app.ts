@@ -1,6 +1,6 @@
 import express, { type Express } from 'express'
-import type { Services } from '../core/context.js'
-import { AppError } from '../core/errors.js'
+import type { Services } from '../core/kernel/context.js'
+import { AppError } from '../core/kernel/errors.js'
 import { mcpBodyErrors } from '../mcp/body-errors.js'
 import { mcpRoutes } from '../mcp/http.js'
 import { mcpWwwAuthenticate } from '../mcp/www-authenticate.js'

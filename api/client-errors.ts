@@ -1,4 +1,4 @@
-import { AppError, validationError } from '../core/errors.js'
+import { AppError, validationError } from '../core/kernel/errors.js'
 
 /** Codes of zlib's errors for data that does not decompress: Z_DATA_ERROR (gzip, deflate), ERR__ERROR_FORMAT_* (brotli) and the like. */
 const DECOMPRESSION_CODE = /^(Z_|ERR__ERROR_)|BROTLI|ZSTD/

@@ -1,5 +1,5 @@
 import type { Response } from 'express'
-import { DATABASE_RETRY_AFTER_SECONDS, type AppError } from '../core/errors.js'
+import { DATABASE_RETRY_AFTER_SECONDS, type AppError } from '../core/kernel/errors.js'
 
 /** The one response shape of every /api answer. */
 export interface Envelope<T = unknown> {

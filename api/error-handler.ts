@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express'
 import { translateDatabaseError } from '../core/db/translate-error.js'
-import { AppError } from '../core/errors.js'
-import { log } from '../core/log.js'
+import { AppError } from '../core/kernel/errors.js'
+import { log } from '../core/kernel/log.js'
 import { clientError } from './client-errors.js'
 import { sendError } from './envelope.js'
 

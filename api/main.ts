@@ -1,7 +1,7 @@
 import { removeControlFile, writeControlFile } from '../core/backup/control.js'
-import { loadConfig } from '../core/config.js'
-import { log, setLogLevel } from '../core/log.js'
-import { openMigratedDatabase } from '../core/runtime.js'
+import { loadConfig } from '../core/kernel/config.js'
+import { log, setLogLevel } from '../core/kernel/log.js'
+import { openMigratedDatabase } from '../core/kernel/runtime.js'
 import { PERSONAL_DATA } from '../core/domains/personal-data.js'
 
 /** How long a stop may wait for the delivery worker's pass before the database is closed under it. */

@@ -1,9 +1,9 @@
-import type { Config } from '../core/config.js'
-import type { Services } from '../core/context.js'
+import type { Config } from '../core/kernel/config.js'
+import type { Services } from '../core/kernel/context.js'
 import type { Database } from '../core/db/types.js'
 import { authorizationGate } from '../core/domains/approvals/gate.js'
-import type { Registry } from '../core/registry.js'
-import { assembleServices, domainRegistry, type Plugins } from '../core/services.js'
+import type { Registry } from '../core/kernel/registry.js'
+import { assembleServices, domainRegistry, type Plugins } from '../core/kernel/services.js'
 
 /** Core with the owner's consent plugged in (the approvals queue): the product as the server, the CLI and the tests run it. */
 const PRODUCT: Plugins = { consent: authorizationGate }

@@ -1,5 +1,5 @@
 import rrule from 'rrule'
-import { localDate, localTime, zonedInstant } from '../core/time.js'
+import { localDate, localTime, zonedInstant } from '../core/vocabulary/time.js'
 
 const { RRule, RRuleSet } = rrule
 

@@ -3,7 +3,7 @@
 // floor, through the same openDatabase as the product, so its memory is the engine's with our options).
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { loadConfig } from '../core/config.js'
+import { loadConfig } from '../core/kernel/config.js'
 import { openDatabase } from '../core/db/open.js'
 import type { Database } from '../core/db/types.js'
 

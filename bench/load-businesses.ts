@@ -1,10 +1,10 @@
 import { createServices } from '../api/product.js'
-import { loadConfig } from '../core/config.js'
+import { loadConfig } from '../core/kernel/config.js'
 import { withTenant } from '../core/db/tenant.js'
 import type { Database } from '../core/db/types.js'
 import { deliverDue } from '../core/jobs/worker.js'
-import { performAction } from '../core/operations.js'
-import { bootstrapFirstTenant, createTenant, type CreatedTenant } from '../core/tenants.js'
+import { performAction } from '../core/kernel/operations.js'
+import { bootstrapFirstTenant, createTenant, type CreatedTenant } from '../core/kernel/tenants.js'
 import { generateSearchData } from './generate-search-data.js'
 import type { MixBusiness } from './load-mix.js'
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { createApp } from '../api/app.js'
 import { createServices } from '../api/product.js'
-import { loadConfig } from '../core/config.js'
+import { loadConfig } from '../core/kernel/config.js'
 import type { Database } from '../core/db/types.js'
 import type { RecordedSearch } from './search-floors.js'
 import type { MixQuery } from './search-mix.js'

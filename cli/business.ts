@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Database } from '../core/db/types.js'
-import { AppError } from '../core/errors.js'
+import { AppError } from '../core/kernel/errors.js'
 import { describeDatabase, UsageError } from './command.js'
 
 /** Where an operator finds a business's id. */

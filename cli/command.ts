@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util'
 import type { z } from 'zod'
-import type { Services } from '../core/context.js'
+import type { Services } from '../core/kernel/context.js'
 import { PERSONAL_DATA } from '../core/domains/personal-data.js'
-import { loadConfig, type Config } from '../core/config.js'
+import { loadConfig, type Config } from '../core/kernel/config.js'
 import type { Database } from '../core/db/types.js'
-import { AppError, validationError, type FieldIssue } from '../core/errors.js'
-import { openMigratedDatabase, type OpenedDatabase } from '../core/runtime.js'
-import { parseInput } from '../core/validation.js'
+import { AppError, validationError, type FieldIssue } from '../core/kernel/errors.js'
+import { openMigratedDatabase, type OpenedDatabase } from '../core/kernel/runtime.js'
+import { parseInput } from '../core/kernel/validation.js'
 
 /** One operator command: how it is called, what it does, and the text it prints on success. */
 export interface Command {

@@ -1,4 +1,4 @@
-import { processEnvironment } from '../core/config.js'
+import { processEnvironment } from '../core/kernel/config.js'
 import { parseCommandArgs, ReportsFailure, type Command } from './command.js'
 import type { CheckItem } from './doctor/item.js'
 import { runDoctor } from './doctor/run.js'

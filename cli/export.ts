@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { csvOfQuery } from '../core/export-csv.js'
+import { csvOfQuery } from '../core/kernel/export-csv.js'
 import { businessOf, TENANT_ARG, tenantOption } from './business.js'
 import { parseCommandArgs, parseOptions, productServices, UsageError, withDatabase, type Command } from './command.js'
 

@@ -1,7 +1,7 @@
 import { RestoreRefused } from '../core/backup/load.js'
 import { ArchiveError } from '../core/backup/archive-error.js'
 import { DataDirInUse } from '../core/db/data-dir-lock.js'
-import { AppError, type ErrorCode } from '../core/errors.js'
+import { AppError, type ErrorCode } from '../core/kernel/errors.js'
 import { UsageError, type Command } from './command.js'
 
 /** Why a command failed, as its text and its `--json` output both say it. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import type { Principal, Services } from '../core/context.js'
+import type { Principal, Services } from '../core/kernel/context.js'
 import { businessOf, tenantOption } from './business.js'
 import { parseCommandArgs, parseOptions, productServices, withDatabase, type OptionSpec } from './command.js'
 import type { ImportedRow, ImportSummary } from '../core/domains/imports/write-in-chunks.js'

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8'
 import { DataDirInUse } from '../core/db/data-dir-lock.js'
-import { setLogLevel } from '../core/log.js'
+import { setLogLevel } from '../core/kernel/log.js'
 import { backupCommand } from './backup.js'
 import { ReportsFailure, type Command } from './command.js'
 import { demoCommand } from './demo.js'

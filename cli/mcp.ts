@@ -1,9 +1,9 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { authenticateAgentToken } from '../core/auth/agent-tokens.js'
-import { loadConfig, relaySettings, type Config } from '../core/config.js'
-import { AppError } from '../core/errors.js'
-import { setLogLevel, setLogStream } from '../core/log.js'
-import { openMigratedDatabase } from '../core/runtime.js'
+import { loadConfig, relaySettings, type Config } from '../core/kernel/config.js'
+import { AppError } from '../core/kernel/errors.js'
+import { setLogLevel, setLogStream } from '../core/kernel/log.js'
+import { openMigratedDatabase } from '../core/kernel/runtime.js'
 import { PERSONAL_DATA } from '../core/domains/personal-data.js'
 import { parseCommandArgs, productServices, type Command } from './command.js'
 

@@ -1,8 +1,8 @@
 import { downloadArchive, isBucketAddress } from '../core/backup/from-bucket.js'
 import { restoreArchive, type RestoreResult } from '../core/backup/restore.js'
 import { recordRestoredArchive } from '../core/backup/restored-run.js'
-import { loadConfig } from '../core/config.js'
-import { AppError } from '../core/errors.js'
+import { loadConfig } from '../core/kernel/config.js'
+import { AppError } from '../core/kernel/errors.js'
 import { parseCommandArgs, withDatabase, type Command } from './command.js'
 
 /** `crm restore FILE`: restores an archive into CRM_DATA_DIR or DATABASE_URL; the move between engines. */

@@ -1,6 +1,6 @@
-import { loadConfig } from '../core/config.js'
-import { nameWithEmail } from '../core/person-name.js'
-import { createTenant, newTenantInput } from '../core/tenants.js'
+import { loadConfig } from '../core/kernel/config.js'
+import { nameWithEmail } from '../core/vocabulary/person-name.js'
+import { createTenant, newTenantInput } from '../core/kernel/tenants.js'
 import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
 
 /** `crm tenant create`: a new business with its owner and a first agent token. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { writeAudit } from '../core/audit.js'
+import { writeAudit } from '../core/kernel/audit.js'
 import { createAgentToken, listAgentTokens, revokeAgentToken } from '../core/auth/agent-tokens.js'
 import { withTenant } from '../core/db/tenant.js'
 import { businessOf, TENANT_ARG, tenantOption } from './business.js'

@@ -1,6 +1,6 @@
-import { loadConfig } from '../core/config.js'
+import { loadConfig } from '../core/kernel/config.js'
 import type { DeliveryCounts, PassResult, WorkerOptions } from '../core/jobs/worker.js'
-import { log, setLogLevel } from '../core/log.js'
+import { log, setLogLevel } from '../core/kernel/log.js'
 import { parseCommandArgs, productServices, UsageError, withDatabase, type Command } from './command.js'
 
 /** `crm worker`: sends due messages and runs the periodic jobs, as a process of its own (any number of them on one PostgreSQL). */

@@ -1,9 +1,9 @@
 import type { Request } from 'express'
-import { callAction, type Caller } from '../core/call-action.js'
-import type { Config } from '../core/config.js'
+import { callAction, type Caller } from '../core/kernel/call-action.js'
+import type { Config } from '../core/kernel/config.js'
 import { uploadDocument } from '../core/domains/documents/actions.js'
 import type { DOCUMENT_TARGETS } from '../core/domains/documents/model.js'
-import { validationError } from '../core/errors.js'
+import { validationError } from '../core/kernel/errors.js'
 import { multipartBody, type UploadedFile } from './multipart.js'
 
 /** Room around the file in its form: the other fields and the multipart boundaries. */

@@ -1,8 +1,8 @@
-import type { Caller } from '../core/call-action.js'
-import { callQuery } from '../core/call-query.js'
+import type { Caller } from '../core/kernel/call-action.js'
+import { callQuery } from '../core/kernel/call-query.js'
 import { businessQuery } from '../core/domains/settings/queries.js'
-import { type AppError, type FieldIssue, validationError } from '../core/errors.js'
-import { formatMoney } from '../core/money.js'
+import { type AppError, type FieldIssue, validationError } from '../core/kernel/errors.js'
+import { formatMoney } from '../core/vocabulary/money.js'
 import { html, type SafeHtml } from './html.js'
 
 // The console's one form kit: reading what a form sent, money typed in dollars as cents, and a refusal's problems shown

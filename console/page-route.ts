@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express'
 import { stateOf } from '../core/http/request-state.js'
 import type { SessionPrincipal } from '../core/auth/sessions.js'
-import type { Caller } from '../core/call-action.js'
-import type { Services } from '../core/context.js'
+import type { Caller } from '../core/kernel/call-action.js'
+import type { Services } from '../core/kernel/context.js'
 import { translateDatabaseError } from '../core/db/translate-error.js'
-import { AppError } from '../core/errors.js'
+import { AppError } from '../core/kernel/errors.js'
 import { personWithRole } from './session.js'
 
 /** What every page handler works with: the signed-in person, the request and its answer. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { ticketsQuery } from '../core/domains/tickets/queries.js'
-import { addDays, localDate, localTime, weekdayOf } from '../core/time.js'
+import { addDays, localDate, localTime, weekdayOf } from '../core/vocabulary/time.js'
 import { html, type SafeHtml } from './html.js'
 
 /** A ticket as the schedule views show it: read with the technicians and address expansions. */

@@ -1,4 +1,4 @@
-import type { ActionDefinition } from '../core/registry.js'
+import type { ActionDefinition } from '../core/kernel/registry.js'
 
 type Json = Record<string, unknown>
 
@@ -11,7 +11,7 @@ export const LABELS = ['display_name', 'name', 'title', 'key', 'contact_name', '
 /** Stamps every record carries: they say nothing about the call. */
 const BOOKKEEPING = new Set(['created_at', 'updated_at'])
 
-/** Said in answers beside a secret a repeated call no longer shows (core/operations.ts). */
+/** Said in answers beside a secret a repeated call no longer shows (core/kernel/operations.ts). */
 const SECRETS_NOTE = 'secrets_shown_once'
 
 /** What a short answer keeps of each record besides its headline and name. */

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express'
-import type { Services } from '../core/context.js'
-import { AppError } from '../core/errors.js'
+import type { Services } from '../core/kernel/context.js'
+import { AppError } from '../core/kernel/errors.js'
 import { requirePrincipal } from '../core/http/request-state.js'
 import { refuseInvalidRequest } from './body-errors.js'
 

@@ -1,5 +1,5 @@
 import { DENIAL_REASONS } from '../core/domains/approvals/denial-reasons.js'
-import type { Registry } from '../core/registry.js'
+import type { Registry } from '../core/kernel/registry.js'
 import { LABELS, shortAnswer } from './action-answer.js'
 
 type Json = Record<string, unknown>

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { withTenant } from '../core/db/tenant.js'
-import { scopeOf } from '../core/operations-context.js'
-import { refReachOf, refsToResolve, refusedOnlyAtRefs, resolveRecordRefs } from '../core/record-refs.js'
+import { scopeOf } from '../core/kernel/operations-context.js'
+import { refReachOf, refsToResolve, refusedOnlyAtRefs, resolveRecordRefs } from '../core/vocabulary/record-refs.js'
 import type { ToolContext, ToolDefinition } from './tool.js'
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { Principal, Services } from '../core/context.js'
-import { dayInput } from '../core/day-words.js'
-import { isUuid } from '../core/schema-types.js'
+import type { Principal, Services } from '../core/kernel/context.js'
+import { dayInput } from '../core/text/day-words.js'
+import { isUuid } from '../core/kernel/schema-types.js'
 
 /** What a tool call knows: the product's services, who is calling, and the request id for the audit. */
 export interface ToolContext {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
-import type { Services } from '../core/context.js'
-import { AppError } from '../core/errors.js'
+import type { Services } from '../core/kernel/context.js'
+import { AppError } from '../core/kernel/errors.js'
 import { resourceMetadataUrl } from '../core/auth/oauth/urls.js'
 
 /**

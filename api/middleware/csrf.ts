@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
-import { AppError } from '../../core/errors.js'
+import { AppError } from '../../core/kernel/errors.js'
 import { stateOf } from '../../core/http/request-state.js'
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])

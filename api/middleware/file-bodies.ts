@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express'
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import { IMPORT_FILE_MAX_CHARS } from '../../core/domains/imports/model.js'
 
 /** Room around a file's base64 in its call: the other fields and the JSON-RPC envelope. */

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express'
-import { validationError } from '../../core/errors.js'
+import { validationError } from '../../core/kernel/errors.js'
 
 /** The methods this server answers; it takes no cross-origin browser calls, so OPTIONS is not among them. */
 const ALLOWED = ['GET', 'HEAD', 'POST']

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
-import { log } from '../../core/log.js'
+import { log } from '../../core/kernel/log.js'
 import { stateOf } from '../../core/http/request-state.js'
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/

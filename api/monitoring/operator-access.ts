@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Request } from 'express'
-import { AppError } from '../../core/errors.js'
+import { AppError } from '../../core/kernel/errors.js'
 
 /**
  * The headers a client sends of itself: a browser, curl, Prometheus or `crm doctor` talking straight to the server. A

@@ -1,7 +1,7 @@
 import { Gauge, Registry } from 'prom-client'
-import type { Services } from '../../core/context.js'
-import { withDeadline } from '../../core/deadline.js'
-import { log } from '../../core/log.js'
+import type { Services } from '../../core/kernel/context.js'
+import { withDeadline } from '../../core/kernel/deadline.js'
+import { log } from '../../core/kernel/log.js'
 import { readServiceState, type IntegrationState, type ServiceState } from '../../core/monitoring/service-state.js'
 
 /** The text of one scrape and its content type. */

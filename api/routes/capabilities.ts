@@ -1,7 +1,7 @@
 import { Router } from 'express'
-import { businessFields } from '../../core/business-fields.js'
-import { describeCapabilities } from '../../core/operation-catalogue.js'
-import type { Services } from '../../core/context.js'
+import { businessFields } from '../../core/vocabulary/business-fields.js'
+import { describeCapabilities } from '../../core/kernel/operation-catalogue.js'
+import type { Services } from '../../core/kernel/context.js'
 import { sendData } from '../envelope.js'
 import { requirePrincipal, stateOf } from '../../core/http/request-state.js'
 

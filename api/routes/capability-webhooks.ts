@@ -1,6 +1,6 @@
 import express, { type Request, type Response, Router } from 'express'
-import type { WebhookDelivery } from '../../core/plug-in.js'
-import type { Services } from '../../core/context.js'
+import type { WebhookDelivery } from '../../core/kernel/plug-in.js'
+import type { Services } from '../../core/kernel/context.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { sendData } from '../envelope.js'
 

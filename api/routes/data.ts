@@ -1,8 +1,8 @@
 import { Router } from 'express'
-import type { Services } from '../../core/context.js'
-import { validationError } from '../../core/errors.js'
-import { performQuery } from '../../core/operations.js'
-import { csvOfQuery } from '../../core/export-csv.js'
+import type { Services } from '../../core/kernel/context.js'
+import { validationError } from '../../core/kernel/errors.js'
+import { performQuery } from '../../core/kernel/operations.js'
+import { csvOfQuery } from '../../core/kernel/export-csv.js'
 import { sendData } from '../envelope.js'
 import { requirePrincipal, stateOf } from '../../core/http/request-state.js'
 

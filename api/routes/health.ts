@@ -1,8 +1,8 @@
 import { Router } from 'express'
-import type { Services } from '../../core/context.js'
-import { withDeadline } from '../../core/deadline.js'
+import type { Services } from '../../core/kernel/context.js'
+import { withDeadline } from '../../core/kernel/deadline.js'
 import { pendingMigrations } from '../../core/db/migrate.js'
-import { AppError, databaseUnavailable } from '../../core/errors.js'
+import { AppError, databaseUnavailable } from '../../core/kernel/errors.js'
 import { sendData } from '../envelope.js'
 
 /** GET /healthz (the process answers) and GET /readyz (database reachable, migrations applied), each answering in bounded time. */

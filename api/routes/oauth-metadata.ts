@@ -1,7 +1,7 @@
 import type { OAuthMetadata, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js'
 import { Router, type Request, type Response } from 'express'
-import type { Config } from '../../core/config.js'
-import type { Services } from '../../core/context.js'
+import type { Config } from '../../core/kernel/config.js'
+import type { Services } from '../../core/kernel/context.js'
 import { issuerUrl, mcpResourceUrl, oauthEndpoints } from '../../core/auth/oauth/urls.js'
 
 /** Protected resource metadata (RFC 9728) of /mcp: this server is its own authorization server. */

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { registerClient } from '../../core/auth/oauth/clients.js'
 import { OAuthError } from '../../core/auth/oauth/errors.js'
 import { exchangeCode, refreshTokens, revokeOAuthToken } from '../../core/auth/oauth/tokens.js'

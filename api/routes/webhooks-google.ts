@@ -1,8 +1,8 @@
 import { Router } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { withWorkerRole } from '../../core/db/tenant.js'
 import { channelTokenHash, GOOGLE_WEBHOOK_PATH } from '../../core/domains/google/calendar-in/channels.js'
-import { AppError } from '../../core/errors.js'
+import { AppError } from '../../core/kernel/errors.js'
 
 /** The resource states Google sends: sync opens a channel; the others say the calendar's events changed. */
 const STATES = new Set(['sync', 'exists', 'not_exists'])

@@ -1,8 +1,8 @@
 import express, { Router } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { applyStripeEvent } from '../../core/domains/invoices/stripe-events.js'
-import { AppError } from '../../core/errors.js'
-import { log } from '../../core/log.js'
+import { AppError } from '../../core/kernel/errors.js'
+import { log } from '../../core/kernel/log.js'
 import { sendData } from '../envelope.js'
 
 /** Largest webhook body accepted; Stripe's events are a few kilobytes. */

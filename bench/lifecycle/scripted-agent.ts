@@ -1,4 +1,4 @@
-import { addDays, weekdayOf } from '../../core/time.js'
+import { addDays, weekdayOf } from '../../core/vocabulary/time.js'
 import { JANE, SCREENS, WINDOWS } from './business.js'
 import type { CountedClient } from './counted-client.js'
 

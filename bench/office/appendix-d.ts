@@ -1,4 +1,4 @@
-import { addDays } from '../../core/time.js'
+import { addDays } from '../../core/vocabulary/time.js'
 import { JANE, SCREENS, WINDOWS } from '../lifecycle/business.js'
 import type { CountedClient } from '../lifecycle/counted-client.js'
 import {

@@ -1,6 +1,6 @@
-import type { Principal, Services } from '../../core/context.js'
+import type { Principal, Services } from '../../core/kernel/context.js'
 import { demoActor } from '../../core/demo/demo-context.js'
-import { addDays, localDate, zonedInstant } from '../../core/time.js'
+import { addDays, localDate, zonedInstant } from '../../core/vocabulary/time.js'
 
 /** What the seeded business holds that the tasks speak of: names, numbers and days as the owner would say them. */
 export interface OfficeBusiness {

@@ -1,4 +1,4 @@
-import { zonedInstant, addDays } from '../../core/time.js'
+import { zonedInstant, addDays } from '../../core/vocabulary/time.js'
 import type { Facts } from './cold-client.js'
 import type { OfficeBusiness } from './seed.js'
 

@@ -7,7 +7,7 @@ import { type DaemonProcess, freePort, missingBalancerBinaries, startHaproxy, st
 import { migrate } from '../../core/db/migrate.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
-import { setLogLevel } from '../../core/log.js'
+import { setLogLevel } from '../../core/kernel/log.js'
 import { percentile, throughput } from '../load.js'
 import { buildMix, type MixBusiness } from '../load-mix.js'
 import { runLoadProcess } from '../load-process.js'

@@ -1,6 +1,6 @@
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
-import { setLogLevel } from '../../core/log.js'
+import { setLogLevel } from '../../core/kernel/log.js'
 import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
 import { pgFloor, pgliteFloor } from '../search-floors.js'
 import { measureSearch, type SearchEngine } from '../search-measure.js'

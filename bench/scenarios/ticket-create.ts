@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import type { Database } from '../../core/db/types.js'
 import { compareWithBaseline, essentialStatements, expectOk, recordThroughApp, type RecordedRequest } from '../app-vs-baseline.js'
 import type { Sender } from '../mix-baseline.js'

@@ -1,5 +1,5 @@
 import { besideData } from '../../core/backup/beside-data.js'
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import { type CheckItem, ok, warn } from './item.js'
 
 const KEEP_ELSEWHERE =

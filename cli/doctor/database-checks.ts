@@ -1,4 +1,4 @@
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import { type CheckItem, fail, ok, warn } from './item.js'
 import type { PublicReading } from './public-url.js'
 import type { DatabaseReading } from './sources.js'

@@ -1,7 +1,7 @@
 import { statfs as statfsCallback } from 'node:fs'
 import { promisify } from 'node:util'
 import { nearestExisting } from '../../core/backup/beside-data.js'
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import { type CheckItem, fail, off, ok, warn } from './item.js'
 
 /** What statfs says of a disk: block size, blocks, and blocks free to an unprivileged process. */

@@ -1,8 +1,8 @@
 import { BACKUP_STALE_HOURS } from '../../core/backup/status.js'
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import { googleConfigFromEnv } from '../../core/clients/google.js'
 import { quickbooksConfigFromEnv } from '../../core/domains/quickbooks/client/quickbooks.js'
-import { secretBoxFromEnv } from '../../core/secret-box.js'
+import { secretBoxFromEnv } from '../../core/kernel/secret-box.js'
 import { type CheckItem, fail, off, ok, warn } from './item.js'
 import type { DatabaseReading } from './sources.js'
 

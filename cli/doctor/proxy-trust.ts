@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import type { SeenRequest } from '../../core/monitoring/doctor-facts.js'
 import { envelopeOf, probe, type ProbeAnswer } from './http-probe.js'
 import { type CheckItem, fail, ok, warn } from './item.js'

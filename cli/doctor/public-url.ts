@@ -1,4 +1,4 @@
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import { type CheckItem, fail, ok, warn } from './item.js'
 import { envelopeOf, ProbeError, probe, type ProbeAnswer } from './http-probe.js'
 import { startAdvice } from './start-advice.js'

@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../../core/config.js'
+import { loadConfig, type Config } from '../../core/kernel/config.js'
 import { backupFolderItem } from './backup-folder.js'
 import { clockItem, databaseItem } from './database-checks.js'
 import { diskItems, type StatFs } from './disk.js'

@@ -1,6 +1,6 @@
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import { settingsOf, type ServerSettings } from '../../core/monitoring/doctor-facts.js'
-import { secretBoxFromEnv } from '../../core/secret-box.js'
+import { secretBoxFromEnv } from '../../core/kernel/secret-box.js'
 import { type CheckItem, fail, ok, warn } from './item.js'
 import type { ServerReading } from './sources.js'
 

@@ -1,4 +1,4 @@
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 
 /**
  * How to start a server that does not answer: the systemd units of docs/deploy.md on a deployed machine, npm start

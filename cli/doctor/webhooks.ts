@@ -1,4 +1,4 @@
-import type { Config } from '../../core/config.js'
+import type { Config } from '../../core/kernel/config.js'
 import type { WebhookSetup } from '../../core/monitoring/webhooks.js'
 import { envelopeOf, probe } from './http-probe.js'
 import { type CheckItem, fail, off, ok, warn } from './item.js'

@@ -3,9 +3,9 @@
  * is POSTed with fetch and the answer's <main> swapped in), keeps a half-filled form in localStorage, queues a submit
  * that could not reach the server and sends it again (same one-time token, so it runs once) when the connection
  * returns (one queue with the clock buttons, queue.ts), and replaces a card number or SSN typed into a text field with
- * [REDACTED] when the field loses focus, by the server's own rules (core/redact.ts). The photo forms' script follows.
+ * [REDACTED] when the field loses focus, by the server's own rules (core/kernel/redact.ts). The photo forms' script follows.
  */
-import { REDACTED, redactSensitive, type SensitiveKind } from '../../core/redact.js'
+import { REDACTED, redactSensitive, type SensitiveKind } from '../../core/kernel/redact.js'
 import { enhancePhotoForms } from './photo.js'
 import { DRAFT_KEY, postQueue, stored, type QueuedPost } from './queue.js'
 

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express'
-import type { Services } from '../../core/context.js'
-import { formatInstant } from '../../core/call-preview.js'
+import type { Services } from '../../core/kernel/context.js'
+import { formatInstant } from '../../core/kernel/call-preview.js'
 import {
   answerApprovalLink,
   viewApprovalLink,
@@ -9,7 +9,7 @@ import {
 } from '../../core/domains/approvals/approval-answer.js'
 import type { LinkDecision } from '../../core/domains/approvals/approval-links.js'
 import { DENIAL_REASONS } from '../../core/domains/approvals/denial-reasons.js'
-import { AppError } from '../../core/errors.js'
+import { AppError } from '../../core/kernel/errors.js'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { field } from '../form-kit.js'

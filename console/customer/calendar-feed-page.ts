@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Router } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { openCalendarFeed } from '../../core/domains/calendars/feed.js'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import { createRateLimiter, type RateLimiter } from '../../core/http/rate-limit.js'

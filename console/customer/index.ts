@@ -1,5 +1,5 @@
 import { type RequestHandler, Router } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import { type CustomerPage, isCustomerPage } from './page-declaration.js'
 import { PAGE_FILES } from './page-files.js'

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { pickOfferSlot, viewOfferLink, type OfferProblem, type OfferView } from '../../core/domains/offers/offer-links.js'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import { stateOf } from '../../core/http/request-state.js'

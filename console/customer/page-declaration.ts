@@ -1,5 +1,5 @@
 import type { RequestHandler, Router } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 
 /** How a public page is mounted, and what it needs from the app around it. */

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import {
   REQUEST_PHOTO_MAX_BYTES,
   type RequestPage,
@@ -8,7 +8,7 @@ import {
   requestPageTenant,
   submitRequest,
 } from '../../core/domains/leads/request-form.js'
-import type { FieldIssue } from '../../core/errors.js'
+import type { FieldIssue } from '../../core/kernel/errors.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { field, fieldError, describedBy, type FieldErrors } from '../form-kit.js'
 import { html, type SafeHtml } from '../html.js'

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import type { CustomerAnswer } from '../../core/domains/messages/appointment-messages.js'
 import {
   ANSWER_NOTE_MAX,

@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { useStopLink, viewStopLink } from '../../core/domains/reach-outs/stop-links.js'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import { stateOf } from '../../core/http/request-state.js'

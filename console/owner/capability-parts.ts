@@ -1,4 +1,4 @@
-import type { Caller } from '../../core/call-action.js'
+import type { Caller } from '../../core/kernel/call-action.js'
 import type { SafeHtml } from '../html.js'
 import { PART_FILES } from './part-files.js'
 

@@ -1,5 +1,5 @@
-import { validationError, type FieldIssue } from '../../core/errors.js'
-import { zonedInstant } from '../../core/time.js'
+import { validationError, type FieldIssue } from '../../core/kernel/errors.js'
+import { zonedInstant } from '../../core/vocabulary/time.js'
 import { fieldError, textField, type FieldErrors } from '../form-kit.js'
 import { html, type SafeHtml } from '../html.js'
 

@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { PAGE_FILES } from './page-files.js'
 
 /** What a page file exports: the routes of its pages, made for the running services. */

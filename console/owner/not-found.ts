@@ -1,6 +1,6 @@
 import type { Response } from 'express'
-import { AppError } from '../../core/errors.js'
-import { isUuid } from '../../core/schema-types.js'
+import { AppError } from '../../core/kernel/errors.js'
+import { isUuid } from '../../core/kernel/schema-types.js'
 import { html } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 

@@ -1,8 +1,8 @@
 import type { Response } from 'express'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
-import type { Caller } from '../../core/call-action.js'
-import type { Services } from '../../core/context.js'
-import { AppError } from '../../core/errors.js'
+import type { Caller } from '../../core/kernel/call-action.js'
+import type { Services } from '../../core/kernel/context.js'
+import { AppError } from '../../core/kernel/errors.js'
 import { callerOf } from './owner-route.js'
 
 /** A record's page shown again, with the status line a refused change gives it. */

@@ -1,16 +1,16 @@
 import type { z } from 'zod'
 import type { Router } from 'express'
-import type { Services } from '../../core/context.js'
-import { AppError } from '../../core/errors.js'
-import { callAction } from '../../core/call-action.js'
-import { callQuery } from '../../core/call-query.js'
+import type { Services } from '../../core/kernel/context.js'
+import { AppError } from '../../core/kernel/errors.js'
+import { callAction } from '../../core/kernel/call-action.js'
+import { callQuery } from '../../core/kernel/call-query.js'
 import { calendarFeedsQuery } from '../../core/domains/calendars/queries.js'
 import { usersQuery } from '../../core/domains/users/queries.js'
 import { createCalendarFeed, revokeCalendarFeed } from '../../core/domains/calendars/actions.js'
-import { localDate, localTime } from '../../core/time.js'
+import { localDate, localTime } from '../../core/vocabulary/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { businessOf, callerOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
-import { isUuid } from '../../core/schema-types.js'
+import { isUuid } from '../../core/kernel/schema-types.js'
 
 type Feed = z.output<typeof calendarFeedsQuery.record>
 

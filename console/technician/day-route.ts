@@ -1,4 +1,4 @@
-import { callQuery } from '../../core/call-query.js'
+import { callQuery } from '../../core/kernel/call-query.js'
 import { routeStopsQuery } from '../../core/domains/routes/queries.js'
 import type { RouteStopView } from '../schedule-views.js'
 import { callerOf, type PageCall, type TicketView } from './context.js'

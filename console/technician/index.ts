@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { mountCalendarPage } from './calendar-page.js'
 import { mountCloseout } from './closeout/routes.js'
 import { mountToday } from './today.js'

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { writeAudit } from '../audit.js'
-import type { Principal } from '../context.js'
+import { writeAudit } from '../kernel/audit.js'
+import type { Principal } from '../kernel/context.js'
 import { businessOfSecret } from '../db/secret-lookups.js'
 import { setLocal, withSignInLookup, withTenant } from '../db/tenant.js'
 import { translateDatabaseError } from '../db/translate-error.js'
 import type { Database, Queryable } from '../db/types.js'
-import { AppError } from '../errors.js'
+import { AppError } from '../kernel/errors.js'
 import { hashSecret, newSecret } from './secrets.js'
 
 /** Agent tokens look like crm_<prefix>_<secret>; the prefix is shown in lists and used to revoke. */

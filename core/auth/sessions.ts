@@ -1,4 +1,4 @@
-import type { Principal } from '../context.js'
+import type { Principal } from '../kernel/context.js'
 import { businessOfSecret } from '../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../db/tenant.js'
 import { translateDatabaseError } from '../db/translate-error.js'

@@ -1,8 +1,8 @@
-import type { Config } from '../config.js'
+import type { Config } from '../kernel/config.js'
 import { pendingMigrations } from '../db/migrate.js'
 import type { Database } from '../db/types.js'
 import { documentStoreFor } from '../documents/choose-store.js'
-import { log } from '../log.js'
+import { log } from '../kernel/log.js'
 import { makeBackup, recordedError, type BackupResult } from './make.js'
 
 /** What became of the backup a start (or `crm migrate`) makes before applying migrations, as the banner and the command say it. */

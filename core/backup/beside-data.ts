@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { Config } from '../config.js'
+import type { Config } from '../kernel/config.js'
 
 /** Where an archive kept in a folder sits against the data it holds: on the same disk, on the database's machine, or apart. */
 export type BesideData = 'disk' | 'machine' | null

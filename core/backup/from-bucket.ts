@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import type { BackupSettings } from '../config.js'
+import type { BackupSettings } from '../kernel/config.js'
 import { backupBucket } from './s3.js'
 
 /** An archive named by its place in a bucket, as a backup reports it: s3://BUCKET/KEY. */

@@ -1,7 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import type { Config } from '../config.js'
-import { log } from '../log.js'
+import type { Config } from '../kernel/config.js'
+import { log } from '../kernel/log.js'
 
 /**
  * How old a backup's working copy must be before another backup removes it: far longer than any backup runs, so one

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Config } from '../config.js'
+import type { Config } from '../kernel/config.js'
 import { lockDataDir } from '../db/data-dir-lock.js'
 import { migrateWithin } from '../db/migrate.js'
 import { openDatabase } from '../db/open.js'

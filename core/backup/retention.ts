@@ -1,4 +1,4 @@
-import { localDate } from '../time.js'
+import { localDate } from '../vocabulary/time.js'
 
 /** How many archives are kept: the newest of each of the last N days, ISO weeks and months. */
 export interface Retention {

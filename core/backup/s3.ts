@@ -1,5 +1,5 @@
 import { AwsClient } from 'aws4fetch'
-import type { BackupSettings } from '../config.js'
+import type { BackupSettings } from '../kernel/config.js'
 
 /** Longest one call to the bucket may take (an archive of a large business is a few hundred megabytes). */
 const S3_TIMEOUT_MS = 10 * 60_000

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js'
+import type { Config } from '../kernel/config.js'
 import { openDatabase } from '../db/open.js'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'

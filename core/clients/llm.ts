@@ -1,6 +1,6 @@
 import type OpenAI from 'openai'
 import { z } from 'zod'
-import { log } from '../log.js'
+import { log } from '../kernel/log.js'
 import { lazyPackage } from './lazy-package.js'
 
 /** The openai package, loaded when a model is configured. */

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe'
 import { lazyPackage } from './lazy-package.js'
-import { AppError } from '../errors.js'
-import { log } from '../log.js'
+import { AppError } from '../kernel/errors.js'
+import { log } from '../kernel/log.js'
 
 /** Where Stripe is and how to reach it. */
 export interface PaymentsConfig {

@@ -3,7 +3,7 @@
  * front file's `tables`; test/architecture/table-owners.test.ts fails for a table with no owner or two.
  */
 export const KERNEL_TABLES: readonly string[] = [
-  // businesses, people and how they sign in (core/tenants.ts, core/auth)
+  // businesses, people and how they sign in (core/kernel/tenants.ts, core/auth)
   'tenants',
   'installation',
   'users',
@@ -16,7 +16,7 @@ export const KERNEL_TABLES: readonly string[] = [
   'secret_lookups',
   'rate_limit_windows',
   'security_events',
-  // what every operation shares (core/operations.ts, core/audit.ts, core/counters.ts)
+  // what every operation shares (core/kernel/operations.ts, core/kernel/audit.ts, core/kernel/counters.ts)
   'audit_log',
   'idempotency_keys',
   'tenant_counters',

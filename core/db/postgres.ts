@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { log } from '../log.js'
+import { log } from '../kernel/log.js'
 import { DEFAULT_POOL_SIZE, KEEPALIVE_DELAY_MS, type DatabaseLimits } from './limits.js'
 import { DatabaseUnreachableError, isDatabaseOutage } from './outage.js'
 import { statementNames } from './statement-names.js'

@@ -1,4 +1,4 @@
-import { AppError, databaseUnavailable } from '../errors.js'
+import { AppError, databaseUnavailable } from '../kernel/errors.js'
 import { isDatabaseOutage } from './outage.js'
 
 /** SQLSTATE raised by our triggers when something immutable (a closed ticket, the audit log) is changed. */

@@ -1,4 +1,4 @@
-import { daysBetween } from '../time.js'
+import { daysBetween } from '../vocabulary/time.js'
 import type { DemoBusiness, DemoCustomer } from './demo-context.js'
 import { visitNote } from './visit-notes.js'
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import type { Principal, Services } from '../context.js'
-import { performAction, type ActionCall } from '../operations.js'
-import type { Weekday } from '../time.js'
+import type { Principal, Services } from '../kernel/context.js'
+import { performAction, type ActionCall } from '../kernel/operations.js'
+import type { Weekday } from '../vocabulary/time.js'
 import type { DemoTown } from './places.js'
 
 /** Minutes a technician takes from one job to the next. */

@@ -1,4 +1,4 @@
-import { addDays, daysBetween, weekdayOf } from '../time.js'
+import { addDays, daysBetween, weekdayOf } from '../vocabulary/time.js'
 import { closeAndBill, type ClosedCounts } from './close-visit.js'
 import { clock, minutesOf, TRAVEL_MINUTES, visitLines, type DemoBusiness, type DemoCustomer } from './demo-context.js'
 

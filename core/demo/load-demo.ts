@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { Principal, Services } from '../context.js'
-import { AppError } from '../errors.js'
-import { performQuery } from '../operations.js'
-import type { Page } from '../registry.js'
-import { addDays, localDate, weekdayOf, type Weekday } from '../time.js'
+import type { Principal, Services } from '../kernel/context.js'
+import { AppError } from '../kernel/errors.js'
+import { performQuery } from '../kernel/operations.js'
+import type { Page } from '../kernel/registry.js'
+import { addDays, localDate, weekdayOf, type Weekday } from '../vocabulary/time.js'
 import { closeAndBill, noClosedVisits, type ClosedCounts } from './close-visit.js'
 import {
   clock,

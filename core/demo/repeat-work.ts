@@ -1,4 +1,4 @@
-import { addDays, weekdayOf } from '../time.js'
+import { addDays, weekdayOf } from '../vocabulary/time.js'
 import type { DemoBusiness } from './demo-context.js'
 
 /** What the demo set up beyond single visits, by kind. */

@@ -1,6 +1,6 @@
 import { FIRST_NAMES, LAST_NAMES } from './names.js'
 import { TOWNS } from './places.js'
-import { parseAmountCents } from '../money.js'
+import { parseAmountCents } from '../vocabulary/money.js'
 import { SQUARE_CUSTOMER_COLUMNS } from '../domains/imports/square-customers.js'
 import { SQUARE_ITEM_COLUMNS } from '../domains/imports/square-items.js'
 import { SQUARE_SALES_COLUMNS } from '../domains/imports/square-sales.js'

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { Config } from '../config.js'
+import type { Config } from '../kernel/config.js'
 import type { Database } from '../db/types.js'
 import { databaseStore } from './database-store.js'
 import { filesStore } from './files-store.js'

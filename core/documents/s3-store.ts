@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { AwsClient } from 'aws4fetch'
-import type { S3Settings } from '../config.js'
-import { AppError } from '../errors.js'
-import { log } from '../log.js'
+import type { S3Settings } from '../kernel/config.js'
+import { AppError } from '../kernel/errors.js'
+import { log } from '../kernel/log.js'
 import { MissingContentError, type DocumentStore } from './store.js'
 
 /** Longest an S3 call may take before the upload or download fails (a store that does not answer must not hold a request forever). */

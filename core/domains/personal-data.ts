@@ -1,4 +1,4 @@
-import { idempotencyKeysPersonalData } from '../idempotency-personal-data.js'
+import { idempotencyKeysPersonalData } from '../kernel/idempotency-personal-data.js'
 import type { ExportView, PersonalTable } from '../personal-data/declare.js'
 import { PERSONAL_DATA_FILES } from './personal-data-files.js'
 

@@ -1,8 +1,8 @@
-import { type Capability, isCapability } from '../plug-in.js'
+import { type Capability, isCapability } from '../kernel/plug-in.js'
 import { DOMAINS } from './index.js'
 
 /**
- * Every capability, collected the way domains are found: a domain whose front file exports `capability` (core/plug-in.ts)
+ * Every capability, collected the way domains are found: a domain whose front file exports `capability` (core/kernel/plug-in.ts)
  * plugs in its client, jobs, webhooks, banner line, briefing line, settings link and page places; its personal data is
  * found by core/domains/personal-data.ts, and its pages, Home card and record lines in its console folder. No file
  * lists capabilities by name. In the order of their folders' names; a capability named otherwise than its folder stops start-up.

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/types.js'
-import { missingReference, validationError } from '../errors.js'
+import { missingReference, validationError } from '../kernel/errors.js'
 
 /** A kind of record something may be written on: its input field, its table and its entity name. */
 export interface SubjectKind {

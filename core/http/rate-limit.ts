@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { withWorkerRole } from '../db/tenant.js'
 import type { Database } from '../db/types.js'
-import { AppError } from '../errors.js'
+import { AppError } from '../kernel/errors.js'
 
 /** A fixed-window count of hits per key, kept in the database so every server process shares it (migration 0099). */
 export interface RateLimiter {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
-import type { Principal } from '../context.js'
-import { AppError } from '../errors.js'
+import type { Principal } from '../kernel/context.js'
+import { AppError } from '../kernel/errors.js'
 import type { SessionPrincipal } from '../auth/sessions.js'
 
 // The api's middleware sets this state; it lives below the api so that pages and the MCP endpoint can read it.

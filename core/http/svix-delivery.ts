@@ -1,6 +1,6 @@
 import type { Webhook as SvixWebhook, WebhookVerificationError } from 'svix'
-import type { WebhookDelivery } from '../plug-in.js'
-import { AppError } from '../errors.js'
+import type { WebhookDelivery } from '../kernel/plug-in.js'
+import { AppError } from '../kernel/errors.js'
 
 /** How far a webhook's timestamp may be from the clock (the svix package's own tolerance): a captured delivery cannot be replayed later. */
 const WEBHOOK_TOLERANCE_SECONDS = 5 * 60

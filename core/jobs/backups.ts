@@ -1,8 +1,8 @@
 import { makeBackup } from '../backup/make.js'
-import type { Services } from '../context.js'
+import type { Services } from '../kernel/context.js'
 import { withTenant } from '../db/tenant.js'
-import { log } from '../log.js'
-import { localDate, localTime } from '../time.js'
+import { log } from '../kernel/log.js'
+import { localDate, localTime } from '../vocabulary/time.js'
 import type { BusinessFailure } from './overdue.js'
 import type { PeriodicJob } from './periodic-job.js'
 
@@ -101,7 +101,7 @@ export const nightlyBackupsJob: PeriodicJob = {
   failure: 'nightly backups failed',
   runs: 'beside',
   due: backupsDue,
-  async run(services) {
+  async pass(services) {
     return { failures: (await nightlyBackups(services)).failures }
   },
 }

@@ -1,8 +1,8 @@
-import { systemAuditor, writeAudit } from '../audit.js'
-import type { Services } from '../context.js'
+import { systemAuditor, writeAudit } from '../kernel/audit.js'
+import type { Services } from '../kernel/context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
-import { log } from '../log.js'
+import { log } from '../kernel/log.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 
 /** What the provider reports about one email it sent (from a verified webhook). */

@@ -1,5 +1,5 @@
-import { systemAuditor, writeAudit } from '../audit.js'
-import type { Services } from '../context.js'
+import { systemAuditor, writeAudit } from '../kernel/audit.js'
+import type { Services } from '../kernel/context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
 import {
@@ -14,11 +14,11 @@ import {
   type FollowUpStep,
 } from '../domains/messages/follow-up-rules.js'
 import { queueMessages } from '../domains/messages/queue.js'
-import { loadTenantSettings, type TenantSettings } from '../business-settings.js'
-import { log } from '../log.js'
-import { addDays, localDate } from '../time.js'
+import { loadTenantSettings, type TenantSettings } from '../vocabulary/business-settings.js'
+import { log } from '../kernel/log.js'
+import { addDays, localDate } from '../vocabulary/time.js'
 import type { BusinessFailure } from './overdue.js'
-import { OWED_SQL } from '../invoice-states.js'
+import { OWED_SQL } from '../vocabulary/invoice-states.js'
 import type { PeriodicJob } from './periodic-job.js'
 
 /** What one pass queued: follow-ups by kind, and the businesses it could not handle. */
@@ -174,7 +174,7 @@ export const followUpsJob: PeriodicJob = {
   name: 'follow_ups',
   failure: 'queueing follow-ups failed',
   runs: 'inline',
-  async run(services) {
+  async pass(services) {
     const followUps = await queueFollowUps(services)
     const queued = Object.values(followUps.queued).reduce((a, b) => a + b, 0)
     if (queued) log('info', 'follow-ups queued', { ...followUps.queued })

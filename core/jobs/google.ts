@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { Services } from '../context.js'
+import type { Services } from '../kernel/context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { GOOGLE_LEASE_MS, type GoogleSyncReport, syncGoogleAccount, waitsAfter } from '../domains/google/sync/sync-account.js'
-import { log } from '../log.js'
+import { log } from '../kernel/log.js'
 import type { BusinessFailure } from './overdue.js'
 import type { PeriodicJob } from './periodic-job.js'
 
@@ -79,7 +79,7 @@ export const googleSyncJob: PeriodicJob = {
   name: 'google-sync',
   failure: 'syncing Google failed',
   runs: 'beside',
-  async run(services) {
+  async pass(services) {
     return { failures: (await syncGoogle(services)).failures }
   },
 }

@@ -1,7 +1,7 @@
-import type { Services } from '../context.js'
+import type { Services } from '../kernel/context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { refreshLapsingCustomers } from '../domains/contacts/lifecycle.js'
-import { log } from '../log.js'
+import { log } from '../kernel/log.js'
 import type { BusinessFailure } from './overdue.js'
 import type { PeriodicJob } from './periodic-job.js'
 
@@ -58,7 +58,7 @@ export const lifecycleJob: PeriodicJob = {
   failure: 'updating customer lifecycles failed',
   runs: 'inline',
   due: lifecyclePassDue,
-  async run(services) {
+  async pass(services) {
     const lifecycle = await refreshLapsedCustomers(services)
     if (lifecycle.lapsed) log('info', 'customers now past customers', { count: lifecycle.lapsed })
     return { failures: lifecycle.failures }

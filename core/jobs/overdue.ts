@@ -1,13 +1,13 @@
-import { systemAuditor, writeAudit } from '../audit.js'
-import type { JobFailure } from '../plug-in.js'
-import type { Services } from '../context.js'
+import { systemAuditor, writeAudit } from '../kernel/audit.js'
+import type { JobFailure } from '../kernel/plug-in.js'
+import type { Services } from '../kernel/context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
-import { loadTenantSettings } from '../business-settings.js'
-import { log } from '../log.js'
-import { localDate } from '../time.js'
+import { loadTenantSettings } from '../vocabulary/business-settings.js'
+import { log } from '../kernel/log.js'
+import { localDate } from '../vocabulary/time.js'
 import type { PeriodicJob } from './periodic-job.js'
 
-/** One business whose part of a job failed (the worker's own jobs' names, or a capability job's: core/plug-in.ts). */
+/** One business whose part of a job failed (the worker's own jobs' names, or a capability job's: core/kernel/plug-in.ts). */
 export type BusinessFailure = JobFailure
 
 /** What one overdue scan did: invoices marked, and the businesses it could not mark. */
@@ -74,7 +74,7 @@ export const overdueJob: PeriodicJob = {
   name: 'overdue',
   failure: 'marking overdue invoices failed',
   runs: 'inline',
-  async run(services) {
+  async pass(services) {
     const overdue = await markOverdueInvoices(services)
     if (overdue.marked) log('info', 'invoices marked overdue', { count: overdue.marked })
     return { counts: { overdue_marked: overdue.marked }, failures: overdue.failures }

@@ -10,7 +10,7 @@ import { segmentsJob } from './segments.js'
 import { seriesJob } from './series.js'
 
 /**
- * The worker's own jobs in the order a pass runs them; capabilities add theirs (core/plug-in.ts). Quotes and follow-ups
+ * The worker's own jobs in the order a pass runs them; capabilities add theirs (core/kernel/plug-in.ts). Quotes and follow-ups
  * come before delivery, which ends every pass, so what they queue or cancel counts in that same pass.
  */
 export const PASS_JOBS: readonly PeriodicJob[] = [

@@ -1,5 +1,5 @@
-import type { JobFailure } from '../plug-in.js'
-import type { Services } from '../context.js'
+import type { JobFailure } from '../kernel/plug-in.js'
+import type { Services } from '../kernel/context.js'
 
 /** The counts a worker pass adds up besides its deliveries. */
 export interface PassCounts {
@@ -32,5 +32,5 @@ export interface PeriodicJob {
   due?(services: Services): boolean
   /** False for work whose failure does no harm and the next pass retries: it is logged, not named in the pass's result. */
   reportsFailure?: false
-  run(services: Services): Promise<JobRun>
+  pass(services: Services): Promise<JobRun>
 }

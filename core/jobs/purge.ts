@@ -1,6 +1,6 @@
-import type { Services } from '../context.js'
+import type { Services } from '../kernel/context.js'
 import { withWorkerRole } from '../db/tenant.js'
-import { log } from '../log.js'
+import { log } from '../kernel/log.js'
 import type { PeriodicJob } from './periodic-job.js'
 
 /** How often a worker removes dead credentials: they do no harm for an hour, and the pass is cheap but not free. */
@@ -49,7 +49,7 @@ export const purgeJob: PeriodicJob = {
   runs: 'inline',
   due: purgeDue,
   reportsFailure: false,
-  async run(services) {
+  async pass(services) {
     await purgeExpiredCredentials(services)
     return { failures: [] }
   },

@@ -1,13 +1,13 @@
-import type { OperationContext, Services } from '../context.js'
+import type { OperationContext, Services } from '../kernel/context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { endQuoteChasing } from '../domains/quotes/messages.js'
-import { contextOf } from '../operations-context.js'
+import { contextOf } from '../kernel/operations-context.js'
 import { INTERACTION_COLUMNS } from '../domains/interactions/model.js'
-import { loadTenantSettings } from '../business-settings.js'
-import { log } from '../log.js'
-import { addDays, localDate } from '../time.js'
+import { loadTenantSettings } from '../vocabulary/business-settings.js'
+import { log } from '../kernel/log.js'
+import { addDays, localDate } from '../vocabulary/time.js'
 import type { BusinessFailure } from './overdue.js'
-import { formatMoney } from '../money.js'
+import { formatMoney } from '../vocabulary/money.js'
 import type { PeriodicJob } from './periodic-job.js'
 
 /** How many days before a sent quote lapses the owner is asked to follow up with the customer. */
@@ -113,7 +113,7 @@ export const quotesJob: PeriodicJob = {
   name: 'quotes',
   failure: 'chasing quotes failed',
   runs: 'inline',
-  async run(services) {
+  async pass(services) {
     const quotes = await chaseQuotes(services)
     if (quotes.follow_ups || quotes.expired) log('info', 'quotes chased', { follow_ups: quotes.follow_ups, expired: quotes.expired })
     return { counts: { quote_follow_ups: quotes.follow_ups, quotes_expired: quotes.expired }, failures: quotes.failures }

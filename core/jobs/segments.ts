@@ -1,8 +1,8 @@
-import { systemAuditor, writeAudit } from '../audit.js'
-import type { Services } from '../context.js'
+import { systemAuditor, writeAudit } from '../kernel/audit.js'
+import type { Services } from '../kernel/context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { refreshSegmentMembers, SEGMENT_COLUMNS, type Segment } from '../domains/segments/model.js'
-import { log } from '../log.js'
+import { log } from '../kernel/log.js'
 import type { BusinessFailure } from './overdue.js'
 import type { PeriodicJob } from './periodic-job.js'
 
@@ -71,7 +71,7 @@ export const segmentsJob: PeriodicJob = {
   failure: 'recomputing segments failed',
   runs: 'inline',
   due: segmentsPassDue,
-  async run(services) {
+  async pass(services) {
     return { failures: (await refreshRuleSegments(services)).failures }
   },
 }

@@ -1,11 +1,11 @@
-import type { Principal, Services } from '../context.js'
+import type { Principal, Services } from '../kernel/context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { generateVisits } from '../domains/series/generate.js'
 import { SERIES_HORIZON_DAYS } from '../domains/series/model.js'
-import { log } from '../log.js'
-import { contextOf } from '../operations-context.js'
-import { runEffects } from '../operations.js'
-import { addDays } from '../time.js'
+import { log } from '../kernel/log.js'
+import { contextOf } from '../kernel/operations-context.js'
+import { runEffects } from '../kernel/operations.js'
+import { addDays } from '../vocabulary/time.js'
 import type { BusinessFailure } from './overdue.js'
 import type { PeriodicJob } from './periodic-job.js'
 
@@ -86,7 +86,7 @@ export const seriesJob: PeriodicJob = {
   name: 'series',
   failure: 'booking series visits failed',
   runs: 'inline',
-  async run(services) {
+  async pass(services) {
     const series = await generateSeriesVisits(services)
     if (series.booked) log('info', 'series visits booked', { count: series.booked })
     return { counts: { series_booked: series.booked }, failures: series.failures }

@@ -1,6 +1,6 @@
-import type { Services } from '../context.js'
-import { DatabaseUnavailableError } from '../errors.js'
-import { log } from '../log.js'
+import type { Services } from '../kernel/context.js'
+import { DatabaseUnavailableError } from '../kernel/errors.js'
+import { log } from '../kernel/log.js'
 import { claimDueMessages } from './claim.js'
 import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
 import type { BusinessFailure } from './overdue.js'
@@ -65,7 +65,7 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
   }
   for (const job of PASS_JOBS) {
     if (job.due && !job.due(services)) continue
-    if (job.runs === 'beside') runBeside(services, job.name, () => job.run(services), job.failure)
+    if (job.runs === 'beside') runBeside(services, job.name, () => job.pass(services), job.failure)
     else await runInline(services, job, result)
   }
   // Each capability's jobs run beside the other jobs too: a first sync may take minutes at a provider's rate limit and
@@ -85,7 +85,7 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
 /** Runs one inline job and adds what it did to the pass's result; a job that fails as a whole is logged and, unless its failure does no harm, named in the result. */
 async function runInline(services: Services, job: PeriodicJob, result: PassResult): Promise<void> {
   try {
-    const done = await job.run(services)
+    const done = await job.pass(services)
     Object.assign(result, done.counts)
     result.failures.push(...done.failures)
   } catch (err) {

@@ -1,5 +1,5 @@
 import { hashSecret, newSecret } from '../auth/secrets.js'
-import type { Services } from '../context.js'
+import type { Services } from '../kernel/context.js'
 import { businessOfSecret, type LinkKindName } from '../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../db/tenant.js'
 import type { Database, Queryable } from '../db/types.js'

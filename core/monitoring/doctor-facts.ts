@@ -1,5 +1,5 @@
 import type { BackupFolderCensus } from '../backup/folder-census.js'
-import type { Config } from '../config.js'
+import type { Config } from '../kernel/config.js'
 import { pendingMigrations } from '../db/migrate.js'
 import type { Database } from '../db/types.js'
 import type { ServiceState } from './service-state.js'

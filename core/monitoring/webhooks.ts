@@ -1,5 +1,5 @@
 import { googleConfigFromEnv } from '../clients/google.js'
-import type { Config } from '../config.js'
+import type { Config } from '../kernel/config.js'
 import { CAPABILITIES } from '../domains/plugged-in.js'
 import { GOOGLE_WEBHOOK_PATH } from '../domains/google/calendar-in/channels.js'
 

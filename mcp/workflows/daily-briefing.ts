@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { callQuery, callQueryAll, readTogether, type TypedPage } from '../../core/call-query.js'
-import type { Caller } from '../../core/call-action.js'
-import type { QueryDefinition } from '../../core/registry.js'
+import { callQuery, callQueryAll, readTogether, type TypedPage } from '../../core/kernel/call-query.js'
+import type { Caller } from '../../core/kernel/call-action.js'
+import type { QueryDefinition } from '../../core/kernel/registry.js'
 import { authorizationRequestsQuery } from '../../core/domains/approvals/queries.js'
 import { attributesQuery } from '../../core/domains/attributes/queries.js'
 import { invoicesQuery } from '../../core/domains/invoices/queries.js'
@@ -18,9 +18,9 @@ import { readSetupGaps, setupGapLines } from '../../core/domains/settings/setup-
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { waitlistCandidatesQuery } from '../../core/domains/waitlist/queries.js'
-import { addDays, dayRange, localDate, localTime, weekdayName } from '../../core/time.js'
-import { formatMoney } from '../../core/money.js'
-import { shortText } from '../../core/short-text.js'
+import { addDays, dayRange, localDate, localTime, weekdayName } from '../../core/vocabulary/time.js'
+import { formatMoney } from '../../core/vocabulary/money.js'
+import { shortText } from '../../core/text/short-text.js'
 import { dateArg, defineTool } from '../tool.js'
 
 /** Attributes shown per customer; the rest stay behind crm_query. */

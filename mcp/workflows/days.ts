@@ -1,6 +1,6 @@
-import { dayFromWords } from '../../core/day-words.js'
-import { validationError } from '../../core/errors.js'
-import { localDate, weekdayOf } from '../../core/time.js'
+import { dayFromWords } from '../../core/text/day-words.js'
+import { validationError } from '../../core/kernel/errors.js'
+import { localDate, weekdayOf } from '../../core/vocabulary/time.js'
 import type { ToolContext } from '../tool.js'
 
 /** The dates day arguments mean (YYYY-MM-DD kept, day words resolved from today in the zone), and what each word was read as. */

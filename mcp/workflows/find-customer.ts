@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { callQuery, type TypedPage } from '../../core/call-query.js'
+import { callQuery, type TypedPage } from '../../core/kernel/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { searchQuery } from '../../core/domains/search/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { CLOSE, questionWhy, rankCustomer } from '../../core/domains/search/customer-rank.js'
 import { defineTool, type ToolContext } from '../tool.js'
-import { businessCountry } from '../../core/business-country.js'
+import { businessCountry } from '../../core/vocabulary/business-country.js'
 import { lastVisitText } from './last-visit.js'
 import { customerOverviewQuery, type LastVisit } from '../../core/domains/invoices/customer-overview.js'
 

@@ -1,5 +1,5 @@
-import { callQuery } from '../../core/call-query.js'
-import { localDate } from '../../core/time.js'
+import { callQuery } from '../../core/kernel/call-query.js'
+import { localDate } from '../../core/vocabulary/time.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { businessZone } from './find-customer.js'
 import type { ToolContext } from '../tool.js'

@@ -1,6 +1,6 @@
 import type { ToolContext } from '../tool.js'
-import { callQuery } from '../../core/call-query.js'
-import { formatMoney } from '../../core/money.js'
+import { callQuery } from '../../core/kernel/call-query.js'
+import { formatMoney } from '../../core/vocabulary/money.js'
 import { customerOverviewQuery, type LastVisit } from '../../core/domains/invoices/customer-overview.js'
 
 /** The customer's latest completed visit, or null when they have none. */

@@ -1,7 +1,7 @@
-import { callQueryAll } from '../../core/call-query.js'
+import { callQueryAll } from '../../core/kernel/call-query.js'
 import { usersQuery } from '../../core/domains/users/queries.js'
 import { technicianNamed } from '../../core/domains/users/technician-refs.js'
-import { isUuid } from '../../core/schema-types.js'
+import { isUuid } from '../../core/kernel/schema-types.js'
 import type { ToolContext } from '../tool.js'
 
 /** The user id of a team member given by id or name (first name alone if unique); an unknown or shared name is refused with the names. */

@@ -1,5 +1,5 @@
 import type { BusinessHours } from '../../core/domains/settings/model.js'
-import { addDays, weekdayOf } from '../../core/time.js'
+import { addDays, weekdayOf } from '../../core/vocabulary/time.js'
 
 /** What was asked of a booking that found no free start. */
 export interface WantedWindow {

@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { actionKey } from '../../core/registry.js'
+import { actionKey } from '../../core/kernel/registry.js'
 import { createMcpServer } from '../../mcp/server.js'
 import { signIn } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'

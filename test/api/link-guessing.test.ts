@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../api/app.js'
-import { loadConfig } from '../../core/config.js'
+import { loadConfig } from '../../core/kernel/config.js'
 import { issueCardLink } from '../../core/domains/autopay/card-links.js'
 import { issuePayLink } from '../../core/domains/invoices/pay-links.js'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { setLogLevel } from '../../core/log.js'
+import { setLogLevel } from '../../core/kernel/log.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectData, expectError } from '../helpers/envelope-assertions.js'
-import { UUID } from '../../core/schema-types.js'
+import { UUID } from '../../core/kernel/schema-types.js'
 
 describe.each(engines)('X-Request-Id and the request log (%s)', (engine) => {
   let app: TestApp

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CreatedTenant } from '../../core/tenants.js'
+import type { CreatedTenant } from '../../core/kernel/tenants.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectData, expectError } from '../helpers/envelope-assertions.js'

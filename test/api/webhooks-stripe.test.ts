@@ -9,7 +9,7 @@ import { snapshotTenant } from '../helpers/tenant-data.js'
 import { asTenant, newContact } from '../helpers/fixtures.js'
 import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
 import { dailyBriefing } from '../../mcp/workflows/daily-briefing.js'
-import { MAX_CENTS } from '../../core/money.js'
+import { MAX_CENTS } from '../../core/vocabulary/money.js'
 import { pageClient } from '../helpers/technician-fixture.js'
 
 const SECRET = 'whsec_test_webhook_secret_0123456789'

@@ -11,9 +11,9 @@ import { modulesNamedIn } from '../helpers/imports.js'
  * capabilities declare (core/domains/plugged-in.ts, console/owner/capability-parts.ts) and never name one.
  */
 const CENTRAL_FILES = [
-  'core/config.ts',
-  'core/context.ts',
-  'core/services.ts',
+  'core/kernel/config.ts',
+  'core/kernel/context.ts',
+  'core/kernel/services.ts',
   'core/jobs/worker.ts',
   'core/jobs/overdue.ts',
   'core/monitoring/webhooks.ts',

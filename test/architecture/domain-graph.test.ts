@@ -46,7 +46,7 @@ function kernelFiles(): string[] {
     .filter((file) => !file.startsWith(`${DOMAINS}/`))
 }
 
-/** The kernel's files that still take the business's settings through the settings domain instead of core/business-settings.ts. */
+/** The kernel's files that still take the business's settings through the settings domain instead of core/vocabulary/business-settings.ts. */
 const KERNEL_SETTINGS_DEBTS: readonly string[] = ['core/jobs/deliver.ts']
 
 /** What each domain's front file says it uses. */

@@ -7,7 +7,7 @@ import { root } from '../helpers/build.js'
 const PRODUCT_FOLDERS = ['core', 'api', 'mcp', 'console', 'cli', 'bin']
 
 /** The one file that reads the process environment: every variable is read, checked and documented there. */
-const READS_ENVIRONMENT = ['core/config.ts']
+const READS_ENVIRONMENT = ['core/kernel/config.ts']
 
 /** Lines of a source that reach the process environment: process.env, process['env'], or env taken out of process. */
 function environmentReads(source: string): number[] {
@@ -24,7 +24,7 @@ function productFiles(): string[] {
   )
 }
 
-describe('the environment is read in core/config.ts alone', () => {
+describe('the environment is read in core/kernel/config.ts alone', () => {
   it('no other product file reads process.env', () => {
     const files = productFiles()
     expect(files.length).toBeGreaterThan(100)

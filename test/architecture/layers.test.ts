@@ -89,7 +89,7 @@ describe('layers: no import runs up a layer', () => {
 
   it('the check tells the allowed directions from the forbidden ones', () => {
     expect(violationsIn('api/app.ts', `import { x } from '../console/home.js'`)).toEqual([])
-    expect(violationsIn('console/owner/page.ts', `import { x } from '../../core/errors.js'`)).toEqual([])
+    expect(violationsIn('console/owner/page.ts', `import { x } from '../../core/kernel/errors.js'`)).toEqual([])
     expect(violationsIn('console/owner/page.ts', `import { x } from '../../api/app.js'`)).toHaveLength(1)
     expect(violationsIn('console/owner/page.ts', `import { x } from '../../mcp/server.js'`)).toHaveLength(1)
     expect(violationsIn('mcp/http.ts', `import { x } from '../console/home.js'`)).toHaveLength(1)

@@ -4,7 +4,7 @@ import { hostname } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DOCUMENT_MAX_BYTES, fetchClientMetadataDocument, type ResolveHost } from '../../core/auth/oauth/client-metadata-document.js'
 import { servesOnlyThisMachine } from '../../core/auth/oauth/urls.js'
-import { loadConfig } from '../../core/config.js'
+import { loadConfig } from '../../core/kernel/config.js'
 
 describe('fetching a client ID metadata document', () => {
   let server: Server

@@ -40,7 +40,11 @@ describe('what a command loads as it starts', () => {
   })
 
   it('the check follows static imports through files and into packages, and names the chain', () => {
-    expect(staticChain('api/product.ts', 'core/domains/index.ts')).toEqual(['api/product.ts', 'core/services.ts', 'core/domains/index.ts'])
+    expect(staticChain('api/product.ts', 'core/domains/index.ts')).toEqual([
+      'api/product.ts',
+      'core/kernel/services.ts',
+      'core/domains/index.ts',
+    ])
     expect(staticChain('mcp/server.ts', '@modelcontextprotocol/sdk')?.slice(0, 1)).toEqual(['mcp/server.ts'])
   })
 })

@@ -8,7 +8,7 @@ import { readFunctions, readMigrations } from '../../core/db/migrate.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { bothEngines } from '../helpers/databases.js'
 import { buildIfStale, crm, emptyTarget, inDatabase, type CrmRun, type CrmTarget } from './crm.js'
-import { UUID } from '../../core/schema-types.js'
+import { UUID } from '../../core/kernel/schema-types.js'
 
 // Both engines: what it checks differs between the engines.
 

@@ -10,7 +10,7 @@ import type { ProbeAnswer } from '../../cli/doctor/http-probe.js'
 import { encryptionKeyItem, type KeysInUse } from '../../cli/doctor/keys.js'
 import { publicUrlItem, type PublicReading } from '../../cli/doctor/public-url.js'
 import { askServer, type DatabaseReading } from '../../cli/doctor/sources.js'
-import { loadConfig } from '../../core/config.js'
+import { loadConfig } from '../../core/kernel/config.js'
 import type { ServiceState } from '../../core/monitoring/service-state.js'
 
 const GIB = 1024 ** 3

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EmailSendError, outboxEmailClient, resendEmailClient, withSenderName } from '../../core/clients/email.js'
 import { emailHtml } from '../../core/clients/email-html.js'
-import { loadConfig } from '../../core/config.js'
+import { loadConfig } from '../../core/kernel/config.js'
 import { withTenant } from '../../core/db/tenant.js'
-import { setLogLevel, setLogStream } from '../../core/log.js'
-import { createTenant } from '../../core/tenants.js'
+import { setLogLevel, setLogStream } from '../../core/kernel/log.js'
+import { createTenant } from '../../core/kernel/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
 

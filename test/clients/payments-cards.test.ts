@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPaymentsClient, type PaymentsClient } from '../../core/clients/payments.js'
-import { AppError } from '../../core/errors.js'
+import { AppError } from '../../core/kernel/errors.js'
 import { type FakeCard, type FakeStripe, startFakeStripe } from '../helpers/fake-stripe.js'
 
 /** Saving a card through Checkout, charging it with the customer away and refunding, over HTTP against the local Stripe. */

@@ -4,7 +4,7 @@ import { paymentLinkFor } from '../../core/domains/invoices/payment-link.js'
 import { defaultTemplate } from '../../core/domains/messages/default-templates.js'
 import { messageValues, renderTexts } from '../../core/domains/messages/render.js'
 import { loadTenantSettings } from '../../core/domains/settings/model.js'
-import { AppError } from '../../core/errors.js'
+import { AppError } from '../../core/kernel/errors.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
@@ -180,7 +180,7 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
 
     const owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user' as const, id: app.tenant.owner_user_id, role: 'owner' as const } }
     const voided = await sentInvoice()
-    const { performAction } = await import('../../core/operations.js')
+    const { performAction } = await import('../../core/kernel/operations.js')
     await performAction(
       app.services,
       owner,

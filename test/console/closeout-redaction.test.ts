@@ -1,6 +1,6 @@
 import { createContext, runInContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
-import { redactSensitive } from '../../core/sanitize.js'
+import { redactSensitive } from '../../core/kernel/sanitize.js'
 import { CLOSEOUT_SCRIPT } from '../../console/technician/closeout/script.js'
 import { CORPUS } from '../domains/sanitize/corpus.js'
 

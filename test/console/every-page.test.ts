@@ -6,7 +6,7 @@ import { techFixture, type TechFixture } from '../helpers/technician-fixture.js'
 import { signedIn } from '../helpers/fixtures.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { PNG } from '../helpers/files.js'
-import { UUID_TEXT } from '../../core/schema-types.js'
+import { UUID_TEXT } from '../../core/kernel/schema-types.js'
 
 /** Addresses a crawl must not open: leaving, downloads (a document's file among them) and calendar files are not pages. */
 const NOT_PAGES =

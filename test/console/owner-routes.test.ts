@@ -1,6 +1,6 @@
 import type { Router } from 'express'
 import { describe, expect, it } from 'vitest'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { ownerConsolePages } from '../../console/owner/index.js'
 
 /** One route as Express holds it inside a page file's router. */

@@ -10,7 +10,7 @@ import { type FakeCard, type FakeStripe, signedDelivery, startFakeStripe, stripe
 import { made } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 
 const SECRET = 'whsec_test_plan_pages_0123456789'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { reachOf } from '../../core/access.js'
+import { reachOf } from '../../core/kernel/access.js'
 import { buildRegistry } from '../../api/product.js'
-import { BY_AGENT_OR_API, placeOf } from '../../core/places.js'
+import { BY_AGENT_OR_API, placeOf } from '../../core/vocabulary/places.js'
 import { pagePlaces } from '../../console/owner/search/page-places.js'
 import { CAPABILITIES } from '../../core/domains/plugged-in.js'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { bindable, bindCall, relativeFields } from '../../core/bindable.js'
-import { dayInput } from '../../core/day-words.js'
+import { bindable, bindCall, relativeFields } from '../../core/kernel/bindable.js'
+import { dayInput } from '../../core/text/day-words.js'
 import type { Queryable } from '../../core/db/types.js'
 
 const db = {} as Queryable

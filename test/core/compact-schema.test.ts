@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { compactSchema } from '../../core/compact-schema.js'
-import { exampleData, exampleTimes } from '../../core/example-data.js'
-import { jsonSchemaOf } from '../../core/json-schema.js'
+import { compactSchema } from '../../core/kernel/compact-schema.js'
+import { exampleData, exampleTimes } from '../../core/kernel/example-data.js'
+import { jsonSchemaOf } from '../../core/kernel/json-schema.js'
 
 const input = z.strictObject({
   ticket_id: z.uuid(),

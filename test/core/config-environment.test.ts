@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig, relaySettings, startingLogLevel } from '../../core/config.js'
+import { loadConfig, relaySettings, startingLogLevel } from '../../core/kernel/config.js'
 
-describe('settings once read elsewhere, now read by core/config.ts', () => {
+describe('settings once read elsewhere, now read by core/kernel/config.ts', () => {
   it('the first business, the demo switch, the public address and the hosts /mcp answers to', () => {
     const set = loadConfig({
       CRM_DEMO: '1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../core/config.js'
+import { loadConfig } from '../../core/kernel/config.js'
 import { DEFAULT_DATABASE_LIMITS } from '../../core/db/limits.js'
 
 describe('time limits and send rate from the environment', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { digitsOfRun } from '../../core/customer-words/number-words.js'
-import { heldWordsIn, type OwnChannels } from '../../core/customer-words/held-words.js'
-import { readableViews } from '../../core/customer-words/readable.js'
+import { digitsOfRun } from '../../core/text/customer-words/number-words.js'
+import { heldWordsIn, type OwnChannels } from '../../core/text/customer-words/held-words.js'
+import { readableViews } from '../../core/text/customer-words/readable.js'
 import { CORPORA, isName, ownChannelsOf } from '../corpus/customer-text/corpus.js'
 
 const OWN: OwnChannels = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { dateFormat } from '../../core/date-format.js'
-import { longDate, whenTextWithZone } from '../../core/date-words.js'
+import { dateFormat } from '../../core/text/date-format.js'
+import { longDate, whenTextWithZone } from '../../core/text/date-words.js'
 
 describe('dateFormat', () => {
   it('keeps one formatter per locale and options, and formats as a new one would', () => {

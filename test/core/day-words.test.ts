@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dayFromWords, isDayText } from '../../core/day-words.js'
+import { dayFromWords, isDayText } from '../../core/text/day-words.js'
 
 describe('day words', () => {
   // 2026-11-02 is a Monday; 2026-11-08 a Sunday.

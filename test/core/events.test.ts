@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { OperationContext } from '../../core/context.js'
-import { emitEvent, onEvent, subscribersOf } from '../../core/events.js'
+import type { OperationContext } from '../../core/kernel/context.js'
+import { emitEvent, onEvent, subscribersOf } from '../../core/kernel/events.js'
 
-declare module '../../core/events.js' {
+declare module '../../core/kernel/events.js' {
   interface DomainEvents {
     /** Only this test emits it. */
     'test.visit_rang': { visit: string }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../core/errors.js'
+import { AppError } from '../../core/kernel/errors.js'
 import {
   boundedDepth,
   boundedIncludes,
@@ -8,8 +8,8 @@ import {
   MAX_JSON_DEPTH,
   MAX_NAME_LENGTH,
   MAX_REASONING_LENGTH,
-} from '../../core/input-bounds.js'
-import { nearestNames } from '../../core/suggest.js'
+} from '../../core/kernel/input-bounds.js'
+import { nearestNames } from '../../core/text/suggest.js'
 
 /** The field and message of the validation error a call throws. */
 function refusal(fn: () => unknown): { field: string; message: string } {

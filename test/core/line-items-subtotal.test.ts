@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../core/errors.js'
-import { subtotalCents } from '../../core/line-items.js'
-import { MAX_CENTS } from '../../core/money.js'
+import { AppError } from '../../core/kernel/errors.js'
+import { subtotalCents } from '../../core/vocabulary/line-items.js'
+import { MAX_CENTS } from '../../core/vocabulary/money.js'
 
 describe('subtotalCents, the sum of line prices', () => {
   it('adds quantity times unit price over the lines, and nothing for no lines', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decimalAmountCents, parseAmountCents } from '../../core/money.js'
+import { decimalAmountCents, parseAmountCents } from '../../core/vocabulary/money.js'
 
 describe('parseAmountCents, the one rule for amounts as written', () => {
   it('reads dollars and cents however they are typed or exported', () => {

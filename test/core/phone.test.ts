@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { businessCountry } from '../../core/business-country.js'
-import { phoneAsWritten, phoneDigits, phoneKey, phoneSearchDigits, primaryPhoneKey } from '../../core/phone.js'
+import { businessCountry } from '../../core/vocabulary/business-country.js'
+import { phoneAsWritten, phoneDigits, phoneKey, phoneSearchDigits, primaryPhoneKey } from '../../core/vocabulary/phone.js'
 
 const cases: [written: string, key: string][] = [
   ['(256) 555-0142', '2565550142'],

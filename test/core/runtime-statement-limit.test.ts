@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
-import { loadConfig } from '../../core/config.js'
+import { loadConfig } from '../../core/kernel/config.js'
 import { readMigrations } from '../../core/db/migrate.js'
 import { openPgliteThread } from '../../core/db/pglite-thread.js'
 import { translateDatabaseError } from '../../core/db/translate-error.js'
-import { openMigratedDatabase } from '../../core/runtime.js'
+import { openMigratedDatabase } from '../../core/kernel/runtime.js'
 import { pgliteTemplatePath } from '../helpers/template.js'
 
 describe('the statement limit of the embedded database, as the server and the CLI open it', () => {

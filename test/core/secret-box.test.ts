@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { secretBoxFromEnv } from '../../core/secret-box.js'
+import { secretBoxFromEnv } from '../../core/kernel/secret-box.js'
 
 const base64Key = randomBytes(32).toString('base64')
 

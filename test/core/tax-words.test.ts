@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formatMoney } from '../../core/money.js'
-import { taxRateWords, taxRows } from '../../core/tax-words.js'
+import { formatMoney } from '../../core/vocabulary/money.js'
+import { taxRateWords, taxRows } from '../../core/text/tax-words.js'
 
 const money = (cents: number) => formatMoney(cents, 'USD')
 const line = (price_cents: number, tax_rate_bp: number, tax_cents: number) => ({ price_cents, tax_rate_bp, tax_cents })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { isUuid, UUID, UUID_TEXT } from '../../core/schema-types.js'
+import { isUuid, UUID, UUID_TEXT } from '../../core/kernel/schema-types.js'
 
 describe('the UUID pattern', () => {
   it('takes a whole UUID in either case', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../core/errors.js'
-import { parseInput } from '../../core/validation.js'
+import { AppError } from '../../core/kernel/errors.js'
+import { parseInput } from '../../core/kernel/validation.js'
 
 /** The field issues parseInput refuses the input with. */
 function issuesOf(schema: z.ZodType, input: unknown): Array<{ field: string; message: string }> {

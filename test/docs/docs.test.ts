@@ -14,9 +14,9 @@ const docs = readdirSync(docsDir)
   .filter((name) => name.endsWith('.md'))
   .map((name) => join(docsDir, name))
 
-/** The environment variables core/config.ts reads: `env.NAME`, and names it passes to its readers as strings. */
+/** The environment variables core/kernel/config.ts reads: `env.NAME`, and names it passes to its readers as strings. */
 function configVariables(): string[] {
-  const source = readFileSync(join(root, 'core/config.ts'), 'utf8')
+  const source = readFileSync(join(root, 'core/kernel/config.ts'), 'utf8')
   const names = new Set<string>()
   for (const m of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)\b/g)) names.add(m[1])
   for (const m of source.matchAll(/'([A-Z][A-Z0-9]*_[A-Z0-9_]*)'/g)) names.add(m[1])
@@ -43,7 +43,7 @@ describe('the README and docs/', () => {
     expect(unlisted).toEqual([])
   })
 
-  it('docs/configuration.md names every environment variable core/config.ts reads', () => {
+  it('docs/configuration.md names every environment variable core/kernel/config.ts reads', () => {
     const variables = configVariables()
     expect(variables).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'CRM_DB_STATEMENT_TIMEOUT_MS', 'CRM_S3_ENDPOINT']))
     const configuration = readFileSync(join(docsDir, 'configuration.md'), 'utf8')

@@ -20,7 +20,7 @@ describe('docs/many-processes.md', () => {
   })
 
   it('names only settings the product reads, and the limits PgBouncer sets are the product defaults', () => {
-    const config = readFileSync(join(root, 'core/config.ts'), 'utf8')
+    const config = readFileSync(join(root, 'core/kernel/config.ts'), 'utf8')
     const named = [...doc.matchAll(/`((?:CRM|RESEND)_[A-Z0-9_]+|DATABASE_URL|PUBLIC_BASE_URL|TRUST_PROXY|PORT)`/g)].map((m) => m[1])
     expect(named.length).toBeGreaterThan(5)
     expect([...new Set(named)].filter((name) => !config.includes(name))).toEqual([])

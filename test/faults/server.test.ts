@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatTable } from '../../bench/table.js'
-import { createTenant } from '../../core/tenants.js'
+import { createTenant } from '../../core/kernel/tenants.js'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'

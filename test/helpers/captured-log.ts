@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream'
-import { setLogLevel, setLogStream } from '../../core/log.js'
+import { setLogLevel, setLogStream } from '../../core/kernel/log.js'
 
 /** The product's log lines as a test reads them, from `start` until `stop`; `clear` forgets those read so far. */
 export interface CapturedLog {

@@ -5,7 +5,7 @@ import type { Database } from '../../core/db/types.js'
 import { saveGoogleConnection } from '../../core/domains/google/connection.js'
 import { FEATURE_SCOPES, type GoogleFeature } from '../../core/domains/google/features.js'
 import { sealGoogleTokens } from '../../core/domains/google/tokens.js'
-import { createSecretBox, type SecretBox } from '../../core/secret-box.js'
+import { createSecretBox, type SecretBox } from '../../core/kernel/secret-box.js'
 import { GOOGLE_REDIRECT, googleClientFor } from '../clients/google-connect.js'
 import { type FakeGoogle, type FakeGoogleOptions, startFakeGoogle } from './fake-google.js'
 

@@ -1,4 +1,4 @@
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { expectData } from './envelope-assertions.js'
 import { addUser } from './session-browser.js'
 import { pageClient, type PageClient } from './technician-fixture.js'

@@ -4,7 +4,7 @@ import { withTenant } from '../../core/db/tenant.js'
 import type { Database } from '../../core/db/types.js'
 import { saveConnection } from '../../core/domains/quickbooks/connection.js'
 import { sealTokens } from '../../core/domains/quickbooks/tokens.js'
-import { createSecretBox, type SecretBox } from '../../core/secret-box.js'
+import { createSecretBox, type SecretBox } from '../../core/kernel/secret-box.js'
 import { clientFor, REDIRECT } from '../clients/quickbooks-connect.js'
 import { type FakeQuickBooks, startFakeQuickBooks } from './fake-quickbooks.js'
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { startTestApp, type TestApp } from './app.js'
 import { okOf } from './page-app.js'
 import { addUser, signIn } from './session-browser.js'

@@ -1,6 +1,6 @@
 import { REFERENCE_TABLES } from '../../core/db/reference-tables.js'
 import type { Queryable } from '../../core/db/types.js'
-import { UUID_TEXT } from '../../core/schema-types.js'
+import { UUID_TEXT } from '../../core/kernel/schema-types.js'
 
 /** Every table of the schema that holds tenant rows (has a tenant_id column and is not a reference table), by name. */
 export async function tenantTables(db: Queryable): Promise<string[]> {

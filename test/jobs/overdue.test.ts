@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTenant } from '../../core/db/tenant.js'
 import { markOverdueInvoices } from '../../core/jobs/overdue.js'
-import type { CreatedTenant } from '../../core/tenants.js'
+import type { CreatedTenant } from '../../core/kernel/tenants.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { letters } from '../helpers/fixtures.js'

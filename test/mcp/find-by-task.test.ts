@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { connectMcp, toolJson } from '../helpers/mcp-client.js'
 import { PHRASINGS } from './task-phrasings.js'
-import { exampleTimes } from '../../core/example-data.js'
+import { exampleTimes } from '../../core/kernel/example-data.js'
 
 describe.each(engines)('crm_capabilities {q} through the MCP client (%s)', (engine) => {
   let app: TestApp

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { addMonths } from '../../core/time.js'
+import { addMonths } from '../../core/vocabulary/time.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { connectMcp, toolJson } from '../helpers/mcp-client.js'

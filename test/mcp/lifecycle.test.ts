@@ -4,7 +4,7 @@ import { movableClock, runLifecycle, type LifecycleRun } from '../../bench/lifec
 import { createPaymentsClient } from '../../core/clients/payments.js'
 import { deliverDue } from '../../core/jobs/worker.js'
 import { timeOnSite } from '../../core/domains/tickets/time-on-site.js'
-import { addMonths, zonedInstant } from '../../core/time.js'
+import { addMonths, zonedInstant } from '../../core/vocabulary/time.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'

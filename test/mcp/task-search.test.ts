@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { domainRegistry } from '../../core/services.js'
+import { domainRegistry } from '../../core/kernel/services.js'
 import { answerTask } from '../../mcp/task-answer.js'
 import { TOOLS } from '../../mcp/server.js'
 import { PHRASINGS } from './task-phrasings.js'

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../core/config.js'
+import { loadConfig } from '../../core/kernel/config.js'
 import { DEMO_DATA_DIR } from '../../core/demo/names.js'
 import { root } from '../helpers/build.js'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Services } from '../../core/context.js'
+import type { Services } from '../../core/kernel/context.js'
 import { createPaymentsClient } from '../../core/clients/payments.js'
 import { runAutopay } from '../../core/domains/autopay/autopay.js'
 import { issueDueRecurringInvoices } from '../../core/domains/recurring-invoices/issue.js'

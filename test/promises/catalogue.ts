@@ -37,19 +37,19 @@ const PROMISED = 'test/promises/'
 export const CATALOGUE: Catalogued[] = [
   // Links in emails are made when the email goes out.
   {
-    file: 'core/templating.ts',
+    file: 'core/text/templating.ts',
     phrase: 'made when the message is sent',
     promises: 'a message carries its links (pay, confirm, decline, quote, stop) made as it is sent',
     checked_by: by('test/domains/messages/appointment-delivery.test.ts', 'sends the confirmation now and a follow-up a day later'),
   },
   {
-    file: 'core/templating.ts',
+    file: 'core/text/templating.ts',
     phrase: 'will be charged to the customer',
     promises: 'the charge notice names the card and the day the invoice will be charged, and it is charged then',
     checked_by: by(AGENT_AMOUNTS, "the owner's own invoice is charged on its due date, after the customer is told"),
   },
   {
-    file: 'core/templating.ts',
+    file: 'core/text/templating.ts',
     phrase: 'charged to your Visa ending 4242',
     promises: 'an example of the charge notice line',
     checked_by: by(AGENT_AMOUNTS, "the owner's own invoice is charged on its due date, after the customer is told"),

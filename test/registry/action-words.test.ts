@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildRegistry } from '../../api/product.js'
-import { areaOf } from '../../core/action-words.js'
+import { areaOf } from '../../core/text/action-words.js'
 
 describe('how the permissions page speaks of each action', () => {
   const actions = [...buildRegistry().actions.values()]

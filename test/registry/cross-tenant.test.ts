@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../core/config.js'
-import type { Principal, Services } from '../../core/context.js'
+import { loadConfig } from '../../core/kernel/config.js'
+import type { Principal, Services } from '../../core/kernel/context.js'
 import { buildRegistry } from '../../api/product.js'
-import { AppError } from '../../core/errors.js'
-import { jsonSchemaOf } from '../../core/json-schema.js'
-import { performQuery } from '../../core/operations.js'
-import { MAX_LIMIT } from '../../core/pagination.js'
-import type { ActionDefinition, QueryDefinition, Registry } from '../../core/registry.js'
+import { AppError } from '../../core/kernel/errors.js'
+import { jsonSchemaOf } from '../../core/kernel/json-schema.js'
+import { performQuery } from '../../core/kernel/operations.js'
+import { MAX_LIMIT } from '../../core/kernel/pagination.js'
+import type { ActionDefinition, QueryDefinition, Registry } from '../../core/kernel/registry.js'
 import { createServices } from '../../api/product.js'
 import { bothEngines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { capturingEmail } from '../helpers/email.js'
@@ -23,7 +23,7 @@ import {
   pick,
   seedBusiness,
 } from '../helpers/seeded-business.js'
-import { UUID_TEXT } from '../../core/schema-types.js'
+import { UUID_TEXT } from '../../core/kernel/schema-types.js'
 import { type GoogleFixture, googleFixture } from '../helpers/google.js'
 import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { domainRegistry } from '../../core/services.js'
+import { domainRegistry } from '../../core/kernel/services.js'
 
 const registry = domainRegistry()
 

@@ -3,12 +3,12 @@ import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { buildRegistry } from '../../api/product.js'
-import { callWithin } from '../../core/call-within.js'
-import type { OperationContext, Principal, Services } from '../../core/context.js'
+import { callWithin } from '../../core/kernel/call-within.js'
+import type { OperationContext, Principal, Services } from '../../core/kernel/context.js'
 import { createTicket } from '../../core/domains/tickets/actions.js'
-import { AppError } from '../../core/errors.js'
-import { performAction } from '../../core/operations.js'
-import { defineAction } from '../../core/registry.js'
+import { AppError } from '../../core/kernel/errors.js'
+import { performAction } from '../../core/kernel/operations.js'
+import { defineAction } from '../../core/kernel/registry.js'
 
 // An operation uses another only through callWithin, which parses the input as the front door does.
 
@@ -17,9 +17,9 @@ const PRODUCT_FOLDERS = ['core', 'api', 'mcp', 'console', 'cli']
 
 /** The places that run an operation's run themselves: the front doors and callWithin, each through its definition. */
 const RUNNERS = new Set([
-  'core/operations.ts',
-  'core/call-within.ts',
-  'core/background-step.ts',
+  'core/kernel/operations.ts',
+  'core/kernel/call-within.ts',
+  'core/kernel/background-step.ts',
   'core/domains/approvals/queue.ts',
   'core/domains/approvals/dry-run.ts',
 ])
@@ -70,7 +70,7 @@ describe('operations calling operations', () => {
     expect(directRuns('core/domains/x/y.ts', 'const a = 1\nawait someAlias.run(ctx, {})', operations)).toEqual([
       'core/domains/x/y.ts:2 someAlias.run(',
     ])
-    expect(directRuns('core/operations.ts', 'await def.run(ctx, input)', operations)).toEqual([])
+    expect(directRuns('core/kernel/operations.ts', 'await def.run(ctx, input)', operations)).toEqual([])
     expect(directRuns('core/domains/x/y.ts', 'await callWithin(ctx, createTicket, input)', operations)).toEqual([])
   })
 

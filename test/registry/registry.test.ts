@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { describeCapabilities } from '../../core/operation-catalogue.js'
+import { describeCapabilities } from '../../core/kernel/operation-catalogue.js'
 import { buildRegistry } from '../../api/product.js'
-import { jsonSchemaOf } from '../../core/json-schema.js'
-import { publishedSchemaOf } from '../../core/record-ref-words.js'
-import type { AgentLevel } from '../../core/access.js'
-import { createRegistry, defineAction, defineQuery } from '../../core/registry.js'
+import { jsonSchemaOf } from '../../core/kernel/json-schema.js'
+import { publishedSchemaOf } from '../../core/text/record-ref-words.js'
+import type { AgentLevel } from '../../core/kernel/access.js'
+import { createRegistry, defineAction, defineQuery } from '../../core/kernel/registry.js'
 
 const PERMISSIONS: AgentLevel[] = ['unrestricted', 'soft_limit', 'requires_authorization', 'never']
 

@@ -1,8 +1,8 @@
-import { formatMoney } from '../../../core/money.js'
-import { addDays } from '../../../core/time.js'
+import { formatMoney } from '../../../core/vocabulary/money.js'
+import { addDays } from '../../../core/vocabulary/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { barChart, type BarPair } from './bar-chart.js'
-import { dateFormat } from '../../../core/date-format.js'
+import { dateFormat } from '../../../core/text/date-format.js'
 
 /** The days a report counted, as its records give them. */
 export interface ReportDays {

@@ -1,6 +1,6 @@
 import { Router } from 'express'
-import { callAction } from '../../../core/call-action.js'
-import type { Services } from '../../../core/context.js'
+import { callAction } from '../../../core/kernel/call-action.js'
+import type { Services } from '../../../core/kernel/context.js'
 import { removeCard, requestCard, setAutopay } from '../../../core/domains/autopay/actions.js'
 import { field } from '../../form-kit.js'
 import { ownerRoute } from '../owner-route.js'

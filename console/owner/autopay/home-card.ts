@@ -1,7 +1,7 @@
-import type { Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { cardChargesQuery, chargesToAllowQuery } from '../../../core/domains/autopay/queries.js'
-import { formatMoney } from '../../../core/money.js'
+import { formatMoney } from '../../../core/vocabulary/money.js'
 import { html, type SafeHtml } from '../../html.js'
 
 /** On Home: charges waiting for the owner to allow, and card payments that failed on invoices that still owe; nothing when none. */

@@ -1,5 +1,5 @@
-import type { Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { cardChargesQuery, savedCardsQuery } from '../../../core/domains/autopay/queries.js'
 import { form, html } from '../../html.js'
 import type { LineView, RecordOnPage } from '../capability-parts.js'

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { formatMoney } from '../../../core/money.js'
+import { formatMoney } from '../../../core/vocabulary/money.js'
 import type { availabilityQuery } from '../../../core/domains/tickets/availability.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { describedBy, fieldError, type FieldErrors } from '../../form-kit.js'

@@ -1,7 +1,7 @@
-import type { Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { contactsQuery } from '../../../core/domains/contacts/queries.js'
-import { AppError } from '../../../core/errors.js'
+import { AppError } from '../../../core/kernel/errors.js'
 import { html, type SafeHtml } from '../../html.js'
 
 /** Customers a search offers at most. */

@@ -1,4 +1,4 @@
-import { dateFormat } from '../../../core/date-format.js'
+import { dateFormat } from '../../../core/text/date-format.js'
 
 /** A moment as the business reads it, short: "Thu, Nov 5, 9:00 AM" (the year only when it is not this year's). */
 export function shortMoment(at: string | Date, timeZone: string, now = new Date()): string {

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { lookupTable } from '../../../core/lookup-table.js'
+import { lookupTable } from '../../../core/kernel/lookup-table.js'
 import type { contactsQuery } from '../../../core/domains/contacts/queries.js'
 import type { referralsQuery } from '../../../core/domains/contacts/referrals.js'
 import { form, html, joinHtml, type SafeHtml } from '../../html.js'

@@ -1,5 +1,5 @@
-import type { Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import type { Definition } from '../../../core/domains/custom-fields/model.js'
 import { customFieldsQuery } from '../../../core/domains/custom-fields/queries.js'
 import { form, html, type SafeHtml } from '../../html.js'

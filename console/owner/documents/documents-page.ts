@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import type { Services } from '../../../core/context.js'
+import type { Services } from '../../../core/kernel/context.js'
 import { uploadFromForm } from '../../document-upload.js'
 import { html } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'

@@ -6,11 +6,11 @@ import type { leadsQuery } from '../../../core/domains/leads/queries.js'
 import type { appointmentResponsesQuery } from '../../../core/domains/messages/queries.js'
 import type { unbilledWorkQuery } from '../../../core/domains/tickets/unbilled.js'
 import type { unappliedPaymentsQuery } from '../../../core/domains/invoices/unapplied-payments.js'
-import { localDate, localTime } from '../../../core/time.js'
+import { localDate, localTime } from '../../../core/vocabulary/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { dayName, ticketRow, type ScheduledTicket } from '../../schedule-views.js'
 import { interactionTitle } from '../interactions/interaction-views.js'
-import { formatMoney } from '../../../core/money.js'
+import { formatMoney } from '../../../core/vocabulary/money.js'
 import type { WaysToPay } from '../../../core/domains/settings/ways-to-pay.js'
 
 /** One page of a list as the Home page reads it: the first items, and whether there are more. */

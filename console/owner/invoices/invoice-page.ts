@@ -1,15 +1,15 @@
 import { Router, type Response } from 'express'
 import type { z } from 'zod'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import { callAction, type Caller } from '../../../core/call-action.js'
-import { callQuery, callQueryAll } from '../../../core/call-query.js'
-import { formatInstant } from '../../../core/call-preview.js'
-import type { Services } from '../../../core/context.js'
+import { callAction, type Caller } from '../../../core/kernel/call-action.js'
+import { callQuery, callQueryAll } from '../../../core/kernel/call-query.js'
+import { formatInstant } from '../../../core/kernel/call-preview.js'
+import type { Services } from '../../../core/kernel/context.js'
 import { recordPayment, voidInvoice } from '../../../core/domains/invoices/actions.js'
 import { invoicesQuery } from '../../../core/domains/invoices/queries.js'
 import { sendInvoice } from '../../../core/domains/invoices/send-actions.js'
 import { scheduledMessagesQuery } from '../../../core/domains/messages/queries.js'
-import { localDate, zonedInstant } from '../../../core/time.js'
+import { localDate, zonedInstant } from '../../../core/vocabulary/time.js'
 import { documentsQuery } from '../../../core/domains/documents/queries.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { documentList, documentUploadForm } from '../documents/document-views.js'
@@ -29,7 +29,7 @@ import {
   money,
   type BusinessFormat,
 } from '../../form-kit.js'
-import { parseAmountCents } from '../../../core/money.js'
+import { parseAmountCents } from '../../../core/vocabulary/money.js'
 
 type Invoice = z.output<typeof invoicesQuery.record>
 

@@ -1,4 +1,4 @@
-import { parseAmountCents } from '../../../core/money.js'
+import { parseAmountCents } from '../../../core/vocabulary/money.js'
 import { amountRefused, field } from '../../form-kit.js'
 
 /**

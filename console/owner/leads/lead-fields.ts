@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { leadsQuery } from '../../../core/domains/leads/queries.js'
-import { localDate, zonedInstant } from '../../../core/time.js'
+import { localDate, zonedInstant } from '../../../core/vocabulary/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { field, fieldError } from '../../form-kit.js'
 

@@ -1,14 +1,14 @@
 import { Router } from 'express'
 import { stateOf } from '../../../core/http/request-state.js'
-import type { Services } from '../../../core/context.js'
-import { callQuery } from '../../../core/call-query.js'
+import type { Services } from '../../../core/kernel/context.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { emailOutboxQuery } from '../../../core/domains/messages/outbox-queries.js'
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
 import { html } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { nextPageLink } from '../../list-tabs.js'
 import { ownerRoute } from '../owner-route.js'
-import { dateFormat } from '../../../core/date-format.js'
+import { dateFormat } from '../../../core/text/date-format.js'
 
 /** Emails shown on one page, newest first. */
 const SHOWN = 100

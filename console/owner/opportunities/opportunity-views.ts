@@ -1,6 +1,6 @@
 import type { Opportunity } from '../../../core/domains/opportunities/model.js'
 import { OPEN_STAGES, stageLabel } from '../../../core/domains/opportunities/model.js'
-import { formatMoney } from '../../../core/money.js'
+import { formatMoney } from '../../../core/vocabulary/money.js'
 import { form, html, type SafeHtml } from '../../html.js'
 
 /** One opportunity as a line: its title linked, then stage, amount, chance and expected close. */

@@ -1,7 +1,7 @@
-import type { Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { customerPlansQuery } from '../../../core/domains/plans/queries.js'
-import { planPriceWords } from '../../../core/plan-cycles.js'
+import { planPriceWords } from '../../../core/vocabulary/plan-cycles.js'
 import { html } from '../../html.js'
 import type { LineView, RecordOnPage } from '../capability-parts.js'
 

@@ -1,5 +1,5 @@
-import type { Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { FAILED_NAMED, quickbooksAttention } from '../../../core/domains/quickbooks/attention.js'
 import { quickbooksConnectionQuery } from '../../../core/domains/quickbooks/connection-query.js'
 import { quickbooksSyncQuery } from '../../../core/domains/quickbooks/queries.js'

@@ -1,12 +1,12 @@
 import type { z } from 'zod'
 import type { CONNECTION_RECORD } from '../../../core/domains/quickbooks/connection-query.js'
 import type { SYNC_RECORD } from '../../../core/domains/quickbooks/queries.js'
-import type { Caller } from '../../../core/call-action.js'
-import { formatInstant } from '../../../core/call-preview.js'
-import { callQuery } from '../../../core/call-query.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
+import { formatInstant } from '../../../core/kernel/call-preview.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { quickbooksConnectionQuery } from '../../../core/domains/quickbooks/connection-query.js'
 import { quickbooksSyncQuery } from '../../../core/domains/quickbooks/queries.js'
-import { AppError } from '../../../core/errors.js'
+import { AppError } from '../../../core/kernel/errors.js'
 import { form, html, type SafeHtml } from '../../html.js'
 
 /** The connection as the pages read it. */

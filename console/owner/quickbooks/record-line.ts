@@ -1,4 +1,4 @@
-import type { Caller } from '../../../core/call-action.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
 import type { LineView, RecordOnPage } from '../capability-parts.js'
 import { readRecordQuickBooks, recordStateLine } from './quickbooks-views.js'
 

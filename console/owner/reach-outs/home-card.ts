@@ -1,5 +1,5 @@
-import type { Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { reachOutBatchesQuery } from '../../../core/domains/reach-outs/queries.js'
 import { html, type SafeHtml } from '../../html.js'
 

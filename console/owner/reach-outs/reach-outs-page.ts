@@ -1,8 +1,8 @@
 import { Router, type Response } from 'express'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import { callAction, type Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
-import type { Services } from '../../../core/context.js'
+import { callAction, type Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
+import type { Services } from '../../../core/kernel/context.js'
 import { createReachOutRule, setReachOutPeriod, turnOffReachOutRule, turnOnReachOutRule } from '../../../core/domains/reach-outs/actions.js'
 import { dismissReachOutBatch, sendReachOutBatch } from '../../../core/domains/reach-outs/batch-actions.js'
 import type { TRIGGERS } from '../../../core/domains/reach-outs/model.js'
@@ -15,7 +15,7 @@ import {
 } from '../../../core/domains/reach-outs/queries.js'
 import { templatesQuery } from '../../../core/domains/messages/queries.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
-import { AppError } from '../../../core/errors.js'
+import { AppError } from '../../../core/kernel/errors.js'
 import {
   checkField,
   doneLine,

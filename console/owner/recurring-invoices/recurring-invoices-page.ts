@@ -1,9 +1,9 @@
 import { Router, type Response } from 'express'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import { callAction, type Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
-import type { Services } from '../../../core/context.js'
-import { dayWords } from '../../../core/date-words.js'
+import { callAction, type Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
+import type { Services } from '../../../core/kernel/context.js'
+import { dayWords } from '../../../core/text/date-words.js'
 import {
   createRecurringInvoice,
   endRecurringInvoice,
@@ -13,8 +13,8 @@ import {
 import { CYCLE_WORDS, type RecurringInvoice } from '../../../core/domains/recurring-invoices/model.js'
 import { recurringInvoicesQuery } from '../../../core/domains/recurring-invoices/queries.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
-import { AppError } from '../../../core/errors.js'
-import { localDate } from '../../../core/time.js'
+import { AppError } from '../../../core/kernel/errors.js'
+import { localDate } from '../../../core/vocabulary/time.js'
 import {
   type BusinessFormat,
   businessFormat,

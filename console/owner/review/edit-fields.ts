@@ -1,10 +1,10 @@
-import { localDate, localTime, zonedInstant } from '../../../core/time.js'
-import { jsonSchemaOf } from '../../../core/json-schema.js'
-import type { ActionDefinition } from '../../../core/registry.js'
+import { localDate, localTime, zonedInstant } from '../../../core/vocabulary/time.js'
+import { jsonSchemaOf } from '../../../core/kernel/json-schema.js'
+import type { ActionDefinition } from '../../../core/kernel/registry.js'
 import { html, joinHtml, type SafeHtml } from '../../html.js'
 import { fieldWords } from './review-card.js'
 import { field } from '../../form-kit.js'
-import { parseAmountCents } from '../../../core/money.js'
+import { parseAmountCents } from '../../../core/vocabulary/money.js'
 
 /** A top-level field of a call the owner may change on the edit form, and how it is typed in. */
 export interface EditableField {

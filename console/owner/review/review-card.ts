@@ -1,5 +1,5 @@
-import { formatInstant, type CallPreview } from '../../../core/call-preview.js'
-import { formatMoney } from '../../../core/money.js'
+import { formatInstant, type CallPreview } from '../../../core/kernel/call-preview.js'
+import { formatMoney } from '../../../core/vocabulary/money.js'
 import { DENIAL_REASONS } from '../../../core/domains/approvals/denial-reasons.js'
 import { form, html, joinHtml, type SafeHtml } from '../../html.js'
 

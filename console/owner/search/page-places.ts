@@ -1,5 +1,5 @@
-import type { PagePlace } from '../../../core/plug-in.js'
-import type { Services } from '../../../core/context.js'
+import type { PagePlace } from '../../../core/kernel/plug-in.js'
+import type { Services } from '../../../core/kernel/context.js'
 
 /** A page of the pages as a search result (declared in core, where capabilities declare theirs). */
 export type { PagePlace }

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import type { Services } from '../../../core/context.js'
+import type { Services } from '../../../core/kernel/context.js'
 import { html, trustedHtml, type SafeHtml } from '../../html.js'
 import { layout, viewerOf } from '../../layout.js'
 import { sendPage } from '../../send-page.js'

@@ -1,10 +1,10 @@
-import { reachOf, type Role } from '../../../core/access.js'
-import type { Caller } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
+import { reachOf, type Role } from '../../../core/kernel/access.js'
+import type { Caller } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { searchFunctionality } from '../../../core/domains/search/functionality.js'
 import { searchQuery } from '../../../core/domains/search/queries.js'
 import { recentContactsQuery } from '../../../core/domains/search/recent-queries.js'
-import { BY_AGENT_OR_API, placeOf } from '../../../core/places.js'
+import { BY_AGENT_OR_API, placeOf } from '../../../core/vocabulary/places.js'
 import { pagePlaces, pageScore } from './page-places.js'
 
 /** One line of the search's answer: what it is, where it leads (null: no page does it), one line of detail, and its rank. */

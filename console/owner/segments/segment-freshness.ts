@@ -1,7 +1,7 @@
-import { callAction, type Caller } from '../../../core/call-action.js'
+import { callAction, type Caller } from '../../../core/kernel/call-action.js'
 import { refreshSegment } from '../../../core/domains/segments/actions.js'
 import type { Segment } from '../../../core/domains/segments/model.js'
-import { AppError } from '../../../core/errors.js'
+import { AppError } from '../../../core/kernel/errors.js'
 
 /** A rule segment's members older than this are recomputed when the owner opens it; younger ones are shown as stored. */
 export const RECOMPUTE_AFTER_MINUTES = 5

@@ -1,8 +1,8 @@
 import { Router, type Response } from 'express'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import { callAction } from '../../../core/call-action.js'
-import { callQuery } from '../../../core/call-query.js'
-import type { Services } from '../../../core/context.js'
+import { callAction } from '../../../core/kernel/call-action.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
+import type { Services } from '../../../core/kernel/context.js'
 import { contactsQuery } from '../../../core/domains/contacts/queries.js'
 import { addSegmentMembers, createSegment, refreshSegment, removeSegmentMembers } from '../../../core/domains/segments/actions.js'
 import type { Segment } from '../../../core/domains/segments/model.js'
@@ -10,7 +10,7 @@ import { segmentMembersQuery, segmentsQuery } from '../../../core/domains/segmen
 import { describeRule } from '../../../core/domains/segments/rule.js'
 import { sendToSegment } from '../../../core/domains/segments/send.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
-import { AppError, validationError } from '../../../core/errors.js'
+import { AppError, validationError } from '../../../core/kernel/errors.js'
 import { sendAtOf } from '../email-when.js'
 import { html } from '../../html.js'
 import { onceOf, postForm } from '../../technician/context.js'
@@ -27,10 +27,10 @@ import {
   type SegmentValues,
   type SendValues,
 } from './segment-views.js'
-import { isUuid } from '../../../core/schema-types.js'
+import { isUuid } from '../../../core/kernel/schema-types.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { businessFormat, doneLine, field, fieldErrorsOf, pageProblem, type FieldErrors } from '../../form-kit.js'
-import { parseAmountCents } from '../../../core/money.js'
+import { parseAmountCents } from '../../../core/vocabulary/money.js'
 
 const DONE: Record<string, string> = { created: 'Segment made.', added: 'Added.', removed: 'Removed.', refreshed: 'Members recomputed.' }
 

@@ -1,12 +1,12 @@
 import { Router, type Response } from 'express'
 import type { z } from 'zod'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import { callAction, type Caller } from '../../../core/call-action.js'
-import { callQuery, callQueryAll } from '../../../core/call-query.js'
-import type { Services } from '../../../core/context.js'
+import { callAction, type Caller } from '../../../core/kernel/call-action.js'
+import { callQuery, callQueryAll } from '../../../core/kernel/call-query.js'
+import type { Services } from '../../../core/kernel/context.js'
 import { archiveService, createService, updateService } from '../../../core/domains/services/actions.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
-import { validationError } from '../../../core/errors.js'
+import { validationError } from '../../../core/kernel/errors.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { type Missing, readOrNotFound } from '../not-found.js'
@@ -22,7 +22,7 @@ import {
   money,
   type BusinessFormat,
 } from '../../form-kit.js'
-import { parseAmountCents } from '../../../core/money.js'
+import { parseAmountCents } from '../../../core/vocabulary/money.js'
 
 type Service = z.output<typeof servicesQuery.record>
 

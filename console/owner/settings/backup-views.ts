@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { backupStatusQuery } from '../../../core/domains/settings/backup-status-query.js'
-import { addDays, localDate, localTime } from '../../../core/time.js'
+import { addDays, localDate, localTime } from '../../../core/vocabulary/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { textField, type FieldErrors } from '../../form-kit.js'
 import { dayName } from '../../schedule-views.js'

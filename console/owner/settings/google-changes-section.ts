@@ -1,6 +1,6 @@
 import type { z } from 'zod'
-import { formatInstant } from '../../../core/call-preview.js'
-import { callQuery } from '../../../core/call-query.js'
+import { formatInstant } from '../../../core/kernel/call-preview.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { type CHANGE_REQUEST_RECORD, googleChangeRequestsQuery } from '../../../core/domains/google/calendar-in/requests-query.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import type { GoogleSectionView } from './google-section.js'

@@ -1,5 +1,5 @@
-import { formatInstant } from '../../../core/call-preview.js'
-import { callQuery } from '../../../core/call-query.js'
+import { formatInstant } from '../../../core/kernel/call-preview.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { googleContactsQuery } from '../../../core/domains/google/contacts-query.js'
 import { GOOGLE_SYNC_EVERY_SECONDS } from '../../../core/jobs/google.js'
 import { form, html, type SafeHtml } from '../../html.js'

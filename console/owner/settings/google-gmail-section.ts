@@ -1,6 +1,6 @@
 import type { z } from 'zod'
-import { formatInstant } from '../../../core/call-preview.js'
-import { callQuery } from '../../../core/call-query.js'
+import { formatInstant } from '../../../core/kernel/call-preview.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { type GMAIL_MAILBOX_RECORD, gmailMailboxQuery } from '../../../core/domains/google/gmail-actions.js'
 import { DEFAULT_GMAIL_LABELS } from '../../../core/domains/google/gmail-mailbox.js'
 import { NEVER_READ_LABELS } from '../../../core/domains/google/gmail-rules.js'

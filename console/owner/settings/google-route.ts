@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express'
-import type { Services } from '../../../core/context.js'
+import type { Services } from '../../../core/kernel/context.js'
 import { html } from '../../html.js'
 import { pageRoute, type Audience, type PageCall } from '../../page-route.js'
 import { sendWorkPage } from '../../technician/context.js'

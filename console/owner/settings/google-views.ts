@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { formatInstant } from '../../../core/call-preview.js'
+import { formatInstant } from '../../../core/kernel/call-preview.js'
 import type { GoogleClient } from '../../../core/clients/google.js'
 import type { GOOGLE_CONNECTION_RECORD } from '../../../core/domains/google/connection-query.js'
 import { GOOGLE_FEATURES, type GoogleFeature } from '../../../core/domains/google/features.js'

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { updateSettings } from '../../../core/domains/settings/actions.js'
 import type { SETTINGS_RECORD } from '../../../core/domains/settings/model.js'
-import type { Weekday } from '../../../core/time.js'
+import type { Weekday } from '../../../core/vocabulary/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { checkField, field, fieldError, selectField, textArea, textField, type FieldErrors } from '../../form-kit.js'
 import { BACKUP_FORM_FIELDS } from './backup-views.js'

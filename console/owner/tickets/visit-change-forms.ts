@@ -1,5 +1,5 @@
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import { localDate, localTime } from '../../../core/time.js'
+import { localDate, localTime } from '../../../core/vocabulary/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { postForm, type TicketView } from '../../technician/context.js'
 import { fieldError, textArea, textField, type FieldErrors } from '../../form-kit.js'

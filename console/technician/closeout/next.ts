@@ -1,5 +1,5 @@
 import { saveCloseoutNext } from '../../../core/domains/closeouts/actions.js'
-import { addDays, localDate } from '../../../core/time.js'
+import { addDays, localDate } from '../../../core/vocabulary/time.js'
 import { wallClock } from '../../../core/domains/tickets/model.js'
 import { html, type HtmlValue } from '../../html.js'
 import { fieldError, fieldValue, stepBar, stepForm, wholeNumber, type StepPage, type StepRender } from './shared.js'

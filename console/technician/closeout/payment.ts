@@ -2,7 +2,7 @@ import { finishCloseout } from '../../../core/domains/closeouts/actions.js'
 import { paymentLinkFor } from '../../../core/domains/invoices/payment-link.js'
 import { html, type SafeHtml } from '../../html.js'
 import { stepBar, stepForm, stepPath, type StepPage, type StepRender, type View } from './shared.js'
-import { formatMoney } from '../../../core/money.js'
+import { formatMoney } from '../../../core/vocabulary/money.js'
 
 const SKIP_REASONS: Record<string, string> = {
   paid_already: 'Paid already',

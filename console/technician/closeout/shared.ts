@@ -1,9 +1,9 @@
-import type { ActionDefinition } from '../../../core/registry.js'
+import type { ActionDefinition } from '../../../core/kernel/registry.js'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import { AppError } from '../../../core/errors.js'
+import { AppError } from '../../../core/kernel/errors.js'
 import { html, type HtmlContent, type SafeHtml } from '../../html.js'
 import { postForm, type PageCall } from '../context.js'
-import { formatMoney, parseAmountCents } from '../../../core/money.js'
+import { formatMoney, parseAmountCents } from '../../../core/vocabulary/money.js'
 
 /** The steps of the close-out, in order, as the server names them. */
 export const STEP_NAMES = ['work', 'notes', 'next', 'confirm', 'complete', 'payment'] as const

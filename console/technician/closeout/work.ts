@@ -1,5 +1,5 @@
 import { saveCloseoutWork } from '../../../core/domains/closeouts/actions.js'
-import { callQuery } from '../../../core/call-query.js'
+import { callQuery } from '../../../core/kernel/call-query.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
 import { html, type SafeHtml } from '../../html.js'
 import { callerOf } from '../context.js'
@@ -16,7 +16,7 @@ import {
   type StepRender,
   type View,
 } from './shared.js'
-import { formatMoney } from '../../../core/money.js'
+import { formatMoney } from '../../../core/vocabulary/money.js'
 
 /** Step 1: time on site, the services done (quantities, flexible prices, removed, added) and, if estimated, the final price. */
 export const workStep: StepPage = {

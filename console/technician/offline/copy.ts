@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { addDays, dayRange, localDate, localTime, weekdayOf } from '../../../core/time.js'
+import { addDays, dayRange, localDate, localTime, weekdayOf } from '../../../core/vocabulary/time.js'
 import type { PageCall } from '../context.js'
 
 /** Which days a technician's phone keeps: today and tomorrow in the business's time zone. */

@@ -1,4 +1,4 @@
-import type { Config } from '../../config.js'
+import type { Config } from '../../kernel/config.js'
 import type { Database } from '../../db/types.js'
 import { findClient, type OAuthClient } from './clients.js'
 import { OAuthError, type OAuthErrorCode } from './errors.js'

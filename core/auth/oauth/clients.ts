@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { OAuthClientMetadataSchema } from '@modelcontextprotocol/sdk/shared/auth.js'
-import type { Config } from '../../config.js'
+import type { Config } from '../../kernel/config.js'
 import { withSignInLookup } from '../../db/tenant.js'
 import type { Database } from '../../db/types.js'
 import { fetchClientMetadataDocument, isMetadataDocumentClientId } from './client-metadata-document.js'

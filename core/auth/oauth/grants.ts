@@ -1,5 +1,5 @@
-import { writeAudit } from '../../audit.js'
-import type { Actor } from '../../context.js'
+import { writeAudit } from '../../kernel/audit.js'
+import type { Actor } from '../../kernel/context.js'
 import type { SessionPrincipal } from '../sessions.js'
 import { createAgentToken } from '../agent-tokens.js'
 import { withTenant } from '../../db/tenant.js'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { Config } from '../../config.js'
-import type { Principal } from '../../context.js'
+import type { Config } from '../../kernel/config.js'
+import type { Principal } from '../../kernel/context.js'
 import { businessOfSecret } from '../../db/secret-lookups.js'
 import { setLocal, withSignInLookup } from '../../db/tenant.js'
 import { translateDatabaseError } from '../../db/translate-error.js'

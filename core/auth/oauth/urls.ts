@@ -1,4 +1,4 @@
-import type { Config } from '../../config.js'
+import type { Config } from '../../kernel/config.js'
 
 /** The loopback names a server that serves only this machine answers to. */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { auditChanged, auditedArchive, updateRecord } from '../../records.js'
-import { defineAction } from '../../registry.js'
+import { auditChanged, auditedArchive, updateRecord } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
 import { ADDRESS_RECORD, ADDRESS_TABLE, lockAddress } from './model.js'
 import { addressFields, insertAddress, newAddressShape } from './new-address.js'
-import { BY_AGENT_OR_API, customer } from '../../places.js'
-import { assertContact } from '../../merged-contacts.js'
+import { BY_AGENT_OR_API, customer } from '../../vocabulary/places.js'
+import { assertContact } from '../../vocabulary/merged-contacts.js'
 
 /** Adds a service location to a contact. */
 export const addAddress = defineAction({

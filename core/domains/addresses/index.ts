@@ -1,5 +1,5 @@
 // The addresses domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 export * from './actions.js'
 export * from './queries.js'
 

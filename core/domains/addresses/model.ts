@@ -1,13 +1,13 @@
 import type { Queryable } from '../../db/types.js'
 import { z } from 'zod'
-import { timestamp } from '../../output-types.js'
-import { lockRecord, type RecordKind } from '../../records.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { lockRecord, type RecordKind } from '../../vocabulary/records.js'
 
 /** The columns of an address as the API shows it. */
 export const ADDRESS_COLUMNS = `id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes, archived_at,
   created_at, updated_at, latitude, longitude, point_status, point_note, point_at`
 
-/** Where addresses live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
+/** Where addresses live, for lockRecord, auditedUpdate and auditedArchive (core/vocabulary/records.ts). */
 export const ADDRESS_TABLE: RecordKind = { table: 'addresses', columns: ADDRESS_COLUMNS, entity: 'address' }
 
 /** An address row, locked for update, or NOT_FOUND. */

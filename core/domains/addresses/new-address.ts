@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { noteText } from '../../sanitize.js'
-import { auditedInsert } from '../../records.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { noteText } from '../../kernel/sanitize.js'
+import { auditedInsert } from '../../vocabulary/records.js'
 import { ADDRESS_COLUMNS, ADDRESS_TABLE } from './model.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)

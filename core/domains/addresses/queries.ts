@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { listPage, oldestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { listPage, oldestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { ADDRESS_COLUMNS, ADDRESS_RECORD } from './model.js'
-import { auditTrailExpansion } from '../../output-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
 
 /** Service locations by id, or a list filtered by contact, city and postal code. */
 export const addressesQuery = defineQuery({

@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import { createAgentToken } from '../../auth/agent-tokens.js'
-import { notFound } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { personIdOf } from '../../context.js'
+import { notFound } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { personIdOf } from '../../kernel/context.js'
 import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
-import { page } from '../../places.js'
+import { page } from '../../vocabulary/places.js'
 
 /** Makes a named agent token; its secret is in this one answer only (a hash is kept), never in the audit or a replay. */
 export const createAgentTokenAction = defineAction({

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { auditTrailExpansion, timestamp } from '../../output-types.js'
+import { auditTrailExpansion, timestamp } from '../../kernel/output-types.js'
 
 /** An agent token as lists show it: never its secret; an app connected by OAuth names its client. */
 export const TOKEN_COLUMNS = `t.id, t.name, 'crm_' || t.prefix as prefix, t.created_at, t.last_used_at, t.revoked_at,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
 
 /** The business's agent tokens, including apps connected by OAuth, without their secrets. */

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { validationError } from '../../errors.js'
-import { addDays, localDate } from '../../time.js'
-import type { OperationContext } from '../../context.js'
+import { validationError } from '../../kernel/errors.js'
+import { addDays, localDate } from '../../vocabulary/time.js'
+import type { OperationContext } from '../../kernel/context.js'
 
 /** The filters every analytics report takes: which month, how many of its days, and what to compare it with. */
 export const PERIOD_PARAMS = {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineQuery } from '../../registry.js'
+import { defineQuery } from '../../kernel/registry.js'
 import {
   nextOffset,
   offsetOf,

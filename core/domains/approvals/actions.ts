@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { AppError, validationError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
+import { AppError, validationError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
 import { DENIAL_REASONS, type DenialReason } from './denial-reasons.js'
 import { editAuthorization } from './edit.js'
 import { AUTHORIZATION_REQUEST_RECORD, decideAuthorization } from './queue.js'
 import { ruleCondition, STANDING_RULE_RECORD } from './standing-rules.js'
-import { timestamp } from '../../output-types.js'
-import { page } from '../../places.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { page } from '../../vocabulary/places.js'
 
 /** The owner's answer to a queued agent call. */
 export const decideAuthorizationRequest = defineAction({

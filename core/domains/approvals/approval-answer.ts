@@ -1,13 +1,13 @@
-import { callWithin } from '../../call-within.js'
-import type { Services } from '../../context.js'
+import { callWithin } from '../../kernel/call-within.js'
+import type { Services } from '../../kernel/context.js'
 import { setLocal, withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { contextOf } from '../../operations-context.js'
-import { runEffects } from '../../operations.js'
+import { contextOf } from '../../kernel/operations-context.js'
+import { runEffects } from '../../kernel/operations.js'
 import { decideAuthorizationRequest } from './actions.js'
 import { approvalLinkOf, LINK_DECISIONS, type LinkDecision } from './approval-links.js'
 import { REQUEST_COLUMNS } from './queue.js'
-import { validationError } from '../../errors.js'
+import { validationError } from '../../kernel/errors.js'
 
 /** Why an emailed link decides nothing now. */
 export type ApprovalLinkProblem = 'unknown' | 'not_owner' | 'used' | 'decided' | 'expired' | 'replaced'

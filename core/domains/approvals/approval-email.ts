@@ -1,8 +1,8 @@
-import { formatInstant, type CallPreview } from '../../call-preview.js'
+import { formatInstant, type CallPreview } from '../../kernel/call-preview.js'
 import { emailHtml } from '../../clients/email-html.js'
 import type { EmailMessage } from '../../clients/email.js'
 import type { Queryable } from '../../db/types.js'
-import { formatMoney } from '../../money.js'
+import { formatMoney } from '../../vocabulary/money.js'
 
 /** The addresses one owner's card carries: Allow Once, Deny, and the whole queue. */
 export interface CardLinks {

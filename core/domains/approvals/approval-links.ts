@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { Database } from '../../db/types.js'
 import { defineSecretLink } from '../../links/secret-link.js'
 import { approvalEmail } from './approval-email.js'

@@ -1,9 +1,9 @@
-import { entityOfField } from '../../access.js'
-import { formatInstant } from '../../call-preview.js'
-import { dayWords } from '../../date-words.js'
+import { entityOfField } from '../../kernel/access.js'
+import { formatInstant } from '../../kernel/call-preview.js'
+import { dayWords } from '../../text/date-words.js'
 import type { Queryable } from '../../db/types.js'
-import { formatMoney } from '../../money.js'
-import { isUuid } from '../../schema-types.js'
+import { formatMoney } from '../../vocabulary/money.js'
+import { isUuid } from '../../kernel/schema-types.js'
 import { recordLabels } from './effect-labels.js'
 
 /** How many of a list a card names one by one; the rest are counted. */

@@ -1,7 +1,7 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { translateDatabaseError } from '../../db/translate-error.js'
-import { AppError } from '../../errors.js'
-import type { ActionDefinition } from '../../registry.js'
+import { AppError } from '../../kernel/errors.js'
+import type { ActionDefinition } from '../../kernel/registry.js'
 import { type CallEffect, capturingEffect, markMade } from './effect.js'
 
 /**

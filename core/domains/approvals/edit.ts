@@ -1,7 +1,7 @@
-import type { OperationContext, Principal } from '../../context.js'
-import { AppError } from '../../errors.js'
-import { contextOf } from '../../operations-context.js'
-import { parseInput } from '../../validation.js'
+import type { OperationContext, Principal } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
+import { contextOf } from '../../kernel/operations-context.js'
+import { parseInput } from '../../kernel/validation.js'
 import { boundCall, REQUEST_COLUMNS } from './queue.js'
 import { emailApprovalCards } from './approval-links.js'
 

@@ -1,5 +1,5 @@
-import { formatInstant } from '../../call-preview.js'
-import { formatMoney } from '../../money.js'
+import { formatInstant } from '../../kernel/call-preview.js'
+import { formatMoney } from '../../vocabulary/money.js'
 import type { CallEffect, FieldChange, RecordChange } from './effect.js'
 
 /** The most records a card lists one by one; the rest are counted. */

@@ -1,5 +1,5 @@
-import type { GrantableLevel } from '../../access.js'
-import type { ConsentGate } from '../../authorize.js'
+import type { GrantableLevel } from '../../kernel/access.js'
+import type { ConsentGate } from '../../kernel/authorize.js'
 import { remembered, type ReadAhead } from '../../db/read-memo.js'
 import { sqlLiteral } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'

@@ -1,6 +1,6 @@
-import type { OperationContext } from '../../context.js'
-import { businessCountry } from '../../business-country.js'
-import { type OwnChannels, siteHost } from '../../customer-words/channels.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { businessCountry } from '../../vocabulary/business-country.js'
+import { type OwnChannels, siteHost } from '../../text/customer-words/channels.js'
 import { loadTenantSettings } from '../settings/model.js'
 
 /** The records whose customer a call's words are for, by the field naming them, and the read that says who it is. */

@@ -1,9 +1,9 @@
-import { customerWordsIn } from '../../access.js'
-import type { CallPreview } from '../../call-preview.js'
-import type { OperationContext } from '../../context.js'
+import { customerWordsIn } from '../../kernel/access.js'
+import type { CallPreview } from '../../kernel/call-preview.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { callWords } from './call-words.js'
-import type { ActionDefinition } from '../../registry.js'
+import type { ActionDefinition } from '../../kernel/registry.js'
 
 /**
  * The call's preview from its action, or for an action without one, its title and what it gives in words (callWords); the

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { listPage, newestFirst } from '../../pagination.js'
-import { actionKey, defineQuery } from '../../registry.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { actionKey, defineQuery } from '../../kernel/registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { AUTHORIZATION_REQUEST_RECORD, REQUEST_COLUMNS } from './queue.js'
 import { conditionWords, type RuleCondition, STANDING_RULE_RECORD } from './standing-rules.js'
-import { auditTrailExpansion, timestamp } from '../../output-types.js'
+import { auditTrailExpansion, timestamp } from '../../kernel/output-types.js'
 
 /** Queued agent calls: pending ones for the owner, and their outcome for the agent. */
 export const authorizationRequestsQuery = defineQuery({

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { formatMoney } from '../../money.js'
-import type { OperationContext } from '../../context.js'
+import { formatMoney } from '../../vocabulary/money.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { actionKey, type ActionDefinition } from '../../registry.js'
+import { actionKey, type ActionDefinition } from '../../kernel/registry.js'
 import { previewCall } from './preview.js'
-import { timestamp } from '../../output-types.js'
+import { timestamp } from '../../kernel/output-types.js'
 
 /** One test of a fact about a call, e.g. {fact: "amount_cents", op: "at_most", value: 5000}. */
 export const ruleCondition = z.strictObject({

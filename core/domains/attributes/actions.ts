@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { personIdOf } from '../../context.js'
+import { personIdOf } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError, validationError, missingReference } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { noteJson } from '../../sanitize.js'
+import { AppError, validationError, missingReference } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteJson } from '../../kernel/sanitize.js'
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD } from './model.js'
-import { BY_AGENT_OR_API } from '../../places.js'
+import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
 
 const key = z.string().trim().regex(ATTRIBUTE_KEY, 'expected snake_case starting with a letter, e.g. has_pets or customer_demographic')
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js'
 import { z } from 'zod'
-import { timestamp } from '../../output-types.js'
+import { timestamp } from '../../kernel/output-types.js'
 
 /** The columns of an attribute as the API shows it. */
 export const ATTRIBUTE_COLUMNS = `id, contact_id, key, value, source, confidence, confirmed_by, confirmed_at, source_ticket_id,

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { listPage } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { listPage } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD, attributeValueMatches } from './model.js'
-import { auditTrailExpansion } from '../../output-types.js'
-import { idList } from '../../schema-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
+import { idList } from '../../kernel/schema-types.js'
 
 /** Facts about contacts, across contacts: who has which key or value. */
 export const attributesQuery = defineQuery({

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { AppError } from '../../errors.js'
-import { listPage } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { isoInstant } from '../../schema-types.js'
-import { AUDIT_ENTRY } from '../../output-types.js'
+import { AppError } from '../../kernel/errors.js'
+import { listPage } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { isoInstant } from '../../kernel/schema-types.js'
+import { AUDIT_ENTRY } from '../../kernel/output-types.js'
 
 /** The ids of the records belonging to the customer $8, whose history is part of the customer's. */
 const CONTACT_RECORDS = ['addresses', 'attributes', 'notes', 'tickets', 'invoices', 'series', 'scheduled_messages', 'interactions']

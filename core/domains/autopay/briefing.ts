@@ -1,6 +1,6 @@
-import type { Caller } from '../../call-action.js'
-import { callQuery } from '../../call-query.js'
-import { formatMoney } from '../../money.js'
+import type { Caller } from '../../kernel/call-action.js'
+import { callQuery } from '../../kernel/call-query.js'
+import { formatMoney } from '../../vocabulary/money.js'
 import { cardChargesQuery, chargesToAllowQuery, savedCardsQuery } from './queries.js'
 
 /**

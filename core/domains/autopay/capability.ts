@@ -1,4 +1,4 @@
-import { atMostEvery, type Capability } from '../../plug-in.js'
+import { atMostEvery, type Capability } from '../../kernel/plug-in.js'
 import { runAutopay } from './autopay.js'
 import { failedPaymentsBriefingLine } from './briefing.js'
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
+import { AppError } from '../../kernel/errors.js'
 import { defineSecretLink } from '../../links/secret-link.js'
-import type { TemplateValues } from '../../templating.js'
+import type { TemplateValues } from '../../text/templating.js'
 
 /**
  * A link a customer opens to save a card, without signing in: to accept a service plan, or to replace a card that was

@@ -1,7 +1,7 @@
-import { callWithin } from '../../call-within.js'
-import type { Services } from '../../context.js'
+import { callWithin } from '../../kernel/call-within.js'
+import type { Services } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { contextOf } from '../../operations-context.js'
+import { contextOf } from '../../kernel/operations-context.js'
 import { scheduleMessage } from '../messages/actions.js'
 
 /** Days before its due date that a customer on autopay is told their card will be charged. */

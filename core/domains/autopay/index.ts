@@ -1,7 +1,7 @@
 // The autopay domain: cards customers save on Stripe's page, and the autopay that charges them. The registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
-import { registerCheckoutPayee } from '../../checkout-payees.js'
-import { onEvent } from '../../events.js'
+import type { Area } from '../../text/action-words.js'
+import { registerCheckoutPayee } from '../../vocabulary/checkout-payees.js'
+import { onEvent } from '../../kernel/events.js'
 import { askOwnerToAllowCharge } from './allow-charge.js'
 import { applyCardSetup } from './setup-events.js'
 

@@ -1,8 +1,8 @@
 import type { KindDeclaration } from '../messages/message-kind.js'
 import type { KindMessage } from '../messages/message-kind.js'
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import type { TemplateValues } from '../../templating.js'
+import type { TemplateValues } from '../../text/templating.js'
 import { issueCardLink } from './card-links.js'
 
 /** The card link of a message that asks for a card (this domain's card_request, the plans domain's plan_offer). */

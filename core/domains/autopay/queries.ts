@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { calendarDay, timestamp } from '../../output-types.js'
-import { defineQuery } from '../../registry.js'
-import { SqlParams, whereAll } from '../../sql.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { SqlParams, whereAll } from '../../kernel/sql.js'
 
 /** The states of a try at charging a saved card. */
 export const CHARGE_STATUSES = ['charging', 'succeeded', 'processing', 'declined', 'needs_customer', 'error'] as const

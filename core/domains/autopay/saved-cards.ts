@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { SavedCardDetails } from '../../clients/payments.js'
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { timestamp } from '../../output-types.js'
+import { timestamp } from '../../kernel/output-types.js'
 
 /** A saved card as the API shows it: never more of the card than its brand, last four and expiry. */
 export const SAVED_CARD = z.object({

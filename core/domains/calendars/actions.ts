@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import { CALENDAR_FEED_LINK } from './feed-links.js'
-import { AppError, missingReference } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { personIdOf } from '../../context.js'
+import { AppError, missingReference } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { personIdOf } from '../../kernel/context.js'
 import { FEED_COLUMNS, FEED_RECORD, FEED_TABLE, feedUrls } from './model.js'
-import { auditedInsert, auditedStatement, lockRecord } from '../../records.js'
-import { page } from '../../places.js'
+import { auditedInsert, auditedStatement, lockRecord } from '../../vocabulary/records.js'
+import { page } from '../../vocabulary/places.js'
 
 /** Makes a calendar subscription address for one team member's tickets or for the whole business, shown once. */
 export const createCalendarFeed = defineAction({

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import { hashSecret } from '../../auth/secrets.js'
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import { businessOfSecret } from '../../db/secret-lookups.js'
 import { CALENDAR_FEED_LINK } from './feed-links.js'
 import { withSignInLookup, withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { redactSensitive } from '../../redact.js'
+import { redactSensitive } from '../../kernel/redact.js'
 import { escapeText, serializeCalendar, utcStamp, type IcalLine } from './ical.js'
 import { FEED_SECRET } from './model.js'
 

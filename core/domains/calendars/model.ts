@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import type { Config } from '../../config.js'
-import { timestamp } from '../../output-types.js'
-import type { RecordKind } from '../../records.js'
+import type { Config } from '../../kernel/config.js'
+import { timestamp } from '../../kernel/output-types.js'
+import type { RecordKind } from '../../vocabulary/records.js'
 
 /** The columns of a calendar feed anyone may see: never its secret nor the secret's hash. */
 export const FEED_COLUMNS = 'id, scope, user_id, created_at, revoked_at, last_fetched_at'
 
-/** Where calendar feeds live, for lockRecord and the audited writes of core/records.ts. */
+/** Where calendar feeds live, for lockRecord and the audited writes of core/vocabulary/records.ts. */
 export const FEED_TABLE: RecordKind = { table: 'calendar_feeds', columns: FEED_COLUMNS, entity: 'calendar_feed', noun: 'calendar feed' }
 
 /** A calendar feed as anyone may see it (FEED_COLUMNS). */

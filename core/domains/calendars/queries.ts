@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { FEED_COLUMNS, FEED_RECORD } from './model.js'
-import { auditTrailExpansion } from '../../output-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
 
 /** The business's calendar subscription addresses, without their secrets. */
 export const calendarFeedsQuery = defineQuery({

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { personIdOf, type OperationContext } from '../../context.js'
-import { AppError, validationError, type FieldIssue } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import { personIdOf, type OperationContext } from '../../kernel/context.js'
+import { AppError, validationError, type FieldIssue } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import { ATTRIBUTE_KEY } from '../attributes/model.js'
 import { issueInvoice } from '../invoices/send-actions.js'
 import { continuingSeriesOf } from '../series/model.js'
@@ -23,7 +23,7 @@ import {
   saveCloseout,
   stepsAfterSaving,
 } from './model.js'
-import { visitFor } from '../../places.js'
+import { visitFor } from '../../vocabulary/places.js'
 import { readCloseoutNotes } from './extraction.js'
 
 /** What every close-out action shares: people only, never agents (an agent closes with ticket.close). */

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { recordLlmUsage } from '../../clients/llm-usage.js'
-import type { Principal, Services } from '../../context.js'
-import type { BackgroundCall } from '../../background-step.js'
-import { performAction, performQuery } from '../../operations.js'
+import type { Principal, Services } from '../../kernel/context.js'
+import type { BackgroundCall } from '../../kernel/background-step.js'
+import { performAction, performQuery } from '../../kernel/operations.js'
 import { ATTRIBUTE_KEY } from '../attributes/model.js'
 import type { ExtractedAttribute, ExtractionStatus } from './model.js'
 

@@ -1,16 +1,16 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { timestamp } from '../../output-types.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { timestamp } from '../../kernel/output-types.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
+import { AppError } from '../../kernel/errors.js'
 import { seriesOfTicket } from '../series/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import type { ConfirmedLine } from '../tickets/close-lines.js'
 import type { CloseTicketInput } from '../tickets/close-input.js'
 import { BOOKED_VISIT, clockedMinutes, TICKET_TOTALS } from '../tickets/model.js'
-import { TICKET_STATUSES } from '../../ticket-states.js'
-import { INVOICE_STATUSES } from '../../invoice-states.js'
-import { ticketTotals } from '../../ticket-totals.js'
+import { TICKET_STATUSES } from '../../vocabulary/ticket-states.js'
+import { INVOICE_STATUSES } from '../../vocabulary/invoice-states.js'
+import { ticketTotals } from '../../vocabulary/ticket-totals.js'
 
 /** The close-out's steps, in the order the technician must take them. */
 export const STEPS = ['work', 'notes', 'next', 'confirm', 'complete', 'payment'] as const

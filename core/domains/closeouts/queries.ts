@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineQuery } from '../../registry.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { CLOSEOUT_RECORD, closeoutView, loadCloseout } from './model.js'
 
 /** A ticket's close-out: the technician's answers so far and the step they are on. */

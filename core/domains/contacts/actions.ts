@@ -1,13 +1,13 @@
 import { z } from 'zod'
-import { tenantCountry } from '../../business-country.js'
-import { type CountryCode, phoneKey, primaryPhoneKey } from '../../phone.js'
+import { tenantCountry } from '../../vocabulary/business-country.js'
+import { type CountryCode, phoneKey, primaryPhoneKey } from '../../vocabulary/phone.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError, validationError } from '../../errors.js'
-import { auditChanged, auditedArchive } from '../../records.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import { AppError, validationError } from '../../kernel/errors.js'
+import { auditChanged, auditedArchive } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import { insertAddress, newAddressShape } from '../addresses/new-address.js'
-import { emitEvent } from '../../events.js'
+import { emitEvent } from '../../kernel/events.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { contactHistory } from './history.js'
 import { ADDRESS_RECORD } from '../addresses/model.js'
@@ -33,7 +33,7 @@ import {
   withPrimary,
   type ContactChannel,
 } from './model.js'
-import { BY_AGENT_OR_API, customer, page } from '../../places.js'
+import { BY_AGENT_OR_API, customer, page } from '../../vocabulary/places.js'
 
 const name = z.string().trim().min(1).max(200)
 const source = z.string().trim().min(1).max(100)
@@ -419,7 +419,7 @@ export const deleteContact = defineAction({
   },
 })
 
-declare module '../../events.js' {
+declare module '../../kernel/events.js' {
   interface DomainEvents {
     /** A contact who had no email address now has one (added by hand or kept from a merged contact), in the same transaction. */
     'contact.email_added': { contact_id: string }

@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { refreshContactLifecycles } from './lifecycle.js'
 
 /** What this step reads of a visit's close (tickets holds its close to it). */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { validationError } from '../../errors.js'
+import { validationError } from '../../kernel/errors.js'
 import { postalAddressSchema } from '../addresses/new-address.js'
 
 /** The company fields of an organization, in the order the API lists them. */

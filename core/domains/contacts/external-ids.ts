@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { timestamp } from '../../output-types.js'
+import { timestamp } from '../../kernel/output-types.js'
 
 /*
  * A customer's keys in the systems the business moved from (Square's Customer ID, a CSV import's id column), kept by

@@ -1,8 +1,8 @@
 // The contacts domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
-import { onEvent } from '../../events.js'
+import type { Area } from '../../text/action-words.js'
+import { onEvent } from '../../kernel/events.js'
 import { replaceLapsedCustomers } from './lapsed-setting.js'
-import { registerStep } from '../../workflows.js'
+import { registerStep } from '../../kernel/workflows.js'
 import { refreshLifecycleOnClose } from './close-steps.js'
 
 // A changed lapsed-after setting places customers again, with the change.

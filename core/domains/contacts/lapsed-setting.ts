@@ -1,5 +1,5 @@
-import type { OperationContext } from '../../context.js'
-import type { DomainEvents } from '../../events.js'
+import type { OperationContext } from '../../kernel/context.js'
+import type { DomainEvents } from '../../kernel/events.js'
 import { refreshContactLifecycles } from './lifecycle.js'
 
 /**

@@ -1,6 +1,6 @@
-import { writeAuditMany, systemAuditor } from '../../audit.js'
+import { writeAuditMany, systemAuditor } from '../../kernel/audit.js'
 import type { Queryable } from '../../db/types.js'
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 
 /** Where a contact stands with the business, computed from its history (migration 0043). */
 export const LIFECYCLES = ['prospect', 'customer', 'past_customer'] as const

@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { AppError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import { refuseImpossibleLink } from './link-rules.js'
 import { CONTACT_LINK_RECORD, LINK_STRENGTHS, LINK_TYPES, SYMMETRIC_LINK_TYPES } from './model.js'
-import { BY_AGENT_OR_API } from '../../places.js'
+import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
 
 const LINK_COLUMNS = 'id, from_contact_id as contact_id, to_contact_id, link_type, strength, note, created_at'
 

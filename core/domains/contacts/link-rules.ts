@@ -1,6 +1,6 @@
-import type { OperationContext } from '../../context.js'
-import { AppError, validationError } from '../../errors.js'
-import { assertContact } from '../../merged-contacts.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError, validationError } from '../../kernel/errors.js'
+import { assertContact } from '../../vocabulary/merged-contacts.js'
 
 /** The kinds each end of a link type must be, where it matters: a person works at an organization; companies own companies. */
 const KINDS: Record<string, { from?: string; to?: string }> = {

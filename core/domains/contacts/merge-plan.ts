@@ -1,9 +1,9 @@
 import type { Queryable } from '../../db/types.js'
-import { validationError, missingReference } from '../../errors.js'
-import { mergedContactError, mergedContacts, type MergedContact } from '../../merged-contacts.js'
+import { validationError, missingReference } from '../../kernel/errors.js'
+import { mergedContactError, mergedContacts, type MergedContact } from '../../vocabulary/merged-contacts.js'
 import { COMPANY_FIELDS } from './company.js'
 import { CONTACT_COLUMNS, emailKey, type ContactChannel } from './model.js'
-import { type CountryCode, phoneKey } from '../../phone.js'
+import { type CountryCode, phoneKey } from '../../vocabulary/phone.js'
 
 /** Which contact's value is kept where both have one. */
 export type MergePreference = 'survivor' | 'merged'

@@ -1,7 +1,7 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { ATTRIBUTE_COLUMNS } from '../attributes/model.js'
 import { NOTE_COLUMNS, NOTE_TABLE } from '../notes/model.js'
-import { auditedInsert } from '../../records.js'
+import { auditedInsert } from '../../vocabulary/records.js'
 import { tidyWaitlistForMerge } from './merge-tidy.js'
 import { MOVING_RECORDS, type AttributeConflict, type MergePreference } from './merge-plan.js'
 

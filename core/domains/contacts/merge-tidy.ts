@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 
 /** The two contacts of a merge: the survivor and the one merged into it. */
 export interface MergePair {

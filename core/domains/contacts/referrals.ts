@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { defineQuery } from '../../registry.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { LINK_STRENGTHS } from './model.js'
 
 /** How many levels a referral chain is followed by default, and at most. */

@@ -1,5 +1,5 @@
-import { WEEKDAYS, weekdayOf, type Weekday } from '../../time.js'
-import { NOON } from '../../time.js'
+import { WEEKDAYS, weekdayOf, type Weekday } from '../../vocabulary/time.js'
+import { NOON } from '../../vocabulary/time.js'
 
 /** The days and time of day a customer likes visits on, from contact.preferences; both optional. */
 export interface SchedulingPreferences {

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { validationError, missingReference } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { auditedStatement } from '../../records.js'
+import { validationError, missingReference } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { auditedStatement } from '../../vocabulary/records.js'
 import { CONTACT_COLUMNS, CONTACT_TABLE, tagSchema, uniqueTags } from './model.js'
-import { customer } from '../../places.js'
+import { customer } from '../../vocabulary/places.js'
 
 const tags = z.array(tagSchema).max(50)
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import type { CursorType } from '../../pagination.js'
-import { timestamp } from '../../output-types.js'
+import type { CursorType } from '../../kernel/pagination.js'
+import { timestamp } from '../../kernel/output-types.js'
 import { contactVisits } from './visit-source.js'
 
 /** How the contacts list sorts: the SQL sort key, its cursor type and direction. */

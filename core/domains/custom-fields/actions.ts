@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { AppError, validationError } from '../../errors.js'
-import { auditChanged, auditedArchive, auditedInsert } from '../../records.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import { AppError, validationError } from '../../kernel/errors.js'
+import { auditChanged, auditedArchive, auditedInsert } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import {
   APPLIES_TO,
   DEFINITION_COLUMNS,
@@ -14,7 +14,7 @@ import {
   keyFromLabel,
   lockDefinition,
 } from './model.js'
-import { page } from '../../places.js'
+import { page } from '../../vocabulary/places.js'
 import { forgetRead } from '../../db/read-memo.js'
 
 const label = noteText(100).describe('How the field is shown to people, e.g. "Gate code"')

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { readAheadRows, type ReadAhead } from '../../db/read-memo.js'
-import { timestamp } from '../../output-types.js'
-import { lockRecord, type RecordKind } from '../../records.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { lockRecord, type RecordKind } from '../../vocabulary/records.js'
 
 /** What a field is on: every customer, customers of one kind, or tickets. */
 export const APPLIES_TO = ['contact', 'person', 'organization', 'ticket'] as const

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { auditTrailExpansion } from '../../output-types.js'
-import { listPage } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
+import { listPage } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { APPLIES_TO, DEFINITION_COLUMNS, DEFINITION_RECORD } from './model.js'
 
 /** The fields the business added to its customers and tickets. */

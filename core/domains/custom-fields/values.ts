@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { validationError, type FieldIssue } from '../../errors.js'
-import { noteJson } from '../../sanitize.js'
-import { isoDate } from '../../schema-types.js'
+import { validationError, type FieldIssue } from '../../kernel/errors.js'
+import { noteJson } from '../../kernel/sanitize.js'
+import { isoDate } from '../../kernel/schema-types.js'
 import { appliesToOf, expectedValue, loadDefinitions, MAX_TEXT, type Definition, type FieldRecord } from './model.js'
 
 /** The custom_fields input of create and update: {key: value}, null clears a value. */

@@ -1,13 +1,13 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { AppError } from '../../errors.js'
-import { auditedArchive, auditedInsert, auditedUpdate } from '../../records.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
+import { auditedArchive, auditedInsert, auditedUpdate } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import { oneSubjectOf } from '../record-subject.js'
 import { ALLOWED_CONTENT_TYPES, checkContent, type CheckedContent } from './content.js'
 import { DOCUMENT_CATEGORIES, DOCUMENT_COLUMNS, DOCUMENT_RECORD, DOCUMENT_TABLE, DOCUMENT_TARGETS, loadDocument } from './model.js'
-import { BY_AGENT_OR_API, customer, ownVisit } from '../../places.js'
+import { BY_AGENT_OR_API, customer, ownVisit } from '../../vocabulary/places.js'
 
 const content = {
   content_base64: z.string().min(1).describe("The file's bytes in base64; at most the configured limit (10 MB unless set otherwise)"),

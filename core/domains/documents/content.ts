@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { validationError } from '../../errors.js'
+import { validationError } from '../../kernel/errors.js'
 
 /** Types whose first bytes say what they are: the bytes decide, whatever the upload declared. */
 const SNIFFED = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf'] as const

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { notFound } from '../../errors.js'
-import { timestamp } from '../../output-types.js'
-import type { RecordKind } from '../../records.js'
+import { notFound } from '../../kernel/errors.js'
+import { timestamp } from '../../kernel/output-types.js'
+import type { RecordKind } from '../../vocabulary/records.js'
 
 /** What a document is, for filtering and for how pages show it. */
 export const DOCUMENT_CATEGORIES = ['contract', 'photo', 'estimate', 'other'] as const

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { validationError } from '../../errors.js'
-import { auditTrailExpansion } from '../../output-types.js'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { validationError } from '../../kernel/errors.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { DOCUMENT_CATEGORIES, DOCUMENT_COLUMNS, DOCUMENT_RECORD, DOCUMENT_VERSION } from './model.js'
 import { readDocumentFile } from './read-file.js'
 

@@ -1,5 +1,5 @@
-import type { OperationContext } from '../../context.js'
-import { AppError, notFound } from '../../errors.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError, notFound } from '../../kernel/errors.js'
 import { MissingContentError } from '../../documents/store.js'
 
 /** One version of a document's file: its facts now, its bytes when asked. */

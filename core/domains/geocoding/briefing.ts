@@ -1,5 +1,5 @@
-import type { Caller } from '../../call-action.js'
-import { callQuery } from '../../call-query.js'
+import type { Caller } from '../../kernel/call-action.js'
+import { callQuery } from '../../kernel/call-query.js'
 import { addressesQuery } from '../addresses/queries.js'
 
 /** Addresses named in the line at most; the rest stay behind crm_query. */

@@ -1,11 +1,11 @@
-import { type Capability, integrationOf } from '../../plug-in.js'
-import type { Services } from '../../context.js'
+import { type Capability, integrationOf } from '../../kernel/plug-in.js'
+import type { Services } from '../../kernel/context.js'
 import type { Geocoder } from './geocoder.js'
 import { geocodingBriefingLine } from './briefing.js'
 import { locateAddresses } from './locate-job.js'
 import { geocoderFromEnv, geocodingOffWhy } from './settings.js'
 
-/** What geocoding plugs into the product (core/plug-in.ts): the geocoder, the worker's lookups and the banner's line. */
+/** What geocoding plugs into the product (core/kernel/plug-in.ts): the geocoder, the worker's lookups and the banner's line. */
 export const geocodingCapability: Capability = {
   name: 'geocoding',
   client: (config) => geocoderFromEnv(config.environment),

@@ -1,5 +1,5 @@
 // The geocoding domain: where service addresses are on the map. The registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 export * from './pin-actions.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */

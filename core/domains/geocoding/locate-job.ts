@@ -1,9 +1,9 @@
 import { setTimeout as wait } from 'node:timers/promises'
-import { integrationOf, type JobFailure } from '../../plug-in.js'
-import type { Services } from '../../context.js'
+import { integrationOf, type JobFailure } from '../../kernel/plug-in.js'
+import type { Services } from '../../kernel/context.js'
 import { setLocal, withTenant, withWorkerRole } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { log } from '../../log.js'
+import { log } from '../../kernel/log.js'
 import { type AddressToLocate, asSentence, type Geocoder, GeocoderError, type LocatedAddress } from './geocoder.js'
 
 /** How long a worker holds the addresses it took: a lookup that outlives it (a crash) is taken again after. */

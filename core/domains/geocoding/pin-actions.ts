@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { auditChanged } from '../../records.js'
-import { defineAction } from '../../registry.js'
-import { BY_AGENT_OR_API } from '../../places.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { auditChanged } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
+import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
 import { ADDRESS_COLUMNS, ADDRESS_RECORD, ADDRESS_TABLE, lockAddress } from '../addresses/model.js'
 
 /** Places an address's pin by hand: the owner knows where the house is better than the geocoder's address ranges. */

@@ -1,6 +1,6 @@
 import { GOOGLE_OFF } from '../../clients/google.js'
-import type { Services } from '../../context.js'
-import { AppError } from '../../errors.js'
+import type { Services } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
 import { GOOGLE_WEBHOOK_PATH } from './calendar-in/channels.js'
 
 /** Why Google cannot be connected on this server, or null when it can: no Google app keys, or no key to seal tokens with. */

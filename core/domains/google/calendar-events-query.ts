@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { timestamp } from '../../output-types.js'
-import { afterCursor, pageOf } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { afterCursor, pageOf } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 
 /** One visit's event in one Google calendar, as the owner and the agent read its sync state. */
 export const GOOGLE_CALENDAR_EVENT_RECORD = z.object({

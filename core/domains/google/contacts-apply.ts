@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { importMappedIn, type MappedImportReport } from '../imports/import-mapped.js'
 import { erasedHere } from './contacts-erased.js'
 import { GOOGLE_SOURCE, planGooglePeople } from './contacts-plan.js'

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { timestamp } from '../../output-types.js'
-import { afterCursor, pageOf } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { afterCursor, pageOf } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 
 /** A Google contact linked to a customer, as the owner and the agent read it. */
 export const GOOGLE_CONTACT_RECORD = z.object({

@@ -1,6 +1,6 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
+import { AppError } from '../../kernel/errors.js'
 import { listGoogleConnections, type StoredGoogleConnection } from './connection.js'
 import { GOOGLE_SOURCE } from './contacts-plan.js'
 import { featureGranted } from './features.js'

@@ -1,6 +1,6 @@
 // The Google domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
-import { registerBusyDoubt, registerBusyTime } from '../../busy-time.js'
+import type { Area } from '../../text/action-words.js'
+import { registerBusyDoubt, registerBusyTime } from '../../vocabulary/busy-time.js'
 import { googleBusyTime } from './calendar-in/busy-blocks.js'
 import { googleBusyDoubts } from './calendar-in/busy-doubts.js'
 

@@ -1,5 +1,5 @@
-import type { OperationContext } from '../../context.js'
-import { AppError } from '../../errors.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
 
 /**
  * The person a call about a Google account is for: the one named (user_id), else the person acting. An owner and an

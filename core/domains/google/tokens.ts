@@ -1,10 +1,10 @@
 import { cachedTokenSource, storedTokenUsable, type TokenOutcome } from '../../clients/cached-token.js'
 import { GoogleError, type GoogleCaller, type GoogleTokenSource, type GoogleTokens } from '../../clients/google.js'
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
-import type { SecretBox } from '../../secret-box.js'
+import { AppError } from '../../kernel/errors.js'
+import type { SecretBox } from '../../kernel/secret-box.js'
 import { requireGoogle } from './availability.js'
 import { loadGoogleConnection, markGoogleNeedsReconnect, type SealedGoogleTokens, saveGoogleAccess } from './connection.js'
 

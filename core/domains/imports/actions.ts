@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineAction } from '../../registry.js'
+import { defineAction } from '../../kernel/registry.js'
 import { MAPPED_FIELDS } from './csv-mapping.js'
 import { planMappedCustomers } from './csv-customers.js'
 import { importMappedIn } from './import-mapped.js'
@@ -11,7 +11,7 @@ import { writeUnitsIn } from './write-in-chunks.js'
 import { serviceWriter } from './write-services.js'
 import { visitWriter } from './write-visits.js'
 import { dryRunInput, IMPORT_REPORT, importCsvInput, MAPPED_IMPORT_REPORT, SQUARE_FILE_INPUT, squareFileBulk } from './model.js'
-import { BY_AGENT_OR_API, page } from '../../places.js'
+import { BY_AGENT_OR_API, page } from '../../vocabulary/places.js'
 import { heldInCustomers, heldInItems, heldInSales } from './held-rows.js'
 
 /** Brings in Square's customer directory export: a dry run by default, then the real run; the same file twice creates nothing new. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { validationError } from '../../errors.js'
+import { validationError } from '../../kernel/errors.js'
 import { emailSchema, phoneSchema, tagSchema } from '../contacts/model.js'
 import { readCsvRecords } from './csv-rows.js'
 import { checkMapping, NAMING_FIELDS, proposeMapping, type ColumnMapping, type MappedField } from './csv-mapping.js'

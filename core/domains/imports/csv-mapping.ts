@@ -1,4 +1,4 @@
-import { validationError, type FieldIssue } from '../../errors.js'
+import { validationError, type FieldIssue } from '../../kernel/errors.js'
 
 /** The customer fields a CSV column can be mapped to; `attribute:<key>` keeps a column as a fact about the customer. */
 export const MAPPED_FIELDS = [

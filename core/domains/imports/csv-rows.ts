@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync'
-import { validationError } from '../../errors.js'
+import { validationError } from '../../kernel/errors.js'
 
 /** One data row of an export: its fields by column name and the line of the file it starts on. */
 export interface CsvRow {

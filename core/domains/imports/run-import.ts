@@ -1,6 +1,6 @@
-import type { OperationContext, Principal, Services } from '../../context.js'
+import type { OperationContext, Principal, Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
-import { contextOf, scopeOf } from '../../operations-context.js'
+import { contextOf, scopeOf } from '../../kernel/operations-context.js'
 import type { PlannedRow } from './square-customers.js'
 import { writeCustomersInBulk } from './write-customers-bulk.js'
 import type { ImportSummary } from './write-in-chunks.js'

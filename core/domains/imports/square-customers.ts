@@ -1,5 +1,5 @@
-import { validationError } from '../../errors.js'
-import { parseAmountCents } from '../../money.js'
+import { validationError } from '../../kernel/errors.js'
+import { parseAmountCents } from '../../vocabulary/money.js'
 import { emailSchema, phoneSchema } from '../contacts/model.js'
 import { readCsvRecords } from './csv-rows.js'
 

@@ -1,8 +1,8 @@
-import { AppError } from '../../errors.js'
-import { redactSensitive } from '../../redact.js'
-import { parseInput } from '../../validation.js'
+import { AppError } from '../../kernel/errors.js'
+import { redactSensitive } from '../../kernel/redact.js'
+import { parseInput } from '../../kernel/validation.js'
 import { createService } from '../services/actions.js'
-import { parseAmountCents } from '../../money.js'
+import { parseAmountCents } from '../../vocabulary/money.js'
 import { readCsvRows } from './csv-rows.js'
 
 /** The columns of Square's item library export (CSV), as Square writes the header row; locations and taxes add columns of their own. */

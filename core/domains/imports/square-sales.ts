@@ -1,7 +1,7 @@
-import { lookupTable } from '../../lookup-table.js'
-import { redactSensitive } from '../../redact.js'
-import { fitsCents, MAX_CENTS } from '../../money.js'
-import { parseAmountCents } from '../../money.js'
+import { lookupTable } from '../../kernel/lookup-table.js'
+import { redactSensitive } from '../../kernel/redact.js'
+import { fitsCents, MAX_CENTS } from '../../vocabulary/money.js'
+import { parseAmountCents } from '../../vocabulary/money.js'
 import { readCsvRows, type CsvRow } from './csv-rows.js'
 import { serviceNameOf } from './square-items.js'
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { auditTrailExpansion } from '../../output-types.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
 import { IMPORT_UPLOAD_RECORD, UPLOAD_COLUMNS, UPLOAD_REPORTS } from './uploads.js'
 
 /** Uploaded customer files with where their dry run and import stand, newest first. */

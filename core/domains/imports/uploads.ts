@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { notFound } from '../../errors.js'
-import { timestamp } from '../../output-types.js'
+import { notFound } from '../../kernel/errors.js'
+import { timestamp } from '../../kernel/output-types.js'
 import { IMPORT_REPORT, MAPPED_IMPORT_REPORT } from './model.js'
 
 /*

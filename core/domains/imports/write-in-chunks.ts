@@ -1,6 +1,6 @@
-import type { OperationContext, Principal, Services } from '../../context.js'
+import type { OperationContext, Principal, Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
-import { contextOf, scopeOf } from '../../operations-context.js'
+import { contextOf, scopeOf } from '../../kernel/operations-context.js'
 import { refusalOf } from './write-customers.js'
 
 /** What happened to one row of an import file, with its line number; the fields of each import's rows come on top. */

@@ -1,5 +1,5 @@
-import type { OperationContext } from '../../context.js'
-import { callWithin } from '../../call-within.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { callWithin } from '../../kernel/call-within.js'
 import { createService } from '../services/actions.js'
 import type { PlannedItem } from './square-items.js'
 import type { ImportedRow, UnitWriter } from './write-in-chunks.js'

@@ -1,6 +1,6 @@
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
-import { isUuid } from '../../schema-types.js'
+import { isUuid } from '../../kernel/schema-types.js'
 import { addressesOf } from '../interactions/email/words.js'
 import { inboundEmailSettingsOf } from './settings.js'
 

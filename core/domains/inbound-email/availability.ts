@@ -1,5 +1,5 @@
-import type { Services } from '../../context.js'
-import { AppError } from '../../errors.js'
+import type { Services } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
 import { type InboundEmailSettings, inboundEmailSettingsOf } from './settings.js'
 
 /** Why inbound email is off on this server, naming what to set, or null when it is on. */

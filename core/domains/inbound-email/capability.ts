@@ -1,9 +1,9 @@
-import type { Capability } from '../../plug-in.js'
+import type { Capability } from '../../kernel/plug-in.js'
 import { describeInboundEmail } from './availability.js'
 import { inboundEmailSettingsFrom } from './settings.js'
 import { inboundEmailWebhook } from './webhook.js'
 
-/** What inbound email plugs into the product (core/plug-in.ts); its page is in console/owner/inbound-email/. */
+/** What inbound email plugs into the product (core/kernel/plug-in.ts); its page is in console/owner/inbound-email/. */
 export const inboundEmailCapability: Capability = {
   name: 'inbound-email',
   client: inboundEmailSettingsFrom,

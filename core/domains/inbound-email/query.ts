@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { timestamp } from '../../output-types.js'
-import { defineQuery } from '../../registry.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { inboundAddressOf, inboundEmailOffReason } from './availability.js'
 import { inboundEmailSettingsOf } from './settings.js'
 

@@ -1,5 +1,5 @@
-import type { Config } from '../../config.js'
-import { AppError } from '../../errors.js'
+import type { Config } from '../../kernel/config.js'
+import { AppError } from '../../kernel/errors.js'
 import { EMAIL_TIMEOUT_MS } from '../../clients/email.js'
 import { lazyPackage } from '../../clients/lazy-package.js'
 

@@ -1,8 +1,8 @@
-import { integrationOf } from '../../plug-in.js'
-import type { Config } from '../../config.js'
-import type { Services } from '../../context.js'
+import { integrationOf } from '../../kernel/plug-in.js'
+import type { Config } from '../../kernel/config.js'
+import type { Services } from '../../kernel/context.js'
 
-/** Inbound email's settings, read from the environment core/config.ts took. */
+/** Inbound email's settings, read from the environment core/kernel/config.ts took. */
 export interface InboundEmailSettings {
   /** The signing secret ("whsec_...") of the inbound email webhook (INBOUND_EMAIL_WEBHOOK_SECRET); without one the webhook is off. */
   webhookSecret?: string

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { AppError, validationError, type FieldIssue } from '../../errors.js'
-import { auditedArchive, auditedInsert, auditedUpdate, lockRecord } from '../../records.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
-import { isoDate, isoInstant } from '../../schema-types.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError, validationError, type FieldIssue } from '../../kernel/errors.js'
+import { auditedArchive, auditedInsert, auditedUpdate, lockRecord } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
+import { isoDate, isoInstant } from '../../kernel/schema-types.js'
 import { oneSubjectOf, LEAD_SUBJECT } from '../record-subject.js'
 import {
   DIRECTED_KINDS,
@@ -15,7 +15,7 @@ import {
   INTERACTION_TABLE,
   type Interaction,
 } from './model.js'
-import { BY_AGENT_OR_API, customer } from '../../places.js'
+import { BY_AGENT_OR_API, customer } from '../../vocabulary/places.js'
 
 /** How far ahead of the server's clock an occurred_at may be: a phone's clock a little fast is not a planned meeting. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000

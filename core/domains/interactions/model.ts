@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { calendarDay, timestamp } from '../../output-types.js'
-import type { RecordKind } from '../../records.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
+import type { RecordKind } from '../../vocabulary/records.js'
 
 /** What kind of exchange it was. */
 export const INTERACTION_KINDS = ['call', 'email', 'text', 'meeting', 'note'] as const
@@ -37,7 +37,7 @@ export const INTERACTION_RECORD = z.object({
   updated_at: timestamp,
 })
 
-/** Where interactions live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
+/** Where interactions live, for lockRecord, auditedUpdate and auditedArchive (core/vocabulary/records.ts). */
 export const INTERACTION_TABLE: RecordKind = { table: 'interactions', columns: INTERACTION_COLUMNS, entity: 'interaction' }
 
 /** An interaction as the API shows it. */

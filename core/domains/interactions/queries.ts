@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { auditTrailExpansion } from '../../output-types.js'
-import { isoDate } from '../../schema-types.js'
+import { afterCursor, pageOf } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
+import { isoDate } from '../../kernel/schema-types.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { localDate } from '../../time.js'
+import { localDate } from '../../vocabulary/time.js'
 import { DIRECTIONS, INTERACTION_COLUMNS, INTERACTION_KINDS, INTERACTION_RECORD } from './model.js'
 
 /** Interactions by id, or those of a contact, lead or opportunity, newest first; or the follow-ups still to make. */

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { timestamp } from '../../output-types.js'
-import { formatMoney } from '../../money.js'
-import { visitMomentSql } from '../../upcoming-visits.js'
+import { afterCursor, pageOf } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { formatMoney } from '../../vocabulary/money.js'
+import { visitMomentSql } from '../../vocabulary/upcoming-visits.js'
 
 /** What a line of the timeline is about. */
 export const TIMELINE_KINDS = [

@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
-import { AppError, notFound, validationError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import { AppError, notFound, validationError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import { paymentOwnerSees } from './payment-holds.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { paidElsewhereName } from '../tickets/model.js'
-import { localDate } from '../../time.js'
+import { localDate } from '../../vocabulary/time.js'
 import {
   amountSetterOf,
   applyPayment,
@@ -20,10 +20,10 @@ import {
   todayOf,
   writeLines,
 } from './model.js'
-import { setClause } from '../../sql.js'
+import { setClause } from '../../kernel/sql.js'
 import { PAYMENT_FACTS, previewPayment, previewVoid, VOID_FACTS } from './previews.js'
-import { isoDate, isoInstant } from '../../schema-types.js'
-import { BY_AGENT_OR_API, invoice, page, visit } from '../../places.js'
+import { isoDate, isoInstant } from '../../kernel/schema-types.js'
+import { BY_AGENT_OR_API, invoice, page, visit } from '../../vocabulary/places.js'
 
 const lineItem = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),

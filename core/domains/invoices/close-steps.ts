@@ -1,6 +1,6 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { VisitClose } from '../tickets/close-workflow.js'
-import { callWithin } from '../../call-within.js'
+import { callWithin } from '../../kernel/call-within.js'
 import { waysToPay } from '../settings/ways-to-pay.js'
 import { createInvoiceFromTicket } from './actions.js'
 import { issueInvoice } from './send-actions.js'

@@ -1,6 +1,6 @@
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
-import { localDate } from '../../time.js'
+import { localDate } from '../../vocabulary/time.js'
 import { type BusinessCard, loadBusinessCard } from '../settings/business-card.js'
 import { overdueSql } from './model.js'
 import { PAY_LINK, payLinkScope, type PayLink } from './pay-links.js'

@@ -1,7 +1,7 @@
 // The invoices domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 import { countOf, registerContactHistory } from '../contacts/history.js'
-import { registerStep } from '../../workflows.js'
+import { registerStep } from '../../kernel/workflows.js'
 import { issueAndEmailInvoice } from './close-steps.js'
 
 // ticket.close with send_invoice bills the visit and emails the invoice.

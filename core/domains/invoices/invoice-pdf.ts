@@ -1,6 +1,6 @@
-import { dayWords } from '../../date-words.js'
-import { formatMoney } from '../../money.js'
-import { taxRows } from '../../tax-words.js'
+import { dayWords } from '../../text/date-words.js'
+import { formatMoney } from '../../vocabulary/money.js'
+import { taxRows } from '../../text/tax-words.js'
 import type { CustomerInvoice } from './customer-invoice.js'
 import { howWeTakeMoney } from '../settings/ways-to-pay.js'
 

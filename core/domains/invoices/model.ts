@@ -1,15 +1,15 @@
 import { z } from 'zod'
-import { INVOICE_STATUSES, OWED_SQL } from '../../invoice-states.js'
-import type { OperationContext } from '../../context.js'
-import { calendarDay, timestamp } from '../../output-types.js'
-import { nextCounterValue } from '../../counters.js'
+import { INVOICE_STATUSES, OWED_SQL } from '../../vocabulary/invoice-states.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
+import { nextCounterValue } from '../../kernel/counters.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound, validationError } from '../../errors.js'
-import { invoiceTotals, paidAfterCents } from '../../money.js'
-import { addDays, daysBetween, localDate } from '../../time.js'
+import { AppError, notFound, validationError } from '../../kernel/errors.js'
+import { invoiceTotals, paidAfterCents } from '../../vocabulary/money.js'
+import { addDays, daysBetween, localDate } from '../../vocabulary/time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
-import { PRICED_LINE_RECORD, INVOICE_LINES, readPricedLines } from '../../line-items.js'
+import { PRICED_LINE_RECORD, INVOICE_LINES, readPricedLines } from '../../vocabulary/line-items.js'
 import { servicesById } from '../services/model.js'
 
 /**
@@ -234,7 +234,7 @@ export interface PricedTables {
   parent: 'invoice_id' | 'quote_id'
 }
 
-/** Sets a draft's lines (replacing any) and the totals they add up to, by the one tax rule (core/money.ts). */
+/** Sets a draft's lines (replacing any) and the totals they add up to, by the one tax rule (core/vocabulary/money.ts). */
 export async function writePricedLines(tx: Queryable, at: PricedTables, tenantId: string, id: string, lines: InvoiceLine[]): Promise<void> {
   const totals = invoiceTotals(lines)
   await tx.query(`delete from ${at.lines} where ${at.parent} = $1`, [id])

@@ -1,6 +1,6 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { log } from '../../log.js'
+import { log } from '../../kernel/log.js'
 import { applyPayment, loadInvoice } from './model.js'
 
 /*

@@ -1,5 +1,5 @@
 import { paymentLinkFor } from './payment-link.js'
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { defineSecretLink } from '../../links/secret-link.js'

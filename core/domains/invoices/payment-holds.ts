@@ -1,5 +1,5 @@
-import type { OperationContext } from '../../context.js'
-import { formatMoney } from '../../money.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { formatMoney } from '../../vocabulary/money.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { loadInvoice, todayOf } from './model.js'
 

@@ -1,11 +1,11 @@
 import type Stripe from 'stripe'
-import { systemAuditor, writeAudit } from '../../audit.js'
+import { systemAuditor, writeAudit } from '../../kernel/audit.js'
 import type { PaymentsClient } from '../../clients/payments.js'
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { notFound } from '../../errors.js'
-import { log } from '../../log.js'
+import { notFound } from '../../kernel/errors.js'
+import { log } from '../../kernel/log.js'
 
 /*
  * An invoice's Stripe Checkout link: the invoice read, the Stripe customer and session made through the payments

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { listPage } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { isoDate } from '../../schema-types.js'
+import { listPage } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { isoDate } from '../../kernel/schema-types.js'
 import { PAYMENT_METHODS } from './model.js'
-import { timestamp } from '../../output-types.js'
+import { timestamp } from '../../kernel/output-types.js'
 
 /** Payments received, newest first, with the invoice and customer they belong to. */
 export const paymentsQuery = defineQuery({

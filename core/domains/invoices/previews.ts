@@ -1,6 +1,6 @@
-import type { CallPreview, FactDeclaration } from '../../call-preview.js'
-import { formatMoney } from '../../money.js'
-import type { OperationContext } from '../../context.js'
+import type { CallPreview, FactDeclaration } from '../../kernel/call-preview.js'
+import { formatMoney } from '../../vocabulary/money.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { loadInvoice, todayOf } from './model.js'
 

@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { CREDIT_SQL, INVOICE_HEAD, INVOICE_PAYMENT_RECORD, invoiceColumns, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
-import { idList, isoDate } from '../../schema-types.js'
-import { auditTrailExpansion, timestamp } from '../../output-types.js'
-import { SqlParams, wordPatterns } from '../../sql.js'
-import { PRICED_LINE_RECORD, INVOICE_LINES, pricedLinesColumn } from '../../line-items.js'
+import { idList, isoDate } from '../../kernel/schema-types.js'
+import { auditTrailExpansion, timestamp } from '../../kernel/output-types.js'
+import { SqlParams, wordPatterns } from '../../kernel/sql.js'
+import { PRICED_LINE_RECORD, INVOICE_LINES, pricedLinesColumn } from '../../vocabulary/line-items.js'
 
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({

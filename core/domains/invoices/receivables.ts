@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { defineQuery } from '../../registry.js'
-import { calendarDay } from '../../output-types.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { calendarDay } from '../../kernel/output-types.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { overdueSql, todayOf } from './model.js'
-import { OWED_SQL } from '../../invoice-states.js'
+import { OWED_SQL } from '../../vocabulary/invoice-states.js'
 
 /** How many of the oldest overdue invoices each currency's total lists. */
 const OLDEST_SHOWN = 5

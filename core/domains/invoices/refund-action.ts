@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { AppError, missingReference, validationError } from '../../errors.js'
-import { MAX_CENTS } from '../../money.js'
-import { invoice } from '../../places.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import { AppError, missingReference, validationError } from '../../kernel/errors.js'
+import { MAX_CENTS } from '../../vocabulary/money.js'
+import { invoice } from '../../vocabulary/places.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 
 /** A refund as invoice.refund returns it. */
 const REFUND = z.object({

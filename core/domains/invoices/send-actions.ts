@@ -1,16 +1,16 @@
 import { z } from 'zod'
-import { callWithin } from '../../call-within.js'
-import type { OperationContext } from '../../context.js'
-import { AppError, validationError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { emitEvent } from '../../events.js'
+import { callWithin } from '../../kernel/call-within.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError, validationError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { emitEvent } from '../../kernel/events.js'
 import { scheduleMessage } from '../messages/actions.js'
 import { EMAIL_DELIVERY, emailDelivery } from '../messages/email-delivery.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createInvoiceFromTicket } from './actions.js'
 import { INVOICE_RECORD, loadInvoice, reloadAudited, todayOf } from './model.js'
-import { timestamp } from '../../output-types.js'
-import { BY_AGENT_OR_API, invoice } from '../../places.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { BY_AGENT_OR_API, invoice } from '../../vocabulary/places.js'
 
 /** Lead time of an invoice email sent "now": a scheduled message must lie in the future. */
 const SEND_DELAY_MS = 5_000
@@ -43,7 +43,7 @@ export const markInvoiceSent = defineAction({
   },
 })
 
-declare module '../../events.js' {
+declare module '../../kernel/events.js' {
   interface DomainEvents {
     /** A draft invoice became sent (by invoice.send, mark_sent or a close-out), in the same transaction. */
     'invoice.sent': { invoice_id: string }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
+import { AppError } from '../../kernel/errors.js'
 
 /** A Stripe event as kept for its business: what it was about, what became of it and, when it was not applied, why. */
 export interface StripeEventRow {

@@ -1,17 +1,17 @@
 import { z } from 'zod'
-import type { Principal, Services } from '../../context.js'
+import type { Principal, Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { log } from '../../log.js'
-import { contextOf } from '../../operations-context.js'
-import { runEffects } from '../../operations.js'
+import { log } from '../../kernel/log.js'
+import { contextOf } from '../../kernel/operations-context.js'
+import { runEffects } from '../../kernel/operations.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { checkoutPayeeOf } from '../../checkout-payees.js'
-import { fitsCents, MAX_CENTS } from '../../money.js'
+import { checkoutPayeeOf } from '../../vocabulary/checkout-payees.js'
+import { fitsCents, MAX_CENTS } from '../../vocabulary/money.js'
 import { todayOf } from './model.js'
 import { closeCheckoutSession, lockInvoiceForPayment, noteOnlinePaymentFailed, recordOnlinePayment } from './online-payments.js'
 import { cannotApply, recordStripeEvent, type StripeEventRow } from './stripe-event-rows.js'
-import { isUuid } from '../../schema-types.js'
+import { isUuid } from '../../kernel/schema-types.js'
 
 /** What applying one Stripe event did. */
 export type StripeEventOutcome =
@@ -56,7 +56,7 @@ const checkoutEvent = z.looseObject({
 })
 
 /**
- * Applies a verified Stripe event to the invoice its Checkout Session names (or, for a session another domain registered a payee for, such as an order's deposit, to that record: core/checkout-payees.ts) (metadata tenant_id and invoice_id, set
+ * Applies a verified Stripe event to the invoice its Checkout Session names (or, for a session another domain registered a payee for, such as an order's deposit, to that record: core/vocabulary/checkout-payees.ts) (metadata tenant_id and invoice_id, set
  * when the session was made), in that business's transaction as the system: a paid session records the payment, a
  * failed one is noted. Each event applies once per business; a redelivery changes nothing. A signed event that cannot
  * be applied (a shape that is not a Checkout Session's, an amount or currency that does not fit the invoice, an amount

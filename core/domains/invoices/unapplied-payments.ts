@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { listPage } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { isoDate } from '../../schema-types.js'
-import { dayRange } from '../../time.js'
-import { timestamp } from '../../output-types.js'
+import { listPage } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { isoDate } from '../../kernel/schema-types.js'
+import { dayRange } from '../../vocabulary/time.js'
+import { timestamp } from '../../kernel/output-types.js'
 import { loadTenantSettings } from '../settings/model.js'
 
 /** Why a signed payment event was not applied: it did not fit its invoice or order, or it could not be read. */

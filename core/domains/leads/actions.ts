@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { AppError, notFound, validationError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { tenantCountry } from '../../business-country.js'
+import { AppError, notFound, validationError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { tenantCountry } from '../../vocabulary/business-country.js'
 import { ADDRESS_TABLE } from '../addresses/model.js'
 import { postalAddressSchema } from '../addresses/new-address.js'
-import { primaryPhoneKey } from '../../phone.js'
-import { noteText } from '../../sanitize.js'
+import { primaryPhoneKey } from '../../vocabulary/phone.js'
+import { noteText } from '../../kernel/sanitize.js'
 import {
   assertLeadTransition,
   LEAD_COLUMNS,
@@ -16,11 +16,11 @@ import {
   type ParsedAddress,
   parseUsAddress,
 } from './model.js'
-import { auditedInsert, auditedStatement, auditedUpdate } from '../../records.js'
+import { auditedInsert, auditedStatement, auditedUpdate } from '../../vocabulary/records.js'
 import { moveLeadRecords } from './records.js'
 import { CONTACT_SUMMARY, matchContact } from './match-contact.js'
-import { isoInstant } from '../../schema-types.js'
-import { lead, page } from '../../places.js'
+import { isoInstant } from '../../kernel/schema-types.js'
+import { lead, page } from '../../vocabulary/places.js'
 import { bookFirstVisit, FIRST_VISIT, FIRST_VISIT_INPUT } from './first-visit.js'
 import { KEPT_DETAILS, keepOnCustomer } from './keep-details.js'
 import { leadDetails, leadRequestOf } from './lead-details.js'

@@ -1,5 +1,5 @@
 // The leads domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 import { countOf, registerContactHistory } from '../contacts/history.js'
 
 // A lead converted to a customer is history that keeps them from being deleted.

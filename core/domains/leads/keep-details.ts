@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { callWithin } from '../../call-within.js'
-import type { OperationContext } from '../../context.js'
+import { callWithin } from '../../kernel/call-within.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { updateAddress } from '../addresses/actions.js'
 import { updateContact } from '../contacts/actions.js'
 import { uploadDocument } from '../documents/actions.js'

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { WEEKDAYS, type Weekday } from '../../time.js'
+import { WEEKDAYS, type Weekday } from '../../vocabulary/time.js'
 
 /** What a lead said beyond who and where they are: each kept on the customer it becomes and on the visit it books. */
 export interface LeadDetails {

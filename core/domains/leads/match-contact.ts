@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js'
-import { tenantCountry } from '../../business-country.js'
-import { phoneKey, phoneSearchDigits } from '../../phone.js'
+import { tenantCountry } from '../../vocabulary/business-country.js'
+import { phoneKey, phoneSearchDigits } from '../../vocabulary/phone.js'
 import type { ContactChannel } from '../contacts/model.js'
 
 /** The columns of a contact as a converted lead or a request names it. */

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { timestamp } from '../../output-types.js'
-import { AppError } from '../../errors.js'
-import { lockRecord, type RecordKind } from '../../records.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { AppError } from '../../kernel/errors.js'
+import { lockRecord, type RecordKind } from '../../vocabulary/records.js'
 
 /** The columns of a lead as the API shows it. */
 export const LEAD_COLUMNS = `id, status, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details,
@@ -61,7 +61,7 @@ export async function lockLead(tx: Queryable, id: string): Promise<Record<string
   return lockRecord(tx, LEAD_TABLE, id)
 }
 
-/** Where leads live, for lockRecord, auditedUpdate and auditedInsert (core/records.ts). */
+/** Where leads live, for lockRecord, auditedUpdate and auditedInsert (core/vocabulary/records.ts). */
 export const LEAD_TABLE: RecordKind = { table: 'leads', columns: LEAD_COLUMNS, entity: 'lead' }
 
 /** A postal address split into the parts a contact's address stores. */

@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { phoneDigits } from '../../phone.js'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { SqlParams } from '../../sql.js'
+import { phoneDigits } from '../../vocabulary/phone.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { SqlParams } from '../../kernel/sql.js'
 import { LEAD_COLUMNS, LEAD_RECORD } from './model.js'
-import { isoInstant } from '../../schema-types.js'
-import { auditTrailExpansion } from '../../output-types.js'
+import { isoInstant } from '../../kernel/schema-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
 
 /** Leads by id, or newest first, filtered by status, due reminders and words. */
 export const leadsQuery = defineQuery({

@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 
 /**
  * Every kind of record that hangs on a lead (each table with a lead_id; a test checks the schema has no other), and how

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { timestamp } from '../../output-types.js'
-import { listPage, newestFirst } from '../../pagination.js'
-import { SqlParams } from '../../sql.js'
-import { defineQuery } from '../../registry.js'
-import { localDate, addDays } from '../../time.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { SqlParams } from '../../kernel/sql.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { localDate, addDays } from '../../vocabulary/time.js'
 import { pastedFormStamp, REQUEST_CHECKS } from './request-checks.js'
 
 /** Requests sent with the public request page, newest first, each with the lead it became. */

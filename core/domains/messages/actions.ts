@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { auditedUpdate } from '../../records.js'
-import { noteText } from '../../sanitize.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError, notFound, validationError, type FieldIssue } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { auditedUpdate } from '../../vocabulary/records.js'
+import { noteText } from '../../kernel/sanitize.js'
 import {
   assertTemplateTexts,
   lockMessage,
@@ -20,8 +20,8 @@ import { FOLLOW_UP_KINDS } from './follow-up-rules.js'
 import { reachOutAsked } from './reach-out-gate.js'
 import { assertInvoicePayable } from '../settings/ways-to-pay.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { isoInstant } from '../../schema-types.js'
-import { BY_AGENT_OR_API, customer, page } from '../../places.js'
+import { isoInstant } from '../../kernel/schema-types.js'
+import { BY_AGENT_OR_API, customer, page } from '../../vocabulary/places.js'
 
 const subject = noteText(300)
 const body = noteText(20_000)

@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { MESSAGE_COLUMNS } from './model.js'
 
 /**

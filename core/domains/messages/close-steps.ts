@@ -1,6 +1,6 @@
-import { callWithin } from '../../call-within.js'
-import type { OperationContext } from '../../context.js'
-import { addMonths, localDate, zonedInstant } from '../../time.js'
+import { callWithin } from '../../kernel/call-within.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { addMonths, localDate, zonedInstant } from '../../vocabulary/time.js'
 import { scheduleMessage } from './actions.js'
 import { APPOINTMENT_KINDS, cancelAppointmentMessages } from './appointment-messages.js'
 

@@ -1,5 +1,5 @@
-import { writeAuditMany } from '../../audit.js'
-import type { Actor } from '../../context.js'
+import { writeAuditMany } from '../../kernel/audit.js'
+import type { Actor } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
 import { MESSAGE_KINDS, TEMPLATE_COLUMNS, type MessageKind, type MessageTemplate } from './model.js'
 

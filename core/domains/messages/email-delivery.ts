@@ -1,7 +1,7 @@
 // What an answer that queued an email says while email is off: the email waits in the outbox instead of reaching the
 // customer, so a queued message never reads as one on its way to them.
 import { z } from 'zod'
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 
 /** The field an answer that queued an email carries while email is off, as its output schema declares it. */
 export const EMAIL_DELIVERY = z

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { notFound, validationError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { BY_AGENT_OR_API } from '../../places.js'
-import { timestamp } from '../../output-types.js'
+import { notFound, validationError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
+import { timestamp } from '../../kernel/output-types.js'
 import { cancelPendingMessages } from './cancel-pending.js'
 
 /** Stops the reminders of one invoice, or the follow-up of one quote: what is queued is cancelled, nothing more is queued. */

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../db/types.js'
-import { localDate } from '../../time.js'
+import { localDate } from '../../vocabulary/time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { FOLLOW_UP_KINDS, isAskedStep } from './follow-up-rules.js'
-import { OWED_SQL } from '../../invoice-states.js'
+import { OWED_SQL } from '../../vocabulary/invoice-states.js'
 
 /**
  * Why a follow-up due now must not go, or null when it may: delivery asks at the moment of sending, so a payment, a void,

@@ -1,4 +1,4 @@
-import { addDays, addMonths, localDate, zonedInstant } from '../../time.js'
+import { addDays, addMonths, localDate, zonedInstant } from '../../vocabulary/time.js'
 
 /*
  * What is due when, for the follow-ups that chase for the owner. Every step falls on a calendar day of the business at

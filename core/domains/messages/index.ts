@@ -1,9 +1,9 @@
 // The messages domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 import { countOf, registerContactHistory } from '../contacts/history.js'
-import { onEvent } from '../../events.js'
+import { onEvent } from '../../kernel/events.js'
 import { scheduleForNewAddress } from './appointment-messages.js'
-import { registerStep } from '../../workflows.js'
+import { registerStep } from '../../kernel/workflows.js'
 import { cancelPendingConfirmations, queueReachOut } from './close-steps.js'
 
 // A customer who gets an email address gets the appointment emails their upcoming visits never had, with the change.

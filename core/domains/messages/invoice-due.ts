@@ -1,5 +1,5 @@
-import { dayWords } from '../../date-words.js'
-import { daysBetween } from '../../time.js'
+import { dayWords } from '../../text/date-words.js'
+import { daysBetween } from '../../vocabulary/time.js'
 
 /** Where an invoice stands against its due date on the day an email about it goes, in the words its emails use. */
 export interface InvoiceDueWords {

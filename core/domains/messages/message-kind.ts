@@ -1,6 +1,6 @@
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import type { TemplateValues } from '../../templating.js'
+import type { TemplateValues } from '../../text/templating.js'
 import { followUpStopReason } from './follow-up-checks.js'
 
 /** A queued message as its kind sees it at delivery: the row of scheduled_messages. */

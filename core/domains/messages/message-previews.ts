@@ -1,5 +1,5 @@
-import type { CallPreview } from '../../call-preview.js'
-import type { OperationContext } from '../../context.js'
+import type { CallPreview } from '../../kernel/call-preview.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { lockMessage, type MessageKind } from './model.js'
 import { type MessageFields, renderMessage } from './render.js'

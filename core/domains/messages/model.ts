@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { timestamp } from '../../output-types.js'
-import { validationError, type FieldIssue } from '../../errors.js'
-import { lockRecord, type RecordKind } from '../../records.js'
-import { templateIssues } from '../../templating.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { validationError, type FieldIssue } from '../../kernel/errors.js'
+import { lockRecord, type RecordKind } from '../../vocabulary/records.js'
+import { templateIssues } from '../../text/templating.js'
 
 /** What a message is for; each kind has one default template. */
 export const MESSAGE_KINDS = [
@@ -79,10 +79,10 @@ export async function lockTemplate(tx: Queryable, id: string): Promise<Record<st
   return lockRecord(tx, TEMPLATE_TABLE, id)
 }
 
-/** Where templates live, for lockRecord and the audited writes of core/records.ts. */
+/** Where templates live, for lockRecord and the audited writes of core/vocabulary/records.ts. */
 export const TEMPLATE_TABLE: RecordKind = { table: 'message_templates', columns: TEMPLATE_COLUMNS, entity: 'template' }
 
-/** Where scheduled messages live, for lockRecord and the audited writes of core/records.ts. */
+/** Where scheduled messages live, for lockRecord and the audited writes of core/vocabulary/records.ts. */
 export const MESSAGE_TABLE: RecordKind = {
   table: 'scheduled_messages',
   columns: MESSAGE_COLUMNS,

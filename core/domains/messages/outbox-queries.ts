@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { listPage, newestFirst } from '../../pagination.js'
-import { timestamp } from '../../output-types.js'
-import { defineQuery } from '../../registry.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { defineQuery } from '../../kernel/registry.js'
 
 /** The emails kept instead of sent while no email provider is configured, newest first. */
 export const emailOutboxQuery = defineQuery({

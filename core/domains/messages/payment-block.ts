@@ -1,4 +1,4 @@
-import { renderTemplate, type TemplateValues, variablesIn } from '../../templating.js'
+import { renderTemplate, type TemplateValues, variablesIn } from '../../text/templating.js'
 import type { MessageKind } from './model.js'
 import { howWeTakeMoney } from '../settings/ways-to-pay.js'
 

@@ -1,16 +1,16 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { notFound } from '../../errors.js'
-import { defineQuery } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
-import { TEMPLATE_VARIABLES, variablesIn, type TemplateValues } from '../../templating.js'
-import { addDays, localDate, zonedInstant } from '../../time.js'
+import { notFound } from '../../kernel/errors.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
+import { TEMPLATE_VARIABLES, variablesIn, type TemplateValues } from '../../text/templating.js'
+import { addDays, localDate, zonedInstant } from '../../vocabulary/time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import { MESSAGE_KINDS, RENDERED_MESSAGE, type MessageKind } from './model.js'
-import { clockTime, longDate } from '../../date-words.js'
+import { clockTime, longDate } from '../../text/date-words.js'
 import { businessValues, ESTIMATED, messageValues, renderTexts } from './render.js'
-import { formatMoney } from '../../money.js'
+import { formatMoney } from '../../vocabulary/money.js'
 
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
 export const templatePreviewQuery = defineQuery({

@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { validationError } from '../../errors.js'
-import { listPage, oldestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { SqlParams, wordPatterns } from '../../sql.js'
-import { variablesIn } from '../../templating.js'
-import { addDays, dayRange, localDate } from '../../time.js'
+import { validationError } from '../../kernel/errors.js'
+import { listPage, oldestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { SqlParams, wordPatterns } from '../../kernel/sql.js'
+import { variablesIn } from '../../text/templating.js'
+import { addDays, dayRange, localDate } from '../../vocabulary/time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import {
   MESSAGE_COLUMNS,
@@ -17,9 +17,9 @@ import {
   TEMPLATE_RECORD,
 } from './model.js'
 import { renderMessage, templateOfMessage } from './render.js'
-import { isoDate } from '../../schema-types.js'
-import { auditTrailExpansion, timestamp } from '../../output-types.js'
-import { CONFIRMATION_STATUSES, TICKET_STATUSES } from '../../ticket-states.js'
+import { isoDate } from '../../kernel/schema-types.js'
+import { auditTrailExpansion, timestamp } from '../../kernel/output-types.js'
+import { CONFIRMATION_STATUSES, TICKET_STATUSES } from '../../vocabulary/ticket-states.js'
 
 const date = isoDate()
 

@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
 import { MESSAGE_COLUMNS, MESSAGE_TABLE } from './model.js'
 

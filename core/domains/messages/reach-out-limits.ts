@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { dayRange, localDate } from '../../time.js'
+import { dayRange, localDate } from '../../vocabulary/time.js'
 
 /** A business's reach-outs that go out in a day besides its rules' batches, when no rule that is on says more. */
 export const REACH_OUT_DAILY_CAP = 20

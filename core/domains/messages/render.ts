@@ -1,17 +1,17 @@
 import type { Queryable } from '../../db/types.js'
 import { withStopLine } from './stop-line.js'
-import { renderTemplate, variablesIn, type TemplateValues } from '../../templating.js'
-import { localDate } from '../../time.js'
-import { clockTime, dayWords, longDate } from '../../date-words.js'
+import { renderTemplate, variablesIn, type TemplateValues } from '../../text/templating.js'
+import { localDate } from '../../vocabulary/time.js'
+import { clockTime, dayWords, longDate } from '../../text/date-words.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { firstNameOf } from '../contacts/first-name.js'
 import { defaultTemplate } from './default-templates.js'
 import { paymentBlock, paymentBlockVariables, withMoneyLine, withPaymentBlock } from './payment-block.js'
 import type { MessageKind, MessageTemplate } from './model.js'
-import { formatMoney } from '../../money.js'
+import { formatMoney } from '../../vocabulary/money.js'
 import { invoiceDueWords } from './invoice-due.js'
-import { ticketTotals, type TotalledLine } from '../../ticket-totals.js'
-import { type Cycle, planPriceWords } from '../../plan-cycles.js'
+import { ticketTotals, type TotalledLine } from '../../vocabulary/ticket-totals.js'
+import { type Cycle, planPriceWords } from '../../vocabulary/plan-cycles.js'
 
 /** A message as it reads with what the system knows now; `missing` names the variables that rendered empty. */
 export interface RenderedMessage {

@@ -1,10 +1,10 @@
-import type { OperationContext, Services } from '../../context.js'
-import { whenText } from '../../date-words.js'
+import type { OperationContext, Services } from '../../kernel/context.js'
+import { whenText } from '../../text/date-words.js'
 import type { Queryable } from '../../db/types.js'
 import { defineSecretLink } from '../../links/secret-link.js'
-import { contextOf } from '../../operations-context.js'
-import { redactSensitive } from '../../sanitize.js'
-import type { TemplateValues } from '../../templating.js'
+import { contextOf } from '../../kernel/operations-context.js'
+import { redactSensitive } from '../../kernel/sanitize.js'
+import type { TemplateValues } from '../../text/templating.js'
 import { APPOINTMENT_KINDS, settleAppointmentMessages, type CustomerAnswer } from './appointment-messages.js'
 
 /**

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
-import { timestamp } from '../../output-types.js'
-import { BY_AGENT_OR_API } from '../../places.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
 import { lockContact } from '../contacts/model.js'
 import { cancelPendingMessages } from './cancel-pending.js'
 

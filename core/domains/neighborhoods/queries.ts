@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { defineQuery } from '../../registry.js'
-import { addDays, localDate } from '../../time.js'
-import { calendarDay } from '../../output-types.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { addDays, localDate } from '../../vocabulary/time.js'
+import { calendarDay } from '../../kernel/output-types.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { ADDRESS_OF_VISIT, CELL_OF_ADDRESS } from './cells.js'
 

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import { oneSubjectOf, LEAD_SUBJECT } from '../record-subject.js'
 import { NOTE_COLUMNS, NOTE_RECORD, NOTE_TABLE } from './model.js'
-import { auditedInsert } from '../../records.js'
-import { customer, ownVisit } from '../../places.js'
+import { auditedInsert } from '../../vocabulary/records.js'
+import { customer, ownVisit } from '../../vocabulary/places.js'
 
 /** The record kinds a note can be written on: the input field and the table it points into. */
 const SUBJECTS = [

@@ -1,12 +1,12 @@
 import type { Queryable } from '../../db/types.js'
 import { z } from 'zod'
-import { timestamp } from '../../output-types.js'
-import type { RecordKind } from '../../records.js'
+import { timestamp } from '../../kernel/output-types.js'
+import type { RecordKind } from '../../vocabulary/records.js'
 
 /** The columns of a note as the API shows it. */
 export const NOTE_COLUMNS = 'id, contact_id, ticket_id, lead_id, content, author_type, author_id, created_at'
 
-/** Where notes live, for the audited writes of core/records.ts. */
+/** Where notes live, for the audited writes of core/vocabulary/records.ts. */
 export const NOTE_TABLE: RecordKind = { table: 'notes', columns: NOTE_COLUMNS, entity: 'note' }
 
 /** How many notes include=notes shows per contact, newest first; the notes data type has them all. */

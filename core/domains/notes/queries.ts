@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
-import { auditTrailExpansion } from '../../output-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
 
 /** Notes by id, or the notes of one subject (contact, ticket or lead), newest first. */
 export const notesQuery = defineQuery({

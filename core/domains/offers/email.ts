@@ -1,9 +1,9 @@
 import { emailHtml } from '../../clients/email-html.js'
 import type { EmailMessage } from '../../clients/email.js'
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
-import { log } from '../../log.js'
-import { whenTextWithZone } from '../../date-words.js'
+import { log } from '../../kernel/log.js'
+import { whenTextWithZone } from '../../text/date-words.js'
 import type { OfferPlan } from './plan.js'
 import { howWeTakeMoney } from '../settings/ways-to-pay.js'
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { notFound } from '../../errors.js'
-import { timestamp } from '../../output-types.js'
+import { notFound } from '../../kernel/errors.js'
+import { timestamp } from '../../kernel/output-types.js'
 
 /** The most and fewest times one offer holds. */
 export const OFFER_SLOTS = { min: 1, max: 5 } as const

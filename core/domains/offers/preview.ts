@@ -1,7 +1,7 @@
-import type { CallPreview, FactDeclaration } from '../../call-preview.js'
-import type { OperationContext } from '../../context.js'
-import { whenTextWithZone } from '../../date-words.js'
-import { formatMoney } from '../../money.js'
+import type { CallPreview, FactDeclaration } from '../../kernel/call-preview.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { whenTextWithZone } from '../../text/date-words.js'
+import { formatMoney } from '../../vocabulary/money.js'
 import { planOffer, type OfferInput } from './plan.js'
 
 /** The facts an offer gives the owner's standing rules. */

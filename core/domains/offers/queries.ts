@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { auditTrailExpansion } from '../../output-types.js'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { OFFER_RECORD, OFFER_STATUSES, offerColumns } from './model.js'
 
 /** Offers of times by id, or newest first, filtered by state, customer or lead. */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { notFound, validationError } from '../../errors.js'
+import { notFound, validationError } from '../../kernel/errors.js'
 import { firstNameOf } from '../contacts/first-name.js'
 
 /** Who an offer goes to: a customer or a lead, by name, the name the email greets, and the address it goes to. */

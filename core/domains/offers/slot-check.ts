@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js'
-import { AppError, validationError } from '../../errors.js'
-import { localDate, weekdayOf, zonedInstant } from '../../time.js'
+import { AppError, validationError } from '../../kernel/errors.js'
+import { localDate, weekdayOf, zonedInstant } from '../../vocabulary/time.js'
 import type { TenantSettings } from '../settings/model.js'
 import { assertNoDoubleBooking } from '../tickets/booking.js'
 import { wallClock } from '../tickets/model.js'

@@ -1,7 +1,7 @@
 import { emailHtml } from '../../clients/email-html.js'
-import type { OperationContext } from '../../context.js'
-import { whenTextWithZone } from '../../date-words.js'
-import { log } from '../../log.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { whenTextWithZone } from '../../text/date-words.js'
+import { log } from '../../kernel/log.js'
 import type { TenantSettings } from '../settings/model.js'
 import { howWeTakeMoney } from '../settings/ways-to-pay.js'
 

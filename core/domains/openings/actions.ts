@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { notFound } from '../../errors.js'
-import { page } from '../../places.js'
-import { defineAction } from '../../registry.js'
+import { notFound } from '../../kernel/errors.js'
+import { page } from '../../vocabulary/places.js'
+import { defineAction } from '../../kernel/registry.js'
 
 /** Hides an opening from schedule_openings, Home and daily_briefing: the owner keeps the time free on purpose. */
 export const dismissOpening = defineAction({

@@ -1,5 +1,5 @@
-import type { Caller } from '../../call-action.js'
-import { callQuery } from '../../call-query.js'
+import type { Caller } from '../../kernel/call-action.js'
+import { callQuery } from '../../kernel/call-query.js'
 import { scheduleOpeningsQuery } from './queries.js'
 
 /** Openings named in the line at most; the rest stay behind crm_query. */

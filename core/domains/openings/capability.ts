@@ -1,4 +1,4 @@
-import type { Capability } from '../../plug-in.js'
+import type { Capability } from '../../kernel/plug-in.js'
 import { openingsBriefingLine } from './briefing.js'
 
 /** What filling openings from the waitlist plugs in: its daily_briefing line; its Home card is in console/owner/openings/. */

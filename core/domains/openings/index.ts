@@ -1,5 +1,5 @@
 // The openings domain: times a cancel, a no-show or a move left free, and the waitlisted customers near them. The registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 export * from './actions.js'
 export * from './queries.js'
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { addDays, localDate, zonedInstant } from '../../time.js'
+import { addDays, localDate, zonedInstant } from '../../vocabulary/time.js'
 import type { BusinessHours } from '../settings/model.js'
 import { activeTeam, bookable, busyOfTeam, freeStretches, type Slot } from '../tickets/free-time.js'
 import { OPENINGS_DAYS_AHEAD, type Opening } from './openings-ahead.js'

@@ -1,6 +1,6 @@
-import { busyTimeOf } from '../../busy-time.js'
+import { busyTimeOf } from '../../vocabulary/busy-time.js'
 import type { Queryable } from '../../db/types.js'
-import { localDate, localTime, NOON, weekdayOf, zonedInstant } from '../../time.js'
+import { localDate, localTime, NOON, weekdayOf, zonedInstant } from '../../vocabulary/time.js'
 import { homeBaseOf } from '../routes/day.js'
 import { metersBetween, type Point } from '../routes/planner.js'
 import { contactNamesById } from '../contacts/model.js'

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { AppError, validationError } from '../../errors.js'
-import { MAX_CENTS } from '../../money.js'
-import { auditedArchive, auditedUpdate } from '../../records.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
-import { isoDate } from '../../schema-types.js'
+import { AppError, validationError } from '../../kernel/errors.js'
+import { MAX_CENTS } from '../../vocabulary/money.js'
+import { auditedArchive, auditedUpdate } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
+import { isoDate } from '../../kernel/schema-types.js'
 import { loadTenantSettings } from '../settings/model.js'
 import {
   assertNotArchived,
@@ -17,7 +17,7 @@ import {
   STAGES,
 } from './model.js'
 import { checkLinks, contactOfLead } from './references.js'
-import { lead, opportunity } from '../../places.js'
+import { lead, opportunity } from '../../vocabulary/places.js'
 
 const title = z.string().trim().min(1).max(200).describe('A few words on the job, e.g. "Gutters and windows, 3 storeys"')
 const amount = z.number().int().min(0).max(MAX_CENTS).describe('Expected value in cents of the business currency, e.g. 45000 for $450.00')

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound } from '../../errors.js'
-import { calendarDay, timestamp } from '../../output-types.js'
-import type { RecordKind } from '../../records.js'
+import { AppError, notFound } from '../../kernel/errors.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
+import type { RecordKind } from '../../vocabulary/records.js'
 
 /** The stages an opportunity moves through, in order; won and lost close it. */
 export const STAGES = ['qualification', 'estimating', 'proposal_sent', 'negotiating', 'scheduled', 'won', 'lost'] as const

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { auditTrailExpansion } from '../../output-types.js'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { isoDate } from '../../schema-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { isoDate } from '../../kernel/schema-types.js'
 import { OPPORTUNITY_COLUMNS, OPPORTUNITY_RECORD, STAGES } from './model.js'
 
 /** Opportunities by id, or newest first, filtered by stage, customer, lead, open or closed and expected close. */

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js'
-import { validationError, missingReference } from '../../errors.js'
-import { assertContact } from '../../merged-contacts.js'
+import { validationError, missingReference } from '../../kernel/errors.js'
+import { assertContact } from '../../vocabulary/merged-contacts.js'
 import { leadConversion } from '../leads/model.js'
 
 /** What an opportunity points at: its customer, the lead it came from and who works it; null clears one on an update. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { defineQuery } from '../../registry.js'
-import { isoDate } from '../../schema-types.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { isoDate } from '../../kernel/schema-types.js'
 import { OPEN_STAGES, STAGES, type Stage } from './model.js'
 
 type Row = { currency: string; stage: Stage; count: number; amount_cents: number; weighted_cent_percents: number }

@@ -1,14 +1,14 @@
 import { z } from 'zod'
-import { validationError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import { validationError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import { applyPayment, insertInvoice, INVOICE_RECORD } from '../invoices/model.js'
-import { localDate } from '../../time.js'
+import { localDate } from '../../vocabulary/time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { instantInput } from '../tickets/model.js'
 import { bookOrderVisits } from './booking.js'
 import { loadOrder, moveOrder, ORDER_RECORD, orderConflict } from './model.js'
-import { BY_AGENT_OR_API, page } from '../../places.js'
+import { BY_AGENT_OR_API, page } from '../../vocabulary/places.js'
 
 const visit = z.strictObject({
   scheduled_start: instantInput.describe('ISO 8601; without an offset it is wall-clock time in the business time zone'),

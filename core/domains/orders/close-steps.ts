@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { VisitClose } from '../tickets/close-workflow.js'
 import { settleOrderOfTicket } from './model.js'
 

@@ -1,8 +1,8 @@
-import type { CheckoutEvent } from '../../checkout-payees.js'
-import type { Services } from '../../context.js'
+import type { CheckoutEvent } from '../../vocabulary/checkout-payees.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
-import { log } from '../../log.js'
-import { contextOf } from '../../operations-context.js'
+import { log } from '../../kernel/log.js'
+import { contextOf } from '../../kernel/operations-context.js'
 import { recordStripeEvent } from '../invoices/stripe-event-rows.js'
 import { loadOrder, orderAuditView } from './model.js'
 

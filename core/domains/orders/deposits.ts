@@ -1,5 +1,5 @@
-import { systemAuditor, writeAudit } from '../../audit.js'
-import type { Services } from '../../context.js'
+import { systemAuditor, writeAudit } from '../../kernel/audit.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
 
 /** A stored checkout is handed out again only while the customer has at least this long to use it. */

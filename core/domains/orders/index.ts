@@ -1,7 +1,7 @@
 // The orders domain's operations: the registry finds this folder and registers what this file exports.
-import { registerStep } from '../../workflows.js'
+import { registerStep } from '../../kernel/workflows.js'
 import { settleOrderOnClose } from './close-steps.js'
-import { registerCheckoutPayee } from '../../checkout-payees.js'
+import { registerCheckoutPayee } from '../../vocabulary/checkout-payees.js'
 import { applyDepositEvent } from './deposit-events.js'
 
 // Closing an order's last visit fulfils the order.

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound } from '../../errors.js'
-import { timestamp } from '../../output-types.js'
-import { PRICED_LINE_RECORD, QUOTE_LINES, readPricedLines } from '../../line-items.js'
+import { AppError, notFound } from '../../kernel/errors.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { PRICED_LINE_RECORD, QUOTE_LINES, readPricedLines } from '../../vocabulary/line-items.js'
 
 /** Where an order is: waiting to be booked, booked and under way, done, billed, or called off. */
 export const ORDER_STATUSES = ['pending_fulfilment', 'in_progress', 'fulfilled', 'invoiced', 'cancelled'] as const

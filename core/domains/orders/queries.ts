@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { auditTrailExpansion } from '../../output-types.js'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 
 import { ORDER_COLUMNS, ORDER_HEAD, ORDER_STATUSES, ORDER_TICKET } from './model.js'
-import { PRICED_LINE_RECORD, QUOTE_LINES, pricedLinesColumn } from '../../line-items.js'
+import { PRICED_LINE_RECORD, QUOTE_LINES, pricedLinesColumn } from '../../vocabulary/line-items.js'
 
 /** Orders by id, or newest first, filtered by status and customer. */
 export const ordersQuery = defineQuery({

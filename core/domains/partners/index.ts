@@ -1,5 +1,5 @@
 // The partners domain: the organizations that send the business work or do work for it, and the referrals they bring. The registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 export * from './actions.js'
 export * from './queries.js'
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { calendarDay, timestamp } from '../../output-types.js'
-import { defineQuery } from '../../registry.js'
-import { SqlParams, whereAll } from '../../sql.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { SqlParams, whereAll } from '../../kernel/sql.js'
 import { PARTNER_ROLES } from './actions.js'
 
 /** A partner with the referrals it brought. */

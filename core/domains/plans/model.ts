@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { notFound } from '../../errors.js'
-import { calendarDay, timestamp } from '../../output-types.js'
-import { CYCLES } from '../../plan-cycles.js'
+import { notFound } from '../../kernel/errors.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
+import { CYCLES } from '../../vocabulary/plan-cycles.js'
 
 /** One service a plan includes, and how many visits of it each cycle. */
 export const PLAN_INCLUDE = z.strictObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { defineQuery } from '../../registry.js'
-import { SqlParams, whereAll } from '../../sql.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { SqlParams, whereAll } from '../../kernel/sql.js'
 import { CUSTOMER_PLAN, CUSTOMER_PLAN_SELECT, CUSTOMER_PLAN_STATUSES, PLAN, PLAN_SELECT, PLAN_STATUS_SQL } from './model.js'
 
 /** The service plans of the catalog. */

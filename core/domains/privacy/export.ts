@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { freeForm, timestamp } from '../../output-types.js'
+import { freeForm, timestamp } from '../../kernel/output-types.js'
 import type { CustomerReach, ExportPart, PersonalTable } from '../../personal-data/declare.js'
-import { defineQuery } from '../../registry.js'
-import { SqlParams } from '../../sql.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { SqlParams } from '../../kernel/sql.js'
 import { PERSONAL_DATA, EXPORT_VIEWS } from '../personal-data.js'
 
 /** One part of the export read from a declared table. */

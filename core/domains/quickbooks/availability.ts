@@ -1,7 +1,7 @@
-import { integrationOf } from '../../plug-in.js'
+import { integrationOf } from '../../kernel/plug-in.js'
 import { QUICKBOOKS_OFF, type QuickBooksClient } from './client/quickbooks.js'
-import type { Services } from '../../context.js'
-import { AppError } from '../../errors.js'
+import type { Services } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
 
 /** This server's QuickBooks client (services.integrations), or null without the Intuit app's keys. */
 export function quickbooksClientOf(services: Pick<Services, 'integrations'>): QuickBooksClient | null {

@@ -1,11 +1,11 @@
-import type { Capability } from '../../plug-in.js'
+import type { Capability } from '../../kernel/plug-in.js'
 import { quickbooksClientFromEnv } from './client/quickbooks.js'
 import { describeQuickBooks } from './availability.js'
 import { quickbooksBriefingLine } from './briefing.js'
 import { syncQuickBooks } from './sync-job.js'
 import { quickbooksWebhook } from './webhook.js'
 
-/** What QuickBooks plugs into the product (core/plug-in.ts); its pages and Home card are in console/owner/quickbooks/. */
+/** What QuickBooks plugs into the product (core/kernel/plug-in.ts); its pages and Home card are in console/owner/quickbooks/. */
 export const quickbooksCapability: Capability = {
   name: 'quickbooks',
   client: (config) => quickbooksClientFromEnv(config.environment),

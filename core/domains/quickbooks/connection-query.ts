@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { timestamp } from '../../output-types.js'
-import { defineQuery } from '../../registry.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { quickbooksOffReason } from './availability.js'
 import { loadConnection } from './connection.js'
 

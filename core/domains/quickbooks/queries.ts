@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { AppError } from '../../errors.js'
+import { AppError } from '../../kernel/errors.js'
 import { quickbooksOffReason } from './availability.js'
 import { loadConnection } from './connection.js'
-import { afterCursor, pageOf } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { timestamp } from '../../output-types.js'
+import { afterCursor, pageOf } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { timestamp } from '../../kernel/output-types.js'
 
 /** What people call a sync row's record (r), as SQL: the customer's name, the service's, the invoice's number. */
 export const RECORD_NAME_SQL = `case r.kind

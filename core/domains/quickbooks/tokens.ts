@@ -1,11 +1,11 @@
 import { quickbooksClientOf } from './availability.js'
 import { QuickBooksError, type QuickBooksTokens, type TokenSource } from './client/quickbooks.js'
 import { cachedTokenSource, storedTokenUsable, type TokenOutcome } from '../../clients/cached-token.js'
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
-import type { SecretBox } from '../../secret-box.js'
+import { AppError } from '../../kernel/errors.js'
+import type { SecretBox } from '../../kernel/secret-box.js'
 import { loadConnection, markNeedsReconnect, saveTokens, type SealedTokens } from './connection.js'
 
 /** An access token is refreshed when it has less than this left, so it never lapses in the middle of a batch. */

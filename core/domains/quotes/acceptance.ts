@@ -1,10 +1,10 @@
-import type { OperationContext } from '../../context.js'
-import { localDate } from '../../time.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { localDate } from '../../vocabulary/time.js'
 import { loadOrder, orderAuditView, type OrderRow } from '../orders/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { endQuoteChasing } from './messages.js'
 import { depositOf, loadQuote, quoteAuditView, quoteConflict, type QuoteRow } from './model.js'
-import { nextCounterValue } from '../../counters.js'
+import { nextCounterValue } from '../../kernel/counters.js'
 
 /** The customer's answer to a quote. */
 export type QuoteAnswer = 'accept' | 'decline'

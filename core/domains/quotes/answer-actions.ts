@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import { ORDER_RECORD } from '../orders/model.js'
 import { answerQuote, QUOTE_NOTE_MAX } from './acceptance.js'
 import { QUOTE_RECORD } from './model.js'
-import { BY_AGENT_OR_API } from '../../places.js'
+import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
 
 /** Records an answer the customer gave in person, by phone or by email instead of through the quote's links. */
 export const recordQuoteAnswer = defineAction({

@@ -1,6 +1,6 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { INTERACTION_TABLE, type Interaction } from '../interactions/model.js'
-import { auditedUpdate, lockRecord } from '../../records.js'
+import { auditedUpdate, lockRecord } from '../../vocabulary/records.js'
 import { cancelPendingMessages } from '../messages/cancel-pending.js'
 import { queueMessage } from '../messages/queue.js'
 

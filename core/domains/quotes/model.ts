@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { nextCounterValue } from '../../counters.js'
+import { nextCounterValue } from '../../kernel/counters.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound } from '../../errors.js'
-import { calendarDay, timestamp } from '../../output-types.js'
+import { AppError, notFound } from '../../kernel/errors.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
 import { type InvoiceLine, writePricedLines } from '../invoices/model.js'
-import { PRICED_LINE_RECORD, QUOTE_LINES, readPricedLines } from '../../line-items.js'
+import { PRICED_LINE_RECORD, QUOTE_LINES, readPricedLines } from '../../vocabulary/line-items.js'
 
 /** Where a quote is in its life: only a draft changes; sent waits for the customer; the rest are records. */
 export const QUOTE_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired', 'cancelled'] as const
@@ -53,7 +53,7 @@ export async function loadQuote(tx: Queryable, id: string, lock = false): Promis
   return { ...r.rows[0], line_items: await readPricedLines(tx, QUOTE_LINES, id) } as QuoteRow
 }
 
-/** Sets a draft quote's lines (replacing any) and the totals they add up to, by the invoices' tax rule (core/money.ts). */
+/** Sets a draft quote's lines (replacing any) and the totals they add up to, by the invoices' tax rule (core/vocabulary/money.ts). */
 export async function writeQuoteLines(tx: Queryable, tenantId: string, quoteId: string, lines: InvoiceLine[]): Promise<void> {
   await writePricedLines(tx, { table: 'quotes', lines: 'quote_line_items', parent: 'quote_id' }, tenantId, quoteId, lines)
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { auditTrailExpansion } from '../../output-types.js'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { isoDate } from '../../schema-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { isoDate } from '../../kernel/schema-types.js'
 import { QUOTE_COLUMNS, QUOTE_HEAD, QUOTE_STATUSES } from './model.js'
-import { PRICED_LINE_RECORD, QUOTE_LINES, pricedLinesColumn } from '../../line-items.js'
+import { PRICED_LINE_RECORD, QUOTE_LINES, pricedLinesColumn } from '../../vocabulary/line-items.js'
 
 /** Quotes by id, or newest first, filtered by status, customer, number and the day they lapse. */
 export const quotesQuery = defineQuery({

@@ -1,8 +1,8 @@
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { localDate } from '../../time.js'
+import { localDate } from '../../vocabulary/time.js'
 import { inBusinessOfLink, linkAnswerContext, markLinkUsed, RESPONSE_LINK } from '../messages/response-links.js'
-import type { TemplateValues } from '../../templating.js'
+import type { TemplateValues } from '../../text/templating.js'
 import { answerQuote, type QuoteAnswer } from './acceptance.js'
 import { type BusinessCard, loadBusinessCard, readLogo } from '../settings/business-card.js'
 

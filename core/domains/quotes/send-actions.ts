@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { validationError } from '../../errors.js'
-import { timestamp } from '../../output-types.js'
-import { defineAction } from '../../registry.js'
-import { localDate } from '../../time.js'
+import { validationError } from '../../kernel/errors.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { defineAction } from '../../kernel/registry.js'
+import { localDate } from '../../vocabulary/time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { queueQuoteEmail } from './messages.js'
 import { loadQuote, QUOTE_RECORD, quoteAuditView, quoteConflict } from './model.js'
-import { page } from '../../places.js'
+import { page } from '../../vocabulary/places.js'
 
 /** Emails a quote to its customer with links to accept or decline it. */
 export const sendQuote = defineAction({

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js'
-import { SqlParams } from '../../sql.js'
-import { addMonths, dayRange } from '../../time.js'
+import { SqlParams } from '../../kernel/sql.js'
+import { addMonths, dayRange } from '../../vocabulary/time.js'
 import { ADDRESS_OF_VISIT, CELL_OF_ADDRESS } from '../neighborhoods/cells.js'
 import type { ReachOutRule } from './model.js'
 

@@ -1,6 +1,6 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
+import { AppError } from '../../kernel/errors.js'
 import { audienceOf, type Audience, type AudienceDay, reachableNow } from './audience.js'
 import type { ReachOutRule } from './model.js'
 import { queueMessages } from '../messages/queue.js'

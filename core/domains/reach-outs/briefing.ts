@@ -1,5 +1,5 @@
-import type { Caller } from '../../call-action.js'
-import { callQuery } from '../../call-query.js'
+import type { Caller } from '../../kernel/call-action.js'
+import { callQuery } from '../../kernel/call-query.js'
 import { reachOutBatchesQuery } from './queries.js'
 
 /** The batches waiting for the owner, in one line of daily_briefing, each with its rule and how many customers. */

@@ -1,4 +1,4 @@
-import { atMostEvery, type Capability } from '../../plug-in.js'
+import { atMostEvery, type Capability } from '../../kernel/plug-in.js'
 import { reachOutBriefingLine } from './briefing.js'
 import { runReachOutRules } from './job.js'
 

@@ -1,5 +1,5 @@
 // The reach-outs domain: rules that find customers due for an email each day, and their batches. The registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 export * from './actions.js'
 export * from './batch-actions.js'
 export * from './opt-out.js'

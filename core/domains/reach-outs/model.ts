@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
-import { calendarDay, timestamp } from '../../output-types.js'
+import { AppError } from '../../kernel/errors.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
 
 /** What makes a customer due: time since their last visit, since their last visit of one service, their neighborhood's bookings falling, a season's end. */
 export const TRIGGERS = ['no_visit', 'service_due', 'neighborhood_drop', 'season_end'] as const

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { timestamp } from '../../output-types.js'
-import { BY_AGENT_OR_API } from '../../places.js'
-import { defineAction } from '../../registry.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
+import { defineAction } from '../../kernel/registry.js'
 import { lockContact } from '../contacts/model.js'
 import { cancelPendingMessages } from '../messages/cancel-pending.js'
 

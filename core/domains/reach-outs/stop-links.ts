@@ -1,8 +1,8 @@
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
 import { defineSecretLink } from '../../links/secret-link.js'
-import { contextOf } from '../../operations-context.js'
-import type { TemplateValues } from '../../templating.js'
+import { contextOf } from '../../kernel/operations-context.js'
+import type { TemplateValues } from '../../text/templating.js'
 import { setOptOut } from './opt-out.js'
 
 /**

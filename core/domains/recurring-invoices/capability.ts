@@ -1,6 +1,6 @@
-import type { Caller } from '../../call-action.js'
-import { callQuery } from '../../call-query.js'
-import { atMostEvery, type Capability } from '../../plug-in.js'
+import type { Caller } from '../../kernel/call-action.js'
+import { callQuery } from '../../kernel/call-query.js'
+import { atMostEvery, type Capability } from '../../kernel/plug-in.js'
 import { issueDueRecurringInvoices } from './issue.js'
 import { recurringInvoicesQuery } from './queries.js'
 

@@ -1,5 +1,5 @@
 // The recurring-invoices domain: invoices that issue themselves every month, quarter or year, without visits (a contract's, or a
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 // service plan's). The registry finds this folder and registers what this file exports.
 export * from './actions.js'
 export * from './queries.js'

@@ -1,16 +1,16 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound, validationError } from '../../errors.js'
-import { invoiceTotals } from '../../money.js'
-import { calendarDay, timestamp } from '../../output-types.js'
-import { addDays, addMonths } from '../../time.js'
-import { CYCLE_MONTHS, CYCLES, type Cycle } from '../../plan-cycles.js'
+import { AppError, notFound, validationError } from '../../kernel/errors.js'
+import { invoiceTotals } from '../../vocabulary/money.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
+import { addDays, addMonths } from '../../vocabulary/time.js'
+import { CYCLE_MONTHS, CYCLES, type Cycle } from '../../vocabulary/plan-cycles.js'
 import { createInvoice } from '../invoices/actions.js'
 import { type LineInput, resolveLines } from '../invoices/model.js'
 import type { TenantSettings } from '../settings/model.js'
 import { servicesById } from '../services/model.js'
 
-export { CYCLES, type Cycle, CYCLE_WORDS } from '../../plan-cycles.js'
+export { CYCLES, type Cycle, CYCLE_WORDS } from '../../vocabulary/plan-cycles.js'
 
 /** A recurring invoice runs (active), waits (paused) or is over for good (ended). */
 export const RECURRING_STATUSES = ['active', 'paused', 'ended'] as const

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { isoDate } from '../../schema-types.js'
-import { parseInput } from '../../validation.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { isoDate } from '../../kernel/schema-types.js'
+import { parseInput } from '../../kernel/validation.js'
 import { lockContact } from '../contacts/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import {

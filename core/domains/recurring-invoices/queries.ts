@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { auditTrailExpansion } from '../../output-types.js'
-import { listPage, newestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { SqlParams } from '../../sql.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
+import { listPage, newestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { SqlParams } from '../../kernel/sql.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { RECURRING_COLUMNS, RECURRING_INVOICE, RECURRING_STATUSES, withTotals } from './model.js'
 

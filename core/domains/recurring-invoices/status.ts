@@ -1,6 +1,6 @@
-import type { OperationContext } from '../../context.js'
-import { AppError } from '../../errors.js'
-import { localDate } from '../../time.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
+import { localDate } from '../../vocabulary/time.js'
 import type { TenantSettings } from '../settings/model.js'
 import { auditFields, periodOnOrAfter, type RecurringRow } from './model.js'
 

@@ -1,9 +1,9 @@
-import { type Capability, integrationOf } from '../../plug-in.js'
-import type { Services } from '../../context.js'
+import { type Capability, integrationOf } from '../../kernel/plug-in.js'
+import type { Services } from '../../kernel/context.js'
 import type { RoadRouter } from './road-router.js'
 import { roadRouterFromEnv, routerOffWhy } from './router-settings.js'
 
-/** What road routing plugs into the product (core/plug-in.ts): the road router route.plan measures a day with, and its banner line. */
+/** What road routing plugs into the product (core/kernel/plug-in.ts): the road router route.plan measures a day with, and its banner line. */
 export const routePlansCapability: Capability = {
   name: 'route-plans',
   client: (config) => roadRouterFromEnv(config.environment),

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { dayRange, weekdayOf, zonedInstant } from '../../time.js'
+import { dayRange, weekdayOf, zonedInstant } from '../../vocabulary/time.js'
 import type { TenantSettings } from '../settings/model.js'
 import type { PlanStop } from './planner.js'
 

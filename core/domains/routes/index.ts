@@ -1,5 +1,5 @@
 // The routes domain: a technician's day in driving order, from the business's home base or their own start. The registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 export * from './actions.js'
 export * from './starts.js'
 

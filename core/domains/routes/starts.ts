@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { listPage, oldestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { auditTrailExpansion, timestamp } from '../../output-types.js'
+import { listPage, oldestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { auditTrailExpansion, timestamp } from '../../kernel/output-types.js'
 
 /** A route start's columns as the API shows them. */
 export const ROUTE_START_COLUMNS = 'id, user_id, label, latitude, longitude, created_at, updated_at'

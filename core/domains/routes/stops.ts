@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { timestamp } from '../../output-types.js'
+import { timestamp } from '../../kernel/output-types.js'
 import type { DayVisit } from './day.js'
 import { directionsTo, type MapsPlace } from './maps-link.js'
 import { type RouteMetric, STRAIGHT_LINE } from './metric.js'

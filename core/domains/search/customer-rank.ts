@@ -1,5 +1,5 @@
-import { editDistance } from '../../words.js'
-import { type CountryCode, phoneKey } from '../../phone.js'
+import { editDistance } from '../../text/words.js'
+import { type CountryCode, phoneKey } from '../../vocabulary/phone.js'
 
 /** A contact hit of the universal search, as ranking needs it. */
 export interface ContactHit {

@@ -1,4 +1,4 @@
-import { wordsOf } from '../../words.js'
+import { wordsOf } from '../../text/words.js'
 
 /** The word a search is, in lower case, when it is one word with a letter in it ("Owen"); else null. */
 export function oneWordOf(q: string): string | null {

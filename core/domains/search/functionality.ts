@@ -1,5 +1,5 @@
-import { queryWords, similarity, stem, trigrams, wordsOf } from '../../words.js'
-import { actionKey, type Registry } from '../../registry.js'
+import { queryWords, similarity, stem, trigrams, wordsOf } from '../../text/words.js'
+import { actionKey, type Registry } from '../../kernel/registry.js'
 
 /** A hit on the product's own functionality: an action (domain.name) or a data type. */
 export interface FunctionalityHit {

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../db/types.js'
-import { phoneDigits } from '../../phone.js'
-import { formatMoney } from '../../money.js'
-import type { CountryCode } from '../../phone.js'
-import { withoutCountryCode } from '../../phone-query.js'
+import { phoneDigits } from '../../vocabulary/phone.js'
+import { formatMoney } from '../../vocabulary/money.js'
+import type { CountryCode } from '../../vocabulary/phone.js'
+import { withoutCountryCode } from '../../vocabulary/phone-query.js'
 import { externalIdLabel } from '../contacts/external-ids.js'
 
 /** The kinds of records the search finds in the database. */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { phoneDigits } from '../../phone.js'
+import { phoneDigits } from '../../vocabulary/phone.js'
 import { type DescribedHit, labelled, type SearchHit } from './model.js'
 import type { Reading } from './question.js'
 

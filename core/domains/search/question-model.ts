@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { LlmClient } from '../../clients/llm.js'
 import type { Queryable } from '../../db/types.js'
-import { isoDate } from '../../schema-types.js'
+import { isoDate } from '../../kernel/schema-types.js'
 import { emptyReading, type CatalogService, type Reading } from './question.js'
 
 /** Per attempt; the client tries twice, so a model that is down costs a search at most about twice this. */

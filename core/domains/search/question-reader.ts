@@ -1,5 +1,5 @@
-import type { OperationContext } from '../../context.js'
-import { localDate } from '../../time.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { localDate } from '../../vocabulary/time.js'
 import { type SearchContext, vocabularyOf } from './context.js'
 import { readByModel } from './question-model.js'
 import { isQuestion, readByRules, type Reading } from './question.js'

@@ -1,4 +1,4 @@
-import { stem } from '../../words.js'
+import { stem } from '../../text/words.js'
 import { readPeriod } from './time-phrases.js'
 
 /** How a search's words were read: each part a customer must satisfy (all of them). */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { defineQuery } from '../../registry.js'
-import { timestamp } from '../../output-types.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { timestamp } from '../../kernel/output-types.js'
 
 /** The customers added or changed most recently: what an empty search box offers first. */
 export const recentContactsQuery = defineQuery({

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { validationError, type AppError, missingReference } from '../../errors.js'
-import { auditedArchive } from '../../records.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { validationError, type AppError, missingReference } from '../../kernel/errors.js'
+import { auditedArchive } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import {
   assertNameFree,
   assertOpen,
@@ -17,7 +17,7 @@ import {
   type Segment,
 } from './model.js'
 import { checkRule, SEGMENT_RULE } from './rule.js'
-import { BY_AGENT_OR_API, page } from '../../places.js'
+import { BY_AGENT_OR_API, page } from '../../vocabulary/places.js'
 
 const name = z
   .string()

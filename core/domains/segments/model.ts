@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound } from '../../errors.js'
-import { timestamp } from '../../output-types.js'
-import type { RecordKind } from '../../records.js'
+import { AppError, notFound } from '../../kernel/errors.js'
+import { timestamp } from '../../kernel/output-types.js'
+import type { RecordKind } from '../../vocabulary/records.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { ruleCondition, SEGMENT_RULE, type SegmentRule } from './rule.js'
-import { SqlParams } from '../../sql.js'
+import { SqlParams } from '../../kernel/sql.js'
 
 /** A manual segment holds the contacts put in it; a rule segment the contacts its rule matched when last computed. */
 export const SEGMENT_KINDS = ['manual', 'rule'] as const

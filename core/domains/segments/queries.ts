@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { BY_NAME, listPage } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { auditTrailExpansion, timestamp } from '../../output-types.js'
+import { BY_NAME, listPage } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { auditTrailExpansion, timestamp } from '../../kernel/output-types.js'
 import { LIFECYCLES } from '../contacts/lifecycle.js'
 import { SEGMENT_COLUMNS, SEGMENT_KINDS, SEGMENT_RECORD } from './model.js'
 

@@ -1,14 +1,14 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { validationError, type FieldIssue } from '../../errors.js'
-import { isoDate } from '../../schema-types.js'
-import { dayRange } from '../../time.js'
+import { validationError, type FieldIssue } from '../../kernel/errors.js'
+import { isoDate } from '../../kernel/schema-types.js'
+import { dayRange } from '../../vocabulary/time.js'
 import { parseAttributeFilters } from '../attributes/model.js'
 import { addressCondition, attributeConditions } from '../contacts/conditions.js'
 import { LIFECYCLES } from '../contacts/lifecycle.js'
 import { appliesToOf, CUSTOM_VALUES, expectedValue, loadDefinitions } from '../custom-fields/model.js'
 import { tagSchema } from '../contacts/model.js'
-import type { SqlParams } from '../../sql.js'
+import type { SqlParams } from '../../kernel/sql.js'
 import { servicesById } from '../services/model.js'
 
 const serviceSince = z.strictObject({

@@ -1,5 +1,5 @@
-import { callWithin } from '../../call-within.js'
-import type { OperationContext } from '../../context.js'
+import { callWithin } from '../../kernel/call-within.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { VisitClose } from '../tickets/close-workflow.js'
 import { createTicket } from '../tickets/actions.js'
 import { continuingSeriesOf } from './model.js'

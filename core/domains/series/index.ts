@@ -1,5 +1,5 @@
 // The series domain's operations: the registry finds this folder and registers what this file exports.
-import { registerStep } from '../../workflows.js'
+import { registerStep } from '../../kernel/workflows.js'
 import { bookNextVisit, checkKeptSeries } from './close-steps.js'
 
 // Closing a visit keeps its series going or books the next visit.

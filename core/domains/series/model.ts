@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound, validationError } from '../../errors.js'
+import { AppError, notFound, validationError } from '../../kernel/errors.js'
 import { lineItemInput } from '../tickets/pricing.js'
-import { calendarDay, timestamp } from '../../output-types.js'
-import { ACTIVE_STATUSES, CONFIRMATION_STATUSES, TICKET_STATUSES } from '../../ticket-states.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
+import { ACTIVE_STATUSES, CONFIRMATION_STATUSES, TICKET_STATUSES } from '../../vocabulary/ticket-states.js'
 
 /** How many days ahead a series' visits exist as tickets. */
 export const SERIES_HORIZON_DAYS = 60

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { listPage, oldestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { listPage, oldestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { SERIES_COLUMNS, SERIES_RECORD, type SeriesRow, seriesView } from './model.js'
-import { auditTrailExpansion } from '../../output-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
 
 /** Recurring appointments by id, or listed by customer and status, each with its next visits. */
 export const seriesQuery = defineQuery({

@@ -1,6 +1,6 @@
 import rrule from 'rrule'
-import { validationError } from '../../errors.js'
-import { addDays } from '../../time.js'
+import { validationError } from '../../kernel/errors.js'
+import { addDays } from '../../vocabulary/time.js'
 
 const { RRule } = rrule
 

@@ -1,5 +1,5 @@
-import { callWithin } from '../../call-within.js'
-import type { OperationContext } from '../../context.js'
+import { callWithin } from '../../kernel/call-within.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assignTechnicians, cancelTicket, rescheduleTicket } from '../tickets/actions.js'
 import { assertActive, audited, lockTicket, ticketDetail } from '../tickets/model.js'

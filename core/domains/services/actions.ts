@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { AppError } from '../../errors.js'
-import { auditedArchive, auditedInsert, auditedUpdate } from '../../records.js'
-import { defineAction } from '../../registry.js'
+import { AppError } from '../../kernel/errors.js'
+import { auditedArchive, auditedInsert, auditedUpdate } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
 import {
   assertNameFree,
   checkPricing,
@@ -12,7 +12,7 @@ import {
   SERVICE_TABLE,
   serviceUsage,
 } from './model.js'
-import { BY_AGENT_OR_API, page } from '../../places.js'
+import { BY_AGENT_OR_API, page } from '../../vocabulary/places.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
+import { AppError } from '../../kernel/errors.js'
 
 /** Catalog names an error lists at most; a larger catalog is read with the services data type. */
 export const CATALOG_NAMED = 20

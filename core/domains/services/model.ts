@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { timestamp } from '../../output-types.js'
-import { lockRecord, type RecordKind } from '../../records.js'
-import { AppError, validationError, type FieldIssue } from '../../errors.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { lockRecord, type RecordKind } from '../../vocabulary/records.js'
+import { AppError, validationError, type FieldIssue } from '../../kernel/errors.js'
 
 /** How a service is priced on a ticket. */
 export type Pricing = 'fixed' | 'flexible' | 'per_unit' | 'product'
@@ -27,7 +27,7 @@ export interface Service {
 export const SERVICE_COLUMNS = `id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable, bookable, status,
   archived_at, created_at, updated_at`
 
-/** Where services live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
+/** Where services live, for lockRecord, auditedUpdate and auditedArchive (core/vocabulary/records.ts). */
 export const SERVICE_TABLE: RecordKind = { table: 'services', columns: SERVICE_COLUMNS, entity: 'service' }
 
 /** The business's services with these ids, by id; an id no service has is left out. */

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { BY_NAME, listPage } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { SqlParams } from '../../sql.js'
+import { BY_NAME, listPage } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { SqlParams } from '../../kernel/sql.js'
 import { SERVICE_COLUMNS, SERVICE_RECORD } from './model.js'
-import { auditTrailExpansion } from '../../output-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
 
 /** The catalog of services and products, by name. */
 export const servicesQuery = defineQuery({

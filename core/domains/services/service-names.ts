@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { bindable } from '../../bindable.js'
+import { bindable } from '../../kernel/bindable.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
+import { AppError } from '../../kernel/errors.js'
 import { missingService } from './missing-service.js'
 
 /** Names an error lists at most; a larger catalog is read with the services data type. */

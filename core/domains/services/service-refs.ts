@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { bindable } from '../../bindable.js'
+import { bindable } from '../../kernel/bindable.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
-import { isUuid } from '../../schema-types.js'
+import { AppError } from '../../kernel/errors.js'
+import { isUuid } from '../../kernel/schema-types.js'
 import { serviceNamed } from './service-names.js'
 
 /** A catalog service as a call that names one needs it: its id, name and usual length. */

@@ -1,17 +1,17 @@
 import { z } from 'zod'
-import type { OwnerApproval } from '../../access.js'
-import { AppError, validationError, type FieldIssue } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { isTimeZone } from '../../tenants.js'
+import type { OwnerApproval } from '../../kernel/access.js'
+import { AppError, validationError, type FieldIssue } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { isTimeZone } from '../../kernel/tenants.js'
 import { SETTINGS_COLUMNS, SETTINGS_READ, SETTINGS_RECORD } from './model.js'
 import { forgetRead } from '../../db/read-memo.js'
 import { previewSettingsChange } from './preview.js'
-import { assertDatabaseTimeZone } from '../../time-zone-check.js'
-import { setClause } from '../../sql.js'
-import { emitEvent } from '../../events.js'
-import { page } from '../../places.js'
+import { assertDatabaseTimeZone } from '../../vocabulary/time-zone-check.js'
+import { setClause } from '../../kernel/sql.js'
+import { emitEvent } from '../../kernel/events.js'
+import { page } from '../../vocabulary/places.js'
 import { BACKUP_KEEP_FIELDS, backupKeep } from './backup-settings.js'
-import { siteHost } from '../../customer-words/channels.js'
+import { siteHost } from '../../text/customer-words/channels.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
@@ -278,7 +278,7 @@ function checkHours(hours: Partial<Record<string, Array<[string, string]>>>): vo
   if (issues.length) throw validationError(issues)
 }
 
-declare module '../../events.js' {
+declare module '../../kernel/events.js' {
   interface DomainEvents {
     /** The business's settings were changed, in the changing transaction: the settings before and after. */
     'settings.updated': { before: Record<string, unknown>; after: Record<string, unknown> }

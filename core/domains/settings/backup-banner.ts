@@ -1,4 +1,4 @@
-import type { BackupSettings } from '../../config.js'
+import type { BackupSettings } from '../../kernel/config.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Database } from '../../db/types.js'
 

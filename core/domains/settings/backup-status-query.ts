@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { besideData } from '../../backup/beside-data.js'
 import { backupStatus } from '../../backup/status.js'
-import { defineQuery } from '../../registry.js'
-import { timestamp } from '../../output-types.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { timestamp } from '../../kernel/output-types.js'
 
 /** One finished backup run as the backup_status record shows it. */
 const BACKUP_RUN = z.object({

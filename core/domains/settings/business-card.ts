@@ -1,6 +1,6 @@
-import type { Services } from '../../context.js'
+import type { Services } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
-import { phoneAsWritten } from '../../phone.js'
+import { phoneAsWritten } from '../../vocabulary/phone.js'
 
 /** The business as a customer's quote or invoice page shows it: its name, how to reach it, and whether it has a logo. */
 export interface BusinessCard {

@@ -1,8 +1,14 @@
 import { z } from 'zod'
-import { WEEKDAYS } from '../../time.js'
+import { WEEKDAYS } from '../../vocabulary/time.js'
 
 // The read of the business's settings row is core's (the tenants table is core's); the domains reach it through here too.
-export { type BusinessHours, loadTenantSettings, SETTINGS_COLUMNS, SETTINGS_READ, type TenantSettings } from '../../business-settings.js'
+export {
+  type BusinessHours,
+  loadTenantSettings,
+  SETTINGS_COLUMNS,
+  SETTINGS_READ,
+  type TenantSettings,
+} from '../../vocabulary/business-settings.js'
 
 /** The settings as the API shows them (SETTINGS_COLUMNS). */
 export const SETTINGS_RECORD = z.object({

@@ -1,7 +1,7 @@
-import { fieldsOwnerApproves, type OwnerApproval } from '../../access.js'
-import { changesOf, type CallPreview } from '../../call-preview.js'
-import type { OperationContext } from '../../context.js'
-import type { WEEKDAYS } from '../../time.js'
+import { fieldsOwnerApproves, type OwnerApproval } from '../../kernel/access.js'
+import { changesOf, type CallPreview } from '../../kernel/call-preview.js'
+import type { OperationContext } from '../../kernel/context.js'
+import type { WEEKDAYS } from '../../vocabulary/time.js'
 import { loadTenantSettings } from './model.js'
 import { BACKUP_KEEP_FIELDS, fewerBackupsWarnings } from './backup-settings.js'
 

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { defineQuery } from '../../registry.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { SETTINGS_COLUMNS, SETTINGS_RECORD, type TenantSettings } from './model.js'
 import { waysToPay } from './ways-to-pay.js'
-import { auditTrailExpansion, timestamp } from '../../output-types.js'
+import { auditTrailExpansion, timestamp } from '../../kernel/output-types.js'
 
 /** The business's settings, as one record whose id is the business's id. */
 export const settingsQuery = defineQuery({

@@ -1,5 +1,5 @@
-import type { Caller } from '../../call-action.js'
-import { callQuery } from '../../call-query.js'
+import type { Caller } from '../../kernel/call-action.js'
+import { callQuery } from '../../kernel/call-query.js'
 import { waysToPay, type WaysToPay } from './ways-to-pay.js'
 import { addServiceCall } from '../services/missing-service.js'
 import { servicesQuery } from '../services/queries.js'

@@ -1,5 +1,5 @@
-import type { Services } from '../../context.js'
-import { AppError } from '../../errors.js'
+import type { Services } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
 import type { TenantSettings } from './model.js'
 
 /** How a customer can pay the business's invoices: online (this server takes payments through Stripe), by its written instructions. */

@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import { CANCEL_FACTS, previewCancel, previewUpdate } from './previews.js'
-import { nextCounterValue } from '../../counters.js'
+import { nextCounterValue } from '../../kernel/counters.js'
 import { remembered } from '../../db/read-memo.js'
 import { sqlLiteral } from '../../db/tenant.js'
-import { AppError, notFound, validationError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
+import { AppError, notFound, validationError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
 import { cancelAppointmentMessages, scheduleAppointmentMessages, settleAppointmentMessages } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { moveVisit } from './move.js'
@@ -28,12 +28,12 @@ import {
   wallClock,
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine, servicesRead } from './pricing.js'
-import { setClause } from '../../sql.js'
+import { setClause } from '../../kernel/sql.js'
 import { resolveTechnicians, technicianRefs } from '../users/technician-refs.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
 import { DEFINITIONS_READ } from '../custom-fields/model.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
-import { BY_AGENT_OR_API, customer, visit } from '../../places.js'
+import { BY_AGENT_OR_API, customer, visit } from '../../vocabulary/places.js'
 
 /** How long a visit is booked for when nothing says otherwise. */
 const DEFAULT_VISIT_MINUTES = 60

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
-import { busyTimeOf } from '../../busy-time.js'
+import { AppError } from '../../kernel/errors.js'
+import { busyTimeOf } from '../../vocabulary/busy-time.js'
 import { wallClock } from './model.js'
-import { ACTIVE_STATUSES } from '../../ticket-states.js'
+import { ACTIVE_STATUSES } from '../../vocabulary/ticket-states.js'
 
 /**
  * Serializes bookings per technician: a transaction-scoped advisory lock for each (business, technician), taken in

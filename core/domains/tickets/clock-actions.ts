@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { AppError, validationError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError, validationError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import {
   assertActive,
@@ -15,7 +15,7 @@ import {
   type TicketRow,
 } from './model.js'
 import { checkVisitDay, earlyInput, refuseEarlyAgent } from './visit-day.js'
-import { visitFor } from '../../places.js'
+import { visitFor } from '../../vocabulary/places.js'
 
 /** How far ahead of the server's clock a given time may be (phones' clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000

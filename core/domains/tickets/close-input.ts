@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { noteJson, noteText } from '../../sanitize.js'
+import { noteJson, noteText } from '../../kernel/sanitize.js'
 import { ATTRIBUTE_KEY } from '../attributes/model.js'
 import { closeCallLineInput, closeLineInput } from './close-lines.js'
 import { instantInput } from './model.js'

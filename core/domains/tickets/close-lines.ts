@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { validationError } from '../../errors.js'
+import { validationError } from '../../kernel/errors.js'
 import type { Service } from '../services/model.js'
 import { serviceNamed, serviceNameInput } from '../services/service-names.js'
-import { linePriceCents } from '../../money.js'
+import { linePriceCents } from '../../vocabulary/money.js'
 import { LINE_ITEM_COLUMNS, type LineItemRow } from './model.js'
 import { lineItemInput, loadServices, priceLine, unitPriceFor, type PricedLine } from './pricing.js'
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { upcomingVisitSql } from '../../upcoming-visits.js'
+import { upcomingVisitSql } from '../../vocabulary/upcoming-visits.js'
 import type { ContactVisits } from '../contacts/visit-source.js'
 
 type VisitRow = {

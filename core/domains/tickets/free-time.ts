@@ -1,7 +1,7 @@
-import { busyTimeOf } from '../../busy-time.js'
+import { busyTimeOf } from '../../vocabulary/busy-time.js'
 import type { Queryable } from '../../db/types.js'
-import { ACTIVE_STATUSES } from '../../ticket-states.js'
-import { weekdayOf, zonedInstant } from '../../time.js'
+import { ACTIVE_STATUSES } from '../../vocabulary/ticket-states.js'
+import { weekdayOf, zonedInstant } from '../../vocabulary/time.js'
 import type { BusinessHours } from '../settings/model.js'
 
 /** A period of time: a free slot, a busy interval. */

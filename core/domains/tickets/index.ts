@@ -1,5 +1,5 @@
 // The tickets domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 import { countOf, registerContactHistory } from '../contacts/history.js'
 import { registerContactVisits } from '../contacts/visit-source.js'
 import { TICKET_CONTACT_VISITS } from './contact-visits.js'

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound, validationError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
+import { AppError, notFound, validationError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import {
   assertActive,
@@ -14,9 +14,9 @@ import {
   type TicketRow,
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
-import { setClause } from '../../sql.js'
-import { linePriceCents } from '../../money.js'
-import { BY_AGENT_OR_API } from '../../places.js'
+import { setClause } from '../../kernel/sql.js'
+import { linePriceCents } from '../../vocabulary/money.js'
+import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
 import { serviceNamed, serviceNameInput } from '../services/service-names.js'
 
 /** Adds one line of work or goods to a ticket, priced by its service's rule. */

@@ -1,5 +1,5 @@
-import type { OperationContext } from '../../context.js'
-import { AppError } from '../../errors.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError } from '../../kernel/errors.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { replaceAppointmentMessages } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'

@@ -1,10 +1,10 @@
-import { changesOf, formatInstant, type CallPreview, type FactDeclaration } from '../../call-preview.js'
-import type { OperationContext } from '../../context.js'
+import { changesOf, formatInstant, type CallPreview, type FactDeclaration } from '../../kernel/call-preview.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { confirmLines } from './close-lines.js'
 import type { CloseTicketInput } from './close-input.js'
 import { instantOf, ticketDetail, type LineItemRow } from './model.js'
-import { ticketTotals } from '../../ticket-totals.js'
+import { ticketTotals } from '../../vocabulary/ticket-totals.js'
 import { waysToPay } from '../settings/ways-to-pay.js'
 
 /** The facts a cancellation offers standing rules. */

@@ -2,11 +2,11 @@ import { z } from 'zod'
 import { remembered, type ReadAhead } from '../../db/read-memo.js'
 import { sqlLiteral } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { validationError } from '../../errors.js'
+import { validationError } from '../../kernel/errors.js'
 import type { Service } from '../services/model.js'
 import { catalogNames, missingService } from '../services/missing-service.js'
 import { LINE_ITEM_COLUMNS, type LineItemRow } from './model.js'
-import { linePriceCents } from '../../money.js'
+import { linePriceCents } from '../../vocabulary/money.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
 

@@ -1,4 +1,4 @@
-import { localDate, localTime } from '../../time.js'
+import { localDate, localTime } from '../../vocabulary/time.js'
 import { technicianNamed } from '../users/technician-refs.js'
 import { wallClock } from './model.js'
 

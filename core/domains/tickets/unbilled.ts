@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { listPage } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
+import { listPage } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { lineItemsOf, techniciansOf, TICKET_TOTALS } from './model.js'
 import { actualTime } from './time-on-site.js'
-import { timestamp } from '../../output-types.js'
-import { TICKET_STATUSES } from '../../ticket-states.js'
-import { ticketTotals } from '../../ticket-totals.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { TICKET_STATUSES } from '../../vocabulary/ticket-states.js'
+import { ticketTotals } from '../../vocabulary/ticket-totals.js'
 
 /** Why a visit is listed as work not yet billed. */
 export const UNBILLED_REASONS = ['not_closed', 'not_invoiced', 'invoice_not_sent'] as const

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
-import { AppError, validationError } from '../../errors.js'
-import { dayRange, localDate } from '../../time.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { AppError, validationError } from '../../kernel/errors.js'
+import { dayRange, localDate } from '../../vocabulary/time.js'
 import { wallClock, type TicketRow } from './model.js'
 
 /*

@@ -1,4 +1,4 @@
-import type { Capability } from '../../plug-in.js'
+import type { Capability } from '../../kernel/plug-in.js'
 
 /** What timesheets plug in: their page as the owner's search finds it; the page itself is in console/owner/timesheets/. */
 export const timesheetsCapability: Capability = {

@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { AppError } from '../../errors.js'
-import { defineAction } from '../../registry.js'
+import { AppError } from '../../kernel/errors.js'
+import { defineAction } from '../../kernel/registry.js'
 import { revokeWhatActsFor } from './credentials.js'
 import { assertEmailFree, lockUser, USER_COLUMNS, USER_RECORD, USER_TABLE } from './model.js'
-import { auditedInsert, auditedUpdate } from '../../records.js'
+import { auditedInsert, auditedUpdate } from '../../vocabulary/records.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { page } from '../../places.js'
-import { PERSON_NAME_MAX } from '../../person-name.js'
+import { page } from '../../vocabulary/places.js'
+import { PERSON_NAME_MAX } from '../../vocabulary/person-name.js'
 
 const role = z.enum(['technician', 'owner'])
 

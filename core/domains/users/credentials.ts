@@ -1,5 +1,5 @@
-import { callWithin } from '../../call-within.js'
-import type { OperationContext } from '../../context.js'
+import { callWithin } from '../../kernel/call-within.js'
+import type { OperationContext } from '../../kernel/context.js'
 import { revokeAgentTokenAction } from '../agent-tokens/actions.js'
 import { revokeCalendarFeed } from '../calendars/actions.js'
 

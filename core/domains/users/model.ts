@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { timestamp } from '../../output-types.js'
-import { AppError } from '../../errors.js'
-import { lockRecord, type RecordKind } from '../../records.js'
+import { timestamp } from '../../kernel/output-types.js'
+import { AppError } from '../../kernel/errors.js'
+import { lockRecord, type RecordKind } from '../../vocabulary/records.js'
 
 /** The columns of a team member as the API shows them. */
 export const USER_COLUMNS = `id, name, email, role, created_at, deactivated_at`
@@ -12,7 +12,7 @@ export async function lockUser(tx: Queryable, id: string): Promise<Record<string
   return lockRecord(tx, USER_TABLE, id)
 }
 
-/** Where team members live, for lockRecord and the audited writes of core/records.ts. */
+/** Where team members live, for lockRecord and the audited writes of core/vocabulary/records.ts. */
 export const USER_TABLE: RecordKind = { table: 'users', columns: USER_COLUMNS, entity: 'user' }
 
 /** Refuses an email address another team member of this business already signs in with. */

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { BY_NAME, listPage } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { SqlParams } from '../../sql.js'
+import { BY_NAME, listPage } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { SqlParams } from '../../kernel/sql.js'
 import { USER_COLUMNS, USER_RECORD } from './model.js'
-import { auditTrailExpansion } from '../../output-types.js'
+import { auditTrailExpansion } from '../../kernel/output-types.js'
 
 /** The team: owners and technicians, by name. */
 export const usersQuery = defineQuery({

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
-import { isUuid } from '../../schema-types.js'
-import { bindable } from '../../bindable.js'
+import { AppError } from '../../kernel/errors.js'
+import { isUuid } from '../../kernel/schema-types.js'
+import { bindable } from '../../kernel/bindable.js'
 
 /** Names an error lists at most; a larger team is read with the users data type. */
 const MAX_NAMES = 20

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { notFound, validationError } from '../../errors.js'
-import { auditedInsert, auditedUpdate } from '../../records.js'
-import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
-import { localDate, WEEKDAYS } from '../../time.js'
+import { notFound, validationError } from '../../kernel/errors.js'
+import { auditedInsert, auditedUpdate } from '../../vocabulary/records.js'
+import { defineAction } from '../../kernel/registry.js'
+import { noteText } from '../../kernel/sanitize.js'
+import { localDate, WEEKDAYS } from '../../vocabulary/time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import {
   assertOpen,
@@ -15,8 +15,8 @@ import {
   WAITLIST_RECORD,
   WAITLIST_TABLE,
 } from './model.js'
-import { isoDate } from '../../schema-types.js'
-import { BY_AGENT_OR_API } from '../../places.js'
+import { isoDate } from '../../kernel/schema-types.js'
+import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
 
 const date = isoDate()
 const days = z.array(z.enum(WEEKDAYS)).max(7).describe('Weekdays that suit them (mon..sun); empty means any day')

@@ -1,5 +1,5 @@
 // The waitlist domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../action-words.js'
+import type { Area } from '../../text/action-words.js'
 import { countOf, registerContactHistory } from '../contacts/history.js'
 import { registerWaitlistMergeTidy } from '../contacts/merge-tidy.js'
 import { removeDoubledEntries } from './merge-tidy.js'

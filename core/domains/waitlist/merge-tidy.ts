@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../context.js'
+import type { OperationContext } from '../../kernel/context.js'
 import type { MergePair } from '../contacts/merge-tidy.js'
 
 /** Removes the merged contact's open waitlist entries for a service the survivor already waits for, audited; answers how many. */

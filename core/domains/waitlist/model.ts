@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { calendarDay, timestamp } from '../../output-types.js'
-import { lockRecord, type RecordKind } from '../../records.js'
-import { WEEKDAYS } from '../../time.js'
-import { AppError, notFound, validationError } from '../../errors.js'
+import { calendarDay, timestamp } from '../../kernel/output-types.js'
+import { lockRecord, type RecordKind } from '../../vocabulary/records.js'
+import { WEEKDAYS } from '../../vocabulary/time.js'
+import { AppError, notFound, validationError } from '../../kernel/errors.js'
 import { servicesById } from '../services/model.js'
 
 /** The columns of a waitlist entry as the API shows it. */
@@ -13,7 +13,7 @@ export const WAITLIST_COLUMNS = `id, contact_id, service_id, address_id, earlies
 /** Statuses of an entry still waiting for a slot; only these change. */
 export const OPEN_STATUSES = ['waiting', 'offered']
 
-/** Where waitlist entries live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
+/** Where waitlist entries live, for lockRecord, auditedUpdate and auditedArchive (core/vocabulary/records.ts). */
 export const WAITLIST_TABLE: RecordKind = {
   table: 'waitlist_entries',
   columns: WAITLIST_COLUMNS,

@@ -1,16 +1,16 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { notFound, validationError } from '../../errors.js'
-import { type ListOrder, listPage, oldestFirst } from '../../pagination.js'
-import { defineQuery } from '../../registry.js'
-import { localDate, localTime, weekdayOf, WEEKDAYS } from '../../time.js'
+import { notFound, validationError } from '../../kernel/errors.js'
+import { type ListOrder, listPage, oldestFirst } from '../../kernel/pagination.js'
+import { defineQuery } from '../../kernel/registry.js'
+import { localDate, localTime, weekdayOf, WEEKDAYS } from '../../vocabulary/time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { homeBaseOf } from '../routes/day.js'
 import { metersBetween } from '../routes/planner.js'
-import { NOON } from '../../time.js'
+import { NOON } from '../../vocabulary/time.js'
 import { WAITLIST_COLUMNS, WAITLIST_RECORD } from './model.js'
-import { isoDate, isoInstant } from '../../schema-types.js'
-import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.js'
+import { isoDate, isoInstant } from '../../kernel/schema-types.js'
+import { auditTrailExpansion, calendarDay, timestamp } from '../../kernel/output-types.js'
 
 /** The address an entry is matched by: its own, else the contact's first address still in use. */
 const ENTRY_ADDRESS = `left join lateral (

@@ -1,5 +1,5 @@
-import { type Capability, integrationOf } from '../../plug-in.js'
-import type { Services } from '../../context.js'
+import { type Capability, integrationOf } from '../../kernel/plug-in.js'
+import type { Services } from '../../kernel/context.js'
 import { weatherBriefingLine } from './briefing.js'
 import type { Forecaster } from './nws.js'
 import { forecasterFromEnv } from './settings.js'

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LEFTOVER_AGE_MS, removeLeftovers } from '../../../core/backup/leftovers.js'
-import { loadConfig } from '../../../core/config.js'
+import { loadConfig } from '../../../core/kernel/config.js'
 import { startTestApp } from '../../helpers/app.js'
 import { backUp, backupKey } from '../../helpers/backups.js'
 

@@ -1,7 +1,7 @@
 import { withTenant } from '../../../core/db/tenant.js'
 import { readMigrations } from '../../../core/db/migrate.js'
 import type { Database } from '../../../core/db/types.js'
-import { bootstrapFirstTenant } from '../../../core/tenants.js'
+import { bootstrapFirstTenant } from '../../../core/kernel/tenants.js'
 
 /** The migrations of the release before backups were recorded: a database on them has migrations pending. */
 export const BEFORE_BACKUPS = readMigrations().filter((f) => f.version < 117)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTenant } from '../../../core/db/tenant.js'
 import { DEFAULT_ROLES } from '../../../core/db/roles.js'
 import type { Queryable } from '../../../core/db/types.js'
-import { createTenant, type CreatedTenant } from '../../../core/tenants.js'
+import { createTenant, type CreatedTenant } from '../../../core/kernel/tenants.js'
 import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
 

@@ -6,7 +6,7 @@ import { createSession } from '../../../core/auth/sessions.js'
 import { withTenant } from '../../../core/db/tenant.js'
 import { DEFAULT_ROLES } from '../../../core/db/roles.js'
 import type { Queryable } from '../../../core/db/types.js'
-import { createTenant, type CreatedTenant } from '../../../core/tenants.js'
+import { createTenant, type CreatedTenant } from '../../../core/kernel/tenants.js'
 import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 
 // Both engines: the database layer itself, on each engine.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DatabaseUnreachableError, isDatabaseOutage } from '../../../core/db/outage.js'
 import { translateDatabaseError } from '../../../core/db/translate-error.js'
-import { AppError } from '../../../core/errors.js'
+import { AppError } from '../../../core/kernel/errors.js'
 
 /** An error as node-postgres reports one from the server. */
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code })

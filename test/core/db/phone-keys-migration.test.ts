@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { businessCountry } from '../../../core/business-country.js'
+import { businessCountry } from '../../../core/vocabulary/business-country.js'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
-import { phoneKey } from '../../../core/phone.js'
+import { phoneKey } from '../../../core/vocabulary/phone.js'
 import { bothEngines } from '../../helpers/databases.js'
 import { emptyDatabasesOfFile } from '../../helpers/empty-database.js'
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../../core/config.js'
+import { loadConfig } from '../../../core/kernel/config.js'
 import { migrate } from '../../../core/db/migrate.js'
 import { openPostgres } from '../../../core/db/postgres.js'
 import { DEFAULT_ROLES, rolesFor, withRoles } from '../../../core/db/roles.js'

@@ -5,7 +5,7 @@ import { authenticateSession, createSession } from '../../../core/auth/sessions.
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import { withWorkerRole } from '../../../core/db/tenant.js'
 import type { Database } from '../../../core/db/types.js'
-import { createTenant } from '../../../core/tenants.js'
+import { createTenant } from '../../../core/kernel/tenants.js'
 import { LINK_KINDS } from '../../../core/links/declared-links.js'
 import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateSearchData, type GeneratedSearchData } from '../../../bench/generate-search-data.js'
 import type { Database, Queryable } from '../../../core/db/types.js'
-import { wordPatterns } from '../../../core/sql.js'
+import { wordPatterns } from '../../../core/kernel/sql.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { bothEngines } from '../../helpers/databases.js'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { S3Settings } from '../../../core/config.js'
+import type { S3Settings } from '../../../core/kernel/config.js'
 import { signS3Request } from '../../helpers/sigv4.js'
 import { s3Store } from '../../../core/documents/s3-store.js'
 import { expectData } from '../../helpers/envelope-assertions.js'

@@ -3,7 +3,7 @@ import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
 import type { Queryable } from '../../../core/db/types.js'
 import type { PersonalTable } from '../../../core/personal-data/declare.js'
 import { writePersonalData } from '../../../core/personal-data/write.js'
-import { createTenant, type CreatedTenant } from '../../../core/tenants.js'
+import { createTenant, type CreatedTenant } from '../../../core/kernel/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 
 /** The records the database keeps unchanged once closed or settled, each with a guard that lets erasure through. */

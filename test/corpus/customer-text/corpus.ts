@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { OwnChannels } from '../../../core/customer-words/held-words.js'
+import type { OwnChannels } from '../../../core/text/customer-words/held-words.js'
 import { DISGUISED, ORDINARY, OWNERS_TO_SEE, TUNING_BUSINESS } from './tuning.js'
 
 /** One text of a corpus: its words, what trick or kind of text it is, and its language. */

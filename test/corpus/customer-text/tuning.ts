@@ -1,5 +1,5 @@
 /*
- * The tuning corpus of the customer-words rules (core/customer-words/): sentences written the way they reach customers,
+ * The tuning corpus of the customer-words rules (core/text/customer-words/): sentences written the way they reach customers,
  * what a fraudster slips into an email, an invoice note or a quote note to move a payment, and what a window-cleaning
  * company's office writes every day. The rules were tuned on these and on set-a.json; set-b.json was held out until
  * the rules first stood. Invisible and look-alike characters are written as escapes so the file can be read.

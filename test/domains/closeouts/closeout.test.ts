@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLlmClient } from '../../../core/clients/llm.js'
-import type { Principal } from '../../../core/context.js'
+import type { Principal } from '../../../core/kernel/context.js'
 import { readCloseoutNotes } from '../../../core/domains/closeouts/extraction.js'
 import { withTenant } from '../../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { callAction, type Caller } from '../../../core/call-action.js'
+import { callAction, type Caller } from '../../../core/kernel/call-action.js'
 import { mergeContacts } from '../../../core/domains/contacts/merge-actions.js'
 import { closeTicket } from '../../../core/domains/tickets/close.js'
 import { withTenant } from '../../../core/db/tenant.js'

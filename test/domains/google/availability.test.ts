@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createGoogleClient, googleConfigFromEnv } from '../../../core/clients/google.js'
-import type { Config } from '../../../core/config.js'
+import type { Config } from '../../../core/kernel/config.js'
 import { describeGoogle } from '../../../core/domains/google/availability.js'
-import { createSecretBox } from '../../../core/secret-box.js'
+import { createSecretBox } from '../../../core/kernel/secret-box.js'
 
 const KEYS = { GOOGLE_CLIENT_ID: '123-abc.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'GOCSPX-secret' }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { withTenant } from '../../../core/db/tenant.js'
 import { syncGoogleAccount } from '../../../core/domains/google/sync/sync-account.js'
-import { performAction } from '../../../core/operations.js'
-import { localDate } from '../../../core/time.js'
+import { performAction } from '../../../core/kernel/operations.js'
+import { localDate } from '../../../core/vocabulary/time.js'
 import type { TestApp } from '../../helpers/app.js'
 import type { GoogleFixture } from '../../helpers/google.js'
 

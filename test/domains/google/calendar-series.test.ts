@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTenant } from '../../../core/db/tenant.js'
 import { visitOfEvent } from '../../../core/domains/google/calendar/event-visit.js'
-import { localDate } from '../../../core/time.js'
+import { localDate } from '../../../core/vocabulary/time.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { type GoogleFixture, googleFixture } from '../../helpers/google.js'

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { withTenant } from '../../../core/db/tenant.js'
 import type { Queryable } from '../../../core/db/types.js'
 import { syncGoogleAccount } from '../../../core/domains/google/sync/sync-account.js'
-import { performAction } from '../../../core/operations.js'
+import { performAction } from '../../../core/kernel/operations.js'
 import type { TestApp } from '../../helpers/app.js'
 import type { GoogleFixture } from '../../helpers/google.js'
 

@@ -9,7 +9,7 @@ import { squareCsv, squareCustomers, squareItems, squareItemsCsv, squareSales, s
 import { countRows, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
-import { localDate } from '../../../core/time.js'
+import { localDate } from '../../../core/vocabulary/time.js'
 
 describe.each(engines)('past visits imported from Square are paid history (%s)', (engine) => {
   let app: TestApp

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../../api/product.js'
-import { loadConfig } from '../../../core/config.js'
+import { loadConfig } from '../../../core/kernel/config.js'
 import { squareCsv, squareCustomers } from '../../../core/demo/square-export.js'
 import { importInBatches } from '../../../core/domains/imports/run-import.js'
 import { planSquareCustomers } from '../../../core/domains/imports/square-customers.js'
-import { createTenant } from '../../../core/tenants.js'
+import { createTenant } from '../../../core/kernel/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 
 /**

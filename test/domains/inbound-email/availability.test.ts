@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../../core/config.js'
+import { loadConfig } from '../../../core/kernel/config.js'
 import { describeInboundEmail, inboundAddressOf } from '../../../core/domains/inbound-email/availability.js'
 import { inboundEmailSettingsFrom } from '../../../core/domains/inbound-email/settings.js'
 

@@ -3,7 +3,7 @@ import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
-import { MAX_CENTS } from '../../../core/money.js'
+import { MAX_CENTS } from '../../../core/vocabulary/money.js'
 import { squareCsv, squareCustomers, squareSalesCsv } from '../../../core/demo/square-export.js'
 import { expectFields, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../../core/errors.js'
-import { invoiceTotals, lineTaxCents, MAX_CENTS } from '../../../core/money.js'
+import { AppError } from '../../../core/kernel/errors.js'
+import { invoiceTotals, lineTaxCents, MAX_CENTS } from '../../../core/vocabulary/money.js'
 
 describe('the tax rounding rule', () => {
   it("rounds each line's tax half up to a whole cent", () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPaymentsClient } from '../../../core/clients/payments.js'
 import { paymentLinkFor } from '../../../core/domains/invoices/payment-link.js'
-import { performAction } from '../../../core/operations.js'
+import { performAction } from '../../../core/kernel/operations.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { signedDelivery, startFakeStripe, stripeEvent, type FakeStripe } from '../../helpers/fake-stripe.js'

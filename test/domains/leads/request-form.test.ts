@@ -179,7 +179,7 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
   })
 
   it("the owner's pasted form, with its stamp, is taken at once; one lacking a field says exactly which; a forged one is counted", async () => {
-    const { performQuery } = await import('../../../core/operations.js')
+    const { performQuery } = await import('../../../core/kernel/operations.js')
     const owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user' as const, id: app.tenant.owner_user_id, role: 'owner' as const } }
     const form = (await performQuery(app.services, owner, { type: 'request_form', id: app.tenant.tenant_id }, { requestId: 'r' })) as {
       pasted_form_stamp: string
@@ -264,7 +264,7 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
 
   it("a slug is one business's: another business choosing it is refused naming the field", async () => {
     const other = await app.createTenant('Other Windows')
-    const { performAction } = await import('../../../core/operations.js')
+    const { performAction } = await import('../../../core/kernel/operations.js')
     await expect(
       performAction(
         app.services,

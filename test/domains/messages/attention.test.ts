@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../../core/auth/agent-tokens.js'
-import type { Principal } from '../../../core/context.js'
+import type { Principal } from '../../../core/kernel/context.js'
 import { issueResponseLinks } from '../../../core/domains/messages/response-links.js'
 import { dailyBriefing } from '../../../mcp/workflows/daily-briefing.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
 import { MESSAGE_KINDS } from '../../../core/domains/messages/model.js'
-import { renderTemplate, TEMPLATE_VARIABLES, templateIssues, variablesIn } from '../../../core/templating.js'
+import { renderTemplate, TEMPLATE_VARIABLES, templateIssues, variablesIn } from '../../../core/text/templating.js'
 
 describe('template rendering', () => {
   it('fills known variables, with spaces inside the braces allowed', () => {

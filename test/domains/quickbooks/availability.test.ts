@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { quickbooksClientFromEnv } from '../../../core/domains/quickbooks/client/quickbooks.js'
 import { describeQuickBooks } from '../../../core/domains/quickbooks/availability.js'
-import { createSecretBox } from '../../../core/secret-box.js'
+import { createSecretBox } from '../../../core/kernel/secret-box.js'
 import { startTestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 

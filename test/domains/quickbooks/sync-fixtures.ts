@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { withTenant } from '../../../core/db/tenant.js'
 import type { Queryable } from '../../../core/db/types.js'
 import { syncCompany } from '../../../core/domains/quickbooks/sync/sync-company.js'
-import { performAction } from '../../../core/operations.js'
+import { performAction } from '../../../core/kernel/operations.js'
 import type { TestApp } from '../../helpers/app.js'
 import type { QuickBooksFixture } from '../../helpers/quickbooks.js'
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTenant } from '../../../core/db/tenant.js'
 import type { Queryable } from '../../../core/db/types.js'
-import { redactSensitive } from '../../../core/sanitize.js'
-import { createTenant } from '../../../core/tenants.js'
+import { redactSensitive } from '../../../core/kernel/sanitize.js'
+import { createTenant } from '../../../core/kernel/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 import { CORPUS } from './corpus.js'
 

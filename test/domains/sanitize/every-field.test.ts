@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Principal } from '../../../core/context.js'
-import { performAction } from '../../../core/operations.js'
+import type { Principal } from '../../../core/kernel/context.js'
+import { performAction } from '../../../core/kernel/operations.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { noteJson, noteText, parseCallRedacting, parseRedacting, redactSensitive } from '../../../core/sanitize.js'
+import { noteJson, noteText, parseCallRedacting, parseRedacting, redactSensitive } from '../../../core/kernel/sanitize.js'
 import { z } from 'zod'
 import { CORPUS, luhn } from './corpus.js'
 import { LAYOUT_CORPUS } from './layouts.js'
-import { NORMALIZE_FROM, NORMALIZE_TO, normalizeForRedaction } from '../../../core/redact.js'
+import { NORMALIZE_FROM, NORMALIZE_TO, normalizeForRedaction } from '../../../core/kernel/redact.js'
 
 describe('redactSensitive', () => {
   it('has a corpus of at least 100 texts, sensitive and benign, whose card numbers are what they claim', () => {

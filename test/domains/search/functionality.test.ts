@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { buildRegistry } from '../../../api/product.js'
 import { searchFunctionality } from '../../../core/domains/search/functionality.js'
-import { stem } from '../../../core/words.js'
+import { stem } from '../../../core/text/words.js'
 import { snippetOf } from '../../../core/domains/search/model.js'
-import { createRegistry, defineAction, defineQuery } from '../../../core/registry.js'
+import { createRegistry, defineAction, defineQuery } from '../../../core/kernel/registry.js'
 
 const ALL = new Set(['action', 'data_type'])
 

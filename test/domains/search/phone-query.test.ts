@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { withoutCountryCode } from '../../../core/phone-query.js'
+import { withoutCountryCode } from '../../../core/vocabulary/phone-query.js'
 
 describe('a phone number typed with the country code', () => {
   it('is looked up by its ten national digits; other words and numbers stay as typed', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { performAction } from '../../../core/operations.js'
+import { performAction } from '../../../core/kernel/operations.js'
 import { refreshRuleSegments } from '../../../core/jobs/segments.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'

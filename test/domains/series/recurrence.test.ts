@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../../core/errors.js'
+import { AppError } from '../../../core/kernel/errors.js'
 import { normalizeRule, occurrenceDates } from '../../../core/domains/series/recurrence.js'
 
 const series = (rule: string, start_date: string, ends_on: string | null = null) => ({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localDate, localTime } from '../../../core/time.js'
+import { localDate, localTime } from '../../../core/vocabulary/time.js'
 import { generateSeriesVisits } from '../../../core/jobs/series.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'

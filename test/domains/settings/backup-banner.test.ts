@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { banner, startServer } from '../../../api/server.js'
 import { createServices } from '../../../api/product.js'
-import { loadConfig } from '../../../core/config.js'
+import { loadConfig } from '../../../core/kernel/config.js'
 import { withTenant } from '../../../core/db/tenant.js'
 import { describeBackups, nightlyBackups } from '../../../core/domains/settings/backup-banner.js'
-import { createTenant } from '../../../core/tenants.js'
+import { createTenant } from '../../../core/kernel/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 
 const KEY = Buffer.alloc(32, 9).toString('base64')

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stepsOf } from '../../../core/workflows.js'
+import { stepsOf } from '../../../core/kernel/workflows.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Principal } from '../../../core/context.js'
+import type { Principal } from '../../../core/kernel/context.js'
 import type { Database } from '../../../core/db/types.js'
 import { findCustomer } from '../../../mcp/workflows/find-customer.js'
 import { expectData } from '../../helpers/envelope-assertions.js'

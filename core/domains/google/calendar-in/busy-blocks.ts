@@ -1,6 +1,6 @@
-import type { BusyTimeSource } from '../../../busy-time.js'
+import type { BusyTimeSource } from '../../../vocabulary/busy-time.js'
 import type { Queryable } from '../../../db/types.js'
-import { zonedInstant } from '../../../time.js'
+import { zonedInstant } from '../../../vocabulary/time.js'
 import type { EventTime, ReadEvent } from './calls.js'
 
 /** An event's start or end as an instant: a dateTime as given, an all-day date from midnight in the business's zone. */

@@ -1,7 +1,7 @@
 import { type GoogleCaller, GoogleError } from '../../../clients/google.js'
 import { listGoogleInstances } from '../../../clients/google-calendar.js'
 import type { Queryable } from '../../../db/types.js'
-import { localDate } from '../../../time.js'
+import { localDate } from '../../../vocabulary/time.js'
 import { busyTimeOf, dropBusySeries, instantOf } from './busy-blocks.js'
 import type { ReadEvent } from './calls.js'
 import { isOwnWrite, type WrittenVersion } from './own-write.js'

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../../db/types.js'
-import { timestamp } from '../../../output-types.js'
-import { afterCursor, pageOf } from '../../../pagination.js'
-import { defineQuery } from '../../../registry.js'
+import { timestamp } from '../../../kernel/output-types.js'
+import { afterCursor, pageOf } from '../../../kernel/pagination.js'
+import { defineQuery } from '../../../kernel/registry.js'
 
 /** A change made to a visit in a person's Google calendar, as the owner and the agent read it. */
 export const CHANGE_REQUEST_RECORD = z.object({

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../db/types.js'
-import { isUuid } from '../../../schema-types.js'
+import { isUuid } from '../../../kernel/schema-types.js'
 import type { ReadEvent } from './calls.js'
 import { instantOf } from './busy-blocks.js'
 import { isOwnWrite } from './own-write.js'

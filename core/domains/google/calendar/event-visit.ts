@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../db/types.js'
-import { isUuid } from '../../../schema-types.js'
+import { isUuid } from '../../../kernel/schema-types.js'
 
 /**
  * The visit an event read back from a calendar shows: the visit kept with that event id when we wrote it (Google lists

@@ -1,6 +1,6 @@
 import type { GoogleEvent } from '../../../clients/google-calendar.js'
 import type { Queryable } from '../../../db/types.js'
-import { addDays, localDate, zonedInstant } from '../../../time.js'
+import { addDays, localDate, zonedInstant } from '../../../vocabulary/time.js'
 import { occurrenceDates } from '../../series/recurrence.js'
 import { derivedEventId, type VisitRow } from './visit-event.js'
 

@@ -1,6 +1,6 @@
 import { deleteGoogleEvent, type GoogleEvent, insertGoogleEvent, patchGoogleEvent } from '../../../clients/google-calendar.js'
 import { GoogleError } from '../../../clients/google.js'
-import { localDate } from '../../../time.js'
+import { localDate } from '../../../vocabulary/time.js'
 import { occurrenceDates } from '../../series/recurrence.js'
 import { withTenant } from '../../../db/tenant.js'
 import type { Queryable } from '../../../db/types.js'

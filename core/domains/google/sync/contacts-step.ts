@@ -1,6 +1,6 @@
 import { GoogleError } from '../../../clients/google.js'
 import { withTenant } from '../../../db/tenant.js'
-import { contextOf } from '../../../operations-context.js'
+import { contextOf } from '../../../kernel/operations-context.js'
 import { applyPeople } from '../contacts-apply.js'
 import { loadContactsSync, saveFullRead, saveIncrementalRead } from '../contacts-state.js'
 import { type PeopleRead, readPeople } from '../people.js'

@@ -1,6 +1,6 @@
 import { withTenant } from '../../../db/tenant.js'
 import type { Queryable } from '../../../db/types.js'
-import { contextOf } from '../../../operations-context.js'
+import { contextOf } from '../../../kernel/operations-context.js'
 import { decideEmail, type EmailDecision, type EmailOutcome, makeEmailRecord } from '../../interactions/email/intake.js'
 import { ownDomainOf } from '../../interactions/email/rules.js'
 import { addressesOf } from '../../interactions/email/words.js'

@@ -1,5 +1,5 @@
 import type { GoogleCaller } from '../../../clients/google.js'
-import type { Services } from '../../../context.js'
+import type { Services } from '../../../kernel/context.js'
 import type { StoredGoogleConnection } from '../connection.js'
 import type { GoogleFeature } from '../features.js'
 

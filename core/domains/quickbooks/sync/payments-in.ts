@@ -1,5 +1,5 @@
 import { withTenant } from '../../../db/tenant.js'
-import { contextOf } from '../../../operations-context.js'
+import { contextOf } from '../../../kernel/operations-context.js'
 import { applyPayment, loadInvoice, todayOf } from '../../invoices/model.js'
 import { loadTenantSettings } from '../../settings/model.js'
 import { centsOf, type SyncRun } from './sync-run.js'

@@ -1,6 +1,6 @@
 import { quickbooksClientOf } from '../availability.js'
-import type { Services } from '../../../context.js'
-import { AppError } from '../../../errors.js'
+import type { Services } from '../../../kernel/context.js'
+import { AppError } from '../../../kernel/errors.js'
 import { loadConnection } from '../connection.js'
 import { companyTokens } from '../tokens.js'
 import { companySetup } from './company-setup.js'

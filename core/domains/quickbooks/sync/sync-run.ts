@@ -1,9 +1,9 @@
 import type { QuickBooksCompany } from '../client/quickbooks.js'
 import { QuickBooksError } from '../client/quickbooks.js'
-import type { Services } from '../../../context.js'
+import type { Services } from '../../../kernel/context.js'
 import { withTenant } from '../../../db/tenant.js'
 import type { Queryable } from '../../../db/types.js'
-import { decimalAmountCents } from '../../../money.js'
+import { decimalAmountCents } from '../../../vocabulary/money.js'
 import type { StoredConnection } from '../connection.js'
 
 /** What one sync did, by kind of record. */

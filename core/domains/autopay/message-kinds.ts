@@ -19,6 +19,7 @@ export function cardLinkOf(tx: Queryable, services: Services, tenantId: string, 
 export const messageKinds: readonly KindDeclaration[] = [
   {
     kind: 'card_request',
+    label: 'Card request',
     template: {
       name: 'Default card request',
       subject: 'Please update your card for {{business_name}}',
@@ -35,6 +36,7 @@ Thank you,
   },
   {
     kind: 'charge_notice',
+    label: 'Notice before a card is charged',
     template: {
       name: 'Default charge notice',
       subject: 'Your card will be charged for invoice {{invoice_number}}',

@@ -12,6 +12,7 @@ async function invoiceHold(tx: Queryable, m: KindMessage): Promise<KindHold | nu
 export const messageKinds: readonly KindDeclaration[] = [
   {
     kind: 'invoice',
+    label: 'Invoice',
     template: {
       name: 'Default invoice',
       subject: 'Invoice {{invoice_number}} from {{business_name}}',
@@ -36,6 +37,7 @@ Thank you for your business,
   },
   {
     kind: 'invoice_reminder',
+    label: 'Invoice reminder',
     template: {
       name: 'Default invoice reminder',
       subject: 'Reminder: invoice {{invoice_number}} from {{business_name}} {{invoice_due_status}}',

@@ -23,6 +23,8 @@ export type KindHold = { cancel: string } | { until: Date; why: string }
 export interface KindDeclaration {
   /** The kind as scheduled_messages stores it, e.g. 'quote'. */
   kind: string
+  /** How the owner's pages name the kind, e.g. 'Quote follow-up'. */
+  label: string
   /** The template every business starts with for this kind, also the built-in text when a business has no default. */
   template: TemplateText
   /** Whether the message must not go now (its own records read by its own SQL); null when it may. */

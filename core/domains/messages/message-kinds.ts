@@ -16,6 +16,14 @@ Cannot make it? {{decline_link}}
 Thank you,
 {{business_name}}`
 
+/** How the owner's pages name the emails about one appointment. */
+const APPOINTMENT_LABELS: Record<AppointmentKind, string> = {
+  confirmation: 'Confirmation',
+  reminder: 'Reminder',
+  follow_up: 'Follow-up',
+  moved: 'Visit moved',
+}
+
 /** The templates of the emails about one appointment. */
 const APPOINTMENT_TEMPLATES: Record<AppointmentKind, TemplateText> = {
   confirmation: {
@@ -75,6 +83,7 @@ Thank you,
 /** The emails about one appointment, each with the links that confirm, move or cancel it. */
 const appointmentKinds: readonly KindDeclaration[] = APPOINTMENT_KINDS.map((kind) => ({
   kind,
+  label: APPOINTMENT_LABELS[kind],
   template: APPOINTMENT_TEMPLATES[kind],
   issueLinks: (tx, services, tenantId, m) =>
     issueResponseLinks(tx, services, tenantId, { id: m.id, kind: m.kind, ticket_id: (m.ticket_id as string | null) ?? null }),
@@ -85,6 +94,7 @@ export const messageKinds: readonly KindDeclaration[] = [
   ...appointmentKinds,
   {
     kind: 'review_request',
+    label: 'Review request',
     template: {
       name: 'Default review request',
       subject: 'How did we do, {{customer_first_name}}?',
@@ -102,6 +112,7 @@ Thank you,
   },
   {
     kind: 'custom',
+    label: 'Custom message',
     template: {
       name: 'Default custom message',
       subject: 'A message from {{business_name}}',

@@ -12,6 +12,7 @@ async function planOfferHold(tx: Queryable, m: KindMessage): Promise<KindHold | 
 export const messageKinds: readonly KindDeclaration[] = [
   {
     kind: 'plan_offer',
+    label: 'Service plan offer',
     template: {
       name: 'Default service plan offer',
       subject: 'Your {{plan_name}} plan with {{business_name}}',

@@ -16,6 +16,7 @@ async function quoteHold(tx: Queryable, m: KindMessage): Promise<KindHold | null
 export const messageKinds: readonly KindDeclaration[] = [
   {
     kind: 'quote',
+    label: 'Quote',
     template: {
       name: 'Default quote',
       subject: 'Quote {{quote_number}} from {{business_name}}',
@@ -36,6 +37,7 @@ Thank you,
   },
   {
     kind: 'quote_follow_up',
+    label: 'Quote follow-up',
     template: {
       name: 'Default quote follow-up',
       subject: 'Your quote {{quote_number}} from {{business_name}} is valid until {{quote_valid_until}}',

@@ -16,6 +16,7 @@ async function reachOutKindHold(tx: Queryable, m: KindMessage, now: Date): Promi
 export const messageKinds: readonly KindDeclaration[] = [
   {
     kind: 'reach_out',
+    label: 'Reach out',
     template: {
       name: 'Default reach out',
       subject: 'Time for your next visit from {{business_name}}?',

@@ -375,7 +375,7 @@ export const CATALOGUE: Catalogued[] = [
     checked_by: by('test/domains/tickets/day-move.test.ts', 'each customer is told it moved'),
   },
   {
-    file: 'core/domains/messages/default-templates.ts',
+    file: 'core/domains/autopay/message-kinds.ts',
     phrase: 'Your card will be charged for invoice',
     promises: 'the notice before a charge is followed by that charge',
     checked_by: by(AGENT_AMOUNTS, "the owner's own invoice is charged on its due date, after the customer is told"),
@@ -1023,7 +1023,7 @@ export const CATALOGUE: Catalogued[] = [
     checked_by: by('test/domains/messages/scheduled.test.ts', 'reschedules, rewrites and cancels a pending message'),
   },
   {
-    file: 'console/owner/messages/template-preview.ts',
+    file: 'core/domains/autopay/message-kinds.ts',
     phrase: 'Notice before a card is charged',
     promises: 'autopay emails the charge notice before it charges',
     checked_by: by(AGENT_AMOUNTS, "the owner's own invoice is charged on its due date, after the customer is told"),

@@ -1,29 +1,16 @@
 import type { z } from 'zod'
 import type { templatePreviewQuery } from '../../../core/domains/messages/preview-queries.js'
-import type { MessageKind } from '../../../core/domains/messages/model.js'
+import { KIND_DECLARATIONS } from '../../../core/domains/message-kinds.js'
 import { TEMPLATE_VARIABLES } from '../../../core/text/templating.js'
 import { html, type SafeHtml } from '../../html.js'
 
 /** A template rendered as the preview query answers it. */
 export type TemplatePreview = z.output<typeof templatePreviewQuery.record>
 
-/** How the pages name each kind of message. */
-export const KIND_WORDS: Record<MessageKind, string> = {
-  confirmation: 'Confirmation',
-  reminder: 'Reminder',
-  follow_up: 'Follow-up',
-  reach_out: 'Reach out',
-  invoice: 'Invoice',
-  custom: 'Custom message',
-  quote: 'Quote',
-  invoice_reminder: 'Invoice reminder',
-  quote_follow_up: 'Quote follow-up',
-  review_request: 'Review request',
-  moved: 'Visit moved',
-  plan_offer: 'Service plan offer',
-  card_request: 'Card request',
-  charge_notice: 'Notice before a card is charged',
-}
+/** How the pages name each kind of message: the label its declaration gives. */
+export const KIND_WORDS: Readonly<Record<string, string>> = Object.fromEntries(
+  [...KIND_DECLARATIONS.values()].map((k) => [k.kind, k.label]),
+)
 
 /** The email as the customer would read it (plain text, shown escaped), with what rendered empty and what no message can fill. */
 export function previewCard(p: TemplatePreview, customer: string | null): SafeHtml {

@@ -9,8 +9,6 @@ export * from './actions.js'
 export { allowCharge } from './allow-charge.js'
 export * from './queries.js'
 
-export { messageKinds } from './message-kinds.js'
-
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['invoices', 'messages', 'settings']
 

@@ -15,5 +15,39 @@ export function cardLinkOf(tx: Queryable, services: Services, tenantId: string, 
   })
 }
 
-/** The email that asks a customer for a card to keep on file, with the link to give it. */
-export const messageKinds: readonly KindDeclaration[] = [{ kind: 'card_request', issueLinks: cardLinkOf }]
+/** The email that asks a customer for a card to keep on file, with the link to give it, and the notice before a saved card is charged. */
+export const messageKinds: readonly KindDeclaration[] = [
+  {
+    kind: 'card_request',
+    label: 'Card request',
+    template: {
+      name: 'Default card request',
+      subject: 'Please update your card for {{business_name}}',
+      body: `Hi {{customer_first_name}},
+
+{{custom_message}}
+
+Save a card on Stripe's secure page (we never see its number): {{card_link}}
+
+Thank you,
+{{business_name}}`,
+    },
+    issueLinks: cardLinkOf,
+  },
+  {
+    kind: 'charge_notice',
+    label: 'Notice before a card is charged',
+    template: {
+      name: 'Default charge notice',
+      subject: 'Your card will be charged for invoice {{invoice_number}}',
+      body: `Hi {{customer_first_name}},
+
+Invoice {{invoice_number}} from {{business_name}} is {{amount_due}}. {{autopay_note}}
+
+See the invoice: {{invoice_link}}
+
+Thank you,
+{{business_name}}`,
+    },
+  },
+]

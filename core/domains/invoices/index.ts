@@ -20,8 +20,6 @@ export * from './remind-action.js'
 export * from './send-actions.js'
 export * from './unapplied-payments.js'
 
-export { messageKinds } from './message-kinds.js'
-
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['contacts', 'messages', 'services', 'settings', 'tickets']
 

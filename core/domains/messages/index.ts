@@ -25,10 +25,8 @@ export * from './template-actions.js'
 export * from './follow-up-actions.js'
 export * from './review-opt-out.js'
 
-export { messageKinds } from './message-kinds.js'
-
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'settings']
+export const uses: readonly string[] = ['contacts', 'message-kinds', 'settings']
 
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = ['message_templates', 'scheduled_messages', 'response_links']

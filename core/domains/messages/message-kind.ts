@@ -6,16 +6,27 @@ import { followUpStopReason } from './follow-up-checks.js'
 /** A queued message as its kind sees it at delivery: the row of scheduled_messages. */
 export type KindMessage = Record<string, unknown> & { id: string; kind: string; contact_id: string }
 
+/** The words of one template. */
+export interface TemplateText {
+  name: string
+  subject: string
+  body: string
+}
+
 /** Why a message must not go now: cancelled with this reason, or held until then and why. */
 export type KindHold = { cancel: string } | { until: Date; why: string }
 
 /**
- * One kind of email, declared by the domain that owns it and exported from that domain's front file as
- * `messageKinds`; delivery finds it by the message's kind (core/domains/message-kinds.ts).
+ * One kind of email, declared by the domain that owns it and exported as `messageKinds` from that domain's
+ * `message-kinds.ts`; delivery and the default templates find it by the message's kind (core/domains/message-kinds.ts).
  */
 export interface KindDeclaration {
   /** The kind as scheduled_messages stores it, e.g. 'quote'. */
   kind: string
+  /** How the owner's pages name the kind, e.g. 'Quote follow-up'. */
+  label: string
+  /** The template every business starts with for this kind, also the built-in text when a business has no default. */
+  template: TemplateText
   /** Whether the message must not go now (its own records read by its own SQL); null when it may. */
   holdBack?(tx: Queryable, message: KindMessage, now: Date): Promise<KindHold | null>
   /** The links this email carries, made as it is sent (the domain's own issuer); the values the template names them by. */

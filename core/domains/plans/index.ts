@@ -5,8 +5,6 @@ export * from './catalog-actions.js'
 export * from './customer-plan-actions.js'
 export * from './queries.js'
 
-export { messageKinds } from './message-kinds.js'
-
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['autopay', 'messages', 'recurring-invoices', 'series', 'services', 'settings']
 

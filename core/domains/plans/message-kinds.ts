@@ -9,4 +9,24 @@ async function planOfferHold(tx: Queryable, m: KindMessage): Promise<KindHold | 
 }
 
 /** The email that offers a customer their plan, with the link to accept it by giving a card. */
-export const messageKinds: readonly KindDeclaration[] = [{ kind: 'plan_offer', holdBack: planOfferHold, issueLinks: cardLinkOf }]
+export const messageKinds: readonly KindDeclaration[] = [
+  {
+    kind: 'plan_offer',
+    label: 'Service plan offer',
+    template: {
+      name: 'Default service plan offer',
+      subject: 'Your {{plan_name}} plan with {{business_name}}',
+      body: `Hi {{customer_first_name}},
+
+Here is the {{plan_name}} plan we talked about: {{plan_price}}.
+See what it includes, the dates of its charges and its terms, and accept it there: {{card_link}}
+
+{{custom_message}}
+
+Thank you,
+{{business_name}}`,
+    },
+    holdBack: planOfferHold,
+    issueLinks: cardLinkOf,
+  },
+]

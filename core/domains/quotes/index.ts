@@ -4,8 +4,6 @@ export * from './answer-actions.js'
 export * from './queries.js'
 export * from './send-actions.js'
 
-export { messageKinds } from './message-kinds.js'
-
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['interactions', 'invoices', 'messages', 'orders', 'settings']
 

@@ -14,6 +14,46 @@ async function quoteHold(tx: Queryable, m: KindMessage): Promise<KindHold | null
 
 /** The quote's emails: the quote itself and its follow-up, each with its accept and decline links. */
 export const messageKinds: readonly KindDeclaration[] = [
-  { kind: 'quote', holdBack: quoteHold, issueLinks: quoteLinks },
-  { kind: 'quote_follow_up', holdBack: followUpHold, issueLinks: quoteLinks },
+  {
+    kind: 'quote',
+    label: 'Quote',
+    template: {
+      name: 'Default quote',
+      subject: 'Quote {{quote_number}} from {{business_name}}',
+      body: `Hi {{customer_first_name}},
+
+Here is our quote {{quote_number}} for {{quote_total}}, valid until {{quote_valid_until}}.
+
+{{custom_message}}
+
+See the details and accept: {{quote_accept_link}}
+Not for you? {{quote_decline_link}}
+
+Thank you,
+{{business_name}}`,
+    },
+    holdBack: quoteHold,
+    issueLinks: quoteLinks,
+  },
+  {
+    kind: 'quote_follow_up',
+    label: 'Quote follow-up',
+    template: {
+      name: 'Default quote follow-up',
+      subject: 'Your quote {{quote_number}} from {{business_name}} is valid until {{quote_valid_until}}',
+      body: `Hi {{customer_first_name}},
+
+Just checking in about our quote {{quote_number}} for {{quote_total}}. It is valid until {{quote_valid_until}}.
+
+{{custom_message}}
+
+See the details and accept: {{quote_accept_link}}
+Not for you? {{quote_decline_link}}
+
+Thank you,
+{{business_name}}`,
+    },
+    holdBack: followUpHold,
+    issueLinks: quoteLinks,
+  },
 ]

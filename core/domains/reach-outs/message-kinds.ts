@@ -16,6 +16,21 @@ async function reachOutKindHold(tx: Queryable, m: KindMessage, now: Date): Promi
 export const messageKinds: readonly KindDeclaration[] = [
   {
     kind: 'reach_out',
+    label: 'Reach out',
+    template: {
+      name: 'Default reach out',
+      subject: 'Time for your next visit from {{business_name}}?',
+      body: `Hi {{customer_first_name}},
+
+It has been about {{reach_out_months}} months since our last visit on {{last_service_date}}.
+Would you like us to schedule your next service?
+{{reply_invitation}}
+
+{{custom_message}}
+
+Thank you,
+{{business_name}}`,
+    },
     holdBack: reachOutKindHold,
     issueLinks: (tx, services, tenantId, m) => issueStopLink(tx, services, tenantId, { id: m.id, kind: m.kind, contact_id: m.contact_id }),
   },

@@ -1,34 +1,53 @@
 import { readdirSync } from 'node:fs'
-import { dirname, extname, join } from 'node:path'
+import { dirname, extname, join, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { KindDeclaration } from './messages/message-kind.js'
+import type { KindDeclaration, RecordValues } from './messages/message-kind.js'
 
 const here = fileURLToPath(import.meta.url)
+
+/** What the domains' `message-kinds` files declare: the kinds of email, and the values their records give templates. */
+interface Declared {
+  kinds: Map<string, KindDeclaration>
+  values: RecordValues[]
+}
 
 /**
  * The declarations in every domain's `message-kinds` file, read from those files themselves and not from the front files,
  * so that the messages domain can read the collection while its own front file loads.
  */
-async function discoverKinds(folder: string, extension: string): Promise<Map<string, KindDeclaration>> {
+async function discover(folder: string, extension: string): Promise<Declared> {
   const files = readdirSync(folder, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => join(folder, e.name, `message-kinds${extension}`))
     .filter((file) => readdirSync(dirname(file)).includes(`message-kinds${extension}`))
-    .sort()
-  const kinds = new Map<string, KindDeclaration>()
+    // The messages domain's own kinds first (the emails about an appointment, which every business sends), then by folder.
+    .sort((a, b) => Number(!a.includes(`${sep}messages${sep}`)) - Number(!b.includes(`${sep}messages${sep}`)) || a.localeCompare(b))
+  const declared: Declared = { kinds: new Map(), values: [] }
   for (const file of files) {
-    const declared = ((await import(pathToFileURL(file).href)) as { messageKinds?: readonly KindDeclaration[] }).messageKinds
-    if (!declared) throw new Error(`${file} exports no messageKinds`)
-    for (const k of declared) {
-      if (kinds.has(k.kind)) throw new Error(`${file}: the message kind ${k.kind} is declared twice`)
-      kinds.set(k.kind, k)
+    const mod = (await import(pathToFileURL(file).href)) as {
+      messageKinds?: readonly KindDeclaration[]
+      messageValues?: readonly RecordValues[]
     }
+    if (!mod.messageKinds && !mod.messageValues) throw new Error(`${file} exports neither messageKinds nor messageValues`)
+    for (const k of mod.messageKinds ?? []) {
+      if (declared.kinds.has(k.kind)) throw new Error(`${file}: the message kind ${k.kind} is declared twice`)
+      declared.kinds.set(k.kind, k)
+    }
+    declared.values.push(...(mod.messageValues ?? []))
   }
-  return kinds
+  return declared
 }
+
+const declared = await discover(dirname(here), extname(here))
 
 /**
  * Every kind of email: a domain's `message-kinds` file exports `messageKinds`, the kinds it owns. No file lists kinds by
  * name; a kind declared twice stops start-up.
  */
-export const KIND_DECLARATIONS: ReadonlyMap<string, KindDeclaration> = await discoverKinds(dirname(here), extname(here))
+export const KIND_DECLARATIONS: ReadonlyMap<string, KindDeclaration> = declared.kinds
+
+/**
+ * What the records a message can be about give its template: a domain's `message-kinds` file exports `messageValues` for
+ * the records it owns (a visit, an invoice, a quote, a plan), so rendering reads no other domain's tables.
+ */
+export const RECORD_VALUES: readonly RecordValues[] = declared.values

@@ -35,3 +35,6 @@ export function ticketTotals(
   }
   return { subtotal_cents: subtotal, tax_cents: tax, total_cents: subtotal + tax, currency: settings.currency, duration_minutes: minutes }
 }
+
+/** The word beside a price that is an estimate to be confirmed on site, wherever a customer reads one. */
+export const ESTIMATED = 'Estimated'

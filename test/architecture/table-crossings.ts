@@ -96,24 +96,14 @@ export const TABLE_CROSSINGS: Readonly<Record<string, string>> = {
   'invoices -> notes': "reads notes's table to show the customer overview and bill orders (customer-overview.ts)",
   'invoices -> orders': "reads orders's table to show the customer overview and bill orders (actions.ts)",
   'leads -> services': "reads services's table to offer services on the request form (request-form.ts, request-queries.ts)",
-  'messages -> addresses':
-    "reads addresses's table to render and check what a message says about a visit, invoice, quote or plan (render.ts)",
-  'messages -> autopay_attempts':
-    "reads autopay's table to render and check what a message says about a visit, invoice, quote or plan (render.ts)",
-  'messages -> customer_plans':
-    "reads plans's table to render and check what a message says about a visit, invoice, quote or plan (render.ts)",
-  'messages -> invoice_line_items':
-    "reads invoices's table to render and check what a message says about a visit, invoice, quote or plan (render.ts)",
   'messages -> invoices':
-    "reads invoices's table to render and check what a message says about a visit, invoice, quote or plan (follow-up-checks.ts, preview-queries.ts, render.ts)",
+    "reads invoices's table to render and check what a message says about a visit, invoice, quote or plan (follow-up-checks.ts, preview-queries.ts)",
   'messages -> payments':
     "reads invoices's table to render and check what a message says about a visit, invoice, quote or plan (follow-up-checks.ts)",
   'messages -> quotes':
-    "reads quotes's table to render and check what a message says about a visit, invoice, quote or plan (follow-up-checks.ts, render.ts)",
+    "reads quotes's table to render and check what a message says about a visit, invoice, quote or plan (follow-up-checks.ts)",
   'messages -> reach_out_rules':
     "reads reach-outs's table to render and check what a message says about a visit, invoice, quote or plan (reach-out-limits.ts)",
-  'messages -> saved_cards':
-    "reads autopay's table to render and check what a message says about a visit, invoice, quote or plan (render.ts)",
   'messages -> ticket_line_items':
     "reads tickets's table to render and check what a message says about a visit, invoice, quote or plan (render.ts)",
   'messages -> tickets':

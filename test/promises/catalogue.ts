@@ -400,7 +400,7 @@ export const CATALOGUE: Catalogued[] = [
     reason: "an output field's meaning",
   },
   {
-    file: 'core/domains/messages/render.ts',
+    file: 'core/domains/autopay/message-kinds.ts',
     phrase: 'It will be charged to your',
     promises: 'the invoice email says when the saved card will be charged, and it is',
     checked_by: by(AGENT_AMOUNTS, "the owner's own invoice is charged on its due date, after the customer is told"),

@@ -1,5 +1,5 @@
-import type { KindDeclaration } from '../messages/message-kind.js'
-import type { KindMessage } from '../messages/message-kind.js'
+import type { KindDeclaration, KindMessage, RecordValues, ValuesMoment } from '../messages/message-kind.js'
+import { dayWords } from '../../text/date-words.js'
 import type { Services } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
 import type { TemplateValues } from '../../text/templating.js'
@@ -51,3 +51,29 @@ Thank you,
     },
   },
 ]
+
+/**
+ * The note on an owed invoice that a saved card will pay it, "It will be charged to your Visa ending 4242 on March 18,
+ * 2026: nothing to do.", while autopay will charge it: a card on file, autopay on for the invoice or the customer, an
+ * amount the owner set, and no charge under way, made, or failed since the card was saved. Null otherwise.
+ */
+async function autopayNote(tx: Queryable, invoiceId: string, { sendDay }: ValuesMoment): Promise<TemplateValues> {
+  const r = await tx.query<{ due_on: string; card: string | null }>(
+    `select i.due_on::text as due_on,
+            (select s.brand || ' ending ' || s.last4 from saved_cards s join contacts c on c.id = s.contact_id
+              where s.contact_id = i.contact_id and s.replaced_at is null and (i.autopay or c.autopay_at is not null)
+                and i.amount_set_by <> 'agent' and not exists (select 1 from autopay_attempts a where a.invoice_id = i.id
+                  and (a.status in ('charging', 'succeeded', 'processing') or a.finished_at >= s.saved_at))) as card
+     from invoices i where i.id = $1 and i.amount_due_cents > 0 and i.status not in ('void', 'paid')`,
+    [invoiceId],
+  )
+  const owed = r.rows[0]
+  return {
+    autopay_note: owed?.card
+      ? `It will be charged to your ${owed.card.charAt(0).toUpperCase()}${owed.card.slice(1)} on ${dayWords(owed.due_on > sendDay ? owed.due_on : sendDay)}: nothing to do.`
+      : null,
+  }
+}
+
+/** What a saved card adds to the template of any message about an invoice it will pay. */
+export const messageValues: readonly RecordValues[] = [{ column: 'invoice_id', values: autopayNote }]

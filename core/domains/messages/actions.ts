@@ -4,15 +4,9 @@ import { AppError, notFound, validationError, type FieldIssue } from '../../kern
 import { defineAction } from '../../kernel/registry.js'
 import { auditedUpdate } from '../../vocabulary/records.js'
 import { noteText } from '../../kernel/sanitize.js'
-import {
-  assertTemplateTexts,
-  lockMessage,
-  MESSAGE_TABLE,
-  MESSAGE_KINDS,
-  MESSAGE_RECORD,
-  type MessageKind,
-  RENDERED_MESSAGE,
-} from './model.js'
+import { assertTemplateTexts, lockMessage, MESSAGE_TABLE, type MessageKind, RENDERED_MESSAGE } from './model.js'
+import { MESSAGE_KINDS, messageKind } from './kinds.js'
+import { MESSAGE_RECORD } from './records.js'
 import { renderMessage } from './render.js'
 import { queueMessage } from './queue.js'
 import { previewScheduleMessage, previewUpdateMessage } from './message-previews.js'
@@ -64,7 +58,7 @@ export const scheduleMessage = defineAction({
   },
   input: z.strictObject({
     contact_id: z.uuid(),
-    kind: z.enum(MESSAGE_KINDS),
+    kind: messageKind,
     template_id: z
       .uuid()
       .optional()

@@ -1,6 +1,7 @@
 import type { Services } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
 import type { TemplateValues } from '../../text/templating.js'
+import type { TenantSettings } from '../settings/model.js'
 import { followUpStopReason } from './follow-up-checks.js'
 
 /** A queued message as its kind sees it at delivery: the row of scheduled_messages. */
@@ -31,6 +32,27 @@ export interface KindDeclaration {
   holdBack?(tx: Queryable, message: KindMessage, now: Date): Promise<KindHold | null>
   /** The links this email carries, made as it is sent (the domain's own issuer); the values the template names them by. */
   issueLinks?(tx: Queryable, services: Services, tenantId: string, message: KindMessage): Promise<TemplateValues>
+}
+
+/** The record a message is about, as scheduled_messages names it. */
+export type MessageRecordColumn = 'ticket_id' | 'invoice_id' | 'quote_id' | 'customer_plan_id'
+
+/** When the values are read: the business's settings, and its calendar day on which the email goes (YYYY-MM-DD). */
+export interface ValuesMoment {
+  settings: TenantSettings
+  sendDay: string
+}
+
+/**
+ * What a record gives the template of any message about it (a visit, an invoice, a quote, a plan), declared by the
+ * domain that owns the record and exported as `messageValues` from its `message-kinds.ts`: the variables' values, read
+ * by that domain's own SQL. Several domains may give values for one column (an invoice's lines, a saved card's note).
+ */
+export interface RecordValues {
+  /** The column of scheduled_messages that names the record. */
+  column: MessageRecordColumn
+  /** The variables' values for that record; those it cannot fill are left out (the render names them as missing). */
+  values(tx: Queryable, id: string, moment: ValuesMoment): Promise<TemplateValues>
 }
 
 /** A hold that cancels for this reason, or none. */

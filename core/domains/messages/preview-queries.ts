@@ -7,9 +7,11 @@ import { TEMPLATE_VARIABLES, variablesIn, type TemplateValues } from '../../text
 import { addDays, localDate, zonedInstant } from '../../vocabulary/time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
-import { MESSAGE_KINDS, RENDERED_MESSAGE, type MessageKind } from './model.js'
+import { RENDERED_MESSAGE, type MessageKind } from './model.js'
+import { messageKind } from './kinds.js'
 import { clockTime, longDate } from '../../text/date-words.js'
-import { businessValues, ESTIMATED, messageValues, renderTexts } from './render.js'
+import { businessValues, messageValues, renderTexts } from './render.js'
+import { ESTIMATED } from '../../vocabulary/ticket-totals.js'
 import { formatMoney } from '../../vocabulary/money.js'
 
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
@@ -24,12 +26,12 @@ export const templatePreviewQuery = defineQuery({
   phrases: ['email preview', 'template preview', 'how the email reads'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
-    kind: z.enum(MESSAGE_KINDS).optional(),
+    kind: messageKind.optional(),
     subject: noteText(300).optional(),
     body: noteText(20_000).optional(),
     contact_id: z.uuid().optional(),
   }),
-  record: RENDERED_MESSAGE.extend({ kind: z.enum(MESSAGE_KINDS), unknown: z.array(z.string()), sample: z.boolean() }),
+  record: RENDERED_MESSAGE.extend({ kind: messageKind, unknown: z.array(z.string()), sample: z.boolean() }),
   async run(ctx, req) {
     const p = req.params
     const saved = req.id ? await savedTemplate(ctx.db, req.id) : await defaultTemplate(ctx.db, p.kind ?? 'confirmation')

@@ -7,15 +7,9 @@ import { SqlParams, wordPatterns } from '../../kernel/sql.js'
 import { variablesIn } from '../../text/templating.js'
 import { addDays, dayRange, localDate } from '../../vocabulary/time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import {
-  MESSAGE_COLUMNS,
-  MESSAGE_KINDS,
-  MESSAGE_RECORD,
-  MESSAGE_STATUSES,
-  RENDERED_MESSAGE,
-  TEMPLATE_COLUMNS,
-  TEMPLATE_RECORD,
-} from './model.js'
+import { MESSAGE_COLUMNS, MESSAGE_STATUSES, RENDERED_MESSAGE, TEMPLATE_COLUMNS } from './model.js'
+import { messageKind } from './kinds.js'
+import { MESSAGE_RECORD, TEMPLATE_RECORD } from './records.js'
 import { renderMessage, templateOfMessage } from './render.js'
 import { isoDate } from '../../kernel/schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../kernel/output-types.js'
@@ -33,7 +27,7 @@ export const templatesQuery = defineQuery({
   phrases: ['email templates', 'message wording', 'default messages'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
-    kind: z.enum(MESSAGE_KINDS).optional(),
+    kind: messageKind.optional(),
     status: z.enum(['active', 'archived', 'all']).optional(),
   }),
   record: TEMPLATE_RECORD.extend({ variables: z.array(z.string()), audit_trail: auditTrailExpansion }),
@@ -92,7 +86,7 @@ export const scheduledMessagesQuery = defineQuery({
     to: date.optional().describe('Last send date, inclusive'),
     contact_id: z.uuid().optional(),
     customer: z.string().trim().min(1).max(200).optional().describe('Words of the customer\'s name or email, e.g. "jane smith"'),
-    kind: z.enum(MESSAGE_KINDS).optional(),
+    kind: messageKind.optional(),
     status: z.enum(MESSAGE_STATUSES).optional(),
     ticket_id: z.uuid().optional(),
     invoice_id: z.uuid().optional(),
@@ -107,7 +101,7 @@ export const scheduledMessagesQuery = defineQuery({
       })
       .nullable()
       .optional(),
-    template: z.object({ id: z.uuid().nullable(), name: z.string(), kind: z.enum(MESSAGE_KINDS), builtin: z.boolean() }).optional(),
+    template: z.object({ id: z.uuid().nullable(), name: z.string(), kind: messageKind, builtin: z.boolean() }).optional(),
     rendered: RENDERED_MESSAGE.optional(),
     audit_trail: auditTrailExpansion,
   }),
@@ -245,7 +239,7 @@ export const deliveryProblemsQuery = defineQuery({
     failed_count: z.number().int().nullable(),
     last_failed_at: timestamp.nullable(),
     last_error: z.string().nullable(),
-    last_failed_kind: z.enum(MESSAGE_KINDS).nullable(),
+    last_failed_kind: messageKind.nullable(),
     pending_count: z.number().int(),
   }),
   async run(ctx, req) {

@@ -4,7 +4,9 @@ import { AppError } from '../../kernel/errors.js'
 import { defineAction } from '../../kernel/registry.js'
 import { noteText } from '../../kernel/sanitize.js'
 import { TEMPLATE_VARIABLES } from '../../text/templating.js'
-import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS, TEMPLATE_RECORD, TEMPLATE_TABLE } from './model.js'
+import { assertTemplateTexts, lockTemplate, TEMPLATE_COLUMNS, TEMPLATE_TABLE } from './model.js'
+import { MESSAGE_KINDS, messageKind } from './kinds.js'
+import { TEMPLATE_RECORD } from './records.js'
 import { auditedInsert, auditedStatement, auditedUpdate } from '../../vocabulary/records.js'
 import { page } from '../../vocabulary/places.js'
 import { defaultHoldsOwnersWords, previewCreateTemplate, previewSetDefault, previewUpdateTemplate } from './template-previews.js'
@@ -29,7 +31,7 @@ export const createTemplate = defineAction({
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   phrases: ['email template', 'message wording', 'new template'],
   input: z.strictObject({
-    kind: z.enum(MESSAGE_KINDS),
+    kind: messageKind,
     name,
     subject: subject.describe('Email subject, may use {{variables}}'),
     body: body.describe('Plain text body with {{variables}}'),

@@ -1,6 +1,8 @@
 import type { Queryable } from '../../db/types.js'
 import { cardLinkOf } from '../autopay/message-kinds.js'
-import type { KindHold, KindMessage, KindDeclaration } from '../messages/message-kind.js'
+import type { KindHold, KindMessage, KindDeclaration, RecordValues } from '../messages/message-kind.js'
+import type { TemplateValues } from '../../text/templating.js'
+import { type Cycle, planPriceWords } from '../../vocabulary/plan-cycles.js'
 
 /** A plan's offer goes only while the plan is still offered. */
 async function planOfferHold(tx: Queryable, m: KindMessage): Promise<KindHold | null> {
@@ -30,3 +32,15 @@ Thank you,
     issueLinks: cardLinkOf,
   },
 ]
+
+/** A customer's plan as its emails show it: its name and its price in words. */
+async function planValues(tx: Queryable, customerPlanId: string): Promise<TemplateValues> {
+  const p = await tx.query<{ name: string; price_cents: number; currency: string; cycle: Cycle; term_cycles: number; renews: boolean }>(
+    'select name, price_cents, currency, cycle, term_cycles, renews from customer_plans where id = $1',
+    [customerPlanId],
+  )
+  return p.rows[0] ? { plan_name: p.rows[0].name, plan_price: planPriceWords(p.rows[0]) } : {}
+}
+
+/** What a customer's plan gives the template of any message about it. */
+export const messageValues: readonly RecordValues[] = [{ column: 'customer_plan_id', values: planValues }]

@@ -1,5 +1,8 @@
 import type { Queryable } from '../../db/types.js'
-import { followUpHold, type KindHold, type KindMessage, type KindDeclaration } from '../messages/message-kind.js'
+import { dayWords } from '../../text/date-words.js'
+import type { TemplateValues } from '../../text/templating.js'
+import { formatMoney } from '../../vocabulary/money.js'
+import { followUpHold, type KindDeclaration, type KindHold, type KindMessage, type RecordValues } from '../messages/message-kind.js'
 import { issueQuoteLinks } from './quote-links.js'
 
 /** The accept and decline links of a quote's email. */
@@ -57,3 +60,21 @@ Thank you,
     issueLinks: quoteLinks,
   },
 ]
+
+/** A quote as its emails show it: number, total and the day it is good until. */
+async function quoteValues(tx: Queryable, quoteId: string): Promise<TemplateValues> {
+  const q = await tx.query<{ number: string; total_cents: number; currency: string; valid_until: string }>(
+    'select number, total_cents, currency, valid_until from quotes where id = $1',
+    [quoteId],
+  )
+  const quote = q.rows[0]
+  if (!quote) return {}
+  return {
+    quote_number: quote.number,
+    quote_total: formatMoney(quote.total_cents, quote.currency),
+    quote_valid_until: dayWords(quote.valid_until),
+  }
+}
+
+/** What a quote gives the template of any message about it. */
+export const messageValues: readonly RecordValues[] = [{ column: 'quote_id', values: quoteValues }]

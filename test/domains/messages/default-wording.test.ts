@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
-import { MESSAGE_KINDS } from '../../../core/domains/messages/model.js'
+import { MESSAGE_KINDS } from '../../../core/domains/messages/kinds.js'
 import { idempotencyKeyOf } from '../../../core/jobs/deliver.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
 import { expectData } from '../../helpers/envelope-assertions.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
-import { MESSAGE_KINDS } from '../../../core/domains/messages/model.js'
+import { MESSAGE_KINDS } from '../../../core/domains/messages/kinds.js'
 import { renderTemplate, TEMPLATE_VARIABLES, templateIssues, variablesIn } from '../../../core/text/templating.js'
 
 describe('template rendering', () => {

@@ -122,6 +122,7 @@ function serverEnv(dir: string, key: string, extra: NodeJS.ProcessEnv): NodeJS.P
     LOG_LEVEL: 'warn',
     // As `npm start` and the systemd unit run the server.
     MALLOC_ARENA_MAX: '2',
+    MALLOC_MMAP_THRESHOLD_: '131072',
     // A temporary folder of its own, as the systemd unit gives the server: no verification template from an earlier run.
     TMPDIR: join(dir, 'tmp'),
     PORT: '0',

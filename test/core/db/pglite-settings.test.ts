@@ -36,7 +36,9 @@ describe('the server and its worker', () => {
   it('run with two malloc arenas and a fixed mmap threshold, so the memory a backup freed goes back to the system', () => {
     const root = join(import.meta.dirname, '../../..')
     const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string
-    expect(start).toMatch(/^MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} MALLOC_MMAP_THRESHOLD_=\$\{MALLOC_MMAP_THRESHOLD_:-131072\} exec node /)
+    expect(start).toMatch(
+      /^MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} MALLOC_MMAP_THRESHOLD_=\$\{MALLOC_MMAP_THRESHOLD_:-131072\} exec node /,
+    )
     for (const unit of ['crm.service', 'crm-worker.service']) {
       const text = readFileSync(join(root, 'deploy', unit), 'utf8')
       // Before the environment file, so an owner's own setting there wins.

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs'
 import { dirname, extname, join, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { KindDeclaration, RecordValues } from './messages/message-kind.js'
+import { lookupTable } from '../kernel/lookup-table.js'
+import type { KindDeclaration, RecordValues, TemplateVariables } from './messages/message-kind.js'
 
 const here = fileURLToPath(import.meta.url)
 
@@ -9,6 +10,7 @@ const here = fileURLToPath(import.meta.url)
 interface Declared {
   kinds: Map<string, KindDeclaration>
   values: RecordValues[]
+  variables: Record<string, string>
 }
 
 /**
@@ -22,11 +24,12 @@ async function discover(folder: string, extension: string): Promise<Declared> {
     .filter((file) => readdirSync(dirname(file)).includes(`message-kinds${extension}`))
     // The messages domain's own kinds first (the emails about an appointment, which every business sends), then by folder.
     .sort((a, b) => Number(!a.includes(`${sep}messages${sep}`)) - Number(!b.includes(`${sep}messages${sep}`)) || a.localeCompare(b))
-  const declared: Declared = { kinds: new Map(), values: [] }
+  const declared: Declared = { kinds: new Map(), values: [], variables: {} }
   for (const file of files) {
     const mod = (await import(pathToFileURL(file).href)) as {
       messageKinds?: readonly KindDeclaration[]
       messageValues?: readonly RecordValues[]
+      templateVariables?: TemplateVariables
     }
     if (!mod.messageKinds && !mod.messageValues) throw new Error(`${file} exports neither messageKinds nor messageValues`)
     for (const k of mod.messageKinds ?? []) {
@@ -34,6 +37,10 @@ async function discover(folder: string, extension: string): Promise<Declared> {
       declared.kinds.set(k.kind, k)
     }
     declared.values.push(...(mod.messageValues ?? []))
+    for (const [name, about] of Object.entries(mod.templateVariables ?? {})) {
+      if (Object.hasOwn(declared.variables, name)) throw new Error(`${file}: the template variable ${name} is declared twice`)
+      declared.variables[name] = about
+    }
   }
   return declared
 }
@@ -51,3 +58,10 @@ export const KIND_DECLARATIONS: ReadonlyMap<string, KindDeclaration> = declared.
  * the records it owns (a visit, an invoice, a quote, a plan), so rendering reads no other domain's tables.
  */
 export const RECORD_VALUES: readonly RecordValues[] = declared.values
+
+/**
+ * Every variable a message template may use, with what it holds when a message is rendered: each domain's
+ * `message-kinds` file exports `templateVariables`, those it fills. A value the system does not know for a message (no
+ * appointment, no invoice, a link made only at delivery) renders as empty text.
+ */
+export const TEMPLATE_VARIABLES: TemplateVariables = lookupTable(declared.variables)

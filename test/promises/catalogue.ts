@@ -35,21 +35,21 @@ const PROMISED = 'test/promises/'
 
 /** What the product says it does, each with its check. */
 export const CATALOGUE: Catalogued[] = [
-  // Links in emails are made when the email goes out.
-  {
-    file: 'core/text/templating.ts',
+  // Links in emails are made when the email goes out: said of each link by the domain that declares its variable.
+  ...['autopay', 'invoices', 'messages', 'quotes', 'reach-outs'].map((domain) => ({
+    file: `core/domains/${domain}/message-kinds.ts`,
     phrase: 'made when the message is sent',
     promises: 'a message carries its links (pay, confirm, decline, quote, stop) made as it is sent',
     checked_by: by('test/domains/messages/appointment-delivery.test.ts', 'sends the confirmation now and a follow-up a day later'),
-  },
+  })),
   {
-    file: 'core/text/templating.ts',
+    file: 'core/domains/autopay/message-kinds.ts',
     phrase: 'will be charged to the customer',
     promises: 'the charge notice names the card and the day the invoice will be charged, and it is charged then',
     checked_by: by(AGENT_AMOUNTS, "the owner's own invoice is charged on its due date, after the customer is told"),
   },
   {
-    file: 'core/text/templating.ts',
+    file: 'core/domains/autopay/message-kinds.ts',
     phrase: 'charged to your Visa ending 4242',
     promises: 'an example of the charge notice line',
     checked_by: by(AGENT_AMOUNTS, "the owner's own invoice is charged on its due date, after the customer is told"),

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { templatePreviewQuery } from '../../../core/domains/messages/preview-queries.js'
 import { KIND_DECLARATIONS } from '../../../core/domains/message-kinds.js'
-import { TEMPLATE_VARIABLES } from '../../../core/text/templating.js'
+import { TEMPLATE_VARIABLES } from '../../../core/domains/message-kinds.js'
 import { html, type SafeHtml } from '../../html.js'
 
 /** A template rendered as the preview query answers it. */

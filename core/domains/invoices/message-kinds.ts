@@ -10,6 +10,7 @@ import {
   type KindMessage,
   type RecordValues,
   type ValuesMoment,
+  type TemplateVariables,
 } from '../messages/message-kind.js'
 
 /** An invoice's email does not go once it is paid. */
@@ -111,3 +112,27 @@ async function invoiceValues(tx: Queryable, invoiceId: string, { sendDay }: Valu
 
 /** What an invoice gives the template of any message about it. */
 export const messageValues: readonly RecordValues[] = [{ column: 'invoice_id', values: invoiceValues }]
+
+/** The variables this domain fills in the templates of its emails, with what each holds when a message is rendered. */
+export const templateVariables: TemplateVariables = {
+  invoice_number: 'The related invoice number, e.g. INV-2026-0007',
+  amount_due: 'The amount still due on the related invoice with its currency, e.g. $125.00',
+  invoice_due_date: "The related invoice's due date, e.g. March 18, 2026",
+  invoice_due_status:
+    "Where the related invoice stands on the day the message goes, as words after its number: 'is due March 18, 2026', " +
+    "'is due today, March 18, 2026', or 'is 12 days overdue (it was due March 3, 2026)'",
+  days_overdue:
+    'How long the related invoice is past its due date on the day the message goes (business time zone), e.g. 12 days; ' +
+    'empty when it is not overdue',
+  invoice_lines:
+    "The related invoice's lines, one a line: description, quantity and unit price when more than one, price, e.g. Screen Cleaning × 4 at $5.00: $20.00",
+  invoice_subtotal: "The related invoice's subtotal before tax, e.g. $115.00",
+  invoice_tax: "The related invoice's tax, e.g. $9.49",
+  invoice_total: "The related invoice's total with tax, e.g. $124.49",
+  payment_link:
+    "A link to pay the related invoice online, the invoice's page with its Pay button (made when the message is sent; " +
+    'empty while online payments are off)',
+  invoice_link:
+    "A link to the related invoice's page: its lines, what was paid and what is due, Pay when online payments are on, " +
+    'and the invoice as a PDF (made when the message is sent)',
+}

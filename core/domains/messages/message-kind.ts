@@ -34,6 +34,12 @@ export interface KindDeclaration {
   issueLinks?(tx: Queryable, services: Services, tenantId: string, message: KindMessage): Promise<TemplateValues>
 }
 
+/**
+ * Variables a domain fills in templates, each with what it holds when a message is rendered, exported as
+ * `templateVariables` from the domain's `message-kinds.ts`: together, every variable a template may use.
+ */
+export type TemplateVariables = Readonly<Record<string, string>>
+
 /** The record a message is about, as scheduled_messages names it. */
 export type MessageRecordColumn = 'ticket_id' | 'invoice_id' | 'quote_id' | 'customer_plan_id'
 

@@ -1,5 +1,5 @@
 import { APPOINTMENT_KINDS, type AppointmentKind } from './appointment-messages.js'
-import { followUpHold, type KindDeclaration, type TemplateText } from './message-kind.js'
+import { followUpHold, type KindDeclaration, type TemplateText, type TemplateVariables } from './message-kind.js'
 import { issueResponseLinks } from './response-links.js'
 
 /** The end of the emails that ask the customer to answer for an appointment: where, what, the price and the three links. */
@@ -124,3 +124,29 @@ Thank you,
     },
   },
 ]
+
+/** The variables this domain fills in the templates of its emails, with what each holds when a message is rendered. */
+export const templateVariables: TemplateVariables = {
+  customer_name: "The contact's display name, e.g. Jane Smith",
+  customer_first_name: "The contact's first name (the first word of the display name when none is stored)",
+  business_name: "The business's name from its settings",
+  business_email: "The business's reply-to email address from its settings",
+  reply_invitation:
+    "'Reply to this email with a few days and times that suit you.' when the business has a reply-to address (settings " +
+    'reply_to_email); empty otherwise, and its line dropped, so no email asks for a reply that would reach nobody',
+  previous_appointment_date:
+    "In an email saying a visit moved: the date it had before, in the business's time zone, e.g. Monday, March 2, 2026",
+  previous_appointment_time: 'In an email saying a visit moved: the start time it had before, e.g. 9:00 AM',
+  custom_message: 'The custom text written for this one message (empty when none was given)',
+  payment_instructions: "The business's payment instructions from its settings",
+  how_to_pay:
+    "The way to pay, from the invoice and the business's settings only: the amount due and due date, the pay link and the " +
+    'payment instructions (for quotes: the payment instructions). Invoice, reminder and quote emails always carry it: a ' +
+    'template that does not place it gets it at the end',
+  confirm_link: 'A link the customer clicks to confirm the appointment (made when the message is sent)',
+  decline_link: 'A link the customer clicks to decline the appointment (made when the message is sent)',
+  change_link: 'A link the customer clicks to ask for a different time (made when the message is sent)',
+  last_service_date: "The date of the contact's last completed appointment, e.g. September 2, 2025",
+  reach_out_months: 'Whole months from the last completed appointment to the send time, e.g. 6',
+  review_link: 'The page where customers review the business, from its settings (review_link), e.g. a Google review page',
+}

@@ -1,8 +1,6 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { validationError, type FieldIssue } from '../../kernel/errors.js'
 import { lockRecord, type RecordKind } from '../../vocabulary/records.js'
-import { templateIssues } from '../../text/templating.js'
 
 /** A kind of message, as a domain declares it (MESSAGE_KINDS in kinds.ts lists them all). */
 export type MessageKind = string
@@ -39,13 +37,6 @@ export const MESSAGE_TABLE: RecordKind = {
 /** A scheduled message row, locked for update, or NOT_FOUND. */
 export async function lockMessage(tx: Queryable, id: string): Promise<Record<string, unknown>> {
   return lockRecord(tx, MESSAGE_TABLE, id)
-}
-
-/** Refuses texts whose placeholders are unknown or malformed, naming each field. */
-export function assertTemplateTexts(fields: Record<string, string | null | undefined>): void {
-  const issues: FieldIssue[] = []
-  for (const [field, text] of Object.entries(fields)) if (text) issues.push(...templateIssues(field, text))
-  if (issues.length) throw validationError(issues)
 }
 
 /** The template a message uses: its own when it names one, else the business's default of the kind. */

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js'
 import { cardLinkOf } from '../autopay/message-kinds.js'
-import type { KindHold, KindMessage, KindDeclaration, RecordValues } from '../messages/message-kind.js'
+import type { KindHold, KindMessage, KindDeclaration, RecordValues, TemplateVariables } from '../messages/message-kind.js'
 import type { TemplateValues } from '../../text/templating.js'
 import { type Cycle, planPriceWords } from '../../vocabulary/plan-cycles.js'
 
@@ -44,3 +44,9 @@ async function planValues(tx: Queryable, customerPlanId: string): Promise<Templa
 
 /** What a customer's plan gives the template of any message about it. */
 export const messageValues: readonly RecordValues[] = [{ column: 'customer_plan_id', values: planValues }]
+
+/** The variables this domain fills in the templates of its emails, with what each holds when a message is rendered. */
+export const templateVariables: TemplateVariables = {
+  plan_name: 'The related service plan, e.g. Monthly windows',
+  plan_price: "The related service plan's price and cycle, e.g. $45.00 a month for 12 months, renewing",
+}

@@ -2,7 +2,14 @@ import type { Queryable } from '../../db/types.js'
 import { dayWords } from '../../text/date-words.js'
 import type { TemplateValues } from '../../text/templating.js'
 import { formatMoney } from '../../vocabulary/money.js'
-import { followUpHold, type KindDeclaration, type KindHold, type KindMessage, type RecordValues } from '../messages/message-kind.js'
+import {
+  followUpHold,
+  type KindDeclaration,
+  type KindHold,
+  type KindMessage,
+  type RecordValues,
+  type TemplateVariables,
+} from '../messages/message-kind.js'
 import { issueQuoteLinks } from './quote-links.js'
 
 /** The accept and decline links of a quote's email. */
@@ -78,3 +85,12 @@ async function quoteValues(tx: Queryable, quoteId: string): Promise<TemplateValu
 
 /** What a quote gives the template of any message about it. */
 export const messageValues: readonly RecordValues[] = [{ column: 'quote_id', values: quoteValues }]
+
+/** The variables this domain fills in the templates of its emails, with what each holds when a message is rendered. */
+export const templateVariables: TemplateVariables = {
+  quote_number: 'The related quote number, e.g. Q-2026-0003',
+  quote_total: "The related quote's total with its currency, e.g. $432.00",
+  quote_valid_until: 'The last day the related quote may be accepted, e.g. March 18, 2026',
+  quote_accept_link: 'A link the customer clicks to see the quote and accept it (made when the message is sent)',
+  quote_decline_link: 'A link the customer clicks to see the quote and decline it (made when the message is sent)',
+}

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import type { KindHold, KindMessage, KindDeclaration } from '../messages/message-kind.js'
+import type { KindHold, KindMessage, KindDeclaration, TemplateVariables } from '../messages/message-kind.js'
 import { reachOutHold } from '../messages/reach-out-limits.js'
 import { issueStopLink } from './stop-links.js'
 
@@ -35,3 +35,10 @@ Thank you,
     issueLinks: (tx, services, tenantId, m) => issueStopLink(tx, services, tenantId, { id: m.id, kind: m.kind, contact_id: m.contact_id }),
   },
 ]
+
+/** The variables this domain fills in the templates of its emails, with what each holds when a message is rendered. */
+export const templateVariables: TemplateVariables = {
+  stop_link:
+    'A link the customer opens to stop reach-out emails (reach-out emails only; made when the message is sent). A reach-out ' +
+    'template that does not place it gets it at the end',
+}

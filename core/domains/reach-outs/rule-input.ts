@@ -3,7 +3,7 @@ import type { OperationContext } from '../../kernel/context.js'
 import { type FieldIssue, validationError } from '../../kernel/errors.js'
 import { noteText } from '../../kernel/sanitize.js'
 import { usableTemplate } from '../messages/actions.js'
-import { assertTemplateTexts } from '../messages/model.js'
+import { assertTemplateTexts } from '../messages/template-texts.js'
 import { TRIGGERS, type Trigger } from './model.js'
 import { servicesById } from '../services/model.js'
 

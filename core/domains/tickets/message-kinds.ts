@@ -3,7 +3,7 @@ import { clockTime, longDate } from '../../text/date-words.js'
 import type { TemplateValues } from '../../text/templating.js'
 import { formatMoney } from '../../vocabulary/money.js'
 import { ESTIMATED, ticketTotals, type TotalledLine } from '../../vocabulary/ticket-totals.js'
-import type { RecordValues, ValuesMoment } from '../messages/message-kind.js'
+import type { RecordValues, ValuesMoment, TemplateVariables } from '../messages/message-kind.js'
 import type { TenantSettings } from '../settings/model.js'
 
 /**
@@ -52,3 +52,15 @@ export const messageKinds: readonly never[] = []
 
 /** What a visit gives the template of any message about it. */
 export const messageValues: readonly RecordValues[] = [{ column: 'ticket_id', values: visitValues }]
+
+/** The variables this domain fills in the templates of its emails, with what each holds when a message is rendered. */
+export const templateVariables: TemplateVariables = {
+  appointment_date: "The appointment's date in the business's time zone, e.g. Tuesday, March 3, 2026",
+  appointment_time: "The appointment's start time in the business's time zone, e.g. 9:00 AM",
+  appointment_end_time: "The appointment's end time in the business's time zone, e.g. 11:00 AM",
+  appointment_address: 'The service address of the appointment on one line, e.g. 123 Oak St, Huntsville, AL 35801',
+  services: "The appointment's line items as a comma-separated list, e.g. Exterior Window Cleaning, Screen Cleaning",
+  appointment_price:
+    "The appointment's price with tax, with 'Estimated' beside it when it was booked with an estimated price to be " +
+    'confirmed on site, e.g. $184.03 (Estimated); empty when it has no priced line (its line dropped, with a short label)',
+}

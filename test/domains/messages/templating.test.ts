@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
 import { MESSAGE_KINDS } from '../../../core/domains/messages/kinds.js'
-import { renderTemplate, TEMPLATE_VARIABLES, templateIssues, variablesIn } from '../../../core/text/templating.js'
+import { TEMPLATE_VARIABLES } from '../../../core/domains/message-kinds.js'
+import { renderTemplate, templateIssues, variablesIn } from '../../../core/text/templating.js'
 
 describe('template rendering', () => {
   it('fills known variables, with spaces inside the braces allowed', () => {
@@ -46,7 +47,7 @@ describe('template rendering', () => {
   })
 
   it('names unknown variables and lists the known ones', () => {
-    const issues = templateIssues('data.body', 'Hi {{customer_nme}} {{price}} {{customer_name}}')
+    const issues = templateIssues('data.body', 'Hi {{customer_nme}} {{price}} {{customer_name}}', TEMPLATE_VARIABLES)
     expect(issues).toHaveLength(1)
     expect(issues[0].field).toBe('data.body')
     expect(issues[0].message).toContain('{{customer_nme}}, {{price}}')
@@ -55,16 +56,18 @@ describe('template rendering', () => {
   })
 
   it('refuses unbalanced braces', () => {
-    expect(templateIssues('data.subject', 'Hi {{customer_name')).toEqual([expect.objectContaining({ field: 'data.subject' })])
-    expect(templateIssues('data.subject', 'Hi customer_name}}')).toHaveLength(1)
-    expect(templateIssues('data.subject', 'Hi {{customer_name}}')).toEqual([])
+    expect(templateIssues('data.subject', 'Hi {{customer_name', TEMPLATE_VARIABLES)).toEqual([
+      expect.objectContaining({ field: 'data.subject' }),
+    ])
+    expect(templateIssues('data.subject', 'Hi customer_name}}', TEMPLATE_VARIABLES)).toHaveLength(1)
+    expect(templateIssues('data.subject', 'Hi {{customer_name}}', TEMPLATE_VARIABLES)).toEqual([])
   })
 
   it('has a default template for every kind that uses only known variables', () => {
     for (const kind of MESSAGE_KINDS) {
       const t = DEFAULT_TEMPLATES[kind]
-      expect(templateIssues('subject', t.subject), kind).toEqual([])
-      expect(templateIssues('body', t.body), kind).toEqual([])
+      expect(templateIssues('subject', t.subject, TEMPLATE_VARIABLES), kind).toEqual([])
+      expect(templateIssues('body', t.body, TEMPLATE_VARIABLES), kind).toEqual([])
       for (const name of variablesIn(t.subject + t.body)) expect(Object.keys(TEMPLATE_VARIABLES)).toContain(name)
     }
     expect(variablesIn(DEFAULT_TEMPLATES.confirmation.body)).toEqual(

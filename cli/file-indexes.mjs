@@ -1,4 +1,4 @@
-// The typed indexes of the files found by convention (each domain's front file, link kinds, personal data, the owner's and
+// The typed indexes of the files found by convention (each domain's front file, link kinds, kinds of email, personal data, the owner's and
 // the customers' pages, the capabilities' parts of the owner's pages): generated from the folders, checked in, and
 // written again by every build (cli/launch.mjs) and by `npm run generate`, so the compiler and an editor follow every
 // one of them. Plain JavaScript because it runs before anything is compiled.
@@ -27,6 +27,13 @@ export const FILE_INDEXES = [
     name: 'LINK_FILES',
     what: "Every domain's files of secret link kinds (`*-links`), by path.",
     match: (parts) => parts.length === 2 && parts[1].endsWith('-links.ts'),
+    order: 'folders',
+  },
+  {
+    index: 'core/domains/message-kind-files.ts',
+    name: 'MESSAGE_KIND_FILES',
+    what: "Every domain's kinds of email, values and template variables (`message-kinds`), by path.",
+    match: (parts) => parts.length === 2 && parts[1] === 'message-kinds.ts',
     order: 'folders',
   },
   {

@@ -1,51 +1,43 @@
-import { readdirSync } from 'node:fs'
-import { dirname, extname, join, sep } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { lookupTable } from '../kernel/lookup-table.js'
+import { MESSAGE_KIND_FILES } from './message-kind-files.js'
 import type { KindDeclaration, RecordValues, TemplateVariables } from './messages/message-kind.js'
 
-const here = fileURLToPath(import.meta.url)
-
-/** What the domains' `message-kinds` files declare: the kinds of email, and the values their records give templates. */
-interface Declared {
-  kinds: Map<string, KindDeclaration>
-  values: RecordValues[]
-  variables: Record<string, string>
+/** What one domain's `message-kinds` file may export. */
+interface KindFile {
+  messageKinds?: readonly KindDeclaration[]
+  messageValues?: readonly RecordValues[]
+  templateVariables?: TemplateVariables
 }
 
 /**
- * The declarations in every domain's `message-kinds` file, read from those files themselves and not from the front files,
- * so that the messages domain can read the collection while its own front file loads.
+ * The domains' `message-kinds` files from the generated index (message-kind-files.ts): the messages domain's own first
+ * (the emails about an appointment, which every business sends), then by folder.
  */
-async function discover(folder: string, extension: string): Promise<Declared> {
-  const files = readdirSync(folder, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => join(folder, e.name, `message-kinds${extension}`))
-    .filter((file) => readdirSync(dirname(file)).includes(`message-kinds${extension}`))
-    // The messages domain's own kinds first (the emails about an appointment, which every business sends), then by folder.
-    .sort((a, b) => Number(!a.includes(`${sep}messages${sep}`)) - Number(!b.includes(`${sep}messages${sep}`)) || a.localeCompare(b))
-  const declared: Declared = { kinds: new Map(), values: [], variables: {} }
-  for (const file of files) {
-    const mod = (await import(pathToFileURL(file).href)) as {
-      messageKinds?: readonly KindDeclaration[]
-      messageValues?: readonly RecordValues[]
-      templateVariables?: TemplateVariables
-    }
+const FILES: Array<[string, KindFile]> = Object.entries(MESSAGE_KIND_FILES as Record<string, KindFile>).sort(
+  ([a], [b]) => Number(!a.startsWith('messages/')) - Number(!b.startsWith('messages/')) || a.localeCompare(b),
+)
+
+/** Each file's declarations, in FILES' order; a kind or a variable declared twice stops start-up, naming the file. */
+function collect(): { kinds: Map<string, KindDeclaration>; values: RecordValues[]; variables: Record<string, string> } {
+  const kinds = new Map<string, KindDeclaration>()
+  const values: RecordValues[] = []
+  const variables: Record<string, string> = {}
+  for (const [file, mod] of FILES) {
     if (!mod.messageKinds && !mod.messageValues) throw new Error(`${file} exports neither messageKinds nor messageValues`)
     for (const k of mod.messageKinds ?? []) {
-      if (declared.kinds.has(k.kind)) throw new Error(`${file}: the message kind ${k.kind} is declared twice`)
-      declared.kinds.set(k.kind, k)
+      if (kinds.has(k.kind)) throw new Error(`${file}: the message kind ${k.kind} is declared twice`)
+      kinds.set(k.kind, k)
     }
-    declared.values.push(...(mod.messageValues ?? []))
+    values.push(...(mod.messageValues ?? []))
     for (const [name, about] of Object.entries(mod.templateVariables ?? {})) {
-      if (Object.hasOwn(declared.variables, name)) throw new Error(`${file}: the template variable ${name} is declared twice`)
-      declared.variables[name] = about
+      if (Object.hasOwn(variables, name)) throw new Error(`${file}: the template variable ${name} is declared twice`)
+      variables[name] = about
     }
   }
-  return declared
+  return { kinds, values, variables }
 }
 
-const declared = await discover(dirname(here), extname(here))
+const declared = collect()
 
 /**
  * Every kind of email: a domain's `message-kinds` file exports `messageKinds`, the kinds it owns. No file lists kinds by

@@ -1,17 +1,11 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { transformSync } from 'esbuild'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-
-/**
- * Files a module finds by folder at start rather than imports (the rest come through generated indexes, which the walk
- * follows): the kinds of email, which the messages domain reads while its own files load.
- */
-const FOUND_BY_FOLDER: Array<[string, RegExp]> = [['core/domains/message-kinds.ts', /^message-kinds\.ts$/]]
 
 /** Compiles a TypeScript entry file and the project files it imports into a scratch folder; returns the runnable .js path. */
 export function compileForNode(entry: string): string {
@@ -47,12 +41,6 @@ export function compileForNode(entry: string): string {
     }
   }
   visit(resolve(entry))
-  for (const [finder, pattern] of FOUND_BY_FOLDER) {
-    if (!seen.has(join(ROOT, finder))) continue
-    const folder = dirname(join(ROOT, finder))
-    for (const e of readdirSync(folder, { recursive: true, withFileTypes: true }))
-      if (e.isFile() && e.parentPath !== folder && pattern.test(e.name)) visit(join(e.parentPath, e.name))
-  }
   return join(out, relative(ROOT, resolve(entry))).replace(/\.ts$/, '.js')
 }
 

@@ -35,7 +35,6 @@ import { oauthMetadataRoutes } from './routes/oauth-metadata.js'
 import { oauthTokenRoutes } from './routes/oauth-token.js'
 import { stripeWebhookRoutes } from './routes/webhooks-stripe.js'
 import { resendWebhookRoutes } from './routes/webhooks-resend.js'
-import { googleWebhookRoutes } from './routes/webhooks-google.js'
 import { capabilityWebhookRoutes } from './routes/capability-webhooks.js'
 
 /** The whole HTTP application: API, sign-in, pages and health checks. */
@@ -60,7 +59,6 @@ export function createApp(services: Services): Express {
   // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.
   app.use(stripeWebhookRoutes(services))
   app.use(resendWebhookRoutes(services))
-  app.use(googleWebhookRoutes(services))
   app.use(capabilityWebhookRoutes(services))
   // Public pages (console/customer): a link's secret is the credential, so no session or CSRF applies; one count of
   // unknown secrets per client address covers every kind of link. Pages that read no body come before the body parsers.

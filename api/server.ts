@@ -6,7 +6,6 @@ import type { Config } from '../core/kernel/config.js'
 import type { Services } from '../core/kernel/context.js'
 import type { DemoCounts } from '../core/demo/load-demo.js'
 import { DEMO_BUSINESS, DEMO_DATA_DIR } from '../core/demo/names.js'
-import { describeGoogle } from '../core/domains/google/availability.js'
 import { describeBackupBeforeMigrations, type BackupBeforeMigrations } from '../core/backup/before-migrations.js'
 import { describeBackups, nightlyBackups, type NightlyBackups } from '../core/domains/settings/backup-banner.js'
 import { readSetupGaps, setupGapBannerLines, type SetupGaps } from '../core/domains/settings/setup-gaps.js'
@@ -123,7 +122,6 @@ export function banner(services: Services, running: RunningServer, beforeMigrati
     `  files:    documents are kept ${services.documents.describe()}`,
     `  delivery: ${running.worker ? 'due emails are sent by this server every few seconds (CRM_WORKER=off leaves it to npx crm worker)' : 'off in this server (CRM_WORKER=off): run npx crm worker to send due emails'}`,
     `  payments: ${describePayments(services.payments)}`,
-    `  google: ${describeGoogle(services)}`,
     ...services.capabilities.flatMap((c) => (c.banner ? [`  ${c.banner(services)}`] : [])),
     `  backups:  ${describeBackups(services.config.backup, running.nightlyBackups)}`,
     ...upgradeLine(beforeMigrations),

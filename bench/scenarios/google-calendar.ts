@@ -44,7 +44,10 @@ export const googleCalendarMonth: Scenario = {
       if (!config) throw new Error('the local Google gave no client id')
       const client = createGoogleClient(config)
       const secrets = createSecretBox(randomBytes(32))
-      const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent' }), logLevel: 'silent' }, db, { google: client, secrets })
+      const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent' }), logLevel: 'silent' }, db, {
+        integrations: { google: client },
+        secrets,
+      })
       const tenant = await createTenant(db, { name: 'Calendar Windows', owner_email: 'owner@calendar.example' })
       const owner: Principal = { tenantId: tenant.tenant_id, actor: { type: 'user', id: tenant.owner_user_id, role: 'owner' } }
       const act = async (domain: string, action: string, data: Record<string, unknown>) =>

@@ -1,4 +1,5 @@
 import { html } from '../html.js'
+import { googleClientOf } from '../../core/domains/google/availability.js'
 import type { GoogleSectionView } from '../owner/settings/google-section.js'
 import { calendarSection } from '../owner/settings/google-calendar-section.js'
 import { layout, viewerOf } from '../layout.js'
@@ -41,5 +42,5 @@ ${mine ? syncFacts(mine, timezone) : ''}${connect}${await calendarSection(sectio
 <p class="note">Only your calendar is connected here; you can disconnect it at any time. <a href="/calendar">Calendar on my phone</a> gives
 a read-only link instead.</p>`
   const page = layout({ title: 'Google Calendar', body, ok: opts.ok, error: opts.error, viewer: viewerOf(call.session) })
-  sendPage(call.res, page, { status: opts.status, formTargets: consentSites(call.services.google) })
+  sendPage(call.res, page, { status: opts.status, formTargets: consentSites(googleClientOf(call.services)) })
 }

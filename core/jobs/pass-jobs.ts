@@ -1,6 +1,5 @@
 import { nightlyBackupsJob } from './backups.js'
 import { followUpsJob } from './follow-ups.js'
-import { googleSyncJob } from './google.js'
 import { lifecycleJob } from './lifecycle.js'
 import { overdueJob } from './overdue.js'
 import type { PeriodicJob } from './periodic-job.js'
@@ -21,6 +20,5 @@ export const PASS_JOBS: readonly PeriodicJob[] = [
   lifecycleJob,
   segmentsJob,
   purgeJob,
-  googleSyncJob,
   nightlyBackupsJob,
 ]

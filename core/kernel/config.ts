@@ -63,7 +63,7 @@ export interface Config {
   mcpAllowedHosts: string[]
   /**
    * The environment this configuration was read from, for the integration clients that read their own variables from it
-   * (Stripe, Google, the language model, CRM_ENCRYPTION_KEY, and each capability's own parser: core/kernel/plug-in.ts) and
+   * (the payments client, the language model, CRM_ENCRYPTION_KEY, and each capability's own parser: core/kernel/plug-in.ts) and
    * the doctor's webhook report.
    */
   environment: Readonly<NodeJS.ProcessEnv>

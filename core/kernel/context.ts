@@ -7,7 +7,6 @@ import type { DocumentStore } from '../documents/store.js'
 import type { EmailClient } from '../clients/email.js'
 import type { LlmClient } from '../clients/llm.js'
 import type { PaymentsClient } from '../clients/payments.js'
-import type { GoogleClient } from '../clients/google.js'
 import type { Registry } from './registry.js'
 import type { SecretBox } from './secret-box.js'
 
@@ -52,8 +51,6 @@ export interface Services {
   capabilities: readonly Capability[]
   /** Each capability's client by its name (core/domains/plugged-in.ts), read through integrationOf; null while it is off. */
   integrations: Record<string, unknown>
-  /** Google (calendars, contacts, Gmail); null when no GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set. */
-  google: GoogleClient | null
   /** Seals the secrets kept for a business (integration tokens); null when no CRM_ENCRYPTION_KEY is set. */
   secrets: SecretBox | null
   /** Where the bytes of documents are kept. */

@@ -3,7 +3,6 @@ import type { ConsentGate } from './authorize.js'
 import { emailClientFromConfig } from '../clients/email.js'
 import { llmClientFromEnv } from '../clients/llm.js'
 import { paymentsClientFromEnv } from '../clients/payments.js'
-import { googleClientFromEnv } from '../clients/google.js'
 import type { Config } from './config.js'
 import type { Services } from './context.js'
 import type { Database } from '../db/types.js'
@@ -34,7 +33,6 @@ export function assembleServices(config: Config, db: Database, plugins: Plugins,
     email: emailClientFromConfig(config, db),
     llm: llmClientFromEnv(config.environment),
     payments: paymentsClientFromEnv(config.environment),
-    google: googleClientFromEnv(config.environment),
     secrets: secretBoxFromEnv(config.environment),
     documents: documentStoreFor(config, db),
     now: () => new Date(),

@@ -1,7 +1,5 @@
-import { googleConfigFromEnv } from '../clients/google.js'
 import type { Config } from '../kernel/config.js'
 import { CAPABILITIES } from '../domains/plugged-in.js'
-import { GOOGLE_WEBHOOK_PATH } from '../domains/google/calendar-in/channels.js'
 
 /** One provider's webhook as this configuration has it: whether the integration is on, where it posts, and its secret. */
 export interface WebhookSetup {
@@ -12,7 +10,7 @@ export interface WebhookSetup {
   /** Whether the integration is configured at all; an integration that is off has no webhook to check. */
   on: boolean
   path: string
-  /** The variable holding the webhook's signing secret; null when the provider signs each delivery otherwise (Google's channel tokens). */
+  /** The variable holding the webhook's signing secret; null when the provider signs each delivery otherwise (a token per channel). */
   secretVariable: string | null
   secretSet: boolean
   /** What goes missing while the secret is unset, and whether that breaks the integration (fail) or only slows it (warn). */
@@ -57,15 +55,5 @@ export function webhookSetups(config: Config, env: Readonly<NodeJS.ProcessEnv> =
       setUpAt: "Resend's dashboard, Webhooks (events email.bounced, email.complained, email.failed)",
     },
     ...capabilities,
-    {
-      name: 'google',
-      label: 'Google calendar push',
-      on: googleConfigFromEnv(env) !== null,
-      path: GOOGLE_WEBHOOK_PATH,
-      secretVariable: null,
-      secretSet: true,
-      withoutSecret: { status: 'warn', effect: '' },
-      setUpAt: '',
-    },
   ]
 }

@@ -9,9 +9,6 @@ import { UNAPPLIED_DAYS, unappliedPaymentsQuery } from '../../core/domains/invoi
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery, deliveryProblemsQuery } from '../../core/domains/messages/queries.js'
-import { accountOwnerWords, googleAttention } from '../../core/domains/google/attention.js'
-import { googleConnectionQuery } from '../../core/domains/google/connection-query.js'
-import { googleChangeRequestsQuery } from '../../core/domains/google/calendar-in/requests-query.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { backupStatusQuery } from '../../core/domains/settings/backup-status-query.js'
 import { readSetupGaps, setupGapLines } from '../../core/domains/settings/setup-gaps.js'
@@ -179,50 +176,12 @@ async function briefing(caller: Caller, asked?: string): Promise<{ date: string;
     const line = await capability.briefing?.(caller)
     if (line) lines.push(line)
   }
-  const google = await googleLine(q)
-  if (google) lines.push(google)
-  const googleChanges = await googleChangesLine(q, tz)
-  if (googleChanges) lines.push(googleChanges)
   // Backups say nothing while all is well: only their trouble is worth a line.
   const backups = (await q(backupStatusQuery)).items[0]
   if (backups?.warning) lines.push(`${backups.warning} (tell the owner: /settings#backups)`)
   // What the business still lacks (no services, no way to pay) stays in the briefing until it is done.
   lines.push(...setupGapLines(await readSetupGaps(caller)))
   return { date, briefing: lines.join('\n') }
-}
-
-/** Google's trouble in one line: each account Google stopped accepting, and each whose last sync failed, with its words. */
-async function googleLine(q: BriefingRead): Promise<string | null> {
-  const attention = googleAttention((await q(googleConnectionQuery)).items)
-  if (!attention) return null
-  const parts = [
-    ...attention.needsReconnect.map(
-      (a) => `${accountOwnerWords(a)} needs connecting again${a.status_reason ? ` "${short(a.status_reason)}"` : ''}`,
-    ),
-    ...attention.failed.map((a) => `last sync of ${accountOwnerWords(a)} failed "${short(a.last_sync_error ?? '')}"`),
-  ]
-  return `Google: ${parts.join('; ')} (each person connects again at /settings/google; crm_query type=google_connection)`
-}
-
-/** Google Calendar changes named one by one; past this they are counted. */
-const GOOGLE_CHANGES_NAMED = 5
-
-/** Visits moved or deleted in a technician's Google calendar, waiting for an answer, in one line. */
-async function googleChangesLine(q: BriefingRead, tz: string): Promise<string | null> {
-  const page = await q(googleChangeRequestsQuery, { status: 'open' }, { limit: GOOGLE_CHANGES_NAMED })
-  if (!page.items.length) return null
-  const named = page.items.map((r) => {
-    const was = `${localDate(new Date(r.was_start), tz)} ${localTime(new Date(r.was_start), tz)}`
-    const change =
-      r.kind === 'cancel' || !r.proposed_start
-        ? 'deleted'
-        : `moved to ${localDate(new Date(r.proposed_start), tz)} ${localTime(new Date(r.proposed_start), tz)}`
-    return `#${r.ticket_number} ${r.customer_name ?? ''} ${was} ${change} by ${r.technician_name} (request ${r.id})`
-  })
-  return (
-    `Google Calendar changes to answer: ${named.join('; ')}${page.next_cursor ? '; …' : ''} ` +
-    '(crm_query type=google_change_requests; google.accept_change or google.decline_change)'
-  )
 }
 
 /** Unbilled items shown by name per reason; the rest are counted. */

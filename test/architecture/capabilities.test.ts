@@ -15,6 +15,7 @@ const CENTRAL_FILES = [
   'core/kernel/context.ts',
   'core/kernel/services.ts',
   'core/jobs/worker.ts',
+  'core/jobs/pass-jobs.ts',
   'core/jobs/overdue.ts',
   'core/monitoring/webhooks.ts',
   'core/domains/index.ts',
@@ -95,7 +96,7 @@ describe('capabilities plug in', () => {
   const names = CAPABILITIES.map((c) => c.name)
 
   it('are collected from their domains', () => {
-    expect(names).toEqual(expect.arrayContaining(['inbound-email', 'quickbooks']))
+    expect(names).toEqual(expect.arrayContaining(['google', 'inbound-email', 'quickbooks']))
   })
 
   it('are named by no central file: each contributes from its own folders', () => {

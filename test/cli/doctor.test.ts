@@ -8,7 +8,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../api/app.js'
 import { createHttpServer } from '../../api/http-server.js'
-import { googleClientFromEnv } from '../../core/clients/google.js'
 import { paymentsClientFromEnv } from '../../core/clients/payments.js'
 import { loadConfig } from '../../core/kernel/config.js'
 import { secretBoxFromEnv } from '../../core/kernel/secret-box.js'
@@ -68,7 +67,7 @@ async function verifiedBackup(app: TestApp, businessId: string, hoursAgo: number
   )
 }
 
-const WEBHOOKS = ['webhook_stripe', 'webhook_resend', 'webhook_inbound_email', 'webhook_quickbooks', 'webhook_google']
+const WEBHOOKS = ['webhook_stripe', 'webhook_resend', 'webhook_google', 'webhook_inbound_email', 'webhook_quickbooks']
 const ITEMS = [
   'server',
   'public_url',
@@ -132,7 +131,6 @@ describe.each(bothEngines)('crm doctor against a running deployment (%s)', (engi
     app = await startTestApp(engine, {
       config: { ...loadConfig(env), logLevel: 'silent' },
       payments: paymentsClientFromEnv(env),
-      google: googleClientFromEnv(env),
       secrets: secretBoxFromEnv(env),
     })
     proxy.target = app.url

@@ -95,7 +95,7 @@ describe.each(engines)('Google in daily_briefing and on the pages (%s)', (engine
 describe.each(engines)('the Google page while Google is off (%s)', (engine) => {
   let pages: PageApp
   beforeAll(async () => {
-    pages = await startPageApp(engine, { google: null }, { technician: 'signed-in' })
+    pages = await startPageApp(engine, { integrations: { google: null } }, { technician: 'signed-in' })
   })
   afterAll(async () => {
     await pages?.app.close()

@@ -15,7 +15,7 @@ export interface GoogleFixture {
   client: GoogleClient
   secrets: SecretBox
   /** The services' overrides that turn Google on. */
-  services: { google: GoogleClient; secrets: SecretBox }
+  services: { integrations: { google: GoogleClient }; secrets: SecretBox }
   /**
    * Connects a person's Google account for these features, as their connect would (consent, code exchanged, tokens
    * sealed); returns the account's email (a fresh one unless given).
@@ -34,7 +34,7 @@ export async function googleFixture(options: FakeGoogleOptions & { secrets?: Sec
     fake,
     client,
     secrets,
-    services: { google: client, secrets },
+    services: { integrations: { google: client }, secrets },
     async connect(db, tenantId, userId, features, email) {
       const account = email ?? `person-${randomBytes(4).toString('hex')}@example.com`
       const asked = client.authorizeUrl({

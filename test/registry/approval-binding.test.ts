@@ -6,7 +6,7 @@ import { AppError } from '../../core/kernel/errors.js'
 import { performAction, performQuery } from '../../core/kernel/operations.js'
 import { actionKey, type ActionDefinition } from '../../core/kernel/registry.js'
 import { addDays, localDate, localTime, weekdayOf } from '../../core/vocabulary/time.js'
-import { syncGoogle } from '../../core/jobs/google.js'
+import { syncGoogle } from '../../core/domains/google/sync-job.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { instantOf } from '../../core/domains/tickets/model.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
@@ -145,7 +145,11 @@ describe.each(bothEngines)('every call that waits for the owner is held to what 
   beforeAll(async () => {
     qb = await quickbooksFixture()
     google = await googleFixture({ secrets: qb.secrets })
-    app = await startTestApp(engine, { ...qb.services, ...google.services })
+    app = await startTestApp(engine, {
+      ...qb.services,
+      ...google.services,
+      integrations: { ...qb.services.integrations, ...google.services.integrations },
+    })
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
     owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
     const token = await app.t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [app.tenant.tenant_id])

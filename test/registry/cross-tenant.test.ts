@@ -55,7 +55,13 @@ describe.each(bothEngines)('no operation crosses from one business into another 
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
     qb = await quickbooksFixture()
     google = await googleFixture({ secrets: qb.secrets })
-    services = createServices(config, t.db, { registry, email: capturingEmail(), ...qb.services, ...google.services })
+    services = createServices(config, t.db, {
+      registry,
+      email: capturingEmail(),
+      ...qb.services,
+      ...google.services,
+      integrations: { ...qb.services.integrations, ...google.services.integrations },
+    })
     alpha = await openBusiness(t, 'Alpha')
     bravo = await openBusiness(t, 'Bravo')
     // Each with a QuickBooks company of its own: what one imports or syncs must stay its own.

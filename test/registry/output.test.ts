@@ -79,7 +79,13 @@ describe.each(bothEngines)('every operation answers in its declared shape (%s)',
     // Stripe's fake, so saving a card can be asked for.
     stripe = await startFakeStripe()
     const payments = createPaymentsClient({ secretKey: 'sk_test_output', webhookSecret: 'whsec_output', apiBase: stripe.url })
-    services = createServices(config, t.db, { email: capturingEmail(), payments, ...qb.services, ...google.services })
+    services = createServices(config, t.db, {
+      email: capturingEmail(),
+      payments,
+      ...qb.services,
+      ...google.services,
+      integrations: { ...qb.services.integrations, ...google.services.integrations },
+    })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
     // A QuickBooks company, so its operations answer rather than say it is not connected.
     realmId = await qb.connect(t.db, created.tenant_id, created.owner_user_id)

@@ -169,13 +169,6 @@ const FIRST_PLACES: readonly PagePlace[] = [
 /** The console's own pages after its capabilities'. */
 const LATER_PLACES: readonly PagePlace[] = [
   {
-    title: 'Google',
-    path: '/settings/google',
-    about: 'Connect Google: your calendar both ways, and for the owner contacts and Gmail',
-    words: ['google', 'google calendar', 'gmail', 'google contacts', 'workspace', 'connect', 'sync'],
-    roles: both,
-  },
-  {
     title: 'Calendar subscriptions',
     path: '/calendar',
     about: 'Your visits in a phone calendar',

@@ -1,7 +1,7 @@
 import { formatInstant } from '../../../core/kernel/call-preview.js'
 import { callQuery } from '../../../core/kernel/call-query.js'
 import { googleContactsQuery } from '../../../core/domains/google/contacts-query.js'
-import { GOOGLE_SYNC_EVERY_SECONDS } from '../../../core/jobs/google.js'
+import { GOOGLE_SYNC_EVERY_SECONDS } from '../../../core/domains/google/sync-job.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { featureOnFor, type GoogleSectionView } from './google-section.js'
 import { GOOGLE_PAGE } from './google-views.js'

@@ -3,7 +3,7 @@ import { callAction } from '../../../core/kernel/call-action.js'
 import { callQuery } from '../../../core/kernel/call-query.js'
 import type { Services } from '../../../core/kernel/context.js'
 import { connectGoogle, disconnectGoogle, syncGoogleNow, turnOffGoogleFeature } from '../../../core/domains/google/actions.js'
-import { googleOffReason } from '../../../core/domains/google/availability.js'
+import { googleClientOf, googleOffReason } from '../../../core/domains/google/availability.js'
 import { finishGoogleConnect, googleCallbackUrl } from '../../../core/domains/google/connect.js'
 import { googleConnectionQuery } from '../../../core/domains/google/connection-query.js'
 import { GOOGLE_FEATURES, type GoogleFeature } from '../../../core/domains/google/features.js'
@@ -154,7 +154,7 @@ ${await featureSections({ call, role: 'owner', mine, timezone })}
       : html`<p class="muted">Nobody has connected a Google account yet.</p>`
   }
 <p class="note"><a href="/settings">Back to settings</a></p>`
-  sendOwnerPage(call.res, 'Google', body, { ...opts, formTargets: consentSites(services.google) })
+  sendOwnerPage(call.res, 'Google', body, { ...opts, formTargets: consentSites(googleClientOf(services)) })
 }
 
 /** One person's account: who, where it stands, the last sync, and its buttons. */

@@ -44,7 +44,6 @@ const FIRST_PAGES: ReadonlyArray<readonly [string, string]> = [
 
 /** The owner's pages the nav does not show, after the capabilities' own. */
 const LATER_PAGES: ReadonlyArray<readonly [string, string]> = [
-  ['/settings/google', 'Google'],
   ['/settings/request-page', 'Request page for customers'],
   ['/calendar', 'Calendar subscriptions'],
 ]

@@ -5,7 +5,7 @@ import { timestamp } from '../../kernel/output-types.js'
 import { page } from '../../vocabulary/places.js'
 import { defineAction } from '../../kernel/registry.js'
 import { revokeAfterCommit } from '../../kernel/revoke-grant.js'
-import { googleOffReason } from './availability.js'
+import { googleClientOf, googleOffReason } from './availability.js'
 import { startGoogleConnect } from './connect.js'
 import { listGoogleConnections, loadGoogleConnection, markGoogleDisconnected } from './connection.js'
 import { connectionView, GOOGLE_CONNECTION_RECORD } from './connection-query.js'
@@ -100,7 +100,7 @@ export const disconnectGoogle = defineAction({
       before: { status: before.status, google_email: before.google_email },
       after: { status: 'disconnected', google_email: before.google_email, status_reason: why },
     })
-    revokeAfterCommit(ctx, ctx.services.google, before.refresh_token)
+    revokeAfterCommit(ctx, googleClientOf(ctx.services), before.refresh_token)
     return viewOf(ctx, userId)
   },
 })

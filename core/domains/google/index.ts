@@ -22,6 +22,9 @@ export * from './calendar-events-query.js'
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['imports', 'interactions', 'series', 'settings', 'tickets']
 
+/** What Google plugs in beside its operations: core/domains/plugged-in.ts collects it. */
+export { googleCapability as capability } from './capability.js'
+
 /** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
 export const tables: readonly string[] = [
   'google_connections',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { visitEventId } from '../../../core/domains/google/calendar/visit-event.js'
-import { syncGoogle } from '../../../core/jobs/google.js'
+import { syncGoogle } from '../../../core/domains/google/sync-job.js'
 import { performQuery } from '../../../core/kernel/operations.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'

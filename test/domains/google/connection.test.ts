@@ -47,7 +47,7 @@ describe.each(engines)('a Google connection (%s)', (engine) => {
     const owner = { tenantId: tenant.tenant_id, actor: { type: 'user' as const, id: tenant.owner_user_id, role: 'owner' as const } }
     const read = async (services: typeof app.services) =>
       ((await performQuery(services, owner, { type: 'google_connection' }, { requestId: randomUUID() })) as any).items[0]
-    const off = await read({ ...app.services, google: null })
+    const off = await read({ ...app.services, integrations: { ...app.services.integrations, google: null } })
     expect(off).toMatchObject({ status: 'off', features: { calendar: false, contacts: false, gmail: false } })
     expect(off.status_reason).toMatch(/GOOGLE_CLIENT_ID/)
     expect(await read(app.services)).toMatchObject({ status: 'connected', features: { calendar: true } })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { syncGoogle } from '../../../core/jobs/google.js'
+import { syncGoogle } from '../../../core/domains/google/sync-job.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { type GoogleFixture, googleFixture } from '../../helpers/google.js'

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { Services } from '../kernel/context.js'
-import { withTenant, withWorkerRole } from '../db/tenant.js'
-import { GOOGLE_LEASE_MS, type GoogleSyncReport, syncGoogleAccount, waitsAfter } from '../domains/google/sync/sync-account.js'
-import { log } from '../kernel/log.js'
-import type { BusinessFailure } from './overdue.js'
-import type { PeriodicJob } from './periodic-job.js'
+import type { Services } from '../../kernel/context.js'
+import { withTenant, withWorkerRole } from '../../db/tenant.js'
+import { log } from '../../kernel/log.js'
+import type { CapabilityJob, JobFailure } from '../../kernel/plug-in.js'
+import { googleClientOf } from './availability.js'
+import { GOOGLE_LEASE_MS, type GoogleSyncReport, syncGoogleAccount, waitsAfter } from './sync/sync-account.js'
 
 /**
  * A connected account syncs at least this often: a change made in Google comes back within a minute by polling where
@@ -18,7 +18,7 @@ export const GOOGLE_BACKOFF_MS = 2 * 60_000
 /** What one pass over the connected accounts did. */
 export interface GooglePass {
   synced: Array<{ tenant_id: string; user_id: string; report: GoogleSyncReport }>
-  failures: BusinessFailure[]
+  failures: JobFailure[]
 }
 
 /**
@@ -28,7 +28,7 @@ export interface GooglePass {
  */
 export async function syncGoogle(services: Services): Promise<GooglePass> {
   const pass: GooglePass = { synced: [], failures: [] }
-  if (!services.google || !services.secrets) return pass
+  if (!googleClientOf(services) || !services.secrets) return pass
   const now = services.now()
   const due = await withWorkerRole(services.db, (tx) =>
     tx.query<{ tenant_id: string; user_id: string }>('select tenant_id, user_id from google_connections_due($1, $2)', [
@@ -74,11 +74,10 @@ export async function syncGoogle(services: Services): Promise<GooglePass> {
   return pass
 }
 
-/** Beside the other jobs: a calendar's first push may take minutes at Google's rate limit. */
-export const googleSyncJob: PeriodicJob = {
+/** The worker runs it beside the other jobs, one run per process at a time: a calendar's first push may take minutes at Google's rate limit. */
+export const googleSyncJob: CapabilityJob = {
   name: 'google-sync',
   failure: 'syncing Google failed',
-  runs: 'beside',
   async pass(services) {
     return { failures: (await syncGoogle(services)).failures }
   },

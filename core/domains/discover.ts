@@ -1,7 +1,10 @@
-/** One domain as the index gives it: its folder's name and what its front file exports. */
+import type { DomainManifest } from '../kernel/domain-manifest.js'
+
+/** One domain as the index gives it: its folder's name, what its front file exports, and its manifest among them. */
 export interface DomainModule {
   domain: string
   exports: Record<string, unknown>
+  manifest: DomainManifest
 }
 
 /** Whether a value is an operation: what defineAction or defineQuery returns. */
@@ -10,8 +13,19 @@ function isDefinition(value: unknown): boolean {
   return typeof value === 'object' && (kind === 'action' || kind === 'query')
 }
 
-/** A domain as its front file exports it; a front file exporting no operation stops start-up, naming its domain. */
+/** Whether a value looks like what defineDomain returns. */
+function isManifest(value: unknown): value is DomainManifest {
+  const m = value as { uses?: unknown; tables?: unknown } | null
+  return typeof value === 'object' && value !== null && Array.isArray(m?.uses) && Array.isArray(m?.tables)
+}
+
+/**
+ * A domain as its front file exports it; a front file exporting no operation, or no manifest (`export const domain =
+ * defineDomain(...)`), stops start-up, naming its domain.
+ */
 export function checkedDomain(domain: string, exports: Record<string, unknown>): DomainModule {
   if (!Object.values(exports).some(isDefinition)) throw new Error(`Domain ${domain}: its front file exports no action or query`)
-  return { domain, exports }
+  if (!isManifest(exports.domain))
+    throw new Error(`Domain ${domain}: its front file exports no manifest (export const domain = defineDomain(...))`)
+  return { domain, exports, manifest: exports.domain }
 }

@@ -1,4 +1,5 @@
 import { checkedDomain, type DomainModule } from './discover.js'
+import { plugInDomain } from '../kernel/domain-manifest.js'
 import { FRONT_FILES } from './front-files.js'
 
 /**
@@ -11,3 +12,7 @@ export const DOMAINS: readonly DomainModule[] = Object.entries(FRONT_FILES).map(
 
 /** Every domain's operations: each front file exports its domain's operations. */
 export const DOMAIN_MODULES: ReadonlyArray<Record<string, unknown>> = DOMAINS.map((d) => d.exports)
+
+// Each domain's parts go into the extension points they name, in the order of the domains' names (a workflow's steps
+// run in the order its owner declares, whatever order they are plugged in).
+for (const { manifest } of DOMAINS) plugInDomain(manifest)

@@ -27,7 +27,7 @@ type Subscription =
 const subscriptions: Subscription[] = []
 
 /**
- * Subscribes to an event, from the subscribing domain's front file. `in_transaction` when the effect must be atomic with
+ * Subscribes to an event, from the subscribing domain's manifest (its events). `in_transaction` when the effect must be atomic with
  * the event, `after_commit` when it must not hold the emitter up. A handler registered twice runs once.
  */
 export function onEvent<E extends EventName>(

@@ -153,8 +153,9 @@ export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>):
   const actions = new Map<string, ActionDefinition>()
   const queries = new Map<string, QueryDefinition>()
   for (const mod of modules) {
-    // A domain's front file may say where its actions sit on the permissions page; an action saying otherwise keeps its own.
-    const area = typeof mod.area === 'string' ? (mod.area as Area) : undefined
+    // A domain's manifest may say where its actions sit on the permissions page; an action saying otherwise keeps its own.
+    const declared = (mod.domain as { area?: unknown } | undefined)?.area
+    const area = typeof declared === 'string' ? (declared as Area) : undefined
     for (const value of Object.values(mod)) {
       if (!value || typeof value !== 'object') continue
       const def = value as ActionDefinition | QueryDefinition

@@ -22,7 +22,7 @@ export function defineWorkflow(name: WorkflowName, stepNames: readonly string[])
   orders.set(name, stepNames)
 }
 
-/** Registers the work of one named step, from the domain that owns the step (its front file). */
+/** Registers the work of one named step, from the domain that owns the step (its manifest's steps). */
 export function registerStep<T>(workflow: WorkflowName, step: string, run: StepRun<T>): void {
   const key = `${workflow}/${step}`
   const known = steps.get(key)

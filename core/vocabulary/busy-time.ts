@@ -17,7 +17,7 @@ export type BusyTimeSource = (tx: Queryable, userIds: readonly string[], from: D
 const sources: BusyTimeSource[] = []
 
 /**
- * Adds a source of busy time. A capability registers its own from its domain's front file (Google calendars do), so
+ * Adds a source of busy time. A capability gives its own through its domain's manifest (Google calendars do), so
  * availability and booking read every source without importing any of them.
  */
 export function registerBusyTime(source: BusyTimeSource): void {

@@ -53,8 +53,8 @@ const KERNEL_SETTINGS_DEBTS: readonly string[] = ['core/jobs/deliver.ts']
 async function declaredUses(): Promise<Map<string, readonly string[]>> {
   const out = new Map<string, readonly string[]>()
   for (const domain of domainFolders()) {
-    const front = (await import(join(root, DOMAINS, domain, 'index.ts'))) as { uses?: readonly string[] }
-    out.set(domain, front.uses ?? [])
+    const front = (await import(join(root, DOMAINS, domain, 'index.ts'))) as { domain: { uses: readonly string[] } }
+    out.set(domain, front.domain.uses)
   }
   return out
 }

@@ -32,8 +32,10 @@ function databaseTables(): string[] {
 async function declarations(): Promise<Map<string, { tables: readonly string[]; uses: readonly string[] }>> {
   const out = new Map<string, { tables: readonly string[]; uses: readonly string[] }>()
   for (const domain of domainFolders()) {
-    const front = (await import(join(root, DOMAINS, domain, 'index.ts'))) as { tables?: readonly string[]; uses?: readonly string[] }
-    out.set(domain, { tables: front.tables ?? [], uses: front.uses ?? [] })
+    const front = (await import(join(root, DOMAINS, domain, 'index.ts'))) as {
+      domain: { tables: readonly string[]; uses: readonly string[] }
+    }
+    out.set(domain, { tables: front.domain.tables, uses: front.domain.uses })
   }
   return out
 }

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildRegistry } from '../../api/product.js'
 import { FILE_INDEXES, indexText } from '../../cli/file-indexes.mjs'
+import { defineDomain } from '../../core/kernel/domain-manifest.js'
 import { checkedDomain } from '../../core/domains/discover.js'
 import { DOMAINS, DOMAIN_MODULES } from '../../core/domains/index.js'
 import { root } from '../helpers/build.js'
@@ -74,9 +75,15 @@ describe('domains are found by their folders', () => {
     expect(() => frontIndexOf(folder)).toThrow('Domain folder bravo has no front file index.ts exporting its operations')
   })
 
-  it('refuses a front file that exports no action or query, naming its domain', () => {
-    expect(() => checkedDomain('bravo', { helper: 1 })).toThrow('Domain bravo: its front file exports no action or query')
-    expect(checkedDomain('alpha', { add: { kind: 'action' }, helper: 1 }).domain).toBe('alpha')
+  it('refuses a front file that exports no action or query, or no manifest, naming its domain', () => {
+    const domain = defineDomain({ uses: [], tables: [] })
+    expect(() => checkedDomain('bravo', { helper: 1, domain })).toThrow('Domain bravo: its front file exports no action or query')
+    expect(() => checkedDomain('charlie', { add: { kind: 'action' }, uses: [], tables: [] })).toThrow(
+      'Domain charlie: its front file exports no manifest (export const domain = defineDomain(...))',
+    )
+    const alpha = checkedDomain('alpha', { add: { kind: 'action' }, helper: 1, domain })
+    expect(alpha.domain).toBe('alpha')
+    expect(alpha.manifest).toBe(domain)
   })
 
   it("indexes each folder's front file by its name, in the order of the names, ignoring loose files", () => {

@@ -1,6 +1,10 @@
 // The agent tokens domain's operations: the registry finds this folder and registers what this file exports.
+import { defineDomain } from '../../kernel/domain-manifest.js'
 export * from './actions.js'
 export * from './queries.js'
 
-/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = []
+/** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
+export const domain = defineDomain({
+  uses: [],
+  tables: [],
+})

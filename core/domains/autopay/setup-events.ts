@@ -1,3 +1,4 @@
+import type { Plug } from '../../kernel/domain-manifest.js'
 import type { CheckoutEvent, CheckoutOutcome } from '../../vocabulary/checkout-payees.js'
 import type { OperationContext, Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
@@ -26,7 +27,7 @@ export interface PlanAcceptance {
 
 let planAcceptance: PlanAcceptance | null = null
 
-/** Names what accepting a plan does; called once by the plans domain's front file. */
+/** Names what accepting a plan does; plugged in by the plans domain's manifest (planAcceptancePlug). */
 export function registerPlanAcceptance(acceptance: PlanAcceptance): void {
   planAcceptance = acceptance
 }
@@ -69,4 +70,9 @@ export async function applyCardSetup(
     if (saved && plan && link.customer_plan_id && planAcceptance) await planAcceptance.accept(ctx, link.customer_plan_id, mandate)
     return saved ? 'recorded' : 'replayed'
   })
+}
+
+/** What accepting a plan through a saved card does, for the plans domain's manifest's plugs. */
+export function planAcceptancePlug(acceptance: PlanAcceptance): Plug {
+  return { into: 'autopay.plan-acceptance', plugIn: () => registerPlanAcceptance(acceptance) }
 }

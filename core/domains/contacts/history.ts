@@ -1,9 +1,10 @@
+import type { Plug } from '../../kernel/domain-manifest.js'
 import type { Queryable } from '../../db/types.js'
 
 /** Counts one kind of a contact's records, by the contact's id, in the business's transaction. */
 export type HistoryCount = (tx: Queryable, contactId: string) => Promise<number>
 
-// Contacts' own kinds come first; the domains above contacts add theirs from their front files.
+// Contacts' own kinds come first; the domains above contacts add theirs through their manifests' plugs.
 const counts = new Map<string, HistoryCount>([
   ['notes', async (tx, id) => countOf(tx, 'select count(*) as n from notes where contact_id = $1', id)],
   ['merged_contacts', async (tx, id) => countOf(tx, 'select count(*) as n from contacts where merged_into = $1', id)],
@@ -11,7 +12,7 @@ const counts = new Map<string, HistoryCount>([
 
 /**
  * Adds a kind of history, named as a refused delete names it (tickets, invoices). A domain that keeps records of a
- * contact registers its count from its own front file, so contacts tells history without reading that domain's tables.
+ * contact gives its count through its manifest (contactHistoryPlug), so contacts tells history without reading that domain's tables.
  */
 export function registerContactHistory(kind: string, count: HistoryCount): void {
   counts.set(kind, count)
@@ -32,4 +33,9 @@ export async function contactHistory(tx: Queryable, contactId: string): Promise<
     if (n > 0) history[kind] = n
   }
   return history
+}
+
+/** A kind of a contact's history another domain keeps, for its manifest's plugs. */
+export function contactHistoryPlug(kind: string, count: HistoryCount): Plug {
+  return { into: 'contacts.history', plugIn: () => registerContactHistory(kind, count) }
 }

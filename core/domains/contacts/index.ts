@@ -1,14 +1,7 @@
 // The contacts domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../text/action-words.js'
-import { onEvent } from '../../kernel/events.js'
+import { defineDomain, step, handle } from '../../kernel/domain-manifest.js'
 import { replaceLapsedCustomers } from './lapsed-setting.js'
-import { registerStep } from '../../kernel/workflows.js'
 import { refreshLifecycleOnClose } from './close-steps.js'
-
-// A changed lapsed-after setting places customers again, with the change.
-onEvent('settings.updated', 'in_transaction', replaceLapsedCustomers)
-// A closed visit places its customer anew.
-registerStep('ticket.close', 'contacts.refresh-lifecycle', refreshLifecycleOnClose)
 
 export * from './actions.js'
 export * from './link-actions.js'
@@ -17,11 +10,17 @@ export * from './queries.js'
 export * from './referrals.js'
 export * from './tag-actions.js'
 
-/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['addresses', 'attributes', 'custom-fields', 'notes', 'settings']
-
-/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
-export const tables: readonly string[] = ['contacts', 'contact_links', 'contact_external_ids']
-
-/** Where the permissions page puts this domain's actions, unless one says otherwise. */
-export const area: Area = 'Customers'
+/** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
+export const domain = defineDomain({
+  uses: ['addresses', 'attributes', 'custom-fields', 'notes', 'settings'],
+  tables: ['contacts', 'contact_links', 'contact_external_ids'],
+  area: 'Customers',
+  steps: [
+    // A closed visit places its customer anew.
+    step('ticket.close', 'contacts.refresh-lifecycle', refreshLifecycleOnClose),
+  ],
+  events: [
+    // A changed lapsed-after setting places customers again, with the change.
+    handle('settings.updated', 'in_transaction', replaceLapsedCustomers),
+  ],
+})

@@ -1,3 +1,4 @@
+import type { Plug } from '../../kernel/domain-manifest.js'
 import type { OperationContext } from '../../kernel/context.js'
 
 /** The two contacts of a merge: the survivor and the one merged into it. */
@@ -12,7 +13,7 @@ export type MergeTidy = (ctx: OperationContext, pair: MergePair) => Promise<numb
 let waitlistTidy: MergeTidy | null = null
 
 /**
- * Gives the merge its tidying of open waitlist entries (the waitlist domain calls it from its front file), so a survivor
+ * Gives the merge its tidying of open waitlist entries (the waitlist domain's manifest plugs it in), so a survivor
  * never waits twice for one service and contacts never writes the waitlist's table.
  */
 export function registerWaitlistMergeTidy(tidy: MergeTidy): void {
@@ -21,6 +22,11 @@ export function registerWaitlistMergeTidy(tidy: MergeTidy): void {
 
 /** Tidies the merged contact's open waitlist entries; fails loudly when no domain gave the tidying, rather than doubling entries. */
 export function tidyWaitlistForMerge(ctx: OperationContext, pair: MergePair): Promise<number> {
-  if (!waitlistTidy) throw new Error('No domain tidies waitlist entries in a merge: the waitlist domain registers it from its front file')
+  if (!waitlistTidy) throw new Error("No domain tidies waitlist entries in a merge: the waitlist domain's manifest plugs it in")
   return waitlistTidy(ctx, pair)
+}
+
+/** What merging two contacts tidies in the waiting list, for the waitlist domain's manifest's plugs. */
+export function waitlistMergeTidyPlug(tidy: MergeTidy): Plug {
+  return { into: 'contacts.merge-tidy', plugIn: () => registerWaitlistMergeTidy(tidy) }
 }

@@ -1,3 +1,4 @@
+import type { Plug } from '../../kernel/domain-manifest.js'
 import type { Queryable } from '../../db/types.js'
 
 /** What contacts reads of its customers' visits; the domain that keeps visits gives it (the tickets domain does). */
@@ -12,13 +13,18 @@ export interface ContactVisits {
 
 let source: ContactVisits | null = null
 
-/** Gives contacts its customers' visits: the domain that keeps visits calls it from its front file. */
+/** Gives contacts its customers' visits: the domain that keeps visits plugs it in through its manifest (contactVisitsPlug). */
 export function registerContactVisits(visits: ContactVisits): void {
   source = visits
 }
 
 /** The registered visits; fails loudly when no domain gave them, rather than answering as if no one ever had a visit. */
 export function contactVisits(): ContactVisits {
-  if (!source) throw new Error("No domain gives customers' visits: the tickets domain registers them from its front file")
+  if (!source) throw new Error("No domain gives customers' visits: the tickets domain's manifest plugs them in")
   return source
+}
+
+/** How a contact's visits are found, for the manifest's plugs of the domain that keeps visits. */
+export function contactVisitsPlug(visits: ContactVisits): Plug {
+  return { into: 'contacts.visits', plugIn: () => registerContactVisits(visits) }
 }

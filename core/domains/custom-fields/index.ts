@@ -1,13 +1,11 @@
 // The custom fields domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../text/action-words.js'
+import { defineDomain } from '../../kernel/domain-manifest.js'
 export * from './actions.js'
 export * from './queries.js'
 
-/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = []
-
-/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
-export const tables: readonly string[] = ['custom_field_definitions']
-
-/** Where the permissions page puts this domain's actions, unless one says otherwise. */
-export const area: Area = 'Your business'
+/** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
+export const domain = defineDomain({
+  uses: [],
+  tables: ['custom_field_definitions'],
+  area: 'Your business',
+})

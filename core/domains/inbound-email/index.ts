@@ -1,11 +1,11 @@
 // The inbound email domain's operations: the registry finds this folder and registers what this file exports.
+import { defineDomain } from '../../kernel/domain-manifest.js'
+import { inboundEmailCapability } from './capability.js'
 export * from './query.js'
 
-/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['interactions', 'settings']
-
-/** What inbound email plugs in beside its operations: core/domains/plugged-in.ts collects it. */
-export { inboundEmailCapability as capability } from './capability.js'
-
-/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
-export const tables: readonly string[] = ['inbound_emails']
+/** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
+export const domain = defineDomain({
+  uses: ['interactions', 'settings'],
+  tables: ['inbound_emails'],
+  capability: inboundEmailCapability,
+})

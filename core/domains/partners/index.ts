@@ -1,10 +1,11 @@
 // The partners domain: the organizations that send the business work or do work for it, and the referrals they bring. The registry finds this folder and registers what this file exports.
-import type { Area } from '../../text/action-words.js'
+import { defineDomain } from '../../kernel/domain-manifest.js'
 export * from './actions.js'
 export * from './queries.js'
 
-/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'settings']
-
-/** Where the permissions page puts this domain's actions, unless one says otherwise. */
-export const area: Area = 'Customers'
+/** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
+export const domain = defineDomain({
+  uses: ['contacts', 'settings'],
+  tables: [],
+  area: 'Customers',
+})

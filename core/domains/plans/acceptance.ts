@@ -4,7 +4,7 @@ import { dayWords } from '../../text/date-words.js'
 import { formatMoney } from '../../vocabulary/money.js'
 import { CYCLE_WORDS, cycleStart, planPriceWords } from '../../vocabulary/plan-cycles.js'
 import { localDate } from '../../vocabulary/time.js'
-import { registerPlanAcceptance } from '../autopay/setup-events.js'
+import type { PlanAcceptance } from '../autopay/setup-events.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { activatePlan, termEnd } from './activation.js'
 import { type CustomerPlan, loadCustomerPlan } from './model.js'
@@ -66,15 +66,13 @@ export async function acceptWithoutCard(ctx: OperationContext, customerPlanId: s
   return true
 }
 
-/** Names, for the autopay domain's saved-card webhook, what accepting a plan does; called once by this domain's front file. */
-export function registerAcceptance(): void {
-  registerPlanAcceptance({
-    async terms(ctx, customerPlanId) {
-      const r = await ctx.db.query<{ status: string }>('select status from customer_plans where id = $1 for update', [customerPlanId])
-      if (!r.rows[0] || !OPEN.includes(r.rows[0].status)) return null
-      const plan = await loadCustomerPlan(ctx.db, customerPlanId)
-      return { name: plan.name, price: planPriceWords(plan) }
-    },
-    accept: (ctx, customerPlanId, mandate) => activatePlan(ctx, customerPlanId, mandate),
-  })
+/** What accepting a plan through a card saved on its link does: the plans domain's manifest gives it to autopay. */
+export const PLAN_ACCEPTANCE: PlanAcceptance = {
+  async terms(ctx, customerPlanId) {
+    const r = await ctx.db.query<{ status: string }>('select status from customer_plans where id = $1 for update', [customerPlanId])
+    if (!r.rows[0] || !OPEN.includes(r.rows[0].status)) return null
+    const plan = await loadCustomerPlan(ctx.db, customerPlanId)
+    return { name: plan.name, price: planPriceWords(plan) }
+  },
+  accept: (ctx, customerPlanId, mandate) => activatePlan(ctx, customerPlanId, mandate),
 }

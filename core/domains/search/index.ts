@@ -1,9 +1,10 @@
 // The search domain's operations: the registry finds this folder and registers what this file exports.
+import { defineDomain } from '../../kernel/domain-manifest.js'
 export * from './queries.js'
 export * from './recent-queries.js'
 
-/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts']
-
-/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
-export const tables: readonly string[] = ['search_entries']
+/** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
+export const domain = defineDomain({
+  uses: ['contacts'],
+  tables: ['search_entries'],
+})

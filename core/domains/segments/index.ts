@@ -1,10 +1,11 @@
 // The segments domain's operations: the registry finds this folder and registers what this file exports.
+import { defineDomain } from '../../kernel/domain-manifest.js'
 export * from './actions.js'
 export * from './queries.js'
 export * from './send.js'
 
-/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['attributes', 'contacts', 'custom-fields', 'messages', 'services', 'settings']
-
-/** The tables this domain owns; test/architecture/table-owners.test.ts holds every domain's SQL to its own and its uses' tables. */
-export const tables: readonly string[] = ['segments', 'segment_members', 'segment_sends']
+/** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
+export const domain = defineDomain({
+  uses: ['attributes', 'contacts', 'custom-fields', 'messages', 'services', 'settings'],
+  tables: ['segments', 'segment_members', 'segment_sends'],
+})

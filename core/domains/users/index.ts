@@ -1,10 +1,11 @@
 // The users domain's operations: the registry finds this folder and registers what this file exports.
-import type { Area } from '../../text/action-words.js'
+import { defineDomain } from '../../kernel/domain-manifest.js'
 export * from './actions.js'
 export * from './queries.js'
 
-/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['agent-tokens', 'calendars', 'settings']
-
-/** Where the permissions page puts this domain's actions, unless one says otherwise. */
-export const area: Area = 'Your business'
+/** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
+export const domain = defineDomain({
+  uses: ['agent-tokens', 'calendars', 'settings'],
+  tables: [],
+  area: 'Your business',
+})

@@ -1,9 +1,9 @@
-import { type AfterCommitHandler, type EventName, type InTransactionHandler, onEvent } from '../kernel/events.js'
-import type { Capability } from '../kernel/plug-in.js'
-import { registerStep, type StepRun, type WorkflowName } from '../kernel/workflows.js'
 import type { Area } from '../text/action-words.js'
 import { type BusyDoubtSource, type BusyTimeSource, registerBusyDoubt, registerBusyTime } from '../vocabulary/busy-time.js'
 import { type CheckoutPayee, registerCheckoutPayee } from '../vocabulary/checkout-payees.js'
+import { type AfterCommitHandler, type EventName, type InTransactionHandler, onEvent } from './events.js'
+import type { Capability } from './plug-in.js'
+import { defineWorkflow, registerStep, type StepRun, type WorkflowName } from './workflows.js'
 
 /** One step a domain adds to a workflow another declares (a ticket's close-out), named `domain.what-it-does`. */
 export interface WorkflowStep {
@@ -54,7 +54,9 @@ export interface DomainManifest {
   area?: Area
   /** What it plugs in as an integration (core/kernel/plug-in.ts), collected by core/domains/plugged-in.ts. */
   capability?: Capability
-  /** The steps it adds to other domains' workflows. */
+  /** The workflows it owns, each with its steps' names in the order they run. */
+  workflows?: Readonly<Record<WorkflowName, readonly string[]>>
+  /** The steps it adds to workflows, its own or other domains'. */
   steps?: readonly WorkflowStep[]
   /** The events of other domains it handles. */
   events?: readonly EventHandler[]
@@ -74,6 +76,7 @@ export function defineDomain(manifest: DomainManifest): DomainManifest {
 
 /** Plugs a domain's parts into the kernel's extension points and, through its plugs, those of the domains it uses. */
 export function plugInDomain(manifest: DomainManifest): void {
+  for (const [name, steps] of Object.entries(manifest.workflows ?? {})) defineWorkflow(name, steps)
   for (const s of manifest.steps ?? []) registerStep(s.workflow, s.step, s.run)
   for (const e of manifest.events ?? []) onEvent(e.event, e.when, e.handler as never)
   for (const [key, payee] of Object.entries(manifest.checkoutPayees ?? {})) registerCheckoutPayee(key, payee)

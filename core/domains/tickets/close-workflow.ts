@@ -1,7 +1,8 @@
 import { callWithin } from '../../kernel/call-within.js'
 import type { OperationContext } from '../../kernel/context.js'
 import { validationError } from '../../kernel/errors.js'
-import { defineWorkflow, registerStep, runWorkflow } from '../../kernel/workflows.js'
+import { runWorkflow } from '../../kernel/workflows.js'
+import { step, type WorkflowStep } from '../../kernel/domain-manifest.js'
 import type { TenantSettings } from '../settings/model.js'
 import { addNote } from '../notes/actions.js'
 import { setAttribute } from '../attributes/actions.js'
@@ -52,8 +53,8 @@ const CLOSE_HOLDS_EVERY_STEP: [Holds<LifecycleClose>, Holds<MessagesClose>] = [t
 void CLOSE_HOLDS_EVERY_STEP
 
 /**
- * The steps of closing a visit, in order. Each is registered by the domain named before its dot, from that domain's
- * front file; the visit is checked and locked before the first runs (closeTicketWith).
+ * The steps of closing a visit, in order. Each is given by the domain named before its dot, in that domain's manifest
+ * (`steps`); the visit is checked and locked before the first runs (closeTicketWith).
  */
 export const CLOSE_STEPS = [
   'series.check-kept-series',
@@ -69,8 +70,6 @@ export const CLOSE_STEPS = [
   'messages.queue-reach-out',
   'invoices.issue-and-email-invoice',
 ] as const
-
-defineWorkflow('ticket.close', CLOSE_STEPS)
 
 /** Runs the steps of closing a checked, locked visit, in order, in the caller's transaction. */
 export async function runVisitClose(ctx: OperationContext, close: VisitClose): Promise<void> {
@@ -133,8 +132,11 @@ async function auditClose(ctx: OperationContext, close: VisitClose): Promise<voi
   close.result.ticket = after
 }
 
-registerStep('ticket.close', 'tickets.record-work', recordWork)
-registerStep('ticket.close', 'tickets.keep-close-note', keepCloseNote)
-registerStep('ticket.close', 'tickets.keep-customer-facts', keepCustomerFacts)
-registerStep('ticket.close', 'tickets.complete-visit', completeVisit)
-registerStep('ticket.close', 'tickets.audit-close', auditClose)
+/** The tickets domain's own steps of closing a visit, for its manifest. */
+export const TICKET_CLOSE_STEPS: readonly WorkflowStep[] = [
+  step('ticket.close', 'tickets.record-work', recordWork),
+  step('ticket.close', 'tickets.keep-close-note', keepCloseNote),
+  step('ticket.close', 'tickets.keep-customer-facts', keepCustomerFacts),
+  step('ticket.close', 'tickets.complete-visit', completeVisit),
+  step('ticket.close', 'tickets.audit-close', auditClose),
+]

@@ -2,6 +2,7 @@
 import { defineDomain } from '../../kernel/domain-manifest.js'
 import { contactHistoryPlug, countOf } from '../contacts/history.js'
 import { contactVisitsPlug } from '../contacts/visit-source.js'
+import { CLOSE_STEPS, TICKET_CLOSE_STEPS } from './close-workflow.js'
 import { TICKET_CONTACT_VISITS } from './contact-visits.js'
 
 export * from './actions.js'
@@ -18,6 +19,8 @@ export const domain = defineDomain({
   uses: ['addresses', 'attributes', 'contacts', 'custom-fields', 'messages', 'notes', 'routes', 'services', 'settings', 'users'],
   tables: ['tickets', 'ticket_technicians', 'ticket_line_items', 'ticket_external_ids'],
   area: 'Appointments',
+  workflows: { 'ticket.close': CLOSE_STEPS },
+  steps: TICKET_CLOSE_STEPS,
   plugs: [
     // A customer's visits, at their name or one of their addresses, are history that keeps them from being deleted.
     contactHistoryPlug('tickets', (tx, id) =>

@@ -1,12 +1,13 @@
 import { lookupTable } from '../kernel/lookup-table.js'
 import { MESSAGE_KIND_FILES } from './message-kind-files.js'
-import type { KindDeclaration, RecordValues, TemplateVariables } from './messages/message-kind.js'
+import type { KindDeclaration, RecordValues, TemplateSamples, TemplateVariables } from './messages/message-kind.js'
 
 /** What one domain's `message-kinds` file may export. */
 interface KindFile {
   messageKinds?: readonly KindDeclaration[]
   messageValues?: readonly RecordValues[]
   templateVariables?: TemplateVariables
+  templateSamples?: TemplateSamples
 }
 
 /**
@@ -18,10 +19,16 @@ const FILES: Array<[string, KindFile]> = Object.entries(MESSAGE_KIND_FILES as Re
 )
 
 /** Each file's declarations, in FILES' order; a kind or a variable declared twice stops start-up, naming the file. */
-function collect(): { kinds: Map<string, KindDeclaration>; values: RecordValues[]; variables: Record<string, string> } {
+function collect(): {
+  kinds: Map<string, KindDeclaration>
+  values: RecordValues[]
+  variables: Record<string, string>
+  samples: TemplateSamples[]
+} {
   const kinds = new Map<string, KindDeclaration>()
   const values: RecordValues[] = []
   const variables: Record<string, string> = {}
+  const samples: TemplateSamples[] = []
   for (const [file, mod] of FILES) {
     if (!mod.messageKinds && !mod.messageValues) throw new Error(`${file} exports neither messageKinds nor messageValues`)
     for (const k of mod.messageKinds ?? []) {
@@ -29,12 +36,13 @@ function collect(): { kinds: Map<string, KindDeclaration>; values: RecordValues[
       kinds.set(k.kind, k)
     }
     values.push(...(mod.messageValues ?? []))
+    if (mod.templateSamples) samples.push(mod.templateSamples)
     for (const [name, about] of Object.entries(mod.templateVariables ?? {})) {
       if (Object.hasOwn(variables, name)) throw new Error(`${file}: the template variable ${name} is declared twice`)
       variables[name] = about
     }
   }
-  return { kinds, values, variables }
+  return { kinds, values, variables, samples }
 }
 
 const declared = collect()
@@ -57,3 +65,6 @@ export const RECORD_VALUES: readonly RecordValues[] = declared.values
  * appointment, no invoice, a link made only at delivery) renders as empty text.
  */
 export const TEMPLATE_VARIABLES: TemplateVariables = lookupTable(declared.variables)
+
+/** Each domain's made-up values of its variables, for a template preview without a real customer (`templateSamples`). */
+export const TEMPLATE_SAMPLES: readonly TemplateSamples[] = declared.samples

@@ -1,3 +1,4 @@
+import type { TemplateSamples } from '../messages/message-kind.js'
 import type { KindDeclaration, KindMessage, RecordValues, ValuesMoment, TemplateVariables } from '../messages/message-kind.js'
 import { dayWords } from '../../text/date-words.js'
 import type { Services } from '../../kernel/context.js'
@@ -87,3 +88,6 @@ export const templateVariables: TemplateVariables = {
     "A link the customer opens to save a card on Stripe's page: to accept the related service plan, or to replace a card " +
     'that was declined (service plan offers and card requests only; made when the message is sent)',
 }
+
+/** Made-up values of this domain's variables, for a template preview without a real customer. */
+export const templateSamples: TemplateSamples = () => ({ card_link: '[link to save a card]' })

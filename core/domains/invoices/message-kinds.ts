@@ -1,3 +1,5 @@
+import { longDate } from '../../text/date-words.js'
+import type { TemplateSamples } from '../messages/message-kind.js'
 import type { Queryable } from '../../db/types.js'
 import { dayWords } from '../../text/date-words.js'
 import type { TemplateValues } from '../../text/templating.js'
@@ -135,4 +137,22 @@ export const templateVariables: TemplateVariables = {
   invoice_link:
     "A link to the related invoice's page: its lines, what was paid and what is due, Pay when online payments are on, " +
     'and the invoice as a PDF (made when the message is sent)',
+}
+
+/** Made-up values of this domain's variables, for a template preview without a real customer. */
+export const templateSamples: TemplateSamples = ({ settings, start }) => {
+  const money = (cents: number) => formatMoney(cents, settings.currency)
+  const due = longDate(start, settings.timezone, false)
+  return {
+    invoice_number: `${settings.invoice_prefix}-0007`,
+    amount_due: money(12_500),
+    invoice_due_date: due,
+    invoice_due_status: `is due ${due}`,
+    invoice_lines: [`Exterior Window Cleaning: ${money(10_000)}`, `Screen Cleaning × 3 at ${money(500)}: ${money(1500)}`].join('\n'),
+    invoice_subtotal: money(11_500),
+    invoice_tax: money(1000),
+    invoice_total: money(12_500),
+    payment_link: '[payment link]',
+    invoice_link: '[invoice link]',
+  }
 }

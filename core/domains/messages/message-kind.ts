@@ -40,6 +40,19 @@ export interface KindDeclaration {
  */
 export type TemplateVariables = Readonly<Record<string, string>>
 
+/** The made-up visit a template preview shows: its day (YYYY-MM-DD, a week ahead) and its start at 9:00, in the business's zone. */
+export interface SampleVisit {
+  settings: TenantSettings
+  day: string
+  start: Date
+}
+
+/**
+ * Made-up values of the variables a domain fills, for a template preview without a real customer, exported as
+ * `templateSamples` from the domain's `message-kinds.ts`.
+ */
+export type TemplateSamples = (visit: SampleVisit) => TemplateValues
+
 /** The record a message is about, as scheduled_messages names it. */
 export type MessageRecordColumn = 'ticket_id' | 'invoice_id' | 'quote_id' | 'customer_plan_id'
 

@@ -1,3 +1,6 @@
+import { addDays, zonedInstant } from '../../vocabulary/time.js'
+import { clockTime, longDate } from '../../text/date-words.js'
+import type { TemplateSamples } from './message-kind.js'
 import { APPOINTMENT_KINDS, type AppointmentKind } from './appointment-messages.js'
 import { followUpHold, type KindDeclaration, type TemplateText, type TemplateVariables } from './message-kind.js'
 import { issueResponseLinks } from './response-links.js'
@@ -149,4 +152,20 @@ export const templateVariables: TemplateVariables = {
   last_service_date: "The date of the contact's last completed appointment, e.g. September 2, 2025",
   reach_out_months: 'Whole months from the last completed appointment to the send time, e.g. 6',
   review_link: 'The page where customers review the business, from its settings (review_link), e.g. a Google review page',
+}
+
+/** Made-up values of this domain's variables, for a template preview without a real customer. */
+export const templateSamples: TemplateSamples = ({ settings, day, start }) => {
+  const tz = settings.timezone
+  return {
+    customer_name: 'Jane Sample',
+    customer_first_name: 'Jane',
+    previous_appointment_date: longDate(zonedInstant(addDays(day, -2), '09:00', tz), tz),
+    previous_appointment_time: clockTime(start, tz),
+    confirm_link: '[confirm link]',
+    decline_link: '[decline link]',
+    change_link: '[change link]',
+    last_service_date: longDate(zonedInstant(addDays(day, -190), '09:00', tz), tz, false),
+    reach_out_months: 6,
+  }
 }

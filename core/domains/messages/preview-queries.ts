@@ -4,16 +4,13 @@ import { notFound } from '../../kernel/errors.js'
 import { defineQuery } from '../../kernel/registry.js'
 import { noteText } from '../../kernel/sanitize.js'
 import { variablesIn, type TemplateValues } from '../../text/templating.js'
-import { TEMPLATE_VARIABLES } from '../message-kinds.js'
+import { TEMPLATE_SAMPLES, TEMPLATE_VARIABLES } from '../message-kinds.js'
 import { addDays, localDate, zonedInstant } from '../../vocabulary/time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import { RENDERED_MESSAGE, type MessageKind } from './model.js'
 import { messageKind } from './kinds.js'
-import { clockTime, longDate } from '../../text/date-words.js'
 import { businessValues, messageValues, renderTexts } from './render.js'
-import { ESTIMATED } from '../../vocabulary/ticket-totals.js'
-import { formatMoney } from '../../vocabulary/money.js'
 
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
 export const templatePreviewQuery = defineQuery({
@@ -82,45 +79,12 @@ async function customerValues(tx: Queryable, contactId: string, settings: Tenant
   )
 }
 
-/** A made-up customer, a visit next week at 9:00 and an invoice, in the business's own time zone and currency. */
+/**
+ * A made-up customer, a visit next week at 9:00 and an invoice, in the business's own time zone and currency: the
+ * business's own values, then each domain's made-up values of its variables (TEMPLATE_SAMPLES).
+ */
 function sampleValues(settings: TenantSettings): TemplateValues {
-  const tz = settings.timezone
-  const day = addDays(localDate(new Date(), tz), 7)
-  const start = zonedInstant(day, '09:00', tz)
-  const lastVisit = zonedInstant(addDays(day, -190), '09:00', tz)
-  return {
-    ...businessValues(settings),
-    customer_name: 'Jane Sample',
-    customer_first_name: 'Jane',
-    appointment_date: longDate(start, tz),
-    appointment_time: clockTime(start, tz),
-    appointment_end_time: clockTime(zonedInstant(day, '11:00', tz), tz),
-    previous_appointment_date: longDate(zonedInstant(addDays(day, -2), '09:00', tz), tz),
-    previous_appointment_time: clockTime(start, tz),
-    appointment_address: '123 Oak St, Springfield, IL 62701',
-    services: 'Exterior Window Cleaning, Screen Cleaning',
-    appointment_price: `${formatMoney(11_500, settings.currency)} (${ESTIMATED})`,
-    invoice_number: `${settings.invoice_prefix}-0007`,
-    amount_due: formatMoney(12_500, settings.currency),
-    invoice_due_date: longDate(start, tz, false),
-    invoice_due_status: `is due ${longDate(start, tz, false)}`,
-    invoice_lines: [
-      `Exterior Window Cleaning: ${formatMoney(10_000, settings.currency)}`,
-      `Screen Cleaning × 3 at ${formatMoney(500, settings.currency)}: ${formatMoney(1500, settings.currency)}`,
-    ].join('\n'),
-    invoice_subtotal: formatMoney(11_500, settings.currency),
-    invoice_tax: formatMoney(1000, settings.currency),
-    invoice_total: formatMoney(12_500, settings.currency),
-    payment_link: '[payment link]',
-    invoice_link: '[invoice link]',
-    confirm_link: '[confirm link]',
-    stop_link: '[link to stop these emails]',
-    card_link: '[link to save a card]',
-    plan_name: 'Monthly windows',
-    plan_price: `${formatMoney(4500, settings.currency)} a month for 12 months, renewing`,
-    decline_link: '[decline link]',
-    change_link: '[change link]',
-    last_service_date: longDate(lastVisit, tz, false),
-    reach_out_months: 6,
-  }
+  const day = addDays(localDate(new Date(), settings.timezone), 7)
+  const visit = { settings, day, start: zonedInstant(day, '09:00', settings.timezone) }
+  return Object.assign(businessValues(settings), ...TEMPLATE_SAMPLES.map((samples) => samples(visit)))
 }

@@ -1,3 +1,5 @@
+import { formatMoney } from '../../vocabulary/money.js'
+import type { TemplateSamples } from '../messages/message-kind.js'
 import type { Queryable } from '../../db/types.js'
 import { cardLinkOf } from '../autopay/message-kinds.js'
 import type { KindHold, KindMessage, KindDeclaration, RecordValues, TemplateVariables } from '../messages/message-kind.js'
@@ -50,3 +52,9 @@ export const templateVariables: TemplateVariables = {
   plan_name: 'The related service plan, e.g. Monthly windows',
   plan_price: "The related service plan's price and cycle, e.g. $45.00 a month for 12 months, renewing",
 }
+
+/** Made-up values of this domain's variables, for a template preview without a real customer. */
+export const templateSamples: TemplateSamples = ({ settings }) => ({
+  plan_name: 'Monthly windows',
+  plan_price: `${formatMoney(4500, settings.currency)} a month for 12 months, renewing`,
+})

@@ -1,3 +1,4 @@
+import type { TemplateSamples } from '../messages/message-kind.js'
 import type { Queryable } from '../../db/types.js'
 import type { KindHold, KindMessage, KindDeclaration, TemplateVariables } from '../messages/message-kind.js'
 import { reachOutHold } from '../messages/reach-out-limits.js'
@@ -42,3 +43,6 @@ export const templateVariables: TemplateVariables = {
     'A link the customer opens to stop reach-out emails (reach-out emails only; made when the message is sent). A reach-out ' +
     'template that does not place it gets it at the end',
 }
+
+/** Made-up values of this domain's variables, for a template preview without a real customer. */
+export const templateSamples: TemplateSamples = () => ({ stop_link: '[link to stop these emails]' })

@@ -1,3 +1,5 @@
+import { zonedInstant } from '../../vocabulary/time.js'
+import type { TemplateSamples } from '../messages/message-kind.js'
 import type { Queryable } from '../../db/types.js'
 import { clockTime, longDate } from '../../text/date-words.js'
 import type { TemplateValues } from '../../text/templating.js'
@@ -64,3 +66,13 @@ export const templateVariables: TemplateVariables = {
     "The appointment's price with tax, with 'Estimated' beside it when it was booked with an estimated price to be " +
     'confirmed on site, e.g. $184.03 (Estimated); empty when it has no priced line (its line dropped, with a short label)',
 }
+
+/** Made-up values of this domain's variables, for a template preview without a real customer. */
+export const templateSamples: TemplateSamples = ({ settings, day, start }) => ({
+  appointment_date: longDate(start, settings.timezone),
+  appointment_time: clockTime(start, settings.timezone),
+  appointment_end_time: clockTime(zonedInstant(day, '11:00', settings.timezone), settings.timezone),
+  appointment_address: '123 Oak St, Springfield, IL 62701',
+  services: 'Exterior Window Cleaning, Screen Cleaning',
+  appointment_price: `${formatMoney(11_500, settings.currency)} (${ESTIMATED})`,
+})

@@ -33,7 +33,6 @@ import { healthRoutes } from './routes/health.js'
 import { monitoring } from './monitoring/routes.js'
 import { oauthMetadataRoutes } from './routes/oauth-metadata.js'
 import { oauthTokenRoutes } from './routes/oauth-token.js'
-import { stripeWebhookRoutes } from './routes/webhooks-stripe.js'
 import { resendWebhookRoutes } from './routes/webhooks-resend.js'
 import { capabilityWebhookRoutes } from './routes/capability-webhooks.js'
 
@@ -56,8 +55,7 @@ export function createApp(services: Services): Express {
   app.use(operator.routes)
   app.use(iconRoutes())
   app.use(oauthMetadataRoutes(services))
-  // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.
-  app.use(stripeWebhookRoutes(services))
+  // Before the JSON parser: the signature is checked over the raw body. Public, like the pages a payment provider sends customers back to.
   app.use(resendWebhookRoutes(services))
   app.use(capabilityWebhookRoutes(services))
   // Public pages (console/customer): a link's secret is the credential, so no session or CSRF applies; one count of

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
 import { issueMagicLinkFor } from '../core/auth/magic-links.js'
-import { describePayments } from '../core/clients/payments.js'
 import type { Config } from '../core/kernel/config.js'
 import type { Services } from '../core/kernel/context.js'
 import type { DemoCounts } from '../core/demo/load-demo.js'
@@ -121,7 +120,6 @@ export function banner(services: Services, running: RunningServer, beforeMigrati
     `  email:    ${services.email.describe()}`,
     `  files:    documents are kept ${services.documents.describe()}`,
     `  delivery: ${running.worker ? 'due emails are sent by this server every few seconds (CRM_WORKER=off leaves it to npx crm worker)' : 'off in this server (CRM_WORKER=off): run npx crm worker to send due emails'}`,
-    `  payments: ${describePayments(services.payments)}`,
     ...services.capabilities.flatMap((c) => (c.banner ? [`  ${c.banner(services)}`] : [])),
     `  backups:  ${describeBackups(services.config.backup, running.nightlyBackups)}`,
     ...upgradeLine(beforeMigrations),

@@ -20,7 +20,10 @@ const VISITS_PER_DAY = 6
  * on businesses at rest, not on a backlog of hundreds of emails a restart seldom finds.
  */
 export async function seedLoadBusinesses(db: Database, count: number, contacts: number): Promise<MixBusiness[]> {
-  const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent' }), logLevel: 'silent' }, db, { llm: null, payments: null })
+  const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent' }), logLevel: 'silent' }, db, {
+    llm: null,
+    integrations: { stripe: null },
+  })
   const days = upcomingDays(new Date(), UPCOMING_DAYS)
   const out: MixBusiness[] = []
   for (let i = 0; i < count; i++) {

@@ -16,7 +16,7 @@ export interface ServedApp {
 /** Serves the whole app over `db` on an ephemeral loopback port, without a model or payments (search reads by rules). */
 export async function serveApp(db: Database): Promise<ServedApp> {
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' }), logLevel: 'silent' as const }
-  const app = createApp(createServices(config, db, { llm: null, payments: null }))
+  const app = createApp(createServices(config, db, { llm: null, integrations: { stripe: null } }))
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
     s.once('error', reject)

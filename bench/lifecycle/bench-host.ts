@@ -31,7 +31,7 @@ export async function startBenchHost(name: string): Promise<LifecycleHost & { cl
     const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }, db, {
       email,
       llm: null,
-      payments: null,
+      integrations: { stripe: null },
       now: () => clock.now(),
     })
     const slug = name.toLowerCase().replace(/[^a-z]+/g, '')

@@ -55,7 +55,7 @@ async function measure(db: Database, fake: FakeResend, started: (s: Server) => v
     ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0', RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url }),
     logLevel: 'silent' as const,
   }
-  const services = createServices(config, db, { llm: null, payments: null })
+  const services = createServices(config, db, { llm: null, integrations: { stripe: null } })
   const tenant = await createTenant(db, { name: 'Approval Bench Windows', owner_email: 'owner@bench.example' })
   const server = await new Promise<Server>((resolve) => {
     const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))

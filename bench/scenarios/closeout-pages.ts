@@ -107,7 +107,7 @@ export const closeoutPages: Scenario = {
       await migrate(db)
       const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }
       // No model: extraction says it is off, so the figure is the pages' own time, not a model's.
-      const services = createServices(config, db, { llm: null, payments: null })
+      const services = createServices(config, db, { llm: null, integrations: { stripe: null } })
       const business = await seed(services)
       server = await new Promise<Server>((resolve) => {
         const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))

@@ -70,7 +70,7 @@ export const findCustomerPglite: Scenario = {
 async function measure(db: Database, copy: BusinessCopy): Promise<BenchRow[]> {
   setLogLevel('silent')
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }
-  const services = createServices(config, db, { llm: null, payments: null })
+  const services = createServices(config, db, { llm: null, integrations: { stripe: null } })
   // One past visit each, half of them invoiced: every match has a last visit to read.
   const { large } = copy.made
   const data = large.data

@@ -43,7 +43,7 @@ export const openingsPostgres: Scenario = {
 async function measure(db: Database, tenantId: string, ownerUserId: string): Promise<BenchRow[]> {
   setLogLevel('silent')
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0', CRM_GEOCODER: 'off' }), logLevel: 'silent' as const }
-  const services = createServices(config, db, { llm: null, payments: null })
+  const services = createServices(config, db, { llm: null, integrations: { stripe: null } })
   const setup = await withTenant(db, { tenantId, actorType: 'system' }, async (tx) => {
     await tx.query(`select set_config('app.defer_contact_search', 'on', true)`)
     await tx.query(

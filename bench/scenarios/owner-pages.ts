@@ -67,7 +67,7 @@ export const ownerPagesPglite: Scenario = {
 async function measure(db: Database, copy: BusinessCopy, opts: { sizes: boolean }): Promise<BenchRow[]> {
   setLogLevel('silent')
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }
-  const services = createServices(config, db, { llm: null, payments: null })
+  const services = createServices(config, db, { llm: null, integrations: { stripe: null } })
   const { large } = copy.made
   const data = large.data
   const extra = await seedToday(services, large.tenantId)

@@ -1,4 +1,4 @@
-import { createPaymentsClient } from '../../core/clients/payments.js'
+import { createPaymentsClient, paymentsOf } from '../../core/clients/payments.js'
 import { loadConfig } from '../../core/kernel/config.js'
 import type { Services } from '../../core/kernel/context.js'
 import { runAutopay } from '../../core/domains/autopay/autopay.js'
@@ -55,7 +55,7 @@ export const planCharges: Scenario = {
         }),
         logLevel: 'silent' as const,
       }
-      const services: Services = { ...createServices(config, db, { llm: null, payments }), now: () => clock.now }
+      const services: Services = { ...createServices(config, db, { llm: null, integrations: { stripe: payments } }), now: () => clock.now }
       const seedStart = performance.now()
       await seed(services, stripe, tenant.tenant_id, customers)
       const seedMs = performance.now() - seedStart
@@ -135,7 +135,7 @@ export const planCharges: Scenario = {
 
 /** The customers, each with a card saved through a real setup session of the fake, and an active monthly plan billed from today. */
 async function seed(services: Services, stripe: FakeStripe, tenantId: string, customers: number): Promise<void> {
-  const payments = services.payments!
+  const payments = paymentsOf(services)!
   const cards: Array<{ customer: string; pm: string; session: string }> = []
   for (let i = 0; i < customers; i++) {
     const customer = (await payments.createCustomer({ name: `Plan ${i}`, email: null, phone: null, metadata: {} }, `bench-c-${i}`)).id

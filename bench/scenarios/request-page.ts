@@ -29,7 +29,7 @@ export const requestPage: Scenario = {
     try {
       await migrate(db)
       const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }
-      const services = createServices(config, db, { llm: null, payments: null })
+      const services = createServices(config, db, { llm: null, integrations: { stripe: null } })
       const tenant = await createTenant(services.db, { name: 'Bench Windows', owner_email: 'owner@bench.example' })
       const owner = { tenantId: tenant.tenant_id, actor: { type: 'user' as const, id: tenant.owner_user_id, role: 'owner' as const } }
       const act = (domain: string, action: string, data: unknown) =>

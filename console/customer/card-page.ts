@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../core/clients/payments.js'
 import { Router } from 'express'
 import type { Services } from '../../core/kernel/context.js'
 import { type CardLink, inBusinessOfCardLink, openCardSetup } from '../../core/domains/autopay/card-links.js'
@@ -37,7 +38,7 @@ export function cardRoutes(services: Services, guesses: LinkGuesses): Router {
   const view = (token: string, requestId: string) =>
     inBusinessOfCardLink<CardView>(services, token, requestId, async (tx, link) => ({
       link,
-      offer: link.customerPlanId ? await planOffer(tx, link.customerPlanId, services.now(), services.payments !== null) : null,
+      offer: link.customerPlanId ? await planOffer(tx, link.customerPlanId, services.now(), paymentsOf(services) !== null) : null,
       currency: (await loadTenantSettings(tx)).currency,
     }))
 
@@ -77,7 +78,7 @@ export function cardRoutes(services: Services, guesses: LinkGuesses): Router {
       )
       return sendLinkPage(res, 200, title, html``, { ok: `Thank you for letting ${found.link.businessName} know.` })
     }
-    if (answer === 'accept' && found.offer && !services.payments) {
+    if (answer === 'accept' && found.offer && !paymentsOf(services)) {
       await inBusinessOfCardLink(services, req.params.token, requestId, (tx, link) =>
         acceptWithoutCard(
           systemContext(services, tx, link, requestId, 'The customer accepted the plan on its page'),
@@ -133,12 +134,12 @@ function pageBody(services: Services, token: string, v: CardView, saved: boolean
     (i) => html`<li>${i.service_name}: ${i.visits} visit${i.visits === 1 ? '' : 's'} each ${CYCLE_WORDS[o.plan.cycle]}</li>`,
   )
   const charges = o.charges.map((c) => html`<tr><td>${c.on}</td><td>${c.amount}</td></tr>`)
-  const accept = services.payments ? 'Accept and save a card' : 'Accept'
+  const accept = paymentsOf(services) ? 'Accept and save a card' : 'Accept'
   return html`<p>${v.link.businessName} offers you the <strong>${o.plan.name}</strong> plan: ${o.price}.</p>
 <h2>What it includes</h2><ul>${includes}</ul>
 <h2>Charges</h2><table><thead><tr><th scope="col">Date</th><th scope="col">Amount</th></tr></thead><tbody>${charges}</tbody></table>
 <h2>Terms</h2><p>${o.terms}</p>
-${services.payments ? html`<p class="note">By saving a card you agree: ${mandateText(v.link.businessName, { name: o.plan.name, price: o.price })}</p>${stripeNote}` : html`<p class="note">${howWeTakeMoney(v.link.businessName, 'on its invoices')}</p>`}
+${paymentsOf(services) ? html`<p class="note">By saving a card you agree: ${mandateText(v.link.businessName, { name: o.plan.name, price: o.price })}</p>${stripeNote}` : html`<p class="note">${howWeTakeMoney(v.link.businessName, 'on its invoices')}</p>`}
 <form method="post" action="${action}"><input type="hidden" name="answer" value="accept"><button>${accept}</button></form>
 <form method="post" action="${action}"><input type="hidden" name="answer" value="decline"><button class="second">No thanks</button></form>`
 }

@@ -7,6 +7,7 @@ import * as plansRecordLine from './plans/record-line.js'
 import * as quickbooksHomeCard from './quickbooks/home-card.js'
 import * as quickbooksRecordLine from './quickbooks/record-line.js'
 import * as reachOutsHomeCard from './reach-outs/home-card.js'
+import * as stripeHomeCard from './stripe/home-card.js'
 import * as weatherHomeCard from './weather/home-card.js'
 
 /** The capabilities' parts of the owner's pages (a folder's `home-card` and `record-line`), by path. */
@@ -18,5 +19,6 @@ export const PART_FILES = {
   'quickbooks/home-card.ts': quickbooksHomeCard,
   'quickbooks/record-line.ts': quickbooksRecordLine,
   'reach-outs/home-card.ts': reachOutsHomeCard,
+  'stripe/home-card.ts': stripeHomeCard,
   'weather/home-card.ts': weatherHomeCard,
 } as const

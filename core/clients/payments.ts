@@ -2,6 +2,8 @@ import type Stripe from 'stripe'
 import { lazyPackage } from './lazy-package.js'
 import { AppError } from '../kernel/errors.js'
 import { log } from '../kernel/log.js'
+import type { Services } from '../kernel/context.js'
+import { integrationOf } from '../kernel/plug-in.js'
 
 /** Where Stripe is and how to reach it. */
 export interface PaymentsConfig {
@@ -95,6 +97,14 @@ export interface PaymentsClient {
   ): Promise<StripeRefund>
   /** The event of a webhook delivery whose signature verifies, else a VALIDATION_ERROR (400). */
   verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event
+}
+
+/** The name Stripe plugs in under (core/domains/stripe): its client is services.integrations.stripe. */
+export const PAYMENTS_CAPABILITY = 'stripe'
+
+/** This server's Stripe client, or null while payments are off (no STRIPE_SECRET_KEY). */
+export function paymentsOf(services: Pick<Services, 'integrations'>): PaymentsClient | null {
+  return integrationOf<PaymentsClient>(services, PAYMENTS_CAPABILITY)
 }
 
 /** The banner line when no Stripe key is configured. */

@@ -40,6 +40,7 @@ import * as segmentsIndex from './segments/index.js'
 import * as seriesIndex from './series/index.js'
 import * as servicesIndex from './services/index.js'
 import * as settingsIndex from './settings/index.js'
+import * as stripeIndex from './stripe/index.js'
 import * as ticketsIndex from './tickets/index.js'
 import * as timesheetsIndex from './timesheets/index.js'
 import * as usersIndex from './users/index.js'
@@ -88,6 +89,7 @@ export const FRONT_FILES = {
   'series/index.ts': seriesIndex,
   'services/index.ts': servicesIndex,
   'settings/index.ts': settingsIndex,
+  'stripe/index.ts': stripeIndex,
   'tickets/index.ts': ticketsIndex,
   'timesheets/index.ts': timesheetsIndex,
   'users/index.ts': usersIndex,

@@ -6,7 +6,6 @@ import type { Database, Queryable } from '../db/types.js'
 import type { DocumentStore } from '../documents/store.js'
 import type { EmailClient } from '../clients/email.js'
 import type { LlmClient } from '../clients/llm.js'
-import type { PaymentsClient } from '../clients/payments.js'
 import type { Registry } from './registry.js'
 import type { SecretBox } from './secret-box.js'
 
@@ -42,8 +41,6 @@ export interface Services {
   email: EmailClient
   /** Structured extraction; null when no model is configured. */
   llm: LlmClient | null
-  /** Online payments (Stripe Checkout); null when no STRIPE_SECRET_KEY is set. */
-  payments: PaymentsClient | null
   /**
    * Every capability (core/domains/plugged-in.ts): what the worker, the api, the pages and the briefing loop over.
    * Read from here rather than imported, so that no file loaded while the domains are still being found waits for them.

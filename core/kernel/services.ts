@@ -2,7 +2,6 @@ import { backgroundWork } from './background.js'
 import type { ConsentGate } from './authorize.js'
 import { emailClientFromConfig } from '../clients/email.js'
 import { llmClientFromEnv } from '../clients/llm.js'
-import { paymentsClientFromEnv } from '../clients/payments.js'
 import type { Config } from './config.js'
 import type { Services } from './context.js'
 import type { Database } from '../db/types.js'
@@ -32,7 +31,6 @@ export function assembleServices(config: Config, db: Database, plugins: Plugins,
     consent: plugins.consent,
     email: emailClientFromConfig(config, db),
     llm: llmClientFromEnv(config.environment),
-    payments: paymentsClientFromEnv(config.environment),
     secrets: secretBoxFromEnv(config.environment),
     documents: documentStoreFor(config, db),
     now: () => new Date(),

@@ -34,17 +34,6 @@ export function webhookSetups(config: Config, env: Readonly<NodeJS.ProcessEnv> =
   )
   return [
     {
-      name: 'stripe',
-      label: 'Stripe',
-      on: Boolean(env.STRIPE_SECRET_KEY),
-      path: '/api/webhooks/stripe',
-      secretVariable: 'STRIPE_WEBHOOK_SECRET',
-      secretSet: Boolean(env.STRIPE_WEBHOOK_SECRET),
-      withoutSecret: { status: 'fail', effect: 'customers can pay, but their payments are not recorded' },
-      setUpAt:
-        "Stripe's dashboard, Developers > Webhooks (events checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.async_payment_failed)",
-    },
-    {
       name: 'resend',
       label: 'Resend events',
       on: Boolean(config.resendApiKey),

@@ -5,7 +5,6 @@ import type { QueryDefinition } from '../../core/kernel/registry.js'
 import { authorizationRequestsQuery } from '../../core/domains/approvals/queries.js'
 import { attributesQuery } from '../../core/domains/attributes/queries.js'
 import { invoicesQuery } from '../../core/domains/invoices/queries.js'
-import { UNAPPLIED_DAYS, unappliedPaymentsQuery } from '../../core/domains/invoices/unapplied-payments.js'
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery, deliveryProblemsQuery } from '../../core/domains/messages/queries.js'
@@ -144,15 +143,6 @@ async function briefing(caller: Caller, asked?: string): Promise<{ date: string;
     lines.push(
       `Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.amount_due_cents, i.currency)} due ${i.due_on}`).join('; ')}`,
     )
-  const unapplied = (await q(unappliedPaymentsQuery, { since: addDays(date, -UNAPPLIED_DAYS) }, { limit: 10 })).items
-  if (unapplied.length) {
-    const payments = unapplied.map((e) => {
-      const paid = e.invoice_number ?? (e.order_number ? `order ${e.order_number} deposit` : 'unknown')
-      const amount = e.amount_cents === null ? '' : `${e.amount_cents} cents ${e.currency ?? ''} `
-      return `${paid} ${amount}(${short(e.reason ?? e.outcome)})`
-    })
-    lines.push(`Online payments not recorded: ${payments.join('; ')} (check each in Stripe; crm_query type=unapplied_payments)`)
-  }
   const credits = (await q(invoicesQuery, { credit: 'true' }, { include: ['contact'], limit: 20 })).items
   if (credits.length)
     lines.push(

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createServices } from '../../api/product.js'
 import { banner, startServer, type RunningServer } from '../../api/server.js'
-import { createPaymentsClient } from '../../core/clients/payments.js'
+import { createPaymentsClient, type PaymentsClient } from '../../core/clients/payments.js'
 import { loadConfig } from '../../core/kernel/config.js'
-import type { Services } from '../../core/kernel/context.js'
 import { bothEngines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { signInFormOf } from '../helpers/sign-in-link.js'
 import { hiddenFields } from '../helpers/technician-fixture.js'
@@ -43,9 +42,11 @@ describe.each(bothEngines)('the first start banner says what a new business lack
     t = undefined
   })
   /** Starts the server on an empty database (so this start creates the business), with the given payments client. */
-  const firstStart = async (payments: Services['payments'], env: NodeJS.ProcessEnv = {}) => {
+  const firstStart = async (payments: PaymentsClient | null, env: NodeJS.ProcessEnv = {}) => {
     t = await freshDatabase(engine)
-    const services = createServices(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CRM_WORKER: 'off', ...env }), t.db, { payments })
+    const services = createServices(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CRM_WORKER: 'off', ...env }), t.db, {
+      integrations: { stripe: payments },
+    })
     const r = await startServer(services)
     running.push(r)
     return { services, running: r, lines: banner(services, r).split('\n') }

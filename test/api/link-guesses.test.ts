@@ -30,7 +30,11 @@ describe.each(engines)('guessing the secret of public links (%s)', (engine) => {
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', TRUST_PROXY: 'loopback' }), logLevel: 'silent' as const }
     app = await startTestApp(engine, { config })
     app.services.config.publicBaseUrl = app.url
-    app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_guesses', apiBase: stripe.url })
+    app.services.integrations.stripe = createPaymentsClient({
+      secretKey: 'sk_test_fake',
+      webhookSecret: 'whsec_guesses',
+      apiBase: stripe.url,
+    })
     const { quote, sent, ticket, invoice, confirmation } = await seedLinkedRecords(app)
     // The links delivery would put into the emails, made here as setup.
     const links = await asTenant(app, async (tx) => ({

@@ -19,7 +19,7 @@ describe.each(engines)("the lasting link to an invoice's page in its email (%s)"
     stripe = await startFakeStripe()
     stripe.now = () => clock
     app = await startTestApp(engine, { now: () => clock })
-    app.services.payments = payments()
+    app.services.integrations.stripe = payments()
     await app.t.admin.query(`update tenants set payment_instructions = 'Checks to Sparkle Windows, 12 Main St' where id = $1`, [
       app.tenant.tenant_id,
     ])
@@ -159,7 +159,7 @@ describe.each(engines)("the lasting link to an invoice's page in its email (%s)"
     expect(await down.text()).toContain('try again in a few minutes')
     expect((await pay(path)).status).toBe(303)
 
-    app.services.payments = null
+    app.services.integrations.stripe = null
     try {
       const off = await pay(path)
       expect(off.status).toBe(503)
@@ -173,7 +173,7 @@ describe.each(engines)("the lasting link to an invoice's page in its email (%s)"
       expect(plain).not.toContain('Pay online')
       expect(plain).toMatch(/See the invoice online or as a PDF: http:\/\/127\.0\.0\.1:\d+\/pay\/[\w-]{43}/)
     } finally {
-      app.services.payments = payments()
+      app.services.integrations.stripe = payments()
     }
   })
 

@@ -27,7 +27,7 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
   beforeAll(async () => {
     stripe = await startFakeStripe()
     app = await startTestApp(engine, {
-      payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }),
+      integrations: { stripe: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }) },
     })
     jane = await newContact(app, { display_name: 'Jane Webhook', email: 'jane.webhook@example.com' })
     log.start()
@@ -389,7 +389,7 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
 describe.each(engines)('POST /api/webhooks/stripe with payments off (%s)', (engine) => {
   let app: TestApp
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
   })
   afterAll(() => app.close())
 

@@ -67,7 +67,7 @@ async function verifiedBackup(app: TestApp, businessId: string, hoursAgo: number
   )
 }
 
-const WEBHOOKS = ['webhook_stripe', 'webhook_resend', 'webhook_google', 'webhook_inbound_email', 'webhook_quickbooks']
+const WEBHOOKS = ['webhook_resend', 'webhook_google', 'webhook_inbound_email', 'webhook_quickbooks', 'webhook_stripe']
 const ITEMS = [
   'server',
   'public_url',
@@ -130,7 +130,7 @@ describe.each(bothEngines)('crm doctor against a running deployment (%s)', (engi
     // The server runs with the same environment the doctor reads, as the same .env would give both.
     app = await startTestApp(engine, {
       config: { ...loadConfig(env), logLevel: 'silent' },
-      payments: paymentsClientFromEnv(env),
+      integrations: { stripe: paymentsClientFromEnv(env) },
       secrets: secretBoxFromEnv(env),
     })
     proxy.target = app.url

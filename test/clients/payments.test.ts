@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPaymentsClient, describePayments, PAYMENTS_OFF } from '../../core/clients/payments.js'
+import { createPaymentsClient, describePayments, PAYMENTS_OFF, paymentsOf } from '../../core/clients/payments.js'
 import { paymentLinkFor } from '../../core/domains/invoices/payment-link.js'
 import { defaultTemplate } from '../../core/domains/messages/default-templates.js'
 import { messageValues, renderTexts } from '../../core/domains/messages/render.js'
@@ -23,7 +23,7 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
     stripe.now = () => clock
     app = await startTestApp(engine, {
       now: () => clock,
-      payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: WEBHOOK_SECRET, apiBase: stripe.url }),
+      integrations: { stripe: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: WEBHOOK_SECRET, apiBase: stripe.url }) },
     })
     await settings(app, { default_tax_rate_bp: 825 })
     jane = await newContact(app, { display_name: 'Jane Payton', email: 'jane@example.com', phone: '+12565550100' })
@@ -191,7 +191,7 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
     expect(stripe.requests.length).toBe(before)
 
     const open = await sentInvoice()
-    expect(await paymentLinkFor({ ...app.services, payments: null }, app.tenant.tenant_id, open.id)).toBeNull()
+    expect(await paymentLinkFor({ ...app.services, integrations: { stripe: null } }, app.tenant.tenant_id, open.id)).toBeNull()
     expect(stripe.requests.length).toBe(before)
   })
 
@@ -248,7 +248,7 @@ describe.each(engines)('invoice emails without Stripe keys (%s)', (engine) => {
   let app: TestApp
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null, now: () => new Date('2026-03-10T16:00:00Z') })
+    app = await startTestApp(engine, { integrations: { stripe: null }, now: () => new Date('2026-03-10T16:00:00Z') })
     await app.t.admin.query(`update tenants set payment_instructions = $1 where id = $2`, [
       'Pay by check to Sparkle Windows, 12 Main St, or Zelle to pay@sparkle.test.',
       app.tenant.tenant_id,
@@ -266,7 +266,7 @@ describe.each(engines)('invoice emails without Stripe keys (%s)', (engine) => {
     ).body.data
     const link = await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)
     expect(link).toBeNull()
-    expect(describePayments(app.services.payments)).toBe(PAYMENTS_OFF)
+    expect(describePayments(paymentsOf(app.services))).toBe(PAYMENTS_OFF)
     const body = await asTenant(app, async (tx) => {
       const message = { contact_id: jane, kind: 'invoice', invoice_id: inv.id, send_at: new Date('2026-03-10T16:00:00Z') }
       const values = await messageValues(tx, message, await loadTenantSettings(tx))

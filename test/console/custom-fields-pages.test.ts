@@ -24,7 +24,11 @@ describe.each(engines)("custom fields on the owner's pages (%s)", (engine) => {
   const fields = async () => (await app.query({ type: 'custom_fields' })).body.data.items as any[]
 
   beforeAll(async () => {
-    ;({ app, owner, tech, techId } = await startPageApp(engine, { now: () => NOW, payments: null }, { technician: 'signed-in' }))
+    ;({ app, owner, tech, techId } = await startPageApp(
+      engine,
+      { now: () => NOW, integrations: { stripe: null } },
+      { technician: 'signed-in' },
+    ))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers' })).id
     ticketId = (await ok('ticket', 'create', { contact_id: rita, scheduled_start: '2026-11-06T15:00:00Z', technician_ids: [techId] })).id
   })

@@ -18,7 +18,7 @@ describe.each(engines)('the owner\'s "Erase this customer" page (%s)', (engine) 
   const nameOf = async (id: string) => (await app.query({ type: 'contacts', id })).body.data.display_name
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    app = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     owner = await pageClient(app, 'owner@sparkle.test')
   })
   afterAll(async () => {
@@ -80,7 +80,7 @@ describe.skipIf(!browserAvailable)('the erase page on a phone, without JavaScrip
   let app: TestApp
   let browser: Browser
   beforeAll(async () => {
-    app = await startTestApp('pglite', { now: () => NOW, payments: null })
+    app = await startTestApp('pglite', { now: () => NOW, integrations: { stripe: null } })
     browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {

@@ -14,7 +14,7 @@ describe.each(engines)('the owner\'s "Merge two customers" page (%s)', (engine) 
   const merged = async (id: string) => (await app.query({ type: 'contacts', id })).body.data.merged_into
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
     owner = await pageClient(app, 'owner@sparkle.test')
   })
   afterAll(async () => {

@@ -25,7 +25,11 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
     app = await startTestApp('pglite', { now: () => clock })
     // The pages are under test, not the owner's queue: the owner allowed the agent's words always.
     await allowAgentWords(app)
-    app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_pages', apiBase: stripe.url })
+    app.services.integrations.stripe = createPaymentsClient({
+      secretKey: 'sk_test_fake',
+      webhookSecret: 'whsec_pages',
+      apiBase: stripe.url,
+    })
     browser = await launchBrowser()
     await app.ownerAction('settings', 'update', {
       // Typed as an international number; customers read it as people in the US write it.

@@ -38,7 +38,11 @@ describe.each(engines)('files and photos on the pages (%s)', (engine) => {
   }
 
   beforeAll(async () => {
-    ;({ app, owner, tech, techId } = await startPageApp(engine, { now: () => NOW, payments: null }, { technician: 'signed-in' }))
+    ;({ app, owner, tech, techId } = await startPageApp(
+      engine,
+      { now: () => NOW, integrations: { stripe: null } },
+      { technician: 'signed-in' },
+    ))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers' })).id
   })
   afterAll(async () => {

@@ -9,7 +9,7 @@ describe.skipIf(!browserAvailable)("the owner's Home of a business without servi
   let app: TestApp
   let browser: Browser
   beforeAll(async () => {
-    app = await startTestApp('pglite', { payments: null })
+    app = await startTestApp('pglite', { integrations: { stripe: null } })
     expectData(await app.action('contact', 'create', { display_name: 'Jane Imported', email: 'jane.imported@example.com' }))
     browser = await launchBrowser()
   })

@@ -12,7 +12,7 @@ describe.each(engines)("the owner's Home says what a business still lacks (%s)",
   let app: TestApp
   let owner: PageClient
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
     owner = await pageClient(app, 'owner@sparkle.test')
     // Customers came in (say, from a spreadsheet) but no price list: the business is past its first steps.
     expectData(await app.action('contact', 'create', { display_name: 'Jane Imported', email: 'jane.imported@example.com' }))

@@ -23,7 +23,7 @@ describe.each(engines)("calls, emails and meetings on the owner's pages (%s)", (
   const logged = async (params: Record<string, string>) => (await app.query({ type: 'interactions', ...params })).body.data.items
 
   beforeAll(async () => {
-    ;({ app, owner, tech } = await startPageApp(engine, { now: () => NOW, payments: null }, { technician: 'signed-in' }))
+    ;({ app, owner, tech } = await startPageApp(engine, { now: () => NOW, integrations: { stripe: null } }, { technician: 'signed-in' }))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers' })).id
     leadId = (await ok('lead', 'create', { raw_notes: 'Wants gutters done', name: 'Lou Lead' })).id
   })

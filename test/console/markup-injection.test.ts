@@ -22,7 +22,7 @@ describe.each(engines)('every page escapes what records and requests put into it
     app = await startTestApp(engine, { now: () => NOW })
     // Pages and fields under test, not the owner's queue: the owner allowed the agent's words always.
     await allowAgentWords(app)
-    app.services.payments = null
+    app.services.integrations.stripe = null
     const techId = await addUser(app, 'tom@sparkle.test', 'technician', `Tom ${PAYLOAD}`)
     await app.ownerAction('settings', 'update', { name: `Sparkle ${PAYLOAD}`, payment_instructions: `Pay by check: ${PAYLOAD}` })
     const serviceId = (

@@ -29,7 +29,7 @@ export async function moneyFixture(engine: 'pglite' | 'postgres', extra = ''): P
   const app = await startTestApp(engine, { now: () => NOW })
   // Pages and fields under test, not the owner's queue: the owner allowed the agent's words always.
   await allowAgentWords(app)
-  app.services.payments = null
+  app.services.integrations.stripe = null
   await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
   const jane = (await made(app, 'contact', 'create', { display_name: `Jane Smith${extra}`, email: 'jane@example.com' })).id
   const bob = (await made(app, 'contact', 'create', { display_name: `Bob Jones${extra}`, email: 'bob@example.com' })).id

@@ -19,7 +19,7 @@ describe.skipIf(!browserAvailable)("the customer's page of times offered by emai
   let customer: string
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', { now: () => clock.now, payments: null })
+    app = await startTestApp('pglite', { now: () => clock.now, integrations: { stripe: null } })
     browser = await launchBrowser()
     windows = (
       await made(app, 'service', 'create', { name: 'Window cleaning, inside and out, all floors', pricing: 'fixed', price_cents: 15_000 })

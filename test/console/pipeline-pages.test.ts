@@ -23,7 +23,7 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
   const opportunities = async (params: Record<string, string>) => (await app.query({ type: 'opportunities', ...params })).body.data.items
 
   beforeAll(async () => {
-    ;({ app, owner, tech } = await startPageApp(engine, { now: () => NOW, payments: null }, { technician: 'signed-in' }))
+    ;({ app, owner, tech } = await startPageApp(engine, { now: () => NOW, integrations: { stripe: null } }, { technician: 'signed-in' }))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers' })).id
     leadId = (await ok('lead', 'create', { raw_notes: 'Wants a quote for gutters', name: 'Lou Lead' })).id
   })
@@ -134,7 +134,7 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
   })
 
   it('shows the pipeline: the weighted forecast on top, each stage with its opportunities linked, narrowed by expected close', async () => {
-    const other = await startTestApp(engine, { now: () => NOW, payments: null })
+    const other = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     try {
       const c = (await other.action('contact', 'create', { display_name: 'Pia Pipeline' })).body.data.id
       const add = async (data: Record<string, unknown>) =>

@@ -31,7 +31,7 @@ async function planApp(engine: TestEngine): Promise<{ pages: PageApp; stripe: Fa
   const stripe = await startFakeStripe()
   stripe.now = () => clock.now
   const payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url })
-  const pages = await startPageApp(engine, { now: () => clock.now, payments })
+  const pages = await startPageApp(engine, { now: () => clock.now, integrations: { stripe: payments } })
   const service = (await made(pages.app, 'service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 9000 })).id
   return { pages, stripe, service }
 }

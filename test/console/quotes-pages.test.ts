@@ -21,7 +21,7 @@ describe.each(engines)("quotes and orders on the owner's pages (%s)", (engine) =
   }
 
   beforeAll(async () => {
-    ;({ app, owner } = await startPageApp(engine, { now: () => NOW, payments: null }))
+    ;({ app, owner } = await startPageApp(engine, { now: () => NOW, integrations: { stripe: null } }))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers', email: 'rita@example.com' })).id
     windows = (await ok('service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15_000 })).id
   })

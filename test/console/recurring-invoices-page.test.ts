@@ -57,7 +57,7 @@ describe.each(engines)("the owner's Recurring invoices, without JavaScript (%s)"
   let customer: string
   let id: string
   beforeAll(async () => {
-    pages = await startPageApp(engine, { now: () => clock, payments: null })
+    pages = await startPageApp(engine, { now: () => clock, integrations: { stripe: null } })
     customer = await acme(pages)
   })
   afterAll(async () => {
@@ -168,7 +168,7 @@ describe.skipIf(!browserAvailable)("the owner's Recurring invoices in Chromium a
   let id: string
   let clock = NOW
   beforeAll(async () => {
-    pages = await startPageApp('pglite', { now: () => clock, payments: null })
+    pages = await startPageApp('pglite', { now: () => clock, integrations: { stripe: null } })
     customer = await acme(pages)
     await pages.app.ownerAction('service', 'create', { name: 'Storefront glass', pricing: 'fixed', price_cents: 12_000 })
     id = (

@@ -9,7 +9,7 @@ describe.skipIf(!browserAvailable)('relationships and referrals in Chromium at 3
   let browser: Browser
   const ids: Record<string, string> = {}
   beforeAll(async () => {
-    app = await startTestApp('pglite', { payments: null })
+    app = await startTestApp('pglite', { integrations: { stripe: null } })
     const create = async (data: Record<string, unknown>) => (await app.action('contact', 'create', data)).body.data.id as string
     ids.org = await create({
       kind: 'organization',

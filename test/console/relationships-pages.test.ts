@@ -19,7 +19,7 @@ describe.each(engines)("relationships and referrals on the owner's customer page
   const linksOf = async (id: string) => (await app.query({ type: 'contacts', id, include: 'links' })).body.data.links
 
   beforeAll(async () => {
-    ;({ app, owner, tech } = await startPageApp(engine, { payments: null }, { technician: 'signed-in' }))
+    ;({ app, owner, tech } = await startPageApp(engine, { integrations: { stripe: null } }, { technician: 'signed-in' }))
     ids.acme = (
       await ok('contact', 'create', {
         kind: 'organization',

@@ -19,7 +19,7 @@ describe.each(engines)("segments on the owner's pages (%s)", (engine) => {
   const segmentNamed = async (name: string) => (await app.query({ type: 'segments' })).body.data.items.find((s: any) => s.name === name)
 
   beforeAll(async () => {
-    ;({ app, owner, tech } = await startPageApp(engine, { payments: null }, { technician: 'signed-in' }))
+    ;({ app, owner, tech } = await startPageApp(engine, { integrations: { stripe: null } }, { technician: 'signed-in' }))
   })
   afterAll(async () => {
     await app?.close()

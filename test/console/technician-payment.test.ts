@@ -14,7 +14,7 @@ describe.each(engines)('close-out payment step with online payments on (%s)', (e
     stripe = await startFakeStripe()
     f = await techFixture(engine, {
       llm: null,
-      payments: createPaymentsClient({ secretKey: 'sk_test_fake', apiBase: stripe.url, timeoutMs: 2000 }),
+      integrations: { stripe: createPaymentsClient({ secretKey: 'sk_test_fake', apiBase: stripe.url, timeoutMs: 2000 }) },
     })
     tom = await pageClient(f.app, 'tom@sparkle.test')
   })
@@ -87,7 +87,7 @@ describe.each(engines)('close-out payment step when invoices carry no way to pay
   let tom: PageClient
 
   beforeAll(async () => {
-    f = await techFixture(engine, { llm: null, payments: null })
+    f = await techFixture(engine, { llm: null, integrations: { stripe: null } })
     await f.app.t.admin.query(`update tenants set payment_instructions = '' where id = $1`, [f.app.tenant.tenant_id])
     tom = await pageClient(f.app, 'tom@sparkle.test')
   })

@@ -37,7 +37,7 @@ describe.each(engines)('follow-ups that chase for a business in New York, across
 
   beforeAll(async () => {
     clock.now = new Date('2026-10-28T15:00:00Z')
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
     await app.t.admin.query(`update tenants set timezone = 'America/New_York' where id = $1`, [app.tenant.tenant_id])
     await app.ownerAction('settings', 'update', {
       reminder_time: '09:00',
@@ -202,7 +202,7 @@ describe.each(engines)('review requests for a business in Auckland, UTC+13 (%s)'
 
   beforeAll(async () => {
     clock.now = new Date('2026-11-24T21:00:00Z')
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
     await app.t.admin.query(`update tenants set timezone = 'Pacific/Auckland' where id = $1`, [app.tenant.tenant_id])
     await app.ownerAction('settings', 'update', {
       reminder_time: '10:00',

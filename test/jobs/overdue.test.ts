@@ -13,7 +13,7 @@ describe.each(engines)('marking overdue invoices (%s)', (engine) => {
   let clock = new Date('2026-03-10T03:00:00Z')
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => clock, payments: null })
+    app = await startTestApp(engine, { now: () => clock, integrations: { stripe: null } })
     auckland = await app.createTenant('Kiwi Windows')
     await app.t.admin.query(`update tenants set timezone = 'Pacific/Auckland' where id = $1`, [auckland.tenant_id])
   })

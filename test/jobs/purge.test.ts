@@ -12,7 +12,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
   let tenants: string[]
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => clock, payments: null })
+    app = await startTestApp(engine, { now: () => clock, integrations: { stripe: null } })
     tenants = [app.tenant.tenant_id, (await app.createTenant('Second Windows')).tenant_id]
     await app.t.admin.query(
       `insert into oauth_clients (client_id, source, client_name, redirect_uris) values ('purge-test', 'registered', 'App', '{https://app.example/cb}')`,

@@ -15,7 +15,7 @@ describe.each(engines)('the worker follows up on sent quotes before they lapse a
 
   beforeAll(async () => {
     clock.now = new Date('2026-10-27T15:15:00Z')
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
     jane = (await made(app, 'contact', 'create', { display_name: 'Jane Smith', email: 'jane@example.com' })).id
     const quote = async (validUntil: string, send: boolean) => {
       const q = await made(app, 'quote', 'create', {

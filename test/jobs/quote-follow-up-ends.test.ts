@@ -22,7 +22,7 @@ describe.each(engines)('a quote\'s "expires, follow up" reminder is closed howev
   beforeAll(async () => {
     clock.now = new Date('2026-10-27T15:15:00Z')
     fake = await startFakeResend()
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
     app.services.email = fakeResendClient(fake)
     jane = (await made(app, 'contact', 'create', { display_name: 'Jane Smith', email: 'jane@example.com' })).id
   })

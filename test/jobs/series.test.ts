@@ -13,7 +13,7 @@ describe.each(engines)('the worker books recurring visits per business (%s)', (e
   let clock = new Date('2026-03-02T12:00:00Z')
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => clock, payments: null })
+    app = await startTestApp(engine, { now: () => clock, integrations: { stripe: null } })
     kiwi = await app.createTenant('Kiwi Windows')
     await app.t.admin.query(`update tenants set timezone = 'Pacific/Auckland' where id = $1`, [kiwi.tenant_id])
   })

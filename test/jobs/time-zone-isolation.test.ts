@@ -14,7 +14,7 @@ describe.each(engines)("a business's time zone (%s)", (engine) => {
   // 18:00 UTC on 20 March 2026: the 20th everywhere in the Americas.
   const clock = new Date('2026-03-20T18:00:00Z')
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => clock, payments: null })
+    app = await startTestApp(engine, { now: () => clock, integrations: { stripe: null } })
   })
   afterAll(() => app.close())
   afterEach(() => {

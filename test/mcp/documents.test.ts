@@ -10,7 +10,7 @@ describe.each(engines)('documents through MCP (%s)', (engine) => {
   let client: Client
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
     client = await connectMcp(app.url, app.tenant.agent_token)
   })
   afterAll(async () => {

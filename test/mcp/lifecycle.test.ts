@@ -20,7 +20,11 @@ describe.each(engines)("Appendix D, Jane Smith's lifecycle, run by a plain agent
     stripe = await startFakeStripe()
     stripe.now = () => clock.now()
     app = await startTestApp(engine, { now: () => clock.now() })
-    app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_lifecycle', apiBase: stripe.url })
+    app.services.integrations.stripe = createPaymentsClient({
+      secretKey: 'sk_test_fake',
+      webhookSecret: 'whsec_lifecycle',
+      apiBase: stripe.url,
+    })
     run = await runLifecycle({
       url: app.url,
       services: app.services,

@@ -27,7 +27,7 @@ async function declinedCustomer(engine: TestEngine) {
   const stripe = await startFakeStripe()
   stripe.now = () => clock.now
   const payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url })
-  const pages = await startPageApp(engine, { now: () => clock.now, payments })
+  const pages = await startPageApp(engine, { now: () => clock.now, integrations: { stripe: payments } })
   const app = pages.app
   const service = (await made(app, 'service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 9000 })).id
   const plan = await app.ownerAction('plan', 'create', {

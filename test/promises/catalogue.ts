@@ -332,7 +332,7 @@ export const CATALOGUE: Catalogued[] = [
     checked_by: by('test/console/money-invoices.test.ts', 'sends an invoice to the customer'),
   },
   {
-    file: 'core/domains/invoices/unapplied-payments.ts',
+    file: 'core/domains/stripe/unapplied-payments.ts',
     phrase: 'The customer may have been charged',
     promises: null,
     checked_by: null,

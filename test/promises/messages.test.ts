@@ -13,7 +13,7 @@ describe.each(engines)("what an email's review card says, the product does (%s)"
   let contact: string
   beforeAll(async () => {
     clock.now = new Date('2026-10-27T15:15:00Z')
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
     contact = (await made(app, 'contact', 'create', { display_name: 'Mia Card', email: 'mia@card.test' })).id
   })
   afterAll(() => app.close())

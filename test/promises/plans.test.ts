@@ -39,7 +39,7 @@ describe.each(engines)('what the plan and autopay words say, the product does (%
     stripe = await startFakeStripe()
     stripe.now = () => clock.now
     const payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url })
-    app = await startTestApp(engine, { now: () => clock.now, payments, email: mail })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: payments }, email: mail })
     const service = (await made(app, 'service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 9000 })).id
     planId = (
       await app.ownerAction('plan', 'create', {

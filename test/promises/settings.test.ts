@@ -22,7 +22,7 @@ describe.each(engines)('what the settings say of follow-ups left empty, the prod
   let app: TestApp
   beforeAll(async () => {
     clock.now = new Date('2026-10-28T15:00:00Z')
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
     await app.ownerAction('settings', 'update', { reminder_time: '09:00', payment_instructions: 'Checks payable to Sparkle Windows' })
   })
   afterAll(() => app.close())

@@ -12,7 +12,7 @@ describe.each(engines)("what the timeline's words say of the product's own email
   let app: TestApp
   beforeAll(async () => {
     clock.now = new Date('2026-10-27T15:15:00Z')
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
   })
   afterAll(() => app.close())
 

@@ -118,7 +118,7 @@ export function customerTextSuite(engine: 'pglite' | 'postgres', parts: readonly
         // Stripe's fake, so saving a card can be asked for.
         stripe = await startFakeStripe()
         app = await startTestApp(engine, {
-          payments: createPaymentsClient({ secretKey: 'sk_test_words', webhookSecret: 'whsec_words', apiBase: stripe.url }),
+          integrations: { stripe: createPaymentsClient({ secretKey: 'sk_test_words', webhookSecret: 'whsec_words', apiBase: stripe.url }) },
         })
         await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS, reply_to_email: 'office@sparkle.test' })
         owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }

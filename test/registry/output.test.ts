@@ -16,7 +16,7 @@ import { bothEngines, freshDatabase, type TestDatabase } from '../helpers/databa
 import { squareCsv, squareCustomers, squareItems, squareItemsCsv, squareSales, squareSalesCsv } from '../../core/demo/square-export.js'
 import { answerResponseLink, issueResponseLinks } from '../../core/domains/messages/response-links.js'
 import { withTenant } from '../../core/db/tenant.js'
-import { applyStripeEvent } from '../../core/domains/invoices/stripe-events.js'
+import { applyStripeEvent } from '../../core/domains/stripe/checkout-events.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
 import { type GoogleFixture, googleFixture } from '../helpers/google.js'
@@ -81,10 +81,9 @@ describe.each(bothEngines)('every operation answers in its declared shape (%s)',
     const payments = createPaymentsClient({ secretKey: 'sk_test_output', webhookSecret: 'whsec_output', apiBase: stripe.url })
     services = createServices(config, t.db, {
       email: capturingEmail(),
-      payments,
       ...qb.services,
       ...google.services,
-      integrations: { ...qb.services.integrations, ...google.services.integrations },
+      integrations: { ...qb.services.integrations, ...google.services.integrations, stripe: payments },
     })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
     // A QuickBooks company, so its operations answer rather than say it is not connected.

@@ -5,7 +5,6 @@ import { callQuery } from '../../../core/kernel/call-query.js'
 import type { Services } from '../../../core/kernel/context.js'
 import { contactsQuery } from '../../../core/domains/contacts/queries.js'
 import { receivablesQuery } from '../../../core/domains/invoices/receivables.js'
-import { UNAPPLIED_DAYS, unappliedPaymentsQuery } from '../../../core/domains/invoices/unapplied-payments.js'
 import { interactionsQuery } from '../../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery } from '../../../core/domains/messages/queries.js'
@@ -29,7 +28,6 @@ import {
   noWayToPaySection,
   requestsSection,
   startSection,
-  unappliedPaymentsSection,
   unbilledSection,
 } from './home-sections.js'
 import { HOME_CARDS } from '../capability-parts.js'
@@ -54,11 +52,10 @@ export function homePages(services: Services): Router {
       const setup = { ways: waysToPay(services, settings), replyTo: settings.reply_to_email, hasServices: catalog.items.length > 0 }
       const today = localDate(services.now(), tz)
       const tomorrow = addDays(today, 1)
-      const [tickets, requests, receivables, unapplied, answers, unanswered, unbilled, leads, followUps, backups] = await Promise.all([
+      const [tickets, requests, receivables, answers, unanswered, unbilled, leads, followUps, backups] = await Promise.all([
         callQuery(caller, ticketsQuery, { params: { from: today, to: tomorrow }, include: ['technicians', 'address'], limit: 100 }),
         callQuery(caller, authorizationRequestsQuery, { params: { status: 'pending' }, limit: READ }),
         callQuery(caller, receivablesQuery, { limit: 10 }),
-        callQuery(caller, unappliedPaymentsQuery, { params: { since: addDays(today, -UNAPPLIED_DAYS) }, limit: READ }),
         callQuery(caller, appointmentResponsesQuery, { params: { open: 'true' }, limit: READ }),
         callQuery(caller, ticketsQuery, { params: { unanswered: 'true' }, limit: READ }),
         callQuery(caller, unbilledWorkQuery, { limit: READ }),
@@ -77,7 +74,7 @@ export function homePages(services: Services): Router {
       const backup = backupHomeSection(backups.items[0], tz, services.now())
       const body = html`${empty ? startSection(setup) : html`${noServicesSection(setup.hasServices)}${noWayToPaySection(setup.ways)}`}${backup.top}
 ${daySection('Today', today, onDay(today), tz)}${daySection('Tomorrow', tomorrow, onDay(tomorrow), tz)}
-${requestsSection(requests)}${cards}${answersSection(unanswered, answers, tz)}${moneySection(receivables.items)}${unappliedPaymentsSection(unapplied, tz)}
+${requestsSection(requests)}${cards}${answersSection(unanswered, answers, tz)}${moneySection(receivables.items)}
 ${unbilledSection(unbilled, tz)}${leadsSection(leads, tz)}${followUpsSection(followUps)}${backup.end}
 <h2>More</h2><p><a href="/review/permissions">Permissions</a> · <a href="/review/connections">Connected apps</a> · <a href="/messages">Scheduled emails</a> · <a href="/import">Import customers</a></p>
 ${exportLinks()}

@@ -5,7 +5,6 @@ import type { interactionsQuery } from '../../../core/domains/interactions/queri
 import type { leadsQuery } from '../../../core/domains/leads/queries.js'
 import type { appointmentResponsesQuery } from '../../../core/domains/messages/queries.js'
 import type { unbilledWorkQuery } from '../../../core/domains/tickets/unbilled.js'
-import type { unappliedPaymentsQuery } from '../../../core/domains/invoices/unapplied-payments.js'
 import { localDate, localTime } from '../../../core/vocabulary/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { dayName, ticketRow, type ScheduledTicket } from '../../schedule-views.js'
@@ -20,15 +19,15 @@ export interface FirstOf<T> {
 }
 
 /** How many items each part of Home lists before linking to the rest. */
-const FIRST_FEW = 5
+export const FIRST_FEW = 5
 
 /** A count as the page says it: "12", or "100+" when the list goes on. */
-function countOf(list: FirstOf<unknown>): string {
+export function countOf(list: FirstOf<unknown>): string {
   return `${list.items.length}${list.next_cursor ? '+' : ''}`
 }
 
 /** An instant as the owner reads it: "Thu 2026-11-05 09:00" in the business's time zone. */
-function when(instant: string, tz: string): string {
+export function when(instant: string, tz: string): string {
   const date = localDate(new Date(instant), tz)
   return `${dayName(date)} ${date} ${localTime(new Date(instant), tz)}`
 }
@@ -71,36 +70,6 @@ ${formatMoney(i.amount_due_cents, r.currency)}, due ${i.due_on} <span class="mut
       }`,
   )}
 <p><a href="/invoices?status=overdue">Overdue invoices</a> · <a href="/invoices">All invoices</a> · <a href="/quotes">Quotes</a> · <a href="/orders">Orders</a></p>`
-}
-
-/** Payments Stripe reported that could not be recorded: the customer may have paid, and the books do not show it. */
-export function unappliedPaymentsSection(events: FirstOf<z.output<typeof unappliedPaymentsQuery.record>>, tz: string): SafeHtml | '' {
-  if (!events.items.length) return ''
-  return html`<h2>Online payments not recorded: ${countOf(events)}</h2>
-<p>Stripe reported these payments, but they could not be recorded here. Check each in Stripe, then refund it there or record the money by hand.</p>
-<ul class="home">${events.items
-    .slice(0, FIRST_FEW)
-    .map(
-      (e) =>
-        html`<li>${
-          e.invoice_id
-            ? html`<a href="/invoices/${e.invoice_id}">Invoice ${e.invoice_number}</a>`
-            : e.order_id
-              ? html`<a href="/orders/${e.order_id}">Deposit on order ${e.order_number}</a>`
-              : 'A payment'
-        }${reportedAmount(e)} <span class="muted">(${when(
-          e.received_at,
-          tz,
-        )}, Stripe event ${e.event_id})</span>: ${e.reason ?? 'not recorded'}</li>`,
-    )}</ul>`
-}
-
-/** The amount a payment event carried, as money when its currency is a currency code, else in cents; '' when it carried none. */
-function reportedAmount(e: { amount_cents: number | null; currency: string | null }): string {
-  if (e.amount_cents === null) return ''
-  return /^[a-z]{3}$/i.test(e.currency ?? '')
-    ? ` ${formatMoney(e.amount_cents, String(e.currency).toUpperCase())}`
-    : ` ${e.amount_cents} cents`
 }
 
 /** Appointments waiting for the customer's answer, and customers' declines and change requests waiting for the business. */

@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../../core/clients/payments.js'
 import { finishCloseout } from '../../../core/domains/closeouts/actions.js'
 import { paymentLinkFor } from '../../../core/domains/invoices/payment-link.js'
 import { html, type SafeHtml } from '../../html.js'
@@ -57,7 +58,7 @@ async function decided(call: StepRender['call'], view: View): Promise<SafeHtml> 
   const back = html`<a class="btn" href="/today?closed=${view.ticket.number}">Back to Today</a>`
   if (p.choice === 'pay_now' && p.invoice) {
     const due = html`<p>Invoice ${p.invoice.number}: ${formatMoney(p.invoice.amount_due_cents, p.invoice.currency)} due.</p>`
-    if (!call.services.payments)
+    if (!paymentsOf(call.services))
       return html`${due}<p class="warn">Online payments are off for this business: take payment the usual way; the invoice stays open.</p>${back}`
     let link: string | null
     try {

@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import { z } from 'zod'
 import { callWithin } from '../../kernel/call-within.js'
 import { AppError, notFound } from '../../kernel/errors.js'
@@ -37,7 +38,7 @@ export const requestCard = defineAction({
       throw notFound('contact', input.contact_id)
     if (input.invoice_id && !(await ctx.db.query('select 1 from invoices where id = $1', [input.invoice_id])).rows[0])
       throw notFound('invoice', input.invoice_id)
-    if (!ctx.services.payments)
+    if (!paymentsOf(ctx.services))
       throw new AppError('CONFLICT', 'Saving a card needs online payments: set STRIPE_SECRET_KEY first', { field: 'data.contact_id' })
     const message = (await callWithin(ctx, scheduleMessage, {
       contact_id: input.contact_id,

@@ -1,5 +1,5 @@
 import type { JobFailure } from '../../kernel/plug-in.js'
-import type { OffSessionCharge } from '../../clients/payments.js'
+import { paymentsOf, type OffSessionCharge } from '../../clients/payments.js'
 import type { Services } from '../../kernel/context.js'
 import { withTenant, withWorkerRole } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
@@ -78,7 +78,7 @@ export async function runAutopay(services: Services): Promise<AutopayPass> {
 
 /** One business's invoices due for a charge. */
 async function chargeBusiness(services: Services, tenantId: string, pass: AutopayPass): Promise<void> {
-  if (!services.payments) return
+  if (!paymentsOf(services)) return
   const requestId = `autopay-${services.now().toISOString()}`
   const scope = { tenantId, actorType: 'system' as const, requestId }
   // Read a page of due invoices at a time, each page after the last one's final invoice, until none is left.
@@ -233,9 +233,10 @@ export async function sendCharge(
   services: Services,
   claim: ClaimedCharge,
 ): Promise<OffSessionCharge | { status: 'error'; message: string }> {
-  if (!services.payments) return { status: 'error', message: 'Online payments are off' }
+  const payments = paymentsOf(services)
+  if (!payments) return { status: 'error', message: 'Online payments are off' }
   try {
-    return await services.payments.chargeOffSession(
+    return await payments.chargeOffSession(
       {
         customerId: claim.customerId,
         paymentMethodId: claim.paymentMethodId,

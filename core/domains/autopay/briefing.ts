@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import type { Caller } from '../../kernel/call-action.js'
 import { callQuery } from '../../kernel/call-query.js'
 import { formatMoney } from '../../vocabulary/money.js'
@@ -14,7 +15,7 @@ export async function failedPaymentsBriefingLine(caller: Caller): Promise<string
 
 /** Autopay waits while email is off: a customer is told before each charge, and without a provider nobody would be. */
 async function untoldLine(caller: Caller): Promise<string | null> {
-  if (caller.services.email.delivers || !caller.services.payments) return null
+  if (caller.services.email.delivers || !paymentsOf(caller.services)) return null
   const cards = (await callQuery(caller, savedCardsQuery, { params: {}, limit: 1 })).items
   if (!cards.length) return null
   return (

@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import { randomUUID } from 'node:crypto'
 import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
@@ -141,7 +142,7 @@ export async function openCardSetup(
   returnUrl: string,
   requestId: string,
 ): Promise<string> {
-  const payments = services.payments
+  const payments = paymentsOf(services)
   if (!payments) throw new AppError('UNAVAILABLE', 'Saving a card is off: this business has not turned on online payments')
   let customerId = link.stripeCustomerId
   if (!customerId) {

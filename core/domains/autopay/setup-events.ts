@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import type { Plug } from '../../kernel/domain-manifest.js'
 import type { CheckoutEvent, CheckoutOutcome } from '../../vocabulary/checkout-payees.js'
 import type { OperationContext, Services } from '../../kernel/context.js'
@@ -50,8 +51,9 @@ export async function applyCardSetup(
     log('error', 'stripe setup session completed without a setup intent', { event_id: event.id, card_link_id: linkId })
     return 'refused'
   }
-  if (!services.payments) throw new AppError('UNAVAILABLE', 'A saved card cannot be read while payments are off')
-  const details = await services.payments.savedCardOf(setupIntent)
+  const payments = paymentsOf(services)
+  if (!payments) throw new AppError('UNAVAILABLE', 'A saved card cannot be read while payments are off')
+  const details = await payments.savedCardOf(setupIntent)
   return withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
     const r = await tx.query<SavedThrough>(
       'select id, contact_id, purpose, customer_plan_id, invoice_id from card_links where id = $1 for update',

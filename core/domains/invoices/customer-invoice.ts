@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
 import { localDate } from '../../vocabulary/time.js'
@@ -111,7 +112,7 @@ export async function loadCustomerInvoice(services: Services, link: PayLink, opt
         method: p.method,
       })),
       paymentInstructions: i.payment_instructions,
-      payOnline: Boolean(services.payments),
+      payOnline: Boolean(paymentsOf(services)),
     }
   })
 }

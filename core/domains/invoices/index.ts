@@ -11,7 +11,6 @@ export * from './receivables.js'
 export * from './refund-action.js'
 export * from './remind-action.js'
 export * from './send-actions.js'
-export * from './unapplied-payments.js'
 
 /** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
 export const domain = defineDomain({

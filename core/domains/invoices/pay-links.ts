@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import { paymentLinkFor } from './payment-link.js'
 import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
@@ -64,7 +65,7 @@ export async function openPayLink(services: Services, secret: string): Promise<P
       )
     ).rows[0]
   })
-  if (!services.payments)
+  if (!paymentsOf(services))
     return { kind: 'payments_off', number: invoice.number, business: invoice.business, instructions: invoice.instructions }
   const url = await paymentLinkFor(services, found.tenantId, found.invoiceId)
   return url

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe'
 import { systemAuditor, writeAudit } from '../../kernel/audit.js'
-import type { PaymentsClient } from '../../clients/payments.js'
+import { paymentsOf, type PaymentsClient } from '../../clients/payments.js'
 import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
@@ -46,7 +46,7 @@ const MAX_CHECKOUT_LINES = 100
  * transaction; null when payments are off or the invoice has nothing due.
  */
 export async function paymentLinkFor(services: Services, tenantId: string, invoiceId: string): Promise<string | null> {
-  const stripe = services.payments
+  const stripe = paymentsOf(services)
   if (!stripe) return null
   const scope = { tenantId, actorType: 'system' as const, requestId: `payment-link-${invoiceId}` }
   const invoice = await withTenant(services.db, scope, (tx) => loadCheckoutInvoice(tx, invoiceId))
@@ -117,7 +117,7 @@ async function loadCheckoutInvoice(tx: Queryable, invoiceId: string): Promise<Ch
 
 /** Creates the contact's Stripe customer and stores its id; concurrent first uses share one customer (same key). */
 async function linkStripeCustomer(services: Services, tenantId: string, invoice: CheckoutInvoice): Promise<string> {
-  const customer = await (services.payments as PaymentsClient).createCustomer(
+  const customer = await (paymentsOf(services) as PaymentsClient).createCustomer(
     {
       name: invoice.display_name,
       email: invoice.email,

@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import { z } from 'zod'
 import { AppError, missingReference, validationError } from '../../kernel/errors.js'
 import { MAX_CENTS } from '../../vocabulary/money.js'
@@ -51,9 +52,10 @@ export const refundPayment = defineAction({
       throw validationError([{ field: 'data.amount_cents', message: `must be at most ${left}, what is left of the payment to refund` }])
     let stripeRefundId: string | null = null
     if (payment.method === 'stripe' && payment.reference?.startsWith('pi_')) {
-      if (!ctx.services.payments)
+      const payments = paymentsOf(ctx.services)
+      if (!payments)
         throw new AppError('UNAVAILABLE', 'This payment was made through Stripe, and online payments are off: refund it in Stripe')
-      const refund = await ctx.services.payments.refund(
+      const refund = await payments.refund(
         {
           paymentIntentId: payment.reference,
           amountCents: input.amount_cents,

@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import { systemAuditor, writeAudit } from '../../kernel/audit.js'
 import type { Services } from '../../kernel/context.js'
 import { withTenant } from '../../db/tenant.js'
@@ -10,7 +11,7 @@ const REUSE_MARGIN_MS = 60 * 60 * 1000
  * invoices' payment links are) and kept on the order; null when payments are off or nothing is left to pay.
  */
 export async function depositLinkFor(services: Services, tenantId: string, orderId: string): Promise<string | null> {
-  const stripe = services.payments
+  const stripe = paymentsOf(services)
   if (!stripe) return null
   const scope = { tenantId, actorType: 'system' as const, requestId: `deposit-link-${orderId}` }
   const order = await withTenant(

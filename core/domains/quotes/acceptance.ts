@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import type { OperationContext } from '../../kernel/context.js'
 import { localDate } from '../../vocabulary/time.js'
 import { loadOrder, orderAuditView, type OrderRow } from '../orders/model.js'
@@ -51,7 +52,7 @@ export async function answerQuote(
 
 /** Makes the order of a quote the customer just accepted, carrying its lines and totals, audited; a deposit is asked only while payments are on. */
 export async function createOrderFromQuote(ctx: OperationContext, quote: QuoteRow, today: string): Promise<OrderRow> {
-  const deposit = ctx.services.payments ? depositOf(quote) : 0
+  const deposit = paymentsOf(ctx.services) ? depositOf(quote) : 0
   const year = today.slice(0, 4)
   const number = `O-${year}-${String(await nextCounterValue(ctx.db, ctx.tenantId, `order:${year}`)).padStart(4, '0')}`
   const r = await ctx.db.query<{ id: string }>(

@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import { z } from 'zod'
 import type { OperationContext } from '../../kernel/context.js'
 import { notFound, validationError } from '../../kernel/errors.js'
@@ -228,7 +229,7 @@ export const cancelQuote = defineAction({
 function checkDeposit(ctx: OperationContext, cents: number | undefined, percent: number | undefined): void {
   if (cents && percent)
     throw validationError([{ field: 'data.deposit_percent', message: 'give deposit_cents or deposit_percent, not both' }])
-  if ((cents || percent) && !ctx.services.payments) {
+  if ((cents || percent) && !paymentsOf(ctx.services)) {
     throw validationError([
       {
         field: cents ? 'data.deposit_cents' : 'data.deposit_percent',

@@ -1,3 +1,4 @@
+import { paymentsOf } from '../../clients/payments.js'
 import type { Services } from '../../kernel/context.js'
 import { AppError } from '../../kernel/errors.js'
 import type { TenantSettings } from './model.js'
@@ -9,8 +10,8 @@ export interface WaysToPay {
 }
 
 /** The ways the business's invoice emails offer to pay: a pay link when payments are on, the payment instructions when set. */
-export function waysToPay(services: Pick<Services, 'payments'>, settings: Pick<TenantSettings, 'payment_instructions'>): WaysToPay {
-  return { online: Boolean(services.payments), instructions: settings.payment_instructions.trim().length > 0 }
+export function waysToPay(services: Pick<Services, 'integrations'>, settings: Pick<TenantSettings, 'payment_instructions'>): WaysToPay {
+  return { online: Boolean(paymentsOf(services)), instructions: settings.payment_instructions.trim().length > 0 }
 }
 
 /** What to tell whoever would email an invoice that offers no way to pay. */
@@ -23,7 +24,10 @@ export const NO_WAY_TO_PAY =
  * Refuses to email an invoice the customer could not pay: an owner would not want one mailed. Nothing is sent, so the
  * sender (the agent through the API or MCP, the owner in the console, a technician at close-out) hears it at once.
  */
-export function assertInvoicePayable(services: Pick<Services, 'payments'>, settings: Pick<TenantSettings, 'payment_instructions'>): void {
+export function assertInvoicePayable(
+  services: Pick<Services, 'integrations'>,
+  settings: Pick<TenantSettings, 'payment_instructions'>,
+): void {
   const ways = waysToPay(services, settings)
   if (!ways.online && !ways.instructions) {
     throw new AppError('CONFLICT', NO_WAY_TO_PAY, { field: 'payment_instructions', fix: 'settings.update payment_instructions' })

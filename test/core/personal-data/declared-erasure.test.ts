@@ -25,7 +25,7 @@ describe.each(engines)('a table or column that gains personal data needs only it
   let app: TestApp
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
   })
   afterAll(() => app.close())
 

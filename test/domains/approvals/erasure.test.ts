@@ -8,7 +8,7 @@ describe.each(engines)('erasing a customer reaches the queued agent calls that n
   let app: TestApp
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
   })
   afterAll(() => app.close())
 

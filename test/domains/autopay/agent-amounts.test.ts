@@ -30,7 +30,7 @@ describe.each(engines)("autopay charges only the owner's amounts (%s)", (engine)
     stripe = await startFakeStripe()
     stripe.now = () => clock.now
     const payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url })
-    app = await startTestApp(engine, { now: () => clock.now, payments })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: payments } })
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
     contact = (await app.ownerAction('contact', 'create', { display_name: 'Ava Autopay', email: 'ava@example.com' })).id
     // The customer saves a card on Stripe's page through the owner's emailed request, and asks for autopay.

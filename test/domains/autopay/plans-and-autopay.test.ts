@@ -31,7 +31,7 @@ describe.each(engines)('service plans accepted with a saved card, charged by aut
     stripe = await startFakeStripe()
     stripe.now = () => clock.now
     payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url })
-    app = await startTestApp(engine, { now: () => clock.now, payments })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: payments } })
     service = (await made(app, 'service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 9000 })).id
     plan = await app.ownerAction('plan', 'create', {
       name: 'Monthly windows',
@@ -332,7 +332,7 @@ describe.each(engines)('a plan offered while online payments are off (%s)', (eng
   let plan: any
   beforeAll(async () => {
     clock.now = new Date('2026-12-01T16:00:00Z')
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
     const service = (await made(app, 'service', 'create', { name: 'Gutters', pricing: 'fixed', price_cents: 12_000 })).id
     plan = await app.ownerAction('plan', 'create', {
       name: 'Gutters each season',

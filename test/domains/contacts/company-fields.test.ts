@@ -10,7 +10,7 @@ describe.each(engines)('company fields of an organization (%s)', (engine) => {
   let app: TestApp
   let owner: SignedIn
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
     owner = await signedIn(app, app.tenant.owner_user_id)
   })
   afterAll(() => app.close())

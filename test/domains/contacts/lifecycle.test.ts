@@ -13,7 +13,7 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
   let owner: Caller
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => clock, payments: null })
+    app = await startTestApp(engine, { now: () => clock, integrations: { stripe: null } })
     owner = {
       services: app.services,
       requestId: 'lifecycle-test',

@@ -17,7 +17,7 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
   const define = async (data: Record<string, unknown>) => expectData(await owner.action('custom_field', 'define', data))
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    app = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     owner = await signedIn(app, app.tenant.owner_user_id)
     tech = await signedIn(app, await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech'))
     await define({ applies_to: 'contact', key: 'gate_code', label: 'Gate code', field_type: 'text' })

@@ -13,7 +13,7 @@ describe.each(engines)('documents on quotes (%s)', (engine) => {
   let otherQuoteId: string
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
     jane = await newContact(app, { display_name: 'Jane Quotes' })
     const quote = () =>
       app.action('quote', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] })

@@ -15,7 +15,7 @@ describe.each(bothEngines)('documents and photos (%s)', (engine) => {
   let invoiceId: string
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
     jane = await newContact(app, { display_name: 'Jane Files' })
     invoiceId = expectData(
       await app.action('invoice', 'create', {

@@ -14,7 +14,7 @@ describe.each(engines)('interactions and the timeline (%s)', (engine) => {
   let leadId: string
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    app = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     // What these tests check is not the owner's queue: the owner allowed the agent's words always.
     await allowAgentWords(app)
     jane = await newContact(app, { display_name: 'Jane Talk' })

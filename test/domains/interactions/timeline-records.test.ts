@@ -22,7 +22,7 @@ describe.each(engines)("quotes, orders and files on the customer's timeline (%s)
     ok('quote', 'create', { contact_id: quinn, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }], ...extra })
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => now, payments: null })
+    app = await startTestApp(engine, { now: () => now, integrations: { stripe: null } })
     quinn = await newContact(app, { display_name: 'Quinn Quoted' })
     await app.action('contact', 'update', { contact_id: quinn, email: 'quinn@example.com' })
   })

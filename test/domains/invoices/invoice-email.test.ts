@@ -50,7 +50,7 @@ describe.each(engines)('what an invoice email carries, and the invoice no one co
   beforeAll(async () => {
     resend = await startFakeResend()
     stripe = await startFakeStripe()
-    app = await startTestApp(engine, { now: () => clock, payments: null })
+    app = await startTestApp(engine, { now: () => clock, integrations: { stripe: null } })
     owner = await signedIn(app, app.tenant.owner_user_id)
     ownerPages = await pageClient(app, 'owner@sparkle.test')
     // Signed in (by an emailed link the test app keeps); customers' emails go to the fake Resend from here on.
@@ -115,7 +115,11 @@ describe.each(engines)('what an invoice email carries, and the invoice no one co
   })
 
   it('with online payments on, the email carries the pay link as well', async () => {
-    app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_invoice_email', apiBase: stripe.url })
+    app.services.integrations.stripe = createPaymentsClient({
+      secretKey: 'sk_test_fake',
+      webhookSecret: 'whsec_invoice_email',
+      apiBase: stripe.url,
+    })
     try {
       const t = await visit()
       const { message } = expectData(await app.action('invoice', 'send', { ticket_id: t.id }, { reasoning: 'the job is done' }))
@@ -124,7 +128,7 @@ describe.each(engines)('what an invoice email carries, and the invoice no one co
       expect(email.text).toContain('Total: $184.03')
       expect(email.text).toContain('Checks payable to Sparkle Windows, 12 Main St')
     } finally {
-      app.services.payments = null
+      app.services.integrations.stripe = null
     }
   })
 })

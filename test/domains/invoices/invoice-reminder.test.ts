@@ -48,10 +48,14 @@ describe.each(engines)('chasing an unpaid invoice with invoice.remind (%s)', (en
   beforeAll(async () => {
     resend = await startFakeResend()
     stripe = await startFakeStripe()
-    app = await startTestApp(engine, { now: () => clock, payments: null })
+    app = await startTestApp(engine, { now: () => clock, integrations: { stripe: null } })
     owner = await signedIn(app, app.tenant.owner_user_id)
     app.services.email = fakeResendClient(resend)
-    app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_reminder', apiBase: stripe.url })
+    app.services.integrations.stripe = createPaymentsClient({
+      secretKey: 'sk_test_fake',
+      webhookSecret: 'whsec_reminder',
+      apiBase: stripe.url,
+    })
     expectData(await owner.action('settings', 'update', { payment_instructions: 'Checks payable to Sparkle Windows, 12 Main St' }))
     jane = expectData(await app.action('contact', 'create', { display_name: 'Jane Late', email: 'jane.late@example.com' })).id
   })

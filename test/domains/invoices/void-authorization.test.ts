@@ -16,7 +16,7 @@ describe.each(engines)('voiding an invoice paid online (%s)', (engine) => {
   beforeAll(async () => {
     stripe = await startFakeStripe()
     app = await startTestApp(engine, {
-      payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }),
+      integrations: { stripe: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }) },
     })
   })
   afterAll(async () => {

@@ -26,7 +26,7 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
   beforeAll(async () => {
     clock.now = START
     fake = await startFakeResend()
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
     app.services.email = fakeResendClient(fake)
     owner = app.tenant.owner_user_id
     windows = (

@@ -16,7 +16,7 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
   let tia: string
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    app = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     jane = await newContact(app, { display_name: 'Jane Deal' })
     leadId = expectData(await app.action('lead', 'create', { raw_notes: 'Wants a quote for gutters', name: 'Lou Lead' })).id
     tia = await addUser(app, 'tia@sparkle.test', 'technician', 'Tia Tech')
@@ -160,7 +160,7 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
 
   it('totals each stage and weighs the open ones by probability, within an expected-close range', async () => {
     // A business of its own, so the sums are exactly these.
-    const other = await startTestApp(engine, { now: () => NOW, payments: null })
+    const other = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     try {
       const kim = await newContact(other, { display_name: 'Kim Totals' })
       const add = async (data: Record<string, unknown>) =>

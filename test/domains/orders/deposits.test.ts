@@ -21,7 +21,7 @@ describe.each(engines)("a deposit asked on a quote, paid on Stripe's page on acc
   beforeAll(async () => {
     stripe = await startFakeStripe()
     payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url })
-    app = await startTestApp(engine, { now: () => clock.now, payments })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: payments } })
     jane = (await made(app, 'contact', 'create', { display_name: 'Jane Dempsey', email: 'jane@example.com' })).id
   })
   afterAll(async () => {
@@ -97,7 +97,7 @@ describe.each(engines)("a deposit asked on a quote, paid on Stripe's page on acc
 
   it('with payments off a deposit is refused, saying why, and a quote asking one is accepted without it', async () => {
     const { quote, accept: link } = await sentQuote({ deposit_cents: 5_000 })
-    app.services.payments = null
+    app.services.integrations.stripe = null
     try {
       const refused = await app.action('quote', 'create', {
         contact_id: jane,
@@ -111,7 +111,7 @@ describe.each(engines)("a deposit asked on a quote, paid on Stripe's page on acc
       expect(page).toContain('No deposit is taken online')
       expect(await orderOf(quote.id)).toMatchObject({ status: 'pending_fulfilment', deposit_cents: 0 })
     } finally {
-      app.services.payments = payments
+      app.services.integrations.stripe = payments
     }
   })
 })

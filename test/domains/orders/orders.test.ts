@@ -16,7 +16,7 @@ describe.each(engines)('orders: an accepted quote booked as visits, fulfilled wh
   let gutters: any
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    app = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     await app.ownerAction('settings', 'update', { default_tax_rate_bp: 800 })
     jane = await newContact(app, { display_name: 'Jane Order' })
     await app.action('contact', 'update', { contact_id: jane, email: 'jane@example.com' })

@@ -20,7 +20,11 @@ describe.each(engines)('erasing a customer closes every link they got by email (
     stripe = await startFakeStripe()
     stripe.now = () => clock.now
     app = await startTestApp(engine, { now: () => clock.now })
-    app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_erasure', apiBase: stripe.url })
+    app.services.integrations.stripe = createPaymentsClient({
+      secretKey: 'sk_test_fake',
+      webhookSecret: 'whsec_erasure',
+      apiBase: stripe.url,
+    })
   })
   afterAll(async () => {
     await app?.close()

@@ -51,7 +51,7 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    app = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     owner = await signedIn(app, app.tenant.owner_user_id)
     const act = async (domain: string, action: string, data: unknown) => expectData(await owner.action(domain, action, data))
     zeb = (

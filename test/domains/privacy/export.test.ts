@@ -20,7 +20,7 @@ describe.each(engines)("a customer's data export (%s)", (engine) => {
   const ok = okOf(() => app)
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
     // What these tests check is not the owner's queue: the owner allowed the agent's words always.
     await allowAgentWords(app)
     owner = await signedIn(app, app.tenant.owner_user_id)

@@ -22,7 +22,7 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
   beforeAll(async () => {
     clock.now = new Date('2026-10-27T15:15:00Z')
     fake = await startFakeResend()
-    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app = await startTestApp(engine, { now: () => clock.now, integrations: { stripe: null } })
     app.services.email = fakeResendClient(fake)
     await app.ownerAction('settings', 'update', { default_tax_rate_bp: 800 })
     jane = (await made(app, 'contact', 'create', { display_name: 'Jane Smith', first_name: 'Jane', email: 'jane@example.com' })).id

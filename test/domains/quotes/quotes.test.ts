@@ -16,7 +16,7 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
   let screens: any
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    app = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     // Pages and fields under test, not the owner's queue: the owner allowed the agent's words always.
     await allowAgentWords(app)
     await app.ownerAction('settings', 'update', { default_tax_rate_bp: 800 })

@@ -65,7 +65,7 @@ describe.each(engines)('recurring invoices issue themselves each period (%s)', (
   }
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => clock, payments: null })
+    app = await startTestApp(engine, { now: () => clock, integrations: { stripe: null } })
     owner = await signedIn(app, app.tenant.owner_user_id)
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS, default_tax_rate_bp: 1000, invoice_terms_days: 15 })
     for (const name of ['Acme Offices', 'Bayside Dental', 'Cobalt Books', 'Delta Diner', 'Echo Hotel']) {

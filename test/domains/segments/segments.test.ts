@@ -23,7 +23,7 @@ describe.each(engines)('segments (%s)', (engine) => {
     )
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    app = await startTestApp(engine, { integrations: { stripe: null } })
     owner = await signedIn(app, app.tenant.owner_user_id)
   })
   afterAll(() => app.close())

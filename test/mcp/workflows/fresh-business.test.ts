@@ -26,7 +26,7 @@ describe.each(engines)('a fresh business is told what it lacks (%s)', (engine) =
   const setupLines = async () => (await briefing()).filter((l) => l.startsWith('Setup:'))
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    app = await startTestApp(engine, { now: () => NOW, integrations: { stripe: null } })
     agent = await connectMcp(app.url, app.tenant.agent_token)
     jane = expectData(await app.action('contact', 'create', { display_name: 'Jane Fresh', email: 'jane.fresh@example.com' })).id
   })
@@ -110,11 +110,11 @@ describe.each(engines)('a fresh business is told what it lacks (%s)', (engine) =
   })
 
   it('the payments line goes once invoices carry a way to pay: online payments on, or payment instructions set', async () => {
-    app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', apiBase: 'http://127.0.0.1:9' })
+    app.services.integrations.stripe = createPaymentsClient({ secretKey: 'sk_test_fake', apiBase: 'http://127.0.0.1:9' })
     try {
       expect(await setupLines()).toEqual([])
     } finally {
-      app.services.payments = null
+      app.services.integrations.stripe = null
     }
     expect((await setupLines()).some((l) => l.includes('no way to pay'))).toBe(true)
     await app.ownerAction('settings', 'update', { payment_instructions: 'Checks payable to Sparkle Windows' })

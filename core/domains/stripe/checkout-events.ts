@@ -8,9 +8,9 @@ import { runEffects } from '../../kernel/operations.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { checkoutPayeeOf } from '../../vocabulary/checkout-payees.js'
 import { fitsCents, MAX_CENTS } from '../../vocabulary/money.js'
-import { todayOf } from './model.js'
-import { closeCheckoutSession, lockInvoiceForPayment, noteOnlinePaymentFailed, recordOnlinePayment } from './online-payments.js'
-import { cannotApply, recordStripeEvent, type StripeEventRow } from './stripe-event-rows.js'
+import { todayOf } from '../invoices/model.js'
+import { closeCheckoutSession, lockInvoiceForPayment, noteOnlinePaymentFailed, recordOnlinePayment } from '../invoices/online-payments.js'
+import { cannotApply, recordStripeEvent, type StripeEventRow } from '../invoices/stripe-event-rows.js'
 import { isUuid } from '../../kernel/schema-types.js'
 
 /** What applying one Stripe event did. */

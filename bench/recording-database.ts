@@ -6,6 +6,8 @@ export interface RecordedStatement {
   params: unknown[]
   /** Sent together with BEGIN (a transaction's setup), so it costs no round trip of its own. */
   withBegin?: boolean
+  /** Held back and sent with the transaction's next statement or its COMMIT (core/db/deferred.ts): no round trip of its own. */
+  deferred?: boolean
   /** The first row it returned, once it has answered: a replay carries returned ids and numbers forward (bench/mix-baseline.ts). */
   firstRow?: Record<string, unknown>
 }
@@ -36,6 +38,14 @@ export function recordingDatabase(db: Database): { db: Database; units: Recorded
       unit().statements.push({ text, params: [] })
       return q.exec(text)
     },
+    ...(q.defer
+      ? {
+          defer(text: string) {
+            unit().statements.push({ text, params: [], deferred: true })
+            q.defer?.(text)
+          },
+        }
+      : {}),
   })
   const single = () => {
     const u: RecordedUnit = { transaction: false, statements: [] }
@@ -64,9 +74,9 @@ export function recordingDatabase(db: Database): { db: Database; units: Recorded
   }
 }
 
-/** Round trips to the server: each statement, plus begin and commit around each transaction. */
+/** Round trips to the server: each statement, plus begin and commit around each transaction (what travels with them is free). */
 export function roundTrips(units: RecordedUnit[]): number {
-  return units.reduce((n, u) => n + u.statements.filter((s) => !s.withBegin).length + (u.transaction ? 2 : 0), 0)
+  return units.reduce((n, u) => n + u.statements.filter((s) => !s.withBegin && !s.deferred).length + (u.transaction ? 2 : 0), 0)
 }
 
 /** A short name of a statement, such as "insert into contacts" or "select set_config". */

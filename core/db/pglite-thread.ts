@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs'
+import { deferringQueryable } from './deferred.js'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { isNewCluster, newClusterDump } from './new-cluster.js'
@@ -118,7 +119,10 @@ export async function openPgliteThread(
       const { tx, setupRows } = await call<{ tx: number; setupRows: Row[][] }>({ kind: 'begin', setup }, on)
       let result
       try {
-        result = await fn(queryable(tx, on), setupRows)
+        const deferring = deferringQueryable(queryable(tx, on))
+        result = await fn(deferring.tx, setupRows)
+        const held = deferring.take()
+        if (held) await deferring.tx.exec(held)
       } catch (err) {
         await call({ kind: 'end', tx, commit: false }, on).catch(() => {})
         throw err

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import { deferringQueryable } from './deferred.js'
 import { parse, PGlite, protocol, type Transaction } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { prepareValue } from 'pg/lib/utils.js'
@@ -68,10 +69,14 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     transaction: (fn, setup) =>
       pg.transaction(async (tx) => {
         const results = setup ? await tx.exec(setup) : []
-        return fn(
-          inTransaction(tx),
+        const deferring = deferringQueryable(inTransaction(tx))
+        const result = await fn(
+          deferring.tx,
           results.map((r) => r.rows),
         )
+        const held = deferring.take()
+        if (held) await tx.exec(held)
+        return result
       }),
     close: () => pg.close(),
     dumpDataDir: () => pg.dumpDataDir('none'),

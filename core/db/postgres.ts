@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { deferringQueryable } from './deferred.js'
 import { log } from '../kernel/log.js'
 import { DEFAULT_POOL_SIZE, KEEPALIVE_DELAY_MS, type DatabaseLimits } from './limits.js'
 import { DatabaseUnreachableError, isDatabaseOutage } from './outage.js'
@@ -94,8 +95,11 @@ export function openPostgres(
       try {
         // Several statements in one simple query answer with one result each, BEGIN's first.
         const begun: pg.QueryResult | pg.QueryResult[] = await client.query(setup ? `begin; ${setup}` : 'begin')
-        const result = await fn(wrap(client), Array.isArray(begun) ? begun.slice(1).map((r) => r.rows) : [])
-        await client.query('commit')
+        const deferring = deferringQueryable(wrap(client))
+        const result = await fn(deferring.tx, Array.isArray(begun) ? begun.slice(1).map((r) => r.rows) : [])
+        // What the transaction deferred (its audit rows) goes with COMMIT, in the same round trip.
+        const held = deferring.take()
+        await client.query(held ? `${held};\ncommit` : 'commit')
         return result
       } catch (err) {
         // After an outage the connection is gone or stuck: it is dropped instead of rolled back, which rolls back on the server.

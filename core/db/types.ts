@@ -14,6 +14,12 @@ export interface Queryable {
   query<T = Row>(text: string, params?: unknown[]): Promise<QueryResult<T>>
   /** Runs one or more statements without parameters (migration files). */
   exec(text: string): Promise<void>
+  /**
+   * In a transaction: holds a statement without parameters back until the transaction's next statement or its COMMIT,
+   * and sends it with that one (an audit row costs no round trip of its own). Absent outside a transaction, and in
+   * wrappers that do not pass it on: callers then run the statement at once.
+   */
+  defer?(text: string): void
 }
 
 /** The one database interface all code uses, over PGlite or a PostgreSQL server. */

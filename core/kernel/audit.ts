@@ -1,5 +1,6 @@
 import type { Actor, AuditEntry } from './context.js'
 import type { Queryable } from '../db/types.js'
+import { sqlLiteral } from '../db/tenant.js'
 
 /** Field-by-field differences: {field: {old, new}} for every field whose value changed. */
 export function diffRecords(before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null | undefined) {
@@ -20,21 +21,30 @@ export async function writeAudit(
   who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
   entry: AuditEntry,
 ): Promise<void> {
-  await tx.query(
-    `insert into audit_log (tenant_id, entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      who.tenantId,
-      entry.entityType,
-      entry.entityId,
-      entry.action,
-      JSON.stringify(diffRecords(entry.before, entry.after)),
-      who.actor.type,
-      who.actor.id,
-      who.reasoning,
-      who.requestId,
-    ],
-  )
+  const values = [
+    who.tenantId,
+    entry.entityType,
+    entry.entityId,
+    entry.action,
+    JSON.stringify(diffRecords(entry.before, entry.after)),
+    who.actor.type,
+    who.actor.id,
+    who.reasoning,
+    who.requestId,
+  ]
+  // In a transaction the row travels with the next statement or with COMMIT (core/db/deferred.ts), as literals: a
+  // statement held back carries no parameters.
+  // A NUL, which no literal can hold, goes as a parameter: the database then refuses it as it would any other.
+  if (tx.defer && !values.some((v) => v?.includes('\0'))) tx.defer(`${AUDIT_INSERT} values (${values.map(literalOrNull).join(', ')})`)
+  else await tx.query(`${AUDIT_INSERT} values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, values)
+}
+
+const AUDIT_INSERT =
+  'insert into audit_log (tenant_id, entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id)'
+
+/** A value as an SQL literal the column's type reads, or null. */
+function literalOrNull(value: string | null | undefined): string {
+  return value === null || value === undefined ? 'null' : sqlLiteral(value)
 }
 
 /** Appends many audit rows with one statement, for bulk writes (an import's chunk); the same rows writeAudit would write one by one. */

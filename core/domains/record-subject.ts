@@ -1,4 +1,7 @@
+import { readAheadRows, type ReadAhead } from '../db/read-memo.js'
+import { sqlLiteral } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
+import { isUuid } from '../kernel/schema-types.js'
 import { missingReference, validationError } from '../kernel/errors.js'
 
 /** A kind of record something may be written on: its input field, its table and its entity name. */
@@ -43,13 +46,28 @@ export async function oneSubjectOf<K extends SubjectKind>(
   }
   const kind = given[0]
   const id = input[kind.field] as string
-  const found = (
-    await db.query<{ becomes: string | null }>(
-      `select ${kind.becomes ? kind.becomes.column : 'null'} as becomes from ${kind.table} where id = $1`,
-      [id],
-    )
-  ).rows[0]
+  const found = (readAheadRows(db, subjectKey(kind, id)) ??
+    (await db.query<{ becomes: string | null }>(subjectSql(kind, '$1'), [id])).rows)[0] as { becomes: string | null } | undefined
   if (!found) throw missingReference(kind.entity, id, `data.${kind.field}`)
   const standIn = kinds.find((k) => k.field === kind.becomes?.field)
   return found.becomes && standIn ? { kind: standIn, id: found.becomes } : { kind, id }
+}
+
+/**
+ * The read oneSubjectOf makes, to send ahead with BEGIN (an action's `readAhead`): a note's one read then costs no round
+ * trip of its own. None when the input does not name exactly one record by a UUID; oneSubjectOf then says why.
+ */
+export function subjectReadAhead(input: Record<string, unknown>, kinds: readonly SubjectKind[]): ReadAhead[] {
+  const given = kinds.filter((k) => input[k.field] !== undefined)
+  const id = given.length === 1 ? input[given[0].field] : undefined
+  if (typeof id !== 'string' || !isUuid(id)) return []
+  return [{ key: subjectKey(given[0], id), sql: subjectSql(given[0], `${sqlLiteral(id)}::uuid`) }]
+}
+
+function subjectKey(kind: SubjectKind, id: string): string {
+  return `subject:${kind.table}:${id}`
+}
+
+function subjectSql(kind: SubjectKind, id: string): string {
+  return `select ${kind.becomes ? kind.becomes.column : 'null'} as becomes from ${kind.table} where id = ${id}`
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineAction } from '../../kernel/registry.js'
 import { noteText } from '../../kernel/sanitize.js'
-import { oneSubjectOf, LEAD_SUBJECT } from '../record-subject.js'
+import { oneSubjectOf, LEAD_SUBJECT, subjectReadAhead } from '../record-subject.js'
 import { NOTE_COLUMNS, NOTE_RECORD, NOTE_TABLE } from './model.js'
 import { auditedInsert } from '../../vocabulary/records.js'
 import { customer, ownVisit } from '../../vocabulary/places.js'
@@ -31,6 +31,7 @@ export const addNote = defineAction({
     content: noteText().describe('The note, up to 10,000 characters'),
   }),
   output: NOTE_RECORD,
+  readAhead: (input) => subjectReadAhead(input, SUBJECTS),
   async run(ctx, input) {
     const { kind: subject, id } = await oneSubjectOf(ctx.db, input, SUBJECTS)
     return auditedInsert(

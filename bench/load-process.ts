@@ -10,7 +10,7 @@ export interface LoadRequest {
   path: string
   /** Sent with this request on top of the spec's headers (one business's token, say). */
   headers?: Record<string, string>
-  /** The JSON body; each `{{n}}` in it is replaced by a text unique to this send (a new customer's email, say). */
+  /** The JSON body; each `{{n}}` in it is replaced by a text unique to this send (a new customer's email, say), each `{{tag}}` by the same in letters (a name). */
   body?: unknown
   /** The expected status (200 when left out); any other counts as an error. */
   status?: number

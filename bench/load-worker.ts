@@ -1,15 +1,19 @@
 import http from 'node:http'
 import { wrongAnswer } from './answer-check.js'
 import { closedLoop, eachOnce } from './load.js'
+import { nameTag } from './name-tag.js'
 import type { LoadRequest, LoadSpec, ProcessLoadResult } from './load-process.js'
 
-/** Sends so far by this process: with its pid, what makes each `{{n}}` unique. */
+/** Sends so far by this process: with its pid, what makes each `{{n}}` unique (and each `{{tag}}`, its letters in a name). */
 let sends = 0
 
 /** Sends one request; resolves with its status and body text, rejects on a network failure or timeout. */
 function send(agent: http.Agent, base: URL, headers: Record<string, string>, r: LoadRequest): Promise<{ status: number; text: string }> {
   const unique = `${process.pid}x${sends++}`
-  const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body).replaceAll('{{n}}', unique))
+  const payload =
+    r.body === undefined
+      ? undefined
+      : Buffer.from(JSON.stringify(r.body).replaceAll('{{n}}', unique).replaceAll('{{tag}}', nameTag(unique)))
   return new Promise((resolve, reject) => {
     const req = http.request(
       {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net'
+import { nameTag } from './name-tag.js'
 import pg from 'pg'
 import { createApp } from '../api/app.js'
 import { createServices } from '../api/product.js'
@@ -31,7 +32,8 @@ export async function recordMix(config: Config, db: Database, requests: LoadRequ
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   let sent = 0
   const send = async (r: LoadRequest, marker = `mixrecord${sent++}x`) => {
-    const body = r.body === undefined ? undefined : JSON.stringify(r.body).replaceAll('{{n}}', marker)
+    const body =
+      r.body === undefined ? undefined : JSON.stringify(r.body).replaceAll('{{n}}', marker).replaceAll('{{tag}}', nameTag(marker))
     const res = await fetch(base + r.path, {
       method: r.method ?? 'GET',
       headers: { ...r.headers, ...(body ? { 'content-type': 'application/json' } : {}) },

@@ -3,5 +3,8 @@
  * digit in it waits for the owner, as a name customers read should, so load and fault traffic names its customers so.
  */
 export function nameTag(unique: string | number): string {
-  return String(unique).replace(/\d/g, (d) => 'abcdefghij'[Number(d)])
+  // A send's own number ({{n}}) goes into a name as its letters ({{tag}}: bench/load-worker.ts).
+  return String(unique)
+    .replaceAll('{{n}}', '{{tag}}')
+    .replace(/\d/g, (d) => 'abcdefghij'[Number(d)])
 }

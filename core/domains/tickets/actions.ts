@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CANCEL_FACTS, previewCancel, previewUpdate } from './previews.js'
-import { nextCounterValue } from '../../kernel/counters.js'
+import { nextCounterSql } from '../../kernel/counters.js'
 import { remembered } from '../../db/read-memo.js'
 import { sqlLiteral } from '../../db/tenant.js'
 import { AppError, notFound, validationError } from '../../kernel/errors.js'
@@ -130,15 +130,16 @@ export const createTicket = defineAction({
     )
     await lockTechnicianCalendars(ctx.db, ctx.tenantId, technicianIds)
     await assertNoDoubleBooking(ctx.db, { technicianIds, start, end, timeZone: settings.timezone })
-    const number = await nextCounterValue(ctx.db, ctx.tenantId, 'ticket')
-    // The answer is built from what the inserts return: nothing else runs in between that could change the rows.
+    // The answer is built from what the inserts return: nothing else runs in between that could change the rows. The
+    // ticket takes its number from the counter in the same statement.
     const t = await ctx.db.query<TicketRow & { id: string; _actual_minutes: number | null }>(
-      `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields,
+      `with counter as (${nextCounterSql('$1', "'ticket'")})
+       insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields,
                             status, confirmation_status)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning ${TICKET_COLUMNS}, duration_minutes as _actual_minutes`,
+       values ($1, (select value from counter), $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       returning ${TICKET_COLUMNS}, duration_minutes as _actual_minutes`,
       [
         ctx.tenantId,
-        number,
         input.contact_id,
         input.address_id ?? null,
         start,

@@ -40,6 +40,24 @@ describe.each(bothEngines)('a write costs few round trips, its audit row going w
     expect(await auditActions(app, 'contact', contact.id)).toEqual(['create'])
   })
 
+  it("ticket.create: the customer's own channels (for the words review), the ticket numbered by its counter in its insert, the lines, the customer's lifecycle, COMMIT with the audit row", async () => {
+    const ticket = await tripsOf('ticket', 'create', {
+      contact_id: jane,
+      scheduled_start: '2027-03-02T15:00:00Z',
+      scheduled_end: '2027-03-02T16:00:00Z',
+      line_items: [{ description: 'Windows', quantity: 1, unit_price_cents: 5000 }],
+    })
+    expect(ticket.statements?.slice(1)).toEqual([
+      'select from jsonb_array_elements',
+      'with counter as (insert into t',
+      'insert into ticket_line_items',
+      'insert into audit_log',
+      'select from refresh_contact_lifecycles',
+    ])
+    expect(ticket.trips).toBe(7)
+    expect(await auditActions(app, 'ticket', ticket.id)).toEqual(['create'])
+  })
+
   it('a note on a customer that is not there is NOT_FOUND, and nothing is written', async () => {
     const r = await app.action('note', 'add', { contact_id: '00000000-0000-4000-8000-000000000000', content: 'x' })
     expect(r.status).toBe(404)

@@ -139,7 +139,7 @@ export function essentialStatements(
   marker: string,
   essential: readonly string[],
 ): Omit<RecordedRequest, 'units'> {
-  const unit = units.find((u) => u.transaction && u.statements.some((s) => statementName(s.text) === marker))
+  const unit = units.find((u) => u.transaction && u.statements.some((s) => statementName(s.text) === marker || isA(s, marker)))
   // In order, the first statement of each essential name: the app may send more of the same kind (a second read of the contact, say).
   const found: RecordedStatement[] = []
   for (const s of unit?.statements ?? [])

@@ -3,7 +3,6 @@ import type { Config } from '../../core/kernel/config.js'
 import type { Database } from '../../core/db/types.js'
 import { compareWithBaseline, essentialStatements, expectOk, recordThroughApp, type RecordedRequest } from '../app-vs-baseline.js'
 import type { Sender } from '../mix-baseline.js'
-import { statementName } from '../recording-database.js'
 import type { Scenario } from '../scenario.js'
 
 /** ticket.create with three line items through POST /api/actions, against the same statements sent straight through pg. */
@@ -50,15 +49,11 @@ function createBody(catalog: Catalog, unique: string) {
 
 /**
  * The statements that make up booking a ticket, whatever else the app sends around them: the contact's read, the
- * services, the ticket counter, the inserts, the audit row and the contact's lifecycle.
+ * services, the ticket numbered by its counter in one statement, the lines, the audit row and the contact's lifecycle.
  */
-const ESSENTIAL = [
-  'insert into tenant_counters',
-  'insert into tickets',
-  'insert into ticket_line_items',
-  'insert into audit_log',
-  'select from refresh_contact_lifecycles',
-]
+const TICKET_INSERT = 'with counter as (insert into tenant_counters'
+
+const ESSENTIAL = [TICKET_INSERT, 'insert into ticket_line_items', 'insert into audit_log', 'select from refresh_contact_lifecycles']
 
 /** The recorded request, with the catalog it used and the ticket it made (whose id and number each replay replaces). */
 interface RecordedTicket extends RecordedRequest {
@@ -99,31 +94,27 @@ async function recordOneRequest(config: Config, db: Database, token: string): Pr
     keepFromHere()
     return { catalog, ticket: await create('ticket', createBody(catalog, MARKER).data) }
   })
-  const floor = essentialStatements(units, 'ticket.create', 'insert into tickets', ESSENTIAL)
+  const floor = essentialStatements(units, 'ticket.create', TICKET_INSERT, ESSENTIAL)
   if (typeof result.ticket.number !== 'number') throw new Error('ticket.create returned no ticket number')
   return { units, ...floor, catalog: result.catalog, ticketId: result.ticket.id, ticketNumber: result.ticket.number }
 }
 
 /**
- * The floor's statements of one booking. Like the app, each replay inserts the ticket under the number the counter
- * returns and hangs its lines and audit row on the id the insert returns, so every replay writes a ticket of its own.
+ * The floor's statements of one booking. Like the app, each replay numbers the ticket from the counter in its insert
+ * and hangs its lines and audit row on the id the insert returns, so every replay writes a ticket of its own.
  */
 async function replay(client: Sender, recorded: RecordedTicket, unique: string): Promise<void> {
-  let number = recorded.ticketNumber
   let id = recorded.ticketId
   for (const s of recorded.essential) {
-    const name = statementName(s.text)
-    const params = s.params.map((p) => replaced(p, { MARKER: unique, id, number, recorded }, name))
-    const r = await client.query<{ value?: number; id?: string }>(s.text, params)
-    if (name === 'insert into tenant_counters') number = Number(r.rows[0].value)
-    if (name === 'insert into tickets') id = String(r.rows[0].id)
+    const params = s.params.map((p) => replaced(p, { MARKER: unique, id, recorded }))
+    const r = await client.query<{ id?: string }>(s.text, params)
+    if (s.text.trim().startsWith(TICKET_INSERT)) id = String(r.rows[0].id)
   }
 }
 
-/** A recorded parameter with the marker, the ticket id and (in the ticket insert) the ticket number of this replay. */
-function replaced(p: unknown, now: { MARKER: string; id: string; number: number; recorded: RecordedTicket }, statement: string): unknown {
+/** A recorded parameter with the marker and the ticket id of this replay. */
+function replaced(p: unknown, now: { MARKER: string; id: string; recorded: RecordedTicket }): unknown {
   if (typeof p === 'string') return p.replaceAll(MARKER, now.MARKER).replaceAll(now.recorded.ticketId, now.id)
-  if (Array.isArray(p)) return p.map((v) => replaced(v, now, statement))
-  if (typeof p === 'number' && statement === 'insert into tickets' && p === now.recorded.ticketNumber) return now.number
+  if (Array.isArray(p)) return p.map((v) => replaced(v, now))
   return p
 }

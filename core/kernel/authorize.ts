@@ -31,6 +31,8 @@ export interface ConsentGate {
   tryCall(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<void>
   /** The channels a call's words may name: the business's own (phone, email, web site, review page) and its customer's. */
   ownChannels(ctx: OperationContext, input: unknown): Promise<OwnChannels>
+  /** The read of the customer's channels a call names by contact_id, for an agent's call to send with its BEGIN. */
+  channelsRead?(input: unknown): readonly ReadAhead[]
 }
 
 /** What happens to a call: it runs now, or it waits for the owner. */

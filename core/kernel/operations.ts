@@ -64,7 +64,9 @@ export async function performAction(
   // The reads nearly every action makes go with BEGIN: the business's settings and, for an agent, the owner's level.
   const readAhead = [
     SETTINGS_READ,
-    ...(principal.actor.type === 'agent' ? [services.consent.overrideRead(actionKey(def.domain, def.name))] : []),
+    ...(principal.actor.type === 'agent'
+      ? [services.consent.overrideRead(actionKey(def.domain, def.name)), ...(services.consent.channelsRead?.(input) ?? [])]
+      : []),
     ...(typeof def.readAhead === 'function' ? def.readAhead(input) : (def.readAhead ?? [])),
     ...mergedContactsRead(input),
   ]

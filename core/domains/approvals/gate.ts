@@ -4,7 +4,7 @@ import { remembered, type ReadAhead } from '../../db/read-memo.js'
 import { sqlLiteral } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { dryRun } from './dry-run.js'
-import { ownChannels } from './own-channels.js'
+import { channelsRead, ownChannels } from './own-channels.js'
 import { enqueueAuthorization } from './queue.js'
 import { standingRuleAllows } from './standing-rules.js'
 
@@ -28,6 +28,7 @@ export const authorizationGate: ConsentGate = {
   allowedByRule: standingRuleAllows,
   enqueue: enqueueAuthorization,
   ownChannels,
+  channelsRead,
   tryCall: async (ctx, def, input) => {
     // Tried as it will run once reasoning is given: an action may read the reasoning (a void's reason).
     const asked = { ...ctx, reasoning: ctx.reasoning ?? 'The reasoning the agent will give' }

@@ -1,4 +1,7 @@
+import { remembered, type ReadAhead } from '../../db/read-memo.js'
+import { sqlLiteral } from '../../db/tenant.js'
 import type { OperationContext } from '../../kernel/context.js'
+import { isUuid } from '../../kernel/schema-types.js'
 import { businessCountry } from '../../vocabulary/business-country.js'
 import { type OwnChannels, siteHost } from '../../text/customer-words/channels.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -35,11 +38,8 @@ export async function ownChannels(ctx: OperationContext, input: unknown): Promis
   }
   const contact = await customerOf(ctx, given)
   if (contact) {
-    const r = await ctx.db.query<{ emails: string[]; phones: string[] }>(
-      `select array(select e->>'value' from jsonb_array_elements(c.emails) e) || array_remove(array[c.email], null) as emails,
-              array(select p->>'value' from jsonb_array_elements(c.phones) p) || array_remove(array[c.phone], null) as phones
-         from contacts c where c.id = $1`,
-      [contact],
+    const r = await remembered(ctx.db, channelsKey(contact), () =>
+      ctx.db.query<{ emails: string[]; phones: string[] }>(channelsSql('$1'), [contact]),
     )
     own.emails.push(...(r.rows[0]?.emails ?? []))
     own.phones.push(...(r.rows[0]?.phones ?? []))
@@ -56,6 +56,25 @@ async function customerOf(ctx: OperationContext, given: Record<string, unknown>)
     if (r.rows[0]) return r.rows[0].contact_id
   }
   return null
+}
+
+/**
+ * The read of the customer's channels for a call that names its contact, sent with an agent's BEGIN (core/kernel/operations.ts):
+ * a booking's words are then checked without a round trip of their own. None for a call that names no contact.
+ */
+export function channelsRead(input: unknown): ReadAhead[] {
+  const id = input && typeof input === 'object' ? (input as { contact_id?: unknown }).contact_id : undefined
+  return typeof id === 'string' && isUuid(id) ? [{ key: channelsKey(id), sql: channelsSql(`${sqlLiteral(id)}::uuid`) }] : []
+}
+
+function channelsKey(contactId: string): string {
+  return `own channels ${contactId.toLowerCase()}`
+}
+
+function channelsSql(contactId: string): string {
+  return `select array(select e->>'value' from jsonb_array_elements(c.emails) e) || array_remove(array[c.email], null) as emails,
+              array(select p->>'value' from jsonb_array_elements(c.phones) p) || array_remove(array[c.phone], null) as phones
+         from contacts c where c.id = ${contactId}`
 }
 
 function isId(value: unknown): value is string {

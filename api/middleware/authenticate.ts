@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express'
-import { authenticateAgentToken, tokenPrefix } from '../../core/auth/agent-tokens.js'
+import { authenticateAgentToken, rememberedAgentToken, tokenPrefix } from '../../core/auth/agent-tokens.js'
 import { authenticateOAuthAccessToken, isOAuthAccessToken } from '../../core/auth/oauth/tokens.js'
 import { authenticateSession } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/kernel/context.js'
@@ -7,6 +7,9 @@ import { AppError } from '../../core/kernel/errors.js'
 import { clientIp, stateOf } from '../../core/http/request-state.js'
 import { readCookie, SESSION_COOKIE, setSessionCookie } from './cookies.js'
 import { createRateLimiter, type RateLimiter } from '../../core/http/rate-limit.js'
+
+/** The calls that act only inside a business's transaction, whose BEGIN checks a remembered token (core/auth/agent-tokens.ts). */
+const IN_A_TRANSACTION = /^\/api\/(actions|data)(\/|$)/
 
 /** Failed bearer attempts allowed per key in each window. */
 const FAILURES = { max: 20, windowMs: 15 * 60 * 1000 }
@@ -41,7 +44,9 @@ export function authenticate(services: Services, limits: TokenFailureLimits = to
         ? null
         : isOAuthAccessToken(token)
           ? await authenticateOAuthAccessToken(services.db, token)
-          : await authenticateAgentToken(services.db, token)
+          : IN_A_TRANSACTION.test(req.path)
+            ? await rememberedAgentToken(services.db, token)
+            : await authenticateAgentToken(services.db, token)
       if (!principal) {
         await countFailure(limits, clientIp(req), token ? tokenPrefix(token) : null)
         throw new AppError(

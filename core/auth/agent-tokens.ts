@@ -61,6 +61,37 @@ export async function authenticateAgentToken(db: Database, token: string): Promi
   }
 }
 
+/** How long a verified token is remembered: its last use is stamped at most once a minute, and each look-up stamps it. */
+const REMEMBER_MS = 60_000
+
+/** Tokens remembered per database at most; past this the oldest is forgotten first. */
+const MAX_REMEMBERED = 1_000
+
+/** Verified tokens by the hash of their secret, per database. */
+const rememberedTokens = new WeakMap<Database, Map<string, { principal: Principal; until: number }>>()
+
+/**
+ * The principal of a valid token without a round trip when this server verified it in the last minute: the principal
+ * then carries `liveToken`, and every transaction it acts in checks with its BEGIN that the token is still live
+ * (core/db/tenant.ts), so a revocation made by any process refuses its next call. Only for calls that run in a
+ * business's transaction (/api/actions, /api/data); otherwise, or past a minute, authenticateAgentToken.
+ */
+export async function rememberedAgentToken(db: Database, token: string): Promise<Principal | null> {
+  if (!TOKEN_PATTERN.test(token)) return null
+  const hash = hashSecret(token)
+  let kept = rememberedTokens.get(db)
+  if (!kept) rememberedTokens.set(db, (kept = new Map()))
+  const now = Date.now()
+  const hit = kept.get(hash)
+  if (hit && hit.until > now && hit.principal.actor.id) return { ...hit.principal, liveToken: hit.principal.actor.id }
+  kept.delete(hash)
+  const principal = await authenticateAgentToken(db, token)
+  if (!principal) return null
+  if (kept.size >= MAX_REMEMBERED) kept.delete(kept.keys().next().value as string)
+  kept.set(hash, { principal, until: now + REMEMBER_MS })
+  return principal
+}
+
 /** Revokes the token with this visible prefix (crm_<prefix> or just <prefix>), audited; NOT_FOUND when there is none. */
 export async function revokeAgentToken(db: Database, prefixOrToken: string): Promise<{ prefix: string; tenant_id: string; name: string }> {
   const prefix = prefixOrToken.replace(/^crm_/, '').slice(0, 8)

@@ -13,6 +13,8 @@ export interface TenantScope {
   actorType: 'user' | 'agent' | 'system'
   actorId?: string | null
   requestId?: string
+  /** An agent token remembered rather than looked up: the transaction's BEGIN checks it is still live (SQLSTATE 28000 when not). */
+  liveToken?: string
 }
 
 /**
@@ -37,6 +39,7 @@ export async function withTenant<T>(
     },
     fn,
     opts.readAhead,
+    scope.liveToken ? [`select agent_token_live(${sqlLiteral(scope.liveToken)}::uuid)`] : [],
   )
 }
 
@@ -70,11 +73,13 @@ async function inRole<T>(
   settings: Record<string, string>,
   fn: (tx: Queryable) => Promise<T>,
   readAhead: readonly ReadAhead[] = [],
+  checks: readonly string[] = [],
 ): Promise<T> {
   // SET LOCAL statements, not set_config calls: a sharded PostgreSQL (Citus) carries SET LOCAL to every node of the
   // transaction, and row level security is checked there. Values go as literals, not parameters, so the settings and
   // the reads travel with BEGIN in one round trip.
-  const settingStatements = setLocalStatements({ role, ...settings })
+  // Checks (a remembered token still live) run as the role, for the tenant, before anything the transaction reads.
+  const settingStatements = [...setLocalStatements({ role, ...settings }), ...checks]
   // Each read is a statement of its own after the settings, so it runs as the role, for the tenant, like any other.
   const setup = [...settingStatements, ...readAhead.map((r) => r.sql)].join('; ')
   try {

@@ -34,6 +34,11 @@ export function translateDatabaseError(err: unknown): unknown {
     case '40001':
     case '40P01':
       return new AppError('CONFLICT', 'The record was changed by another request at the same time; retry', { retryable: true })
+    case '28000':
+      return new AppError(
+        'UNAUTHENTICATED',
+        'The bearer token is not valid: it is unknown, revoked or malformed (expected "Authorization: Bearer crm_...", or an OAuth access token)',
+      )
     case '42501':
       return new AppError('FORBIDDEN', 'Not allowed for this tenant or role')
     case IMMUTABLE_SQLSTATE:

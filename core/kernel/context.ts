@@ -29,6 +29,11 @@ export function personIdOf(actor: Actor): string | null {
 export interface Principal {
   tenantId: string
   actor: Actor
+  /**
+   * An agent token this server remembers rather than looked up for this request (core/auth/agent-tokens.ts): each of
+   * its transactions checks with BEGIN that the token is still live, so a revocation in any process reaches it at once.
+   */
+  liveToken?: string
 }
 
 /** The long-lived parts every operation may use. */

@@ -5,7 +5,13 @@ import type { Queryable } from '../db/types.js'
 
 /** The transaction scope of a principal's request. */
 export function scopeOf(principal: Principal, requestId: string): TenantScope {
-  return { tenantId: principal.tenantId, actorType: principal.actor.type, actorId: principal.actor.id, requestId }
+  return {
+    tenantId: principal.tenantId,
+    actorType: principal.actor.type,
+    actorId: principal.actor.id,
+    requestId,
+    ...(principal.liveToken ? { liveToken: principal.liveToken } : {}),
+  }
 }
 
 /** The context handed to an action or query running in transaction tx. */

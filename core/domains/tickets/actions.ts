@@ -24,10 +24,11 @@ import {
   TICKET_RECORD,
   ticketAnswer,
   ticketDetail,
+  type LineItemRow,
   type TicketRow,
   wallClock,
 } from './model.js'
-import { insertLines, lineItemInput, loadServices, priceLine, servicesRead } from './pricing.js'
+import { lineItemInput, linesInsertSql, linesJson, loadServices, priceLine, servicesRead } from './pricing.js'
 import { setClause } from '../../kernel/sql.js'
 import { resolveTechnicians, technicianRefs } from '../users/technician-refs.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
@@ -131,13 +132,17 @@ export const createTicket = defineAction({
     await lockTechnicianCalendars(ctx.db, ctx.tenantId, technicianIds)
     await assertNoDoubleBooking(ctx.db, { technicianIds, start, end, timeZone: settings.timezone })
     // The answer is built from what the inserts return: nothing else runs in between that could change the rows. The
-    // ticket takes its number from the counter in the same statement.
-    const t = await ctx.db.query<TicketRow & { id: string; _actual_minutes: number | null }>(
-      `with counter as (${nextCounterSql('$1', "'ticket'")})
-       insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields,
-                            status, confirmation_status)
-       values ($1, (select value from counter), $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       returning ${TICKET_COLUMNS}, duration_minutes as _actual_minutes`,
+    // ticket takes its number from the counter, and its technicians and lines go in, in the same statement.
+    const t = await ctx.db.query<TicketRow & { id: string; _actual_minutes: number | null; _lines: LineItemRow[] }>(
+      `with counter as (${nextCounterSql('$1', "'ticket'")}),
+       ticket as (
+         insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields,
+                              status, confirmation_status)
+         values ($1, (select value from counter), $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         returning ${TICKET_COLUMNS}, duration_minutes as _actual_minutes),
+       technicians as (insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, ticket.id, u from ticket, unnest($11::uuid[]) u),
+       lines as (${linesInsertSql({ tenant: '$1', ticketId: 'ticket.id', lines: '$12', after: '-1', from: 'ticket' })})
+       select ticket.*, coalesce((select json_agg(lines order by lines.position) from lines), '[]'::json) as _lines from ticket`,
       [
         ctx.tenantId,
         input.contact_id,
@@ -149,18 +154,12 @@ export const createTicket = defineAction({
         JSON.stringify(custom),
         input.confirmed ? 'confirmed' : 'scheduled',
         input.confirmed ? 'accepted' : 'pending',
+        technicianIds,
+        linesJson(lines),
       ],
     )
-    const ticket = t.rows[0]
+    const { _lines: items, ...ticket } = t.rows[0]
     const id = ticket.id
-    if (technicianIds.length) {
-      await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`, [
-        ctx.tenantId,
-        id,
-        technicianIds,
-      ])
-    }
-    const items = await insertLines(ctx.db, ctx.tenantId, id, lines)
     const detail = technicianIds.length
       ? await ticketDetail(ctx.db, id, settings)
       : ticketAnswer({ ...ticket, contact_name: contact.display_name }, items, [], settings)

@@ -143,13 +143,32 @@ export function unitPriceFor(
 export async function insertLines(tx: Queryable, tenantId: string, ticketId: string, lines: PricedLine[]): Promise<LineItemRow[]> {
   if (!lines.length) return []
   const r = await tx.query<LineItemRow>(
-    `insert into ticket_line_items (tenant_id, ticket_id, service_id, description, quantity, unit_price_cents, duration_minutes, taxable, position)
-     select $1, $2, l.service_id, l.description, l.quantity, l.unit_price_cents, l.duration_minutes, l.taxable,
-            coalesce((select max(position) from ticket_line_items where ticket_id = $2), -1) + l.ord
-     from jsonb_to_recordset($3::jsonb) as l(service_id uuid, description text, quantity int, unit_price_cents int,
-       duration_minutes int, taxable boolean, ord int)
-     returning ${LINE_ITEM_COLUMNS}`,
-    [tenantId, ticketId, JSON.stringify(lines.map((l, i) => ({ ...l, ord: i + 1 })))],
+    linesInsertSql({
+      tenant: '$1',
+      ticketId: '$2',
+      lines: '$3',
+      after: 'coalesce((select max(position) from ticket_line_items where ticket_id = $2), -1)',
+    }),
+    [tenantId, ticketId, linesJson(lines)],
   )
   return r.rows.sort((a, b) => a.position - b.position)
+}
+
+/** Lines as linesInsertSql reads them: their order is their place. */
+export function linesJson(lines: PricedLine[]): string {
+  return JSON.stringify(lines.map((l, i) => ({ ...l, ord: i + 1 })))
+}
+
+/**
+ * The insert of priced lines (a statement, or a CTE of a new ticket's insert), returning LINE_ITEM_COLUMNS: SQL
+ * expressions for the business, the ticket, the lines' JSON (linesJson) and the position they follow; `from` names a
+ * CTE the ticket id is read from.
+ */
+export function linesInsertSql(args: { tenant: string; ticketId: string; lines: string; after: string; from?: string }): string {
+  return `insert into ticket_line_items (tenant_id, ticket_id, service_id, description, quantity, unit_price_cents, duration_minutes, taxable, position)
+     select ${args.tenant}, ${args.ticketId}, l.service_id, l.description, l.quantity, l.unit_price_cents, l.duration_minutes, l.taxable,
+            ${args.after} + l.ord
+     from ${args.from ? `${args.from}, ` : ''}jsonb_to_recordset(${args.lines}::jsonb) as l(service_id uuid, description text, quantity int, unit_price_cents int,
+       duration_minutes int, taxable boolean, ord int)
+     returning ${LINE_ITEM_COLUMNS}`
 }

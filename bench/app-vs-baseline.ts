@@ -10,7 +10,9 @@ import { setLogLevel } from '../core/kernel/log.js'
 import { createServices } from '../api/product.js'
 import { createTenant } from '../core/kernel/tenants.js'
 import { jsonPoster, type JsonPoster } from './http-client.js'
-import { closedLoop, cpuPerOperation, mergeResults, percentile, throughput, type LoadResult } from './load.js'
+import { closedLoop, cpuPerOperation, median, mergeResults, percentile, throughput, type LoadResult } from './load.js'
+import { machineSpeed } from './machine-speed.js'
+import { nameTag } from './name-tag.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
@@ -32,6 +34,8 @@ const BUSINESSES = 5
 /** The app's requests/s against the baseline's at least this, and its p99 at most this many times the baseline's. */
 const TARGET_RATIO = 0.8
 const TARGET_P99_TIMES_BASELINE = 2
+/** The app server's CPU a request at most this many milliseconds above the pg client's for the same statements. */
+const TARGET_EXTRA_CPU_MS = 1
 
 /**
  * What the app sent to the database for one request, and what the floor sends for it: the statements sent before the
@@ -43,6 +47,36 @@ export interface RecordedRequest {
   sentBefore: RecordedStatement[]
   setup: string | null
   essential: RecordedStatement[]
+  /**
+   * The customer the request was recorded on and the business's others: each call is made on the next of them, as an
+   * office writes on many customers (a customer's notes are gathered into its search entry, so one customer taking
+   * every note would measure that customer's growth instead).
+   */
+  customers?: { recorded: string; all: string[] }
+}
+
+/** How many customers each business's calls are spread over, where a scenario records them (see RecordedRequest.customers). */
+export const CUSTOMERS_A_BUSINESS = 40
+
+/** A call's body made on the business's k-th customer instead of the recorded one. */
+function bodyOnCustomer(body: unknown, recorded: RecordedRequest, k: number): unknown {
+  const c = recorded.customers
+  return c ? JSON.parse(JSON.stringify(body).replaceAll(c.recorded, c.all[k % c.all.length])) : body
+}
+
+/** The recorded request as made on the business's k-th customer: the recorded customer's id replaced in every text. */
+function onCustomer<R extends RecordedRequest>(recorded: R, k: number): R {
+  const c = recorded.customers
+  if (!c) return recorded
+  const id = c.all[k % c.all.length]
+  const swap = (v: unknown): unknown => (typeof v === 'string' ? v.replaceAll(c.recorded, id) : Array.isArray(v) ? v.map(swap) : v)
+  const statement = (st: RecordedStatement) => ({ ...st, text: st.text.replaceAll(c.recorded, id), params: st.params.map(swap) })
+  return {
+    ...recorded,
+    setup: recorded.setup?.replaceAll(c.recorded, id) ?? null,
+    sentBefore: recorded.sentBefore.map(statement),
+    essential: recorded.essential.map(statement),
+  }
 }
 
 /** One action measured through the app and against the same SQL straight through pg. */
@@ -57,9 +91,15 @@ export interface Comparison<R extends RecordedRequest> {
   replay(client: Sender, recorded: R, unique: string): Promise<void>
 }
 
+/** The client counts each write is measured at, spread over the businesses; the targets are for the largest. */
+const CLIENT_COUNTS = [1, 8, 32]
+/** Runs at each client count; each figure is their median. */
+const RUNS = 3
+
 /**
- * Sets up scratch businesses, records one request in each, then measures the app against the pg floor twice: with the
- * clients spread over several businesses (the product's figure), and all on one business (the contention case: every
+ * Sets up scratch businesses, records one request in each, then measures the app against the pg floor: with the
+ * clients spread over several businesses (the product's figure) at 1, 8 and 32 clients, three runs each, the median
+ * beside the machine's speed that moment; and once with all clients on one business (the contention case: every
  * request then waits for the same rows, such as that business's ticket counter). The load comes from a process of its own.
  */
 export async function compareWithBaseline<R extends RecordedRequest>(settings: BenchSettings, c: Comparison<R>): Promise<BenchRow[]> {
@@ -78,20 +118,29 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
       businesses.push({ token: tenant.agent_token, recorded: await c.record(config, db, tenant.agent_token) })
     }
     server = await listen(createApp(createServices(config, db)))
+    const counts = [...new Set(CLIENT_COUNTS.map((n) => Math.min(n, settings.concurrency)))]
     const rows: BenchRow[] = [
       {
-        measure: 'clients / pool connections / seconds each',
-        value: `${settings.concurrency} / ${POOL_SIZE} / ${settings.seconds}`,
-        note: 'the load is sent from a process of its own; the app server runs in the bench process',
+        measure: 'clients / pool connections / seconds a run',
+        value: `${counts.join(', ')} / ${POOL_SIZE} / ${settings.seconds}`,
+        note: `the median of ${RUNS} runs at each count; the load is sent from a process of its own; the app server runs in the bench process`,
       },
       ...roundTripRows(businesses[0].recorded),
     ]
-    for (const [label, spread, targets] of [
-      [`${BUSINESSES} businesses`, businesses, true],
-      ['1 business (contention case)', businesses.slice(0, 1), false],
-    ] as const) {
-      const { app, baseline } = await measureBoth(appLoad(server, spread, settings, c), baselineLoad(scratch, spread, c), settings)
-      rows.push(...report(label, app, baseline, targets))
+    const spread = { app: appLoad(server, businesses, c), baseline: baselineLoad(scratch, businesses, c) }
+    const one = { app: appLoad(server, businesses.slice(0, 1), c), baseline: baselineLoad(scratch, businesses.slice(0, 1), c) }
+    try {
+      for (const clients of counts) {
+        const speed = await machineSpeed()
+        const runs: Array<{ app: LoadResult; baseline: LoadResult }> = []
+        for (let run = 0; run < RUNS; run++) runs.push(await measureBoth(spread, clients, settings.seconds, `c${clients}r${run}`))
+        rows.push(...report(`${BUSINESSES} businesses, ${clients} clients`, runs, speed.words, clients === Math.max(...counts)))
+      }
+      const speed = await machineSpeed()
+      const contention = await measureBoth(one, settings.concurrency, settings.seconds, 'one')
+      rows.push(...report(`1 business, ${settings.concurrency} clients (contention case)`, [contention], speed.words, false))
+    } finally {
+      for (const load of [spread.app, spread.baseline, one.app, one.baseline]) await load.close()
     }
     return rows
   } finally {
@@ -162,23 +211,23 @@ interface Load {
 }
 
 /**
- * Runs both loads in slices app, baseline, baseline, app (each half of the seconds) after a warm-up of each:
- * on a shared machine the background load drifts, and interleaving gives both sides the same conditions.
+ * One run: a warm-up of each side, then slices app, baseline, baseline, app (each a quarter of the seconds): on a
+ * shared machine the background load drifts, and interleaving gives both sides the same conditions.
  */
-async function measureBoth(app: Load, baseline: Load, settings: BenchSettings): Promise<{ app: LoadResult; baseline: LoadResult }> {
-  try {
-    await app.run(settings.concurrency, WARM_UP_SECONDS, 'warmup')
-    await baseline.run(settings.concurrency, WARM_UP_SECONDS, 'warmup')
-    const slices: LoadResult[][] = [[], []]
-    for (const [i, side] of [0, 1, 1, 0].entries()) {
-      const load = side === 0 ? app : baseline
-      slices[side].push(await load.run(settings.concurrency, settings.seconds / 2, `s${i}`))
-    }
-    return { app: mergeResults(slices[0]), baseline: mergeResults(slices[1]) }
-  } finally {
-    await app.close()
-    await baseline.close()
+async function measureBoth(
+  loads: { app: Load; baseline: Load },
+  clients: number,
+  seconds: number,
+  label: string,
+): Promise<{ app: LoadResult; baseline: LoadResult }> {
+  await loads.app.run(clients, WARM_UP_SECONDS, `${label}w`)
+  await loads.baseline.run(clients, WARM_UP_SECONDS, `${label}w`)
+  const slices: LoadResult[][] = [[], []]
+  for (const [i, side] of [0, 1, 1, 0].entries()) {
+    const load = side === 0 ? loads.app : loads.baseline
+    slices[side].push(await load.run(clients, seconds / 4, `${label}s${i}`))
   }
+  return { app: mergeResults(slices[0]), baseline: mergeResults(slices[1]) }
 }
 
 /**
@@ -188,20 +237,20 @@ async function measureBoth(app: Load, baseline: Load, settings: BenchSettings): 
 function appLoad<R extends RecordedRequest>(
   server: Server,
   businesses: ReadonlyArray<{ token: string; recorded: R }>,
-  settings: BenchSettings,
   c: Comparison<R>,
 ): Load {
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     async run(concurrency, seconds, label) {
-      const requests: LoadRequest[] = Array.from({ length: Math.max(settings.concurrency, businesses.length) * 2 }, (_, i) => {
+      const spread = businesses[0].recorded.customers ? CUSTOMERS_A_BUSINESS : 1
+      const requests: LoadRequest[] = Array.from({ length: Math.max(concurrency * 2, businesses.length * spread) }, (_, i) => {
         const b = businesses[i % businesses.length]
         return {
           label: c.name,
           method: 'POST',
           path: '/api/actions',
           headers: { authorization: `Bearer ${b.token}` },
-          body: c.body(b.recorded, `app${label}n{{n}}`),
+          body: bodyOnCustomer(c.body(b.recorded, `app${label}n{{n}}`), b.recorded, Math.floor(i / businesses.length)),
         }
       })
       const cpuBefore = process.cpuUsage()
@@ -225,7 +274,7 @@ function baselineLoad<R extends RecordedRequest>(
   const pool = new pg.Pool({ connectionString: scratch.url, max: POOL_SIZE, connectionTimeoutMillis: 5000, query_timeout: 30_000 })
   pool.on('error', () => {})
   const op = (label: string) => async (n: number) => {
-    const recorded = businesses[n % businesses.length].recorded
+    const recorded = onCustomer(businesses[n % businesses.length].recorded, Math.floor(n / businesses.length))
     for (const s of recorded.sentBefore) await preparedSender(pool).query(s.text, s.params)
     await pgTransaction(pool, recorded.setup, (client) => c.replay(client, recorded, `base${label}n${n}`))
   }
@@ -271,45 +320,88 @@ function roundTripRows(recorded: RecordedRequest): BenchRow[] {
   ]
 }
 
-/** The table rows of one case of an app-versus-baseline comparison; the targets are given on the product's case only. */
-function report(label: string, app: LoadResult, baseline: LoadResult, targets: boolean): BenchRow[] {
-  const appRps = throughput(app)
-  const baseRps = throughput(baseline)
-  const ratio = baseRps > 0 ? appRps / baseRps : NaN
-  const appP99 = percentile(app.latenciesMs, 0.99)
+/** The figures of one run: each side's requests/s, p99 and CPU a request, and the ratio of the two throughputs. */
+function figures(r: { app: LoadResult; baseline: LoadResult }) {
+  const appRps = throughput(r.app)
+  const baseRps = throughput(r.baseline)
+  return {
+    appRps,
+    baseRps,
+    ratio: baseRps > 0 ? appRps / baseRps : NaN,
+    appP50: percentile(r.app.latenciesMs, 0.5),
+    appP99: percentile(r.app.latenciesMs, 0.99),
+    baseP50: percentile(r.baseline.latenciesMs, 0.5),
+    baseP99: percentile(r.baseline.latenciesMs, 0.99),
+    appCpu: cpuPerOperation(r.app),
+    baseCpu: cpuPerOperation(r.baseline),
+  }
+}
+
+/**
+ * The table rows of one case: each figure the median of its runs (the ratio's runs listed beside it), the machine's
+ * speed when the case began; the targets are given on the product's case at its most clients only.
+ */
+function report(label: string, runs: Array<{ app: LoadResult; baseline: LoadResult }>, speed: string, targets: boolean): BenchRow[] {
+  const each = runs.map(figures)
+  const mid = (pick: (f: ReturnType<typeof figures>) => number) => median(each.map(pick))
+  const of = runs.length > 1 ? ` (median of ${runs.length})` : ''
+  const ratio = mid((f) => f.ratio)
+  const [appP99, baseP99, appCpu, baseCpu] = [mid((f) => f.appP99), mid((f) => f.baseP99), mid((f) => f.appCpu), mid((f) => f.baseCpu)]
+  const appErrors = runs.reduce((n, r) => n + r.app.errors, 0)
+  const baseErrors = runs.reduce((n, r) => n + r.baseline.errors, 0)
   const goal = (target: string, met: boolean) => (targets ? { target, met } : {})
   const rows: BenchRow[] = [
-    { measure: `${label}: app: requests/s`, value: appRps.toFixed(1) },
-    { measure: `${label}: app: p50 ms`, value: ms(percentile(app.latenciesMs, 0.5)) },
     {
-      measure: `${label}: app: p99 ms`,
-      value: ms(appP99),
-      ...goal(`<= ${TARGET_P99_TIMES_BASELINE}x baseline`, appP99 <= TARGET_P99_TIMES_BASELINE * percentile(baseline.latenciesMs, 0.99)),
+      measure: `${label}: ratio app/baseline requests/s${of}`,
+      value: ratio.toFixed(2),
+      ...goal(`>= ${TARGET_RATIO}`, ratio >= TARGET_RATIO),
+      note: `${runs.length > 1 ? `runs ${each.map((f) => f.ratio.toFixed(2)).join(', ')}; ` : ''}${speed}`,
     },
-    { measure: `${label}: app: errors`, value: String(app.errors), ...goal('0', app.errors === 0) },
     {
-      measure: `${label}: app: server CPU ms per request`,
-      value: ms(cpuPerOperation(app)),
-      note: 'the bench process, where the app server runs',
+      measure: `${label}: app / pg baseline: requests/s${of}`,
+      value: `${mid((f) => f.appRps).toFixed(1)} / ${mid((f) => f.baseRps).toFixed(1)}`,
     },
-    { measure: `${label}: pg baseline: requests/s`, value: baseRps.toFixed(1) },
-    { measure: `${label}: pg baseline: p50 ms`, value: ms(percentile(baseline.latenciesMs, 0.5)) },
-    { measure: `${label}: pg baseline: p99 ms`, value: ms(percentile(baseline.latenciesMs, 0.99)) },
+    { measure: `${label}: app / pg baseline: p50 ms${of}`, value: `${ms(mid((f) => f.appP50))} / ${ms(mid((f) => f.baseP50))}` },
     {
-      measure: `${label}: pg baseline: client CPU ms per operation`,
-      value: ms(cpuPerOperation(baseline)),
-      note: 'the bench process, where the pg client sends the same statements',
+      measure: `${label}: app / pg baseline: p99 ms${of}`,
+      value: `${ms(appP99)} / ${ms(baseP99)}`,
+      ...goal(`app <= ${TARGET_P99_TIMES_BASELINE}x baseline`, appP99 <= TARGET_P99_TIMES_BASELINE * baseP99),
     },
-    { measure: `${label}: pg baseline: errors`, value: String(baseline.errors), ...goal('0', baseline.errors === 0) },
-    { measure: `${label}: ratio app/baseline requests/s`, value: ratio.toFixed(2), ...goal(`>= ${TARGET_RATIO}`, ratio >= TARGET_RATIO) },
+    {
+      measure: `${label}: app server / pg client: CPU ms a request${of}`,
+      value: `${ms(appCpu)} / ${ms(baseCpu)}`,
+      ...goal(`app <= pg client + ${TARGET_EXTRA_CPU_MS}`, appCpu <= baseCpu + TARGET_EXTRA_CPU_MS),
+      note: 'the bench process, where the app server runs and where the pg client sends the same statements',
+    },
+    {
+      measure: `${label}: app / pg baseline: errors`,
+      value: `${appErrors} / ${baseErrors}`,
+      ...goal('0 / 0', appErrors + baseErrors === 0),
+    },
   ]
-  for (const e of app.errorSamples) rows.push({ measure: `${label}: app: an error`, value: '', note: e })
-  for (const e of baseline.errorSamples) rows.push({ measure: `${label}: pg baseline: an error`, value: '', note: e })
+  for (const e of new Set(runs.flatMap((r) => r.app.errorSamples))) rows.push({ measure: `${label}: app: an error`, value: '', note: e })
+  for (const e of new Set(runs.flatMap((r) => r.baseline.errorSamples)))
+    rows.push({ measure: `${label}: pg baseline: an error`, value: '', note: e })
   return rows
 }
 
 function ms(v: number): string {
   return Number.isNaN(v) ? 'n/a' : v.toFixed(2)
+}
+
+/** Creates `count` customers of the business through the app, named after `name`; returns their ids. */
+export async function moreCustomers(client: JsonPoster, count: number, name: string): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < count; i++) {
+    const made = await client.post('/api/actions', {
+      domain: 'contact',
+      action: 'create',
+      data: { display_name: `${name} ${nameTag(String(i))}` },
+    })
+    await expectOk(made)
+    ids.push((made.json as { data: { id: string } }).data.id)
+  }
+  return ids
 }
 
 /** Stops setup when a request did not succeed, quoting the answer. */

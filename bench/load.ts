@@ -87,6 +87,12 @@ export function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1]
 }
 
+/** The middle value (the lower middle of an even count); NaN when there are none. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN
+}
+
 /** CPU milliseconds this process spent per successful operation. */
 export function cpuPerOperation(r: LoadResult): number {
   return r.ok > 0 ? r.cpuMs / r.ok : NaN

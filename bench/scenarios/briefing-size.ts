@@ -13,6 +13,7 @@ import { recordingDatabase, roundTrips } from '../recording-database.js'
 import type { BenchRow, Scenario } from '../scenario.js'
 import { tokenCounts } from '../tokens.js'
 import { nameTag } from '../name-tag.js'
+import { median } from '../load.js'
 
 /** Tickets on the busy day: four technicians' full routes. */
 const BUSY_DAY_TICKETS = 60
@@ -23,8 +24,6 @@ const FACTS: Array<[string, unknown]> = [
   ['prefers', 'text before arrival'],
   ['windows', 24],
 ]
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /**
  * daily_briefing's answer: on the demo's busiest day, and on a 60-ticket day of four technicians whose customers each have

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { compareWithBaseline, essentialStatements, expectOk, recordThroughApp, type RecordedRequest } from '../app-vs-baseline.js'
+import {
+  compareWithBaseline,
+  CUSTOMERS_A_BUSINESS,
+  essentialStatements,
+  expectOk,
+  moreCustomers,
+  recordThroughApp,
+  type RecordedRequest,
+} from '../app-vs-baseline.js'
 import type { Scenario } from '../scenario.js'
 import { nameTag } from '../name-tag.js'
 
@@ -38,12 +46,18 @@ export const noteAdd: Scenario = {
           })
           await expectOk(made)
           const contactId = (made.json as { data: { id: string } }).data.id
+          const all = [contactId, ...(await moreCustomers(client, CUSTOMERS_A_BUSINESS - 1, 'Note Customer'))]
           await expectOk(await client.post('/api/actions', addBody(contactId, `first${MARKER}`)))
           keepFromHere()
           await expectOk(await client.post('/api/actions', addBody(contactId, MARKER)))
-          return contactId
+          return { recorded: contactId, all }
         })
-        return { units, contactId: result, ...essentialStatements(units, 'note.add', 'insert into notes', ESSENTIAL) }
+        return {
+          units,
+          contactId: result.recorded,
+          customers: result,
+          ...essentialStatements(units, 'note.add', 'insert into notes', ESSENTIAL),
+        }
       },
       body: (recorded, unique) => addBody(recorded.contactId, unique),
       async replay(client, recorded, unique) {

@@ -10,16 +10,11 @@ import { openMigratedDatabase } from '../../core/kernel/runtime.js'
 import { createTenant } from '../../core/kernel/tenants.js'
 import type { BenchRow, Scenario } from '../scenario.js'
 import { nameTag } from '../name-tag.js'
+import { median } from '../load.js'
 
 /** Customers in the business, and calls timed per kind and setting. */
 const CUSTOMERS = 100
 const CALLS = 60
-
-/** The median of a list of milliseconds. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
 
 /** Milliseconds of each of CALLS calls, taken in turn. */
 async function timed(call: (i: number) => Promise<unknown>): Promise<number[]> {

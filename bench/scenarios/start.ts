@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchRow, Scenario } from '../scenario.js'
+import { median } from '../load.js'
 
 /** How many starts each figure is the median of. */
 const RUNS = 5
@@ -128,8 +129,6 @@ async function startAndStop(
   await exited
   return { readyMs, stopMs: performance.now() - stopping }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /** `npm start` on the demo's data folder on the embedded engine: time to the first answered request and to the banner, time to stop, and bare Node beside it. */
 export const startScenario: Scenario = {

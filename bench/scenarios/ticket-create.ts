@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import type { Config } from '../../core/kernel/config.js'
 import type { Database } from '../../core/db/types.js'
-import { compareWithBaseline, essentialStatements, expectOk, recordThroughApp, type RecordedRequest } from '../app-vs-baseline.js'
+import {
+  compareWithBaseline,
+  CUSTOMERS_A_BUSINESS,
+  essentialStatements,
+  expectOk,
+  moreCustomers,
+  recordThroughApp,
+  type RecordedRequest,
+} from '../app-vs-baseline.js'
 import type { Sender } from '../mix-baseline.js'
 import type { Scenario } from '../scenario.js'
 
@@ -49,11 +57,11 @@ function createBody(catalog: Catalog, unique: string) {
 
 /**
  * The statements that make up booking a ticket, whatever else the app sends around them: the contact's read, the
- * services, the ticket numbered by its counter in one statement, the lines, the audit row and the contact's lifecycle.
+ * services, the ticket numbered by its counter and its lines in one statement, the audit row and the contact's lifecycle.
  */
 const TICKET_INSERT = 'with counter as (insert into tenant_counters'
 
-const ESSENTIAL = [TICKET_INSERT, 'insert into ticket_line_items', 'insert into audit_log', 'select from refresh_contact_lifecycles']
+const ESSENTIAL = [TICKET_INSERT, 'insert into audit_log', 'select from refresh_contact_lifecycles']
 
 /** The recorded request, with the catalog it used and the ticket it made (whose id and number each replay replaces). */
 interface RecordedTicket extends RecordedRequest {
@@ -90,13 +98,21 @@ async function recordOneRequest(config: Config, db: Database, token: string): Pr
       ).id,
       contactId: (await create('contact', { display_name: 'Bench Customer', email: 'customer@bench.example' })).id,
     }
+    const all = [catalog.contactId, ...(await moreCustomers(client, CUSTOMERS_A_BUSINESS - 1, 'Bench Customer'))]
     await expectOk(await client.post('/api/actions', createBody(catalog, `first${MARKER}`)))
     keepFromHere()
-    return { catalog, ticket: await create('ticket', createBody(catalog, MARKER).data) }
+    return { catalog, all, ticket: await create('ticket', createBody(catalog, MARKER).data) }
   })
   const floor = essentialStatements(units, 'ticket.create', TICKET_INSERT, ESSENTIAL)
   if (typeof result.ticket.number !== 'number') throw new Error('ticket.create returned no ticket number')
-  return { units, ...floor, catalog: result.catalog, ticketId: result.ticket.id, ticketNumber: result.ticket.number }
+  return {
+    units,
+    ...floor,
+    customers: { recorded: result.catalog.contactId, all: result.all },
+    catalog: result.catalog,
+    ticketId: result.ticket.id,
+    ticketNumber: result.ticket.number,
+  }
 }
 
 /**

@@ -17,7 +17,10 @@ export interface ServerProcess {
 /** The compiled memory reporter, next to this file. */
 const REPORTER = fileURLToPath(new URL('./memory-report.js', import.meta.url))
 
-/** Starts `node <script> ...args` with the memory reporter loaded; resolves once its output matches `ready` (whose first group is the URL). */
+/** Node's own flags for the server, as `npm start` and deploy/crm.service run it. */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=2']
+
+/** Starts `node <script> ...args` with the memory reporter loaded, and the server's Node flags; resolves once its output matches `ready` (whose first group is the URL). */
 export function startServerProcess(
   script: string,
   args: string[],
@@ -26,7 +29,7 @@ export function startServerProcess(
   scratchDir: string,
 ): Promise<ServerProcess> {
   const reportFile = join(scratchDir, `memory-${process.hrtime.bigint()}.json`)
-  const child = spawn(process.execPath, ['--import', REPORTER, script, ...args], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', REPORTER, script, ...args], {
     // No geocoder unless a scenario names one: the generated businesses' addresses are not looked up during a measurement.
     env: { CRM_GEOCODER: 'off', ...env, BENCH_MEMORY_REPORT: reportFile },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,7 +11,7 @@ import { median } from '../load.js'
 const RUNS = 5
 
 /** The repository root: the nearest folder above this file holding package.json. */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir)
   return dir
@@ -71,7 +71,7 @@ async function startAndAnswer(command: string, args: string[], cwd: string, env:
 }
 
 /** The demo's data folder made by a first start with CRM_DEMO=1; answers the agent token its banner shows once. */
-async function demoFolder(root: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function demoFolder(root: string, env: NodeJS.ProcessEnv): Promise<string> {
   const child = spawn('node', ['dist/api/main.js'], {
     cwd: root,
     env: { ...env, PORT: '0', CRM_DEMO: '1' },

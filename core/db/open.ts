@@ -2,6 +2,7 @@ import { DEFAULT_POOL_SIZE, type DatabaseLimits } from './limits.js'
 import type { Database } from './types.js'
 import { rolesFor } from './roles.js'
 import { openPgliteThread } from './pglite-thread.js'
+import { baselineEngineCode } from './engine-code.js'
 
 /** Where the data lives: a PostgreSQL server URL, or a folder for the embedded engine. */
 export interface DatabaseLocation {
@@ -15,6 +16,8 @@ export interface DatabaseLocation {
   databasePreparedStatements: boolean
   /** The start of the installation's role names on the server (the embedded engine keeps the default ones); every opener says. */
   databaseRolePrefix: string
+  /** Whether the embedded engine's hot code is also compiled optimized (CRM_EMBEDDED_OPTIMIZE); off when unset (see baselineEngineCode). */
+  embeddedOptimizedCode?: boolean
 }
 
 /**
@@ -30,5 +33,6 @@ export async function openDatabase(loc: DatabaseLocation): Promise<Database> {
       roles: rolesFor(loc.databaseRolePrefix),
     })
   }
+  if (!loc.embeddedOptimizedCode) baselineEngineCode()
   return openPgliteThread(loc.dataDir)
 }

@@ -37,8 +37,9 @@ describe('the server and its worker', () => {
     const root = join(import.meta.dirname, '../../..')
     const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string
     expect(start).toMatch(
-      /^MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} MALLOC_MMAP_THRESHOLD_=\$\{MALLOC_MMAP_THRESHOLD_:-131072\} exec node /,
+      /^MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} MALLOC_MMAP_THRESHOLD_=\$\{MALLOC_MMAP_THRESHOLD_:-131072\} exec node --max-semi-space-size=2 /,
     )
+    expect(readFileSync(join(root, 'deploy', 'crm.service'), 'utf8')).toMatch(/^ExecStart=\/usr\/bin\/node --max-semi-space-size=2 /m)
     for (const unit of ['crm.service', 'crm-worker.service']) {
       const text = readFileSync(join(root, 'deploy', unit), 'utf8')
       // Before the environment file, so an owner's own setting there wins.

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { BROWSER_ENTRIES, BROWSER_OUT, bundleBrowserScripts } from './browser-bundles.mjs'
 import { writeFileIndexes } from './file-indexes.mjs'
+import { BUNDLED_ENTRY, bundleServer, SERVER_BUNDLE } from './server-bundle.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SOURCE_DIRS = ['core', 'cli', 'api', 'mcp', 'console', 'bench']
@@ -28,9 +29,10 @@ function newestSourceChange() {
 /** Written after every clean build; tsc itself does not touch its output when a source was saved unchanged. */
 const STAMP = join(root, 'dist/.built')
 
-/** When dist/ was last built cleanly, or 0 (also when a browser bundle is missing from it). */
+/** When dist/ was last built cleanly, or 0 (also when a browser bundle or the server's is missing from it). */
 function lastBuild() {
   if (!BROWSER_ENTRIES.every((name) => existsSync(join(root, BROWSER_OUT, `${name}.js`)))) return 0
+  if (!existsSync(join(root, SERVER_BUNDLE))) return 0
   return statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0
 }
 
@@ -81,6 +83,12 @@ async function buildIfStale() {
   // Stamped with the time the build started, so a source saved during it makes the next start build again.
   if (r.status === 0) {
     removeOrphans()
+    try {
+      await bundleServer(root)
+    } catch (err) {
+      process.stderr.write(`The server did not bundle:\n${err instanceof Error ? err.message : String(err)}\n`)
+      return 1
+    }
     ensureNewCluster()
     writeFileSync(STAMP, `${new Date(started).toISOString()}\n`)
     utimesSync(STAMP, started / 1000, started / 1000)
@@ -124,6 +132,7 @@ if (entry === '--build-only') {
     process.exit(1)
   }
   // The entry point reads its own arguments from process.argv, as when it is run directly.
-  process.argv = [process.argv[0], join(root, 'dist', `${entry}.js`), ...rest]
-  await import(pathToFileURL(join(root, 'dist', `${entry}.js`)).href)
+  const file = entry === BUNDLED_ENTRY ? join(root, SERVER_BUNDLE) : join(root, 'dist', `${entry}.js`)
+  process.argv = [process.argv[0], file, ...rest]
+  await import(pathToFileURL(file).href)
 }

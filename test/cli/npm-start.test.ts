@@ -54,6 +54,8 @@ describe('npm start, as a service manager runs it', () => {
       }
       expect(url, out).not.toBe('')
       expect((await fetch(`${url}/healthz`)).status).toBe(200)
+      // The database answers too: npm start runs the bundled server (cli/server-bundle.mjs), which opens the engine's thread from dist/.
+      expect((await fetch(`${url}/readyz`)).status).toBe(200)
 
       try {
         process.kill(npm.pid!, signal)
@@ -99,6 +101,7 @@ describe('npm install, then npm start', () => {
     const install = spawnSync('npm', ['run', 'prepare', '--silent'], { cwd: clone, env, encoding: 'utf8' })
     expect(install.status, `${install.stdout}${install.stderr}`).toBe(0)
     expect(existsSync(join(clone, 'dist/api/main.js'))).toBe(true)
+    expect(existsSync(join(clone, 'dist/api/main.bundle.js'))).toBe(true)
 
     const start = spawn('npm', ['start', '--silent'], { cwd: clone, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env })
     let out = ''

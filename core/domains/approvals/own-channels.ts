@@ -49,9 +49,9 @@ export async function ownChannels(ctx: OperationContext, input: unknown): Promis
 
 /** The contact a call is for: the one it names, or the one of the record it names; null when none. */
 async function customerOf(ctx: OperationContext, given: Record<string, unknown>): Promise<string | null> {
-  if (isId(given.contact_id)) return given.contact_id
+  if (isUuid(given.contact_id)) return given.contact_id
   for (const [field, sql] of CUSTOMER_OF) {
-    if (!isId(given[field])) continue
+    if (!isUuid(given[field])) continue
     const r = await ctx.db.query<{ contact_id: string }>(sql, [given[field]])
     if (r.rows[0]) return r.rows[0].contact_id
   }
@@ -75,10 +75,6 @@ function channelsSql(contactId: string): string {
   return `select array(select e->>'value' from jsonb_array_elements(c.emails) e) || array_remove(array[c.email], null) as emails,
               array(select p->>'value' from jsonb_array_elements(c.phones) p) || array_remove(array[c.phone], null) as phones
          from contacts c where c.id = ${contactId}`
-}
-
-function isId(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value)
 }
 
 /** The strings a field gives: a string, or the values of a list of strings or of {value} items. */

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, Router } from 'express'
-import type { WebhookDelivery } from '../../core/kernel/plug-in.js'
+import { type WebhookDelivery, WebhookReply } from '../../core/kernel/plug-in.js'
 import type { Services } from '../../core/kernel/context.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { sendData } from '../envelope.js'
@@ -15,13 +15,16 @@ export function deliveryOf(req: Request, res: Response): WebhookDelivery {
 
 /**
  * Every capability's webhooks (services.capabilities), each at its path. Mounted before the JSON body parser:
- * a signature covers the exact bytes sent, so each keeps its raw body. The handler's data is answered in the envelope.
+ * a signature covers the exact bytes sent, so each keeps its raw body. The handler's data is answered in the envelope,
+ * or as it is when the handler answers in the provider's own format (a WebhookReply).
  */
 export function capabilityWebhookRoutes(services: Services): Router {
   const router = Router()
   for (const webhook of services.capabilities.flatMap((c) => c.webhooks ?? [])) {
     router.post(webhook.path, express.raw({ type: () => true, limit: services.config.bodyLimitBytes }), async (req, res) => {
-      sendData(res, await webhook.receive(services, deliveryOf(req, res)))
+      const answer = await webhook.receive(services, deliveryOf(req, res))
+      if (answer instanceof WebhookReply) res.status(200).type(answer.contentType).send(answer.body)
+      else sendData(res, answer)
     })
   }
   return router

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import type { Config } from '../kernel/config.js'
 import { withTenant } from '../db/tenant.js'
 import type { Database } from '../db/types.js'
-import { AppError } from '../kernel/errors.js'
 import { log } from '../kernel/log.js'
 import { lazyPackage } from './lazy-package.js'
+import { SendError, type SendErrorFields } from './send-error.js'
 import { createSendPacer, SendTurnTooFarError, type SendPacer, type SendTurn } from './send-pacer.js'
 import { createSharedSendPacer } from './shared-send-pacer.js'
 
@@ -38,39 +38,11 @@ export interface EmailClient {
   send(message: EmailMessage): Promise<{ id: string }>
 }
 
-/** A send the provider refused or could not take; `retryable` says whether trying again later can help. */
-export class EmailSendError extends AppError {
-  readonly retryable: boolean
-  /** The provider's HTTP status; null when it was not reached (network, timeout). */
-  readonly providerStatus: number | null
-  /** The provider's error name (rate_limit_exceeded, ...), or ours when it was not called (send_turn_too_far). */
-  readonly providerCode: string | null
-  /** Seconds the provider asked us to wait (429 Retry-After), when it said. */
-  readonly retryAfterSeconds: number | null
-  /** The provider asked us to slow down (429), or our pacing put the send off: nothing is wrong with the message, it only has to wait its turn. */
-  readonly throttled: boolean
-
-  constructor(
-    message: string,
-    opts: {
-      retryable: boolean
-      providerStatus: number | null
-      providerCode?: string
-      retryAfterSeconds?: number | null
-      throttled?: boolean
-    },
-  ) {
-    super('UNAVAILABLE', message, {
-      retryable: opts.retryable,
-      provider_status: opts.providerStatus,
-      provider_code: opts.providerCode ?? null,
-    })
+/** An email the provider refused or could not take (core/clients/send-error.ts says what each field means). */
+export class EmailSendError extends SendError {
+  constructor(message: string, opts: SendErrorFields) {
+    super(message, opts)
     this.name = 'EmailSendError'
-    this.retryable = opts.retryable
-    this.providerStatus = opts.providerStatus
-    this.providerCode = opts.providerCode ?? null
-    this.retryAfterSeconds = opts.retryAfterSeconds ?? null
-    this.throttled = opts.throttled ?? opts.providerStatus === 429
   }
 }
 

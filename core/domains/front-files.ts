@@ -41,6 +41,7 @@ import * as seriesIndex from './series/index.js'
 import * as servicesIndex from './services/index.js'
 import * as settingsIndex from './settings/index.js'
 import * as stripeIndex from './stripe/index.js'
+import * as textsIndex from './texts/index.js'
 import * as ticketsIndex from './tickets/index.js'
 import * as timesheetsIndex from './timesheets/index.js'
 import * as usersIndex from './users/index.js'
@@ -90,6 +91,7 @@ export const FRONT_FILES = {
   'services/index.ts': servicesIndex,
   'settings/index.ts': settingsIndex,
   'stripe/index.ts': stripeIndex,
+  'texts/index.ts': textsIndex,
   'tickets/index.ts': ticketsIndex,
   'timesheets/index.ts': timesheetsIndex,
   'users/index.ts': usersIndex,

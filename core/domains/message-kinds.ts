@@ -68,3 +68,6 @@ export const TEMPLATE_VARIABLES: TemplateVariables = lookupTable(declared.variab
 
 /** Each domain's made-up values of its variables, for a template preview without a real customer (`templateSamples`). */
 export const TEMPLATE_SAMPLES: readonly TemplateSamples[] = declared.samples
+
+/** The kinds that may go by text (their declaration has `text`): a customer who chose texts gets these by text. */
+export const TEXT_KINDS: readonly string[] = [...declared.kinds.values()].filter((k) => k.text).map((k) => k.kind)

@@ -33,6 +33,7 @@ import * as reachOutsPersonalData from './reach-outs/personal-data.js'
 import * as recurringInvoicesPersonalData from './recurring-invoices/personal-data.js'
 import * as segmentsPersonalData from './segments/personal-data.js'
 import * as seriesPersonalData from './series/personal-data.js'
+import * as textsPersonalData from './texts/personal-data.js'
 import * as ticketsPersonalData from './tickets/personal-data.js'
 import * as waitlistPersonalData from './waitlist/personal-data.js'
 
@@ -71,6 +72,7 @@ export const PERSONAL_DATA_FILES = {
   'recurring-invoices/personal-data.ts': recurringInvoicesPersonalData,
   'segments/personal-data.ts': segmentsPersonalData,
   'series/personal-data.ts': seriesPersonalData,
+  'texts/personal-data.ts': textsPersonalData,
   'tickets/personal-data.ts': ticketsPersonalData,
   'waitlist/personal-data.ts': waitlistPersonalData,
 } as const

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 import { systemAuditor, writeAudit } from '../kernel/audit.js'
 import { emailHtml } from '../clients/email-html.js'
-import { EmailSendError, type EmailMessage } from '../clients/email.js'
+import type { EmailMessage } from '../clients/email.js'
+import { SendError } from '../clients/send-error.js'
+import type { ChannelMessage, ChannelOutgoing, MessageChannel } from '../kernel/message-channel.js'
 import { paymentLinkFor } from '../domains/invoices/payment-link.js'
 import type { Services } from '../kernel/context.js'
 import { isDatabaseOutage } from '../db/outage.js'
@@ -13,7 +15,7 @@ import { APPOINTMENT_KINDS } from '../domains/messages/appointment-messages.js'
 import { KIND_DECLARATIONS } from '../domains/message-kinds.js'
 import type { KindMessage } from '../domains/messages/message-kind.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
-import { renderMessage } from '../domains/messages/render.js'
+import { renderMessage, renderTextMessage } from '../domains/messages/render.js'
 import { loadTenantSettings, SETTINGS_READ } from '../domains/settings/model.js'
 import { log } from '../kernel/log.js'
 import type { ClaimedMessage } from './claim.js'
@@ -56,13 +58,19 @@ interface Loaded {
   outgoing: Outgoing | null
 }
 
-/** What an attempt handed to the provider, kept so a later attempt sends the very same email under the same key. */
+/** What an attempt handed to the provider, kept so a later attempt sends the very same message under the same key. */
 interface Outgoing {
-  /** What the email was made from; when it changes (the message was edited), the email is made again under a new key. */
+  /** What the message was made from; when it changes (the message was edited), it is made again under a new key. */
   fingerprint: string
   key: string
-  email: Pick<EmailMessage, 'to' | 'subject' | 'text' | 'html' | 'fromName' | 'replyTo' | 'headers'>
+  /** An email's parts; absent for a message on another channel. */
+  email?: Pick<EmailMessage, 'to' | 'subject' | 'text' | 'html' | 'fromName' | 'replyTo' | 'headers'>
+  /** What another channel (a text) hands its provider. */
+  other?: ChannelOutgoing
 }
+
+/** A message ready to go: an email, or words for another channel (a text). */
+type Ready = { email: EmailMessage } | { channel: MessageChannel; message: ChannelMessage; outgoing: ChannelOutgoing }
 
 /** A step's verdict: stop with this outcome, or go on. */
 type Stop = { stop: DeliveryOutcome }
@@ -98,7 +106,7 @@ export async function deliverMessage(
       COMPOSING,
     )
     if ('stop' in first) return first.stop
-    let email: EmailMessage
+    let ready: Ready
     if ('row' in first) {
       // Stripe is called outside any transaction; a link made there is then rendered into the message.
       const link = await paymentLinkFor(services, claim.tenant_id, String(first.row.invoice_id))
@@ -116,11 +124,14 @@ export async function deliverMessage(
         COMPOSING,
       )
       if ('stop' in second) return second.stop
-      email = second
+      ready = second
     } else {
-      email = first
+      ready = first
     }
-    const sent = await services.email.send(email)
+    const sent =
+      'email' in ready
+        ? await services.email.send(ready.email)
+        : await ready.channel.send(services, claim.tenant_id, ready.message, ready.outgoing)
     return await markSent(services, claim, scope, sent.id)
   } catch (err) {
     return recordFailure(services, claim, scope, err, retry).catch((again: unknown) => {
@@ -177,7 +188,25 @@ async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, 
     return { stop: 'cancelled' }
   }
   let fail: string | null = null
-  if (!m.email?.trim()) fail = 'the contact has no email address'
+  const channel = m.row.channel === 'email' ? null : channelNamed(services, String(m.row.channel))
+  if (m.row.channel !== 'email') {
+    const refusal = channel
+      ? (channel.offReason(services) && { fail: channel.offReason(services) as string }) ||
+        (await channel.refuse(tx, services, m.row as ChannelMessage, now))
+      : { fail: `messages by ${m.row.channel} are off on this server` }
+    if (refusal && 'until' in refusal) {
+      await finish(tx, claim, m.row, 'postpone', 'send_at = $3, last_error = $4', [
+        refusal.until.toISOString(),
+        `Not sent yet: ${refusal.why}`,
+      ])
+      return { stop: 'retrying' }
+    }
+    if (refusal && 'cancel' in refusal) {
+      await finish(tx, claim, m.row, 'cancel', `status = 'cancelled', last_error = $3`, [`Not sent: ${refusal.cancel}`])
+      return { stop: 'cancelled' }
+    }
+    fail = refusal?.fail ?? null
+  } else if (!m.email?.trim()) fail = 'the contact has no email address'
   else if (m.email_status === 'bounced') fail = `email to ${m.email} bounced before; give the contact a working email address`
   else if (m.email_status === 'complained') fail = `${m.email} marked an earlier email as spam (complaint); we do not email it again`
   if (fail) {
@@ -194,9 +223,10 @@ async function compose(
   claim: ClaimedMessage,
   m: Loaded,
   links: { payment_link?: string | null; invoice_link?: string | null },
-): Promise<EmailMessage | Stop> {
+): Promise<Ready | Stop> {
   const settings = await loadTenantSettings(tx)
   const issued = (await KIND_DECLARATIONS.get(String(m.row.kind))?.issueLinks?.(tx, services, claim.tenant_id, m.row as KindMessage)) ?? {}
+  if (m.row.channel !== 'email') return composeOther(tx, services, claim, m, { ...issued, ...links }, settings)
   const rendered = await renderMessage(tx, m.row, settings, { ...issued, ...links })
   if (!rendered.subject.trim() || !rendered.body.trim()) {
     await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`, [
@@ -227,13 +257,51 @@ async function compose(
     claim.lease_token,
     JSON.stringify(outgoing),
   ])
-  return { ...outgoing.email, idempotencyKey: outgoing.key, tenantId: claim.tenant_id }
+  return { email: { ...(outgoing.email as EmailMessage), idempotencyKey: outgoing.key, tenantId: claim.tenant_id } }
+}
+
+/** The words of a message on another channel (a text): its kind's text words, to the customer's address there. */
+async function composeOther(
+  tx: Queryable,
+  services: Services,
+  claim: ClaimedMessage,
+  m: Loaded,
+  links: Record<string, unknown>,
+  settings: Awaited<ReturnType<typeof loadTenantSettings>>,
+): Promise<Ready | Stop> {
+  const channel = channelNamed(services, String(m.row.channel)) as MessageChannel
+  const message = m.row as ChannelMessage
+  const rendered = await renderTextMessage(tx, m.row, settings, links as Parameters<typeof renderTextMessage>[3])
+  const to = await channel.addressOf(tx, services, message)
+  const fail = !rendered
+    ? `a ${m.row.kind} message has no words as a ${channel.name}`
+    : !rendered.body.trim()
+      ? 'the message renders empty'
+      : !to
+        ? `the contact has no number to ${channel.name}`
+        : null
+  if (fail || !rendered || !to) {
+    await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`, [`Not sent: ${fail}`])
+    return { stop: 'failed' }
+  }
+  const outgoing: Outgoing = { fingerprint: fingerprintOf(m), key: idempotencyKeyOf(claim.id), other: { to, body: rendered.body } }
+  await tx.query('update scheduled_messages set outgoing = $3 where id = $1 and lease_token = $2', [
+    claim.id,
+    claim.lease_token,
+    JSON.stringify(outgoing),
+  ])
+  return { channel, message, outgoing: outgoing.other as ChannelOutgoing }
+}
+
+/** The channel a message goes by, from the capabilities plugged in; null when none gives it. */
+function channelNamed(services: Services, name: string): MessageChannel | null {
+  return services.capabilities.find((c) => c.channel?.name === name)?.channel ?? null
 }
 
 /** The email an earlier attempt handed to the provider, to send again unchanged; null when there is none or the message changed since. */
-function resend(claim: ClaimedMessage, m: Loaded): EmailMessage | null {
-  if (!m.outgoing || m.outgoing.fingerprint !== fingerprintOf(m)) return null
-  return { ...m.outgoing.email, idempotencyKey: m.outgoing.key, tenantId: claim.tenant_id }
+function resend(claim: ClaimedMessage, m: Loaded): Ready | null {
+  if (!m.outgoing?.email || m.outgoing.fingerprint !== fingerprintOf(m)) return null
+  return { email: { ...m.outgoing.email, idempotencyKey: m.outgoing.key, tenantId: claim.tenant_id } }
 }
 
 /** What a message's email is made from, as the message itself says it: its words, template, subjects of it, and address. */
@@ -282,13 +350,13 @@ async function recordFailure(
   err: unknown,
   retry: RetryPolicy,
 ): Promise<DeliveryOutcome> {
-  if (err instanceof EmailSendError && err.throttled) return waitTurn(services, claim, scope, err)
+  if (err instanceof SendError && err.throttled) return waitTurn(services, claim, scope, err)
   // Only the database's own failures: a provider's (email, Stripe) is an AppError of its own and uses an attempt.
   if (err instanceof DatabaseUnavailableError || (!(err instanceof AppError) && isDatabaseOutage(err))) {
     return shortenLease(services, claim, scope, DATABASE_PAUSE_SECONDS)
   }
   const reason = messageOf(err)
-  const permanent = err instanceof EmailSendError && !err.retryable
+  const permanent = err instanceof SendError && !err.retryable
   return withTenant(services.db, scope, async (tx) => {
     const r = await tx.query<{ attempts: number }>(
       `select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`,
@@ -305,7 +373,7 @@ async function recordFailure(
     }
     const wait = Math.max(
       retry.backoffSeconds[Math.min(attempts - 1, retry.backoffSeconds.length - 1)],
-      err instanceof EmailSendError ? (err.retryAfterSeconds ?? 0) : 0,
+      err instanceof SendError ? (err.retryAfterSeconds ?? 0) : 0,
     )
     const next = new Date(services.now().getTime() + wait * 1000)
     log('warn', 'message not sent; trying again later', {
@@ -371,7 +439,7 @@ async function waitTurn(
   services: Services,
   claim: ClaimedMessage,
   scope: Parameters<typeof withTenant>[1],
-  err: EmailSendError,
+  err: SendError,
 ): Promise<DeliveryOutcome> {
   const next = new Date(services.now().getTime() + Math.max(err.retryAfterSeconds ?? 1, 1) * 1000)
   return withTenant(services.db, scope, async (tx) => {

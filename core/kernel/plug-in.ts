@@ -1,6 +1,7 @@
 import type { Caller } from './call-action.js'
 import type { Config } from './config.js'
 import type { Services } from './context.js'
+import type { MessageChannel } from './message-channel.js'
 
 /**
  * What a capability (an integration with an outside service, or a way in for mail) plugs into the product, exported as `capability`
@@ -25,6 +26,8 @@ export interface Capability {
   settingsLink?: { path: string; label: string }
   /** Its pages as the owner's search finds them. */
   places?: readonly PagePlace[]
+  /** A way messages reach customers besides email: delivery sends the messages queued on this channel through it. */
+  channel?: MessageChannel
 }
 
 /** A page of the pages as a search result: its title, address, one line about it, and the words that find it. */
@@ -75,8 +78,16 @@ export interface CapabilityWebhook {
   withoutSecret: { status: 'fail' | 'warn'; effect: string }
   /** Where the provider's side is set up, for the doctor's fix. */
   setUpAt: string
-  /** Handles one delivery; the answer's data, or a thrown AppError (a refusal, or UNAVAILABLE while off). */
+  /** Handles one delivery; the answer's data (or a WebhookReply in the provider's format), or a thrown AppError (a refusal, or UNAVAILABLE while off). */
   receive(services: Services, delivery: WebhookDelivery): Promise<unknown>
+}
+
+/** A webhook's answer in the provider's own format (Twilio's TwiML) instead of the envelope. */
+export class WebhookReply {
+  constructor(
+    readonly contentType: string,
+    readonly body: string,
+  ) {}
 }
 
 /** The client a capability made for these services (services.integrations[name]), or null while it is off. */

@@ -67,7 +67,15 @@ async function verifiedBackup(app: TestApp, businessId: string, hoursAgo: number
   )
 }
 
-const WEBHOOKS = ['webhook_resend', 'webhook_google', 'webhook_inbound_email', 'webhook_quickbooks', 'webhook_stripe']
+const WEBHOOKS = [
+  'webhook_resend',
+  'webhook_google',
+  'webhook_inbound_email',
+  'webhook_quickbooks',
+  'webhook_stripe',
+  'webhook_texts_inbound',
+  'webhook_texts_status',
+]
 const ITEMS = [
   'server',
   'public_url',
@@ -126,6 +134,8 @@ describe.each(bothEngines)('crm doctor against a running deployment (%s)', (engi
       QUICKBOOKS_WEBHOOK_VERIFIER: 'qb-doctor-verifier',
       GOOGLE_CLIENT_ID: 'google-doctor',
       GOOGLE_CLIENT_SECRET: 'google-doctor-secret',
+      TWILIO_ACCOUNT_SID: `AC${'d'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
     }
     // The server runs with the same environment the doctor reads, as the same .env would give both.
     app = await startTestApp(engine, {

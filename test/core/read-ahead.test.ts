@@ -59,7 +59,7 @@ describe.each(engines)('reads that travel with BEGIN (%s)', (engine) => {
     const tx = sent.find((u) => u.transaction && u.statements.some((s) => s.text.includes('insert into tickets')))!
     // The setup sent with BEGIN is one text holding every read sent ahead.
     const setup = tx.statements.find((s) => s.withBegin)!.text
-    expect(setup).toContain('select display_name, email from contacts')
+    expect(setup).toContain('select display_name, email, message_channel from contacts')
     expect(setup).toContain('from services where id = any')
     const own = tx.statements.filter((s) => !s.withBegin && /from contacts where id|from services where id/.test(s.text))
     expect(own.map((s) => s.text)).toEqual([])

@@ -96,6 +96,7 @@ const CALLS: Record<string, (w: BindingWorld) => Record<string, unknown>> = {
   'settings.set_logo': () => ({ content_base64: b64(PNG) }),
   'slot_offer.send': (w) => WORDS_CALLS['slot_offer.send'](w),
   'template.set_default': (w) => ({ template_id: w.ids.template }),
+  'text.record_consent': (w) => ({ contact_id: w.ids.contact, kind: 'marketing', how: 'phone_call' }),
   'ticket.close': (w) => WORDS_CALLS['ticket.close'](w),
   'ticket.move_day': (w) => ({
     technician_id: w.tomorrow.technician,

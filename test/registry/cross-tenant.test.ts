@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../core/kernel/config.js'
 import type { Principal, Services } from '../../core/kernel/context.js'
+import { type TextsFixture, textsFixture } from '../helpers/texts.js'
 import { buildRegistry } from '../../api/product.js'
 import { AppError } from '../../core/kernel/errors.js'
 import { jsonSchemaOf } from '../../core/kernel/json-schema.js'
@@ -43,6 +44,7 @@ describe.each(bothEngines)('no operation crosses from one business into another 
   let t: TestDatabase
   let qb: QuickBooksFixture
   let google: GoogleFixture
+  let texts: TextsFixture
   let services: Services
   let registry: Registry
   const invoked = new Map<string, number>()
@@ -55,15 +57,19 @@ describe.each(bothEngines)('no operation crosses from one business into another 
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
     qb = await quickbooksFixture()
     google = await googleFixture({ secrets: qb.secrets })
+    texts = await textsFixture()
     services = createServices(config, t.db, {
       registry,
       email: capturingEmail(),
       ...qb.services,
       ...google.services,
-      integrations: { ...qb.services.integrations, ...google.services.integrations },
+      integrations: { ...qb.services.integrations, ...google.services.integrations, ...texts.integrations },
     })
     alpha = await openBusiness(t, 'Alpha')
     bravo = await openBusiness(t, 'Bravo')
+    // Each with a texting number of its own: what one texts must stay its own.
+    await texts.connect(t.db, alpha.tenantId)
+    await texts.connect(t.db, bravo.tenantId)
     // Each with a QuickBooks company of its own: what one imports or syncs must stay its own.
     await qb.connect(t.db, alpha.tenantId, null)
     await qb.connect(t.db, bravo.tenantId, null)
@@ -78,6 +84,7 @@ describe.each(bothEngines)('no operation crosses from one business into another 
     await t?.dispose()
     await qb?.close()
     await google?.close()
+    await texts?.close()
   })
 
   it('has actions and data types to check', () => {

@@ -25,6 +25,8 @@ export interface WordsWorld {
 export async function wordsWorld(run: OwnerRun, db: Database, tenantId: string, n: number): Promise<WordsWorld> {
   const ids = await businessRecords(run, db, tenantId, n)
   await run('settings.update', { payment_instructions: 'Checks payable to the business' })
+  // The customer agreed to texts (on a phone call), so a text to them can be sent where texts are on.
+  await run('text.record_consent', { contact_id: ids.contact, kind: 'service', how: 'phone_call' })
   const owed = await run('invoice.create', {
     contact_id: ids.contact,
     line_items: [{ description: `Gutters ${n}`, unit_price_cents: 9_000 }],
@@ -98,6 +100,7 @@ export const WORDS_CALLS: Record<string, (w: WordsWorld) => Record<string, unkno
   'quote.create': (w) => ({ contact_id: w.ids.contact, line_items: [line], notes: 'Valid for a month' }),
   'quote.update': (w) => ({ quote_id: w.ids.quote, line_items: [line], notes: 'Valid for a month' }),
   'message.schedule': (w) => ({ contact_id: w.ids.contact, kind: 'custom', subject: 'Hello', body: 'See you soon' }),
+  'text.send': (w) => ({ contact_id: w.ids.contact, body: 'See you soon' }),
   'message.update': (w) => ({ message_id: w.ids.message, subject: 'Hello', body: 'See you soon' }),
   'reach_out_rule.create': (w) => ({
     name: `Words rule ${w.n}`,

@@ -8,6 +8,7 @@ import { jsonSchemaOf } from '../../core/kernel/json-schema.js'
 import { performAction, performQuery } from '../../core/kernel/operations.js'
 import { actionKey, type ActionDefinition } from '../../core/kernel/registry.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { type TextsFixture, textsFixture } from '../helpers/texts.js'
 import { createPaymentsClient } from '../../core/clients/payments.js'
 import { type FakeStripe, startFakeStripe } from '../helpers/fake-stripe.js'
 import { businessRecords } from '../helpers/business-records.js'
@@ -110,6 +111,7 @@ export function customerTextSuite(engine: 'pglite' | 'postgres', parts: readonly
     () => {
       let app: TestApp
       let stripe: FakeStripe
+      let texts: TextsFixture
       let owner: Principal
       let agent: Principal
       const request = () => ({ requestId: randomUUID() })
@@ -117,9 +119,15 @@ export function customerTextSuite(engine: 'pglite' | 'postgres', parts: readonly
       beforeAll(async () => {
         // Stripe's fake, so saving a card can be asked for.
         stripe = await startFakeStripe()
+        // Texts on, with a number of the business's own, so a text's words reach the customer too.
+        texts = await textsFixture()
         app = await startTestApp(engine, {
-          integrations: { stripe: createPaymentsClient({ secretKey: 'sk_test_words', webhookSecret: 'whsec_words', apiBase: stripe.url }) },
+          integrations: {
+            stripe: createPaymentsClient({ secretKey: 'sk_test_words', webhookSecret: 'whsec_words', apiBase: stripe.url }),
+            ...texts.integrations,
+          },
         })
+        await texts.connect(app.t.db, app.tenant.tenant_id)
         await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS, reply_to_email: 'office@sparkle.test' })
         owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
         const token = await app.t.admin.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [app.tenant.tenant_id])
@@ -129,6 +137,7 @@ export function customerTextSuite(engine: 'pglite' | 'postgres', parts: readonly
       afterAll(async () => {
         await app?.close()
         await stripe?.close()
+        await texts?.close()
       })
 
       async function run(key: string, data: unknown): Promise<any> {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { type TextsFixture, textsFixture } from '../helpers/texts.js'
+import { deliverDue } from '../../core/jobs/worker.js'
 import { entityOfField } from '../../core/kernel/access.js'
 import { loadConfig } from '../../core/kernel/config.js'
 import type { Principal, Services } from '../../core/kernel/context.js'
@@ -58,6 +60,7 @@ describe.each(bothEngines)('every operation answers in its declared shape (%s)',
   let google: GoogleFixture
   let services: Services
   let stripe: FakeStripe
+  let texts: TextsFixture
   let owner: Principal
   let agent: Principal
   /** The QuickBooks company the business is connected to. */
@@ -78,14 +81,17 @@ describe.each(bothEngines)('every operation answers in its declared shape (%s)',
     google = await googleFixture({ secrets: qb.secrets })
     // Stripe's fake, so saving a card can be asked for.
     stripe = await startFakeStripe()
+    // Texts on, with a number of the business's own, so their operations answer rather than say texts are off.
+    texts = await textsFixture()
     const payments = createPaymentsClient({ secretKey: 'sk_test_output', webhookSecret: 'whsec_output', apiBase: stripe.url })
     services = createServices(config, t.db, {
       email: capturingEmail(),
       ...qb.services,
       ...google.services,
-      integrations: { ...qb.services.integrations, ...google.services.integrations, stripe: payments },
+      integrations: { ...qb.services.integrations, ...google.services.integrations, stripe: payments, ...texts.integrations },
     })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
+    await texts.connect(t.db, created.tenant_id)
     // A QuickBooks company, so its operations answer rather than say it is not connected.
     realmId = await qb.connect(t.db, created.tenant_id, created.owner_user_id)
     // The owner's Google account, every feature on, so Google's operations answer too.
@@ -103,6 +109,7 @@ describe.each(bothEngines)('every operation answers in its declared shape (%s)',
     await qb?.close()
     await google?.close()
     await stripe?.close()
+    await texts?.close()
   })
 
   /** Checks one successful answer against the schema the operation declares. */
@@ -219,6 +226,18 @@ describe.each(bothEngines)('every operation answers in its declared shape (%s)',
     await run('import.run', { upload_id: upload.id })
     await run('invoice.send', { invoice_id: ids.invoice })
     await run('invoice.remind', { invoice_id: ids.invoice })
+    // Texts: the customer's consent, their choice of texts, a text, "on my way", and the consent withdrawn.
+    await run('text.record_consent', { contact_id: ids.contact, kind: 'service', how: 'phone_call' })
+    await run('text.set_channel', { contact_id: ids.contact, channel: 'both' })
+    await run('text.send', { contact_id: ids.contact, body: 'See you soon' })
+    // Delivered to Twilio's fake, so the thread has a text to read.
+    await deliverDue(services)
+    readById.text_consent = ids.contact
+    await run('ticket.on_my_way', {
+      ticket_id: (await run('ticket.create', { contact_id: ids.contact, scheduled_start: day(3) })).id,
+      minutes_away: 20,
+    })
+    await run('text.withdraw_consent', { contact_id: ids.contact, kind: 'all' })
     // An invoice whose amount an agent set alone, for a customer on autopay: it waits in charges_to_allow until allowed.
     const agents = await run('invoice.create', {
       contact_id: ids.contact,

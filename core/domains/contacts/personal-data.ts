@@ -22,6 +22,7 @@ export const contactsPersonalData: PersonalTable = {
     notes: { erase: 'null', shownAs: ['about'] },
     stripe_customer_id: { erase: 'null' },
     email_status: 'not personal',
+    message_channel: 'not personal',
     lifecycle: 'not personal',
     legal_name: { erase: 'null', names: true },
     industry: { erase: 'null', sought: false },

@@ -27,6 +27,11 @@ export const messageKinds: readonly KindDeclaration[] = [
   {
     kind: 'invoice',
     label: 'Invoice',
+    // The pay link is the business's own page for this invoice, rendered by the product; a text carries no other way to pay.
+    text: {
+      words: '{{business_name}}: invoice {{invoice_number}} for {{amount_due}}. See and pay it here: {{invoice_link}}',
+      consent: 'service',
+    },
     template: {
       name: 'Default invoice',
       subject: 'Invoice {{invoice_number}} from {{business_name}}',

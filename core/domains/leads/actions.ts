@@ -202,7 +202,7 @@ export const convertLead = defineAction({
     'had stays. visit books the first visit in the same call (ticket.create): at that address, its lines the services the ' +
     'request chose unless service_ids are given, all of the above in its notes and the photo attached. ' +
     'Returns the lead, the contact, contact_created, matched_by (contact_id|email|phone|null), address_id, moved {notes, ' +
-    'interactions, opportunities}, kept (where each detail went) and visit (or null).',
+    'interactions, opportunities, texts}, kept (where each detail went) and visit (or null).',
   access: {
     agent: 'unrestricted',
     technician: 'none',
@@ -231,7 +231,7 @@ export const convertLead = defineAction({
     matched_by: z.enum(['contact_id', 'email', 'phone']).nullable(),
     address_id: z.uuid().nullable(),
     moved: z
-      .object({ notes: z.number().int(), interactions: z.number().int(), opportunities: z.number().int() })
+      .object({ notes: z.number().int(), interactions: z.number().int(), opportunities: z.number().int(), texts: z.number().int() })
       .describe("How many of the lead's records now follow the customer"),
     kept: KEPT_DETAILS,
     visit: FIRST_VISIT.nullable(),

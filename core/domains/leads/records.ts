@@ -3,12 +3,13 @@ import type { OperationContext } from '../../kernel/context.js'
 /**
  * Every kind of record that hangs on a lead (each table with a lead_id; a test checks the schema has no other), and how
  * it follows the customer the lead becomes: a note or an interaction has one subject and moves to the customer; an
- * opportunity keeps the lead it came from and gains the customer.
+ * opportunity, and a text to or from the lead's number, keeps the lead it came from and gains the customer.
  */
 export const LEAD_RECORDS = [
   { key: 'notes', table: 'notes', entity: 'note', keepsLead: false },
   { key: 'interactions', table: 'interactions', entity: 'interaction', keepsLead: false },
   { key: 'opportunities', table: 'opportunities', entity: 'opportunity', keepsLead: true },
+  { key: 'texts', table: 'text_messages', entity: 'text_message', keepsLead: true },
 ] as const
 
 /**

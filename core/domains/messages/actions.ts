@@ -49,7 +49,8 @@ export const scheduleMessage = defineAction({
     'template_id is optional: without it the message uses the default template of its kind at the time it is sent. body is custom text, shown where ' +
     "the template has {{custom_message}} (required for kind custom without a template); subject replaces the template's. " +
     'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a ' +
-    'ticket or invoice must belong to the contact. An invoice email is refused (CONFLICT) while it would carry no way to pay: ' +
+    'ticket or invoice must belong to the contact. Every kind but custom goes the way the customer chose (email, text or both: ' +
+    'text.set_channel); custom is an email (text.send writes a text). An invoice email is refused (CONFLICT) while it would carry no way to pay: ' +
     'online payments off and no payment_instructions in the settings. Returns the message with `rendered`, a preview of what will be sent.',
   access: {
     agent: 'unrestricted',
@@ -118,6 +119,8 @@ export const scheduleMessage = defineAction({
       send_at: sendAtTime,
       ticket_id: input.ticket_id ?? null,
       invoice_id: input.invoice_id ?? null,
+      // A message written now is an email, as asked (text.send writes a text); the kinds the product writes go as the customer chose.
+      ...(input.kind === 'custom' ? { channel: 'email' as const } : {}),
     })
     return { ...message, rendered: await renderMessage(ctx.db, message) }
   },

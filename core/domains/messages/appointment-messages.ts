@@ -92,18 +92,20 @@ export function planAppointmentMessages(
   return plan
 }
 
-/** What the appointment messages of a ticket depend on: its customer, time and status, and the customer's email. */
+/** What the appointment messages of a ticket depend on: its customer, time and status, and how the customer is reached. */
 export interface AppointmentFacts {
   contact_id: string
   scheduled_start: Date
   status: string
   email: string | null
+  /** email, text or both: a customer who chose texts is reached without an email address. */
+  message_channel: string
 }
 
 /**
  * Queues the confirmation (or, for a move the business made, the moved email with its note), follow-ups and reminder of a ticket as the
  * business's settings say, each audited; a confirmed ticket gets only its reminder. Nothing is queued for an appointment
- * that is not scheduled or confirmed, has started, or whose customer has no email address.
+ * that is not scheduled or confirmed or has started, or whose customer has no email address and did not choose texts.
  */
 export async function scheduleAppointmentMessages(
   ctx: OperationContext,
@@ -116,16 +118,20 @@ export async function scheduleAppointmentMessages(
     known ??
     (
       await ctx.db.query<AppointmentFacts>(
-        `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`,
+        `select t.contact_id, t.scheduled_start, t.status, c.email, c.message_channel
+         from tickets t join contacts c on c.id = t.contact_id where t.id = $1`,
         [ticketId],
       )
     ).rows[0]
-  if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || !ticket.email) return []
+  if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status)) return []
+  if (!ticket.email && ticket.message_channel === 'email') return []
   const settings = await loadTenantSettings(ctx.db)
   const opening = moved ? 'moved' : ticket.status === 'confirmed' ? 'confirmed' : 'confirmation'
   const plan = planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings, opening)
+  // A customer who hears only by text is not chased: follow-ups have no words as a text.
+  const chased = ticket.message_channel === 'text' ? kinds.filter((k) => k !== 'follow_up') : kinds
   const planned = plan
-    .filter((p) => kinds.includes(p.kind))
+    .filter((p) => chased.includes(p.kind))
     .map((p) => ({
       ...p,
       moved_from: p.kind === 'moved' && moved ? moved.from : null,

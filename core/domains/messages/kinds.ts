@@ -9,3 +9,8 @@ export const MESSAGE_KINDS = [...KIND_DECLARATIONS.keys()] as [string, ...string
 
 /** A kind of email in a query, an action or a record: one of MESSAGE_KINDS. */
 export const messageKind = z.enum(MESSAGE_KINDS)
+
+/** Which consent a kind needs to go by text (visit texts or marketing); null for a kind that never goes by text. */
+export function textConsentOf(kind: string): 'service' | 'marketing' | null {
+  return KIND_DECLARATIONS.get(kind)?.text?.consent ?? null
+}

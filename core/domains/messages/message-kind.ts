@@ -14,6 +14,16 @@ export interface TemplateText {
   body: string
 }
 
+/**
+ * A kind's words as a text, when it may go by text: short (one segment where it can be), opening with the business's name,
+ * made only from the product's words and the record's values; and which of the customer's consents it needs.
+ */
+export interface KindText {
+  words: string
+  /** service: visit texts (confirmations, reminders, "on my way", pay links); marketing: reach-outs, also only 8:00-21:00 in the customer's zone. */
+  consent: 'service' | 'marketing'
+}
+
 /** Why a message must not go now: cancelled with this reason, or held until then and why. */
 export type KindHold = { cancel: string } | { until: Date; why: string }
 
@@ -30,6 +40,8 @@ export interface KindDeclaration {
   template: TemplateText
   /** Whether the message must not go now (its own records read by its own SQL); null when it may. */
   holdBack?(tx: Queryable, message: KindMessage, now: Date): Promise<KindHold | null>
+  /** Its words as a text, for customers who chose texts; a kind without them always goes by email. */
+  text?: KindText
   /** The links this email carries, made as it is sent (the domain's own issuer); the values the template names them by. */
   issueLinks?(tx: Queryable, services: Services, tenantId: string, message: KindMessage): Promise<TemplateValues>
 }

@@ -83,11 +83,19 @@ Thank you,
   },
 }
 
+/** The texts about one appointment; a customer answers them with C or R. Follow-ups do not chase by text. */
+const APPOINTMENT_TEXTS: Partial<Record<AppointmentKind, string>> = {
+  confirmation: '{{business_name}}: you are booked {{appointment_date}} at {{appointment_time}}. Reply C to confirm or R to reschedule.',
+  reminder: '{{business_name}}: reminder, we come {{appointment_date}} at {{appointment_time}}. Reply C to confirm or R to reschedule.',
+  moved: '{{business_name}}: your visit moved to {{appointment_date}} at {{appointment_time}}. Reply C to confirm or R to reschedule.',
+}
+
 /** The emails about one appointment, each with the links that confirm, move or cancel it. */
 const appointmentKinds: readonly KindDeclaration[] = APPOINTMENT_KINDS.map((kind) => ({
   kind,
   label: APPOINTMENT_LABELS[kind],
   template: APPOINTMENT_TEMPLATES[kind],
+  ...(APPOINTMENT_TEXTS[kind] ? { text: { words: APPOINTMENT_TEXTS[kind], consent: 'service' as const } } : {}),
   issueLinks: (tx, services, tenantId, m) =>
     issueResponseLinks(tx, services, tenantId, { id: m.id, kind: m.kind, ticket_id: (m.ticket_id as string | null) ?? null }),
 }))
@@ -125,6 +133,23 @@ Thank you,
 
 {{business_name}}`,
     },
+    text: { words: '{{business_name}}: {{custom_message}}', consent: 'service' },
+  },
+  {
+    kind: 'on_my_way',
+    label: 'On my way',
+    template: {
+      name: 'Default on my way',
+      subject: '{{business_name}} is on the way',
+      body: `Hi {{customer_first_name}},
+
+We are on our way to {{appointment_address}} and should arrive about {{arrival_time}}.
+
+{{custom_message}}
+
+{{business_name}}`,
+    },
+    text: { words: '{{business_name}}: we are on our way and should arrive about {{arrival_time}}.', consent: 'service' },
   },
 ]
 
@@ -141,6 +166,7 @@ export const templateVariables: TemplateVariables = {
     "In an email saying a visit moved: the date it had before, in the business's time zone, e.g. Monday, March 2, 2026",
   previous_appointment_time: 'In an email saying a visit moved: the start time it had before, e.g. 9:00 AM',
   custom_message: 'The custom text written for this one message (empty when none was given)',
+  arrival_time: 'In an "on my way" message: when the technician should arrive, e.g. 9:40 AM (from the route when there is one)',
   payment_instructions: "The business's payment instructions from its settings",
   how_to_pay:
     "The way to pay, from the invoice and the business's settings only: the amount due and due date, the pay link and the " +
@@ -167,5 +193,6 @@ export const templateSamples: TemplateSamples = ({ settings, day, start }) => {
     change_link: '[change link]',
     last_service_date: longDate(zonedInstant(addDays(day, -190), '09:00', tz), tz, false),
     reach_out_months: 6,
+    arrival_time: clockTime(start, tz),
   }
 }

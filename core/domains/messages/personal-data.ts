@@ -7,6 +7,7 @@ export const scheduledMessagesPersonalData: PersonalTable = {
   reach: { contact_id: 'contacts' },
   columns: {
     kind: 'not personal',
+    channel: 'not personal',
     subject: { erase: { textIfSet: '[erased]' } },
     body: { erase: { textIfSet: '[erased]' } },
     status: 'not personal',

@@ -64,6 +64,8 @@ export const scheduledMessagesQuery = defineQuery({
     'follow_up_step',
     'moved_from',
     'customer_plan_id',
+    'channel',
+    'arrival_at',
     'attempts',
     'last_error',
     'sent_at',
@@ -71,7 +73,7 @@ export const scheduledMessagesQuery = defineQuery({
     'updated_at',
   ],
   description:
-    "Scheduled emails, soonest send_at first. Each: contact_id, kind, template_id (null: the kind's default), subject and body (custom text), " +
+    "Scheduled emails and texts, soonest send_at first. Each: contact_id, kind, channel (email|text), template_id (null: the kind's default), subject and body (custom text), " +
     'send_at, status (pending|sent|cancelled|failed), ticket_id, invoice_id, last_error. Filters: from and to (dates YYYY-MM-DD in the ' +
     "business's time zone, both inclusive, on send_at), contact_id, customer (words of the customer's name or email), kind, " +
     "status, ticket_id, invoice_id. include: contact (id, display_name, email, email_status), template (the one it renders with: its own, else the kind's default; builtin true for the " +

@@ -6,7 +6,7 @@ import { clockTime, longDate } from '../../text/date-words.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { firstNameOf } from '../contacts/first-name.js'
 import { defaultTemplate } from './default-templates.js'
-import { RECORD_VALUES } from '../message-kinds.js'
+import { KIND_DECLARATIONS, RECORD_VALUES } from '../message-kinds.js'
 import { paymentBlock, paymentBlockVariables, withMoneyLine, withPaymentBlock } from './payment-block.js'
 import type { MessageKind, MessageTemplate } from './model.js'
 
@@ -87,6 +87,27 @@ export function renderTexts(
   }
 }
 
+/**
+ * A message's words as a text: its kind's text words (for a custom message, the business's name and the message's own
+ * reviewed words) with the values known now and the links made at delivery, on one line. Null for a kind that has no
+ * words as a text. The words are the product's: a text carries no payment block and no template the business edited.
+ */
+export async function renderTextMessage(
+  tx: Queryable,
+  message: MessageFields,
+  settings: TenantSettings,
+  delivery: TemplateValues = {},
+): Promise<RenderedMessage | null> {
+  const words = KIND_DECLARATIONS.get(String(message.kind))?.text?.words
+  if (!words) return null
+  const values = { ...(await messageValues(tx, message, settings)), ...delivery }
+  const custom = typeof message.body === 'string' ? renderTemplate(message.body, values) : ''
+  const all: TemplateValues = { ...values, custom_message: custom }
+  const body = renderTemplate(words, all).replace(/\s+/g, ' ').trim()
+  const missing = variablesIn(words).filter((name) => !String(all[name as keyof TemplateValues] ?? '').trim())
+  return { subject: '', body, missing }
+}
+
 /** The variable values the system knows for a message now: contact, business, appointment, invoice, quote, last service. */
 export async function messageValues(tx: Queryable, message: MessageFields, settings: TenantSettings): Promise<TemplateValues> {
   const tz = settings.timezone
@@ -124,6 +145,7 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
     values.previous_appointment_date = longDate(before, tz)
     values.previous_appointment_time = clockTime(before, tz)
   }
+  if (message.arrival_at) values.arrival_time = clockTime(new Date(message.arrival_at as string | Date), tz)
   if (customer?.last_start) {
     const lastDate = localDate(customer.last_start, tz)
     values.last_service_date = longDate(customer.last_start, tz, false)

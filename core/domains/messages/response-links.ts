@@ -172,26 +172,40 @@ export async function answerResponseLink(
     const reasoning = `The customer answered "${link.purpose}" through the link in the ${link.message_kind.replace('_', '-')} email ${link.message_id}`
     const ctx = linkAnswerContext(services, tx, tenantId, requestId, reasoning)
     const text = link.purpose === 'confirm' ? null : await cleanNote(tx, tenantId, link.ticket_id, requestId, note)
-    const before = await ticketState(tx, link.ticket_id)
-    await tx.query(
-      `update tickets set confirmation_status = $2, confirmation_note = $3,
-        status = case when $2 = 'accepted' and status = 'scheduled' then 'confirmed'
-                      when $2 <> 'accepted' and status = 'confirmed' then 'scheduled' else status end
-      where id = $1`,
-      [link.ticket_id, CONFIRMATION_STATUS[link.purpose], text],
-    )
-    await ctx.audit({
-      entityType: 'ticket',
-      entityId: link.ticket_id,
-      action: AUDIT_ACTION[link.purpose],
-      before,
-      after: await ticketState(tx, link.ticket_id),
-    })
+    await recordAppointmentAnswer(ctx, link.ticket_id, link.purpose, text)
     await markLinkUsed(ctx, link.id, now)
-    await settleAppointmentMessages(ctx, link.ticket_id, link.purpose)
     return { ...viewOf(link, null), confirmationStatus: CONFIRMATION_STATUS[link.purpose] }
   })
   return view ?? { problem: 'unknown' }
+}
+
+/**
+ * Records a customer's answer about a visit, however it came (a link in an email, a reply to a text): the ticket's
+ * confirmation status and note, audited as the context's actor, and the appointment messages that no longer apply
+ * cancelled. The caller has checked the visit may still be answered.
+ */
+export async function recordAppointmentAnswer(
+  ctx: OperationContext,
+  ticketId: string,
+  answer: CustomerAnswer,
+  note: string | null,
+): Promise<void> {
+  const before = await ticketState(ctx.db, ticketId)
+  await ctx.db.query(
+    `update tickets set confirmation_status = $2, confirmation_note = $3,
+      status = case when $2 = 'accepted' and status = 'scheduled' then 'confirmed'
+                    when $2 <> 'accepted' and status = 'confirmed' then 'scheduled' else status end
+    where id = $1`,
+    [ticketId, CONFIRMATION_STATUS[answer], note],
+  )
+  await ctx.audit({
+    entityType: 'ticket',
+    entityId: ticketId,
+    action: AUDIT_ACTION[answer],
+    before,
+    after: await ticketState(ctx.db, ticketId),
+  })
+  await settleAppointmentMessages(ctx, ticketId, answer)
 }
 
 const CONFIRMATION_STATUS: Record<CustomerAnswer, string> = { confirm: 'accepted', decline: 'declined', change: 'change_requested' }

@@ -18,6 +18,10 @@ export const messageKinds: readonly KindDeclaration[] = [
   {
     kind: 'reach_out',
     label: 'Reach out',
+    text: {
+      words: '{{business_name}}: it has been about {{reach_out_months}} months since our last visit. Reply to book your next one.',
+      consent: 'marketing',
+    },
     template: {
       name: 'Default reach out',
       subject: 'Time for your next visit from {{business_name}}?',

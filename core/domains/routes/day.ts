@@ -134,3 +134,9 @@ export async function homeBaseOf(db: Queryable): Promise<RouteStart | null> {
   )
   return r.rows[0] ?? null
 }
+
+/** Whether a visit has its place on a planned route: its time then is the one the plan gave it. */
+export async function isOnPlannedRoute(db: Queryable, ticketId: string): Promise<boolean> {
+  const r = await db.query('select 1 from route_stops where ticket_id = $1 and position is not null', [ticketId])
+  return r.rows.length > 0
+}

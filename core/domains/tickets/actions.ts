@@ -45,7 +45,7 @@ const minutes = z.number().int().min(5).max(1440)
 
 /** The booked contact's name and email (the confirmation needs them), by an id given in SQL. */
 function bookedContactSql(id: string): string {
-  return `select display_name, email from contacts where id = ${id}`
+  return `select display_name, email, message_channel from contacts where id = ${id}`
 }
 
 function bookedContactKey(id: string): string {
@@ -107,7 +107,7 @@ export const createTicket = defineAction({
     const custom = await checkedCustomFields(ctx.db, { record: 'ticket' }, input.custom_fields, null)
     const contact = (
       await remembered(ctx.db, bookedContactKey(input.contact_id), () =>
-        ctx.db.query<{ display_name: string; email: string | null }>(bookedContactSql('$1'), [input.contact_id]),
+        ctx.db.query<{ display_name: string; email: string | null; message_channel: string }>(bookedContactSql('$1'), [input.contact_id]),
       )
     ).rows[0]
     if (!contact) throw notFound('contact', input.contact_id)
@@ -170,6 +170,7 @@ export const createTicket = defineAction({
       scheduled_start: start,
       status: String(ticket.status),
       email: contact.email,
+      message_channel: contact.message_channel,
     })
     return detail
   },

@@ -13,6 +13,7 @@ export * from './line-item-actions.js'
 export * from './queries.js'
 export * from './unbilled.js'
 export * from './day-move.js'
+export * from './on-my-way.js'
 
 /** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
 export const domain = defineDomain({

@@ -56,7 +56,7 @@ describe.each(engines)("a converted lead's records follow the customer (%s)", (e
 
     const converted = await ok('lead', 'convert', { lead_id: lead.id })
     const customer = converted.contact.id
-    expect(converted.moved).toEqual({ notes: 1, interactions: 1, opportunities: 1 })
+    expect(converted.moved).toEqual({ notes: 1, interactions: 1, opportunities: 1, texts: 0 })
 
     expect(expectData(await app.query({ type: 'opportunities', id: opportunity.id }))).toMatchObject({
       contact_id: customer,

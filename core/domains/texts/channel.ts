@@ -1,0 +1,162 @@
+import { withTenant } from '../../db/tenant.js'
+import type { Queryable } from '../../db/types.js'
+import type { Services } from '../../kernel/context.js'
+import { log } from '../../kernel/log.js'
+import type { ChannelMessage, ChannelOutgoing, ChannelRefusal, MessageChannel } from '../../kernel/message-channel.js'
+import { addDays, dayRange, localDate } from '../../vocabulary/time.js'
+import { textConsentOf } from '../messages/kinds.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { isStopped, textingContact, textSettingsRow, textsSentSince } from './consent.js'
+import { e164Of } from './numbers.js'
+import { marketingMayGoAt } from './quiet-hours.js'
+import { textSize } from './segments.js'
+import { textSettingsOf, textsOffReason } from './settings.js'
+import { findTwilioText, sendTwilioText, TextSendError, type TwilioText } from './twilio.js'
+import { STATUS_WEBHOOK_PATH } from './webhook-paths.js'
+
+/** Texts as a channel of the declared kinds of message: delivery asks it who may be texted, and sends through it. */
+export const textChannel: MessageChannel = {
+  name: 'text',
+  offReason: (services) => {
+    const off = textsOffReason(textSettingsOf(services))
+    return off ? `texts are off on this server: ${off}` : null
+  },
+  refuse: refuseText,
+  addressOf: async (tx, _services, message) => {
+    const contact = await textingContact(tx, message.contact_id)
+    return contact ? e164Of(contact.phone, (await loadTenantSettings(tx)).timezone) : null
+  },
+  send: sendText,
+}
+
+/**
+ * Why a text must not go to its customer now: no number that takes texts, a STOP, no consent of the kind the message
+ * needs (visit texts, or marketing), no texting number for the business, the business's daily limit reached (held to
+ * the next day), or, for marketing, the customer's quiet hours (held to their next 8:00). Null when it may go.
+ */
+async function refuseText(tx: Queryable, _services: Services, message: ChannelMessage, now: Date): Promise<ChannelRefusal | null> {
+  const settings = await loadTenantSettings(tx)
+  const contact = await textingContact(tx, message.contact_id)
+  const phone = e164Of(contact?.phone, settings.timezone)
+  if (!contact || !phone) return { fail: 'the customer has no mobile number that can get texts' }
+  if (await isStopped(tx, phone)) return { cancel: `${phone} replied STOP: nothing is texted to it until it replies START` }
+  const consent = textConsentOf(message.kind) ?? 'service'
+  if (consent === 'service' && !contact.service_at) {
+    return { fail: `${contact.display_name} has not agreed to texts; record their consent first (text_consent.record)` }
+  }
+  if (consent === 'marketing' && !contact.marketing_at) {
+    return { fail: `${contact.display_name} has not agreed to marketing texts; record that consent first (text_consent.record)` }
+  }
+  const business = await textSettingsRow(tx)
+  if (!business.from_number) return { fail: "the business has no texting number yet: set it on the owner's Texts page" }
+  const today = localDate(now, settings.timezone)
+  if ((await textsSentSince(tx, dayRange(today, settings.timezone).start)) >= business.daily_limit) {
+    return {
+      until: dayRange(addDays(today, 1), settings.timezone).start,
+      why: `the business's limit of ${business.daily_limit} texts a day is reached; it goes tomorrow`,
+    }
+  }
+  if (consent === 'marketing') {
+    const zone = contact.time_zone ?? settings.timezone
+    const at = marketingMayGoAt(now, zone)
+    if (at.getTime() > now.getTime()) return { until: at, why: `marketing texts go only 8:00 to 21:00 in the customer's zone (${zone})` }
+  }
+  return null
+}
+
+/** The row that keeps one message's text, made before Twilio is called. */
+interface Kept {
+  id: string
+  provider_sid: string | null
+  status: string
+  created_at: Date
+}
+
+/**
+ * Sends one message's text once. Its row in text_messages is kept before Twilio is called, one per message: a second
+ * worker or a retry finds it and sends nothing twice. A send cut short (no answer kept) is looked for in Twilio's list
+ * before it is sent again. A STOP Twilio reports (21610) is kept for the number.
+ */
+async function sendText(services: Services, tenantId: string, message: ChannelMessage, outgoing: ChannelOutgoing) {
+  const settings = textSettingsOf(services)
+  const scope = { tenantId, actorType: 'system' as const, requestId: `text-${message.id}` }
+  const size = textSize(outgoing.body)
+  const { kept, from } = await withTenant(services.db, scope, async (tx) => {
+    const business = await textSettingsRow(tx)
+    const inserted = await tx.query<Kept>(
+      `insert into text_messages (tenant_id, direction, contact_id, phone, business_phone, body, segments, status, scheduled_message_id, ticket_id, created_at)
+       values ($1, 'out', $2, $3, $4, $5, $6, 'sending', $7, $8, $9)
+       on conflict (tenant_id, scheduled_message_id) where scheduled_message_id is not null and direction = 'out' do nothing
+       returning id, provider_sid, status, created_at`,
+      [
+        tenantId,
+        message.contact_id,
+        outgoing.to,
+        business.from_number,
+        outgoing.body,
+        size.segments,
+        message.id,
+        message.ticket_id ?? null,
+        services.now(),
+      ],
+    )
+    const row =
+      inserted.rows[0] ??
+      (
+        await tx.query<Kept>(
+          `select id, provider_sid, status, created_at from text_messages where scheduled_message_id = $1 and direction = 'out' for update`,
+          [message.id],
+        )
+      ).rows[0]
+    if (!inserted.rows[0] && !row.provider_sid) {
+      await tx.query(`update text_messages set status = 'sending', body = $2, segments = $3 where id = $1`, [
+        row.id,
+        outgoing.body,
+        size.segments,
+      ])
+    }
+    return { kept: { ...row, wasSending: !inserted.rows[0] && row.status === 'sending' }, from: business.from_number }
+  })
+  if (kept.provider_sid) return { id: kept.provider_sid }
+  if (!from) throw new TextSendError('the business has no texting number', { retryable: false, providerStatus: null, twilioCode: null })
+  const text = { from, to: outgoing.to, body: outgoing.body }
+  let sent: TwilioText | null = null
+  try {
+    // An earlier attempt that got no answer may have gone: Twilio's list says.
+    if (kept.wasSending) sent = await findTwilioText(settings, text, new Date(kept.created_at))
+    sent ??= await sendTwilioText(settings, { ...text, statusCallback: `${settings.publicBaseUrl}${STATUS_WEBHOOK_PATH}` })
+  } catch (err) {
+    await withTenant(services.db, scope, (tx) => keepFailure(tx, tenantId, kept.id, outgoing.to, err))
+    throw err
+  }
+  const answer = sent
+  await withTenant(services.db, scope, (tx) =>
+    // A delivery report may have come first: it is not moved back.
+    tx.query(
+      `update text_messages set provider_sid = $2, status = case when status in ('sending', 'failed') then $3 else status end,
+         segments = $4, error_code = null, error_message = null where id = $1`,
+      [kept.id, answer.sid, answer.status === 'accepted' ? 'queued' : answer.status, answer.segments],
+    ),
+  )
+  log('info', 'text sent', { tenant_id: tenantId, message_id: message.id, sid: answer.sid, segments: answer.segments })
+  return { id: answer.sid }
+}
+
+/**
+ * Keeps what Twilio said about a send that failed. A refusal Twilio answered is failed (a retry sends again); a send that
+ * got no answer stays 'sending', so the next attempt looks for it first. A STOP Twilio reports is kept for the number.
+ */
+async function keepFailure(tx: Queryable, tenantId: string, id: string, phone: string, err: unknown): Promise<void> {
+  if (!(err instanceof TextSendError) || err.providerStatus === null) return
+  await tx.query(`update text_messages set status = 'failed', error_code = $2, error_message = $3 where id = $1`, [
+    id,
+    err.twilioCode,
+    err.message,
+  ])
+  if (err.optedOut) {
+    await tx.query('insert into text_opt_outs (tenant_id, phone, stopped_at) values ($1, $2, now()) on conflict do nothing', [
+      tenantId,
+      phone,
+    ])
+  }
+}

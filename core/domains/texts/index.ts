@@ -1,0 +1,13 @@
+// The texts domain: a second channel to customers through Twilio, with their consent. The registry finds this folder and registers what this file exports.
+import { defineDomain } from '../../kernel/domain-manifest.js'
+import { textsCapability } from './capability.js'
+export * from './actions.js'
+export * from './queries.js'
+
+/** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
+export const domain = defineDomain({
+  uses: ['contacts', 'documents', 'interactions', 'leads', 'messages', 'settings', 'tickets'],
+  tables: ['text_consents', 'text_opt_outs', 'text_settings', 'text_messages'],
+  area: 'Emails to customers',
+  capability: textsCapability,
+})

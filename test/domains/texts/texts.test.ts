@@ -1,0 +1,313 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deliverDue } from '../../../core/jobs/worker.js'
+import { engines } from '../../helpers/databases.js'
+import { setClock } from '../../helpers/delivery-fixtures.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
+import { made, newContact, newTicket } from '../../helpers/fixtures.js'
+import { BUSINESS_NUMBER, type TextsWorld, textsWorld } from './texts-world.js'
+
+describe.each(engines)('texts to and from customers (%s)', (engine) => {
+  let w: TextsWorld
+  const now = new Date('2031-02-01T15:00:00Z')
+  const textsTo = (phone: string) => w.twilio.messages.filter((m) => m.to === phone)
+  const rows = (sql: string, args: unknown[] = []) => w.inBusiness(async (tx) => (await tx.query<Record<string, any>>(sql, args)).rows)
+
+  beforeAll(async () => {
+    w = await textsWorld(engine)
+    setClock(w.app, now)
+  })
+  afterAll(() => w?.close())
+
+  it("texts a booking's confirmation to a customer who chose texts, once, from the business's number, and keeps it in the thread", async () => {
+    const sam = await w.customer('Sam Rivers', '(256) 555-0101', { channel: 'text' })
+    await newTicket(w.app, sam)
+    const queued = await rows(`select kind, channel from scheduled_messages where contact_id = $1 order by send_at`, [sam])
+    expect(queued).toEqual([
+      { kind: 'confirmation', channel: 'text' },
+      { kind: 'reminder', channel: 'text' },
+    ])
+    await deliverDue(w.app.services)
+    await deliverDue(w.app.services)
+    const sent = textsTo('+12565550101')
+    expect(sent).toHaveLength(1)
+    expect(sent[0].from).toBe(BUSINESS_NUMBER)
+    expect(sent[0].body).toMatch(
+      /^Sparkle Windows: you are booked Tuesday, March 4, 2031 at 9:00 AM\. Reply C to confirm or R to reschedule\.$/,
+    )
+    const thread = expectData(await w.app.query({ type: 'texts', contact_id: sam }))
+    expect(thread.items).toHaveLength(1)
+    expect(thread.items[0]).toMatchObject({ direction: 'out', status: 'queued', segments: 1, phone: '+12565550101' })
+  })
+
+  it('a customer who chose both gets the email and the text; one who chose email only the email', async () => {
+    const both = await w.customer('Bo Th', '(256) 555-0102', { channel: 'both', email: 'bo@example.com' })
+    const mail = await newContact(w.app, {
+      display_name: 'Em Ail',
+      email: 'em@example.com',
+      phones: [{ value: '(256) 555-0103', primary: true }],
+    })
+    await newTicket(w.app, both)
+    await newTicket(w.app, mail)
+    const channels = async (id: string) =>
+      (await rows(`select channel from scheduled_messages where contact_id = $1 and kind = 'confirmation' order by channel`, [id])).map(
+        (r) => r.channel,
+      )
+    expect(await channels(both)).toEqual(['email', 'text'])
+    expect(await channels(mail)).toEqual(['email'])
+  })
+
+  it('a reply "C" confirms the visit the latest text asked about when the customer has two; "R" asks to move it', async () => {
+    const kim = await w.customer('Kim Two', '+12565550104', { channel: 'text' })
+    const first = await newTicket(w.app, kim, { scheduled_start: '2031-03-10T15:00:00Z' })
+    await deliverDue(w.app.services)
+    setClock(w.app, new Date(now.getTime() + 60_000))
+    const second = await newTicket(w.app, kim, { scheduled_start: '2031-03-20T15:00:00Z' })
+    await deliverDue(w.app.services)
+    setClock(w.app, now)
+    const answer = await w.inbound('+12565550104', '  c ')
+    expect(answer.status).toBe(200)
+    expect(answer.contentType).toMatch(/xml/)
+    expect(answer.body).toContain('your visit Thursday, March 20, 2031 at 10:00 AM is confirmed')
+    const status = async (id: string) => (await rows('select status, confirmation_status from tickets where id = $1', [id]))[0]
+    expect(await status(second.id)).toEqual({ status: 'confirmed', confirmation_status: 'accepted' })
+    expect(await status(first.id)).toEqual({ status: 'scheduled', confirmation_status: 'pending' })
+    const move = await w.inbound('+12565550104', 'R')
+    expect(move.body).toContain('we will be in touch to find a new time')
+    expect(await status(second.id)).toEqual({ status: 'scheduled', confirmation_status: 'change_requested' })
+  })
+
+  it('STOP in any case stops every text at once, confirmed once; START resumes; HELP names the business and how to stop', async () => {
+    const lee = await w.customer('Lee Stop', '+12565550105')
+    const stop = await w.inbound('+12565550105', ' Stop. ')
+    expect(stop.body).toContain('Sparkle Windows: you will get no more texts from us. Reply START to text again.')
+    const again = await w.inbound('+12565550105', 'UNSUBSCRIBE')
+    expect(again.body).not.toContain('<Message>')
+    expectError(await w.app.action('text', 'send', { contact_id: lee, body: 'Are you there?' }), 409, 'CONFLICT')
+    const refused = await w.app.ownerAction('text', 'send', { contact_id: lee, body: 'Owner here' }).catch((e: Error) => e)
+    expect(String(refused)).toMatch(/replied STOP/)
+    const help = await w.inbound('+12565550105', 'help')
+    expect(help.body).toMatch(/Sparkle Windows: .*STOP to stop texts/)
+    const start = await w.inbound('+12565550105', 'unstop')
+    expect(start.body).toContain('texts are on again')
+    const sent = expectData(await w.app.action('text', 'send', { contact_id: lee, body: 'Welcome back' }))
+    expect(sent.text).toEqual({ body: 'Sparkle Windows: Welcome back', segments: 1, encoding: 'GSM-7' })
+    await deliverDue(w.app.services)
+    expect(textsTo('+12565550105').map((m) => m.body)).toEqual(['Sparkle Windows: Welcome back'])
+  })
+
+  it('refuses a text to a customer who never agreed, for the agent and the owner; the agent may not record consent alone', async () => {
+    const pat = await w.customer('Pat Noconsent', '+12565550106', { consent: false })
+    expectError(await w.app.action('text', 'send', { contact_id: pat, body: 'Hello' }), 409, 'CONFLICT')
+    expectError(await w.app.action('text', 'set_channel', { contact_id: pat, channel: 'text' }), 409, 'CONFLICT')
+    const asked = await w.app.action(
+      'text',
+      'record_consent',
+      { contact_id: pat, kind: 'service', how: 'phone_call' },
+      { reasoning: 'She said yes' },
+    )
+    expect(asked.status).toBe(202)
+    expect((await rows('select count(*)::int as n from text_consents where contact_id = $1', [pat]))[0].n).toBe(0)
+  })
+
+  it('refuses a forged or unsigned inbound post and changes nothing', async () => {
+    const before = (await rows('select count(*)::int as n from text_messages'))[0].n
+    const forged = await w.inbound('+12565550107', 'C', { forge: true })
+    expect(forged.status).toBe(400)
+    expect((await rows('select count(*)::int as n from text_messages'))[0].n).toBe(before)
+  })
+
+  it('puts words from a customer on their timeline, waiting for an answer; from an unknown number makes one lead', async () => {
+    const ana = await w.customer('Ana Words', '+12565550108')
+    const res = await w.inbound('+12565550108', 'Can you also do the skylight?')
+    expect(res.body).not.toContain('<Message>')
+    const timeline = await rows(`select kind, direction, summary from interactions where contact_id = $1`, [ana])
+    expect(timeline).toEqual([{ kind: 'text', direction: 'inbound', summary: 'Can you also do the skylight?' }])
+    expect(expectData(await w.app.query({ type: 'texts', waiting: 'true' })).items.map((t: any) => t.contact_id)).toContain(ana)
+    await made(w.app, 'text', 'send', { contact_id: ana, body: 'Yes, we can.' })
+    expect(expectData(await w.app.query({ type: 'texts', waiting: 'true' })).items.map((t: any) => t.contact_id)).not.toContain(ana)
+
+    await w.inbound('+12565550199', 'How much for 20 windows?')
+    await w.inbound('+12565550199', 'Two floors.')
+    const leads = await rows(`select id, source, phone, raw_notes from leads where phone = '+12565550199'`)
+    expect(leads).toHaveLength(1)
+    expect(leads[0]).toMatchObject({ source: 'text' })
+    expect(leads[0].raw_notes).toContain('How much for 20 windows?')
+    expect(await rows(`select summary from interactions where lead_id = $1`, [leads[0].id])).toEqual([{ summary: 'Two floors.' }])
+  })
+
+  it("fails a text Twilio refuses with Twilio's reason: a landline, a STOP Twilio knows (kept), and waits out a rate limit", async () => {
+    const land = await w.customer('Lan Dline', '+12565550110')
+    const opted = await w.customer('Op Ted', '+12565550111')
+    const busy = await w.customer('Bu Sy', '+12565550112')
+    w.twilio.landline('+12565550110')
+    w.twilio.optedOut('+12565550111')
+    const ids: Record<string, string> = {}
+    for (const [name, id] of Object.entries({ land, opted, busy })) {
+      if (name === 'busy') w.twilio.rateLimit(1)
+      ids[name] = expectData(await w.app.action('text', 'send', { contact_id: id, body: `Hi ${name}` })).id
+      await deliverDue(w.app.services)
+    }
+    const state = async (id: string) => (await rows('select status, attempts, last_error from scheduled_messages where id = $1', [id]))[0]
+    expect(await state(ids.land)).toMatchObject({
+      status: 'failed',
+      last_error: expect.stringMatching(/not a mobile number \(Twilio 21614\)/),
+    })
+    expect(await state(ids.opted)).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/replied STOP/) })
+    expect(await rows(`select phone from text_opt_outs where phone = '+12565550111'`)).toHaveLength(1)
+    expect(await state(ids.busy)).toMatchObject({ status: 'pending', attempts: 0 })
+    setClock(w.app, new Date(now.getTime() + 5 * 60_000))
+    await deliverDue(w.app.services)
+    setClock(w.app, now)
+    expect(await state(ids.busy)).toMatchObject({ status: 'sent' })
+    expect(textsTo('+12565550112')).toHaveLength(1)
+  })
+
+  it("keeps Twilio's delivery reports: delivered, or undelivered with the reason", async () => {
+    const gone = await w.customer('Off Phone', '+12565550113')
+    w.twilio.unreachable('+12565550113')
+    expectData(await w.app.action('text', 'send', { contact_id: gone, body: 'Ping' }))
+    await deliverDue(w.app.services)
+    const statuses = await w.twilio.deliverCallbacks()
+    expect(statuses.every((s: number) => s === 200)).toBe(true)
+    const kept = await rows(`select status, error_code, error_message from text_messages where contact_id = $1`, [gone])
+    expect(kept).toEqual([{ status: 'undelivered', error_code: 30003, error_message: expect.stringContaining('could not be reached') }])
+    const delivered = await rows(`select count(*)::int as n from text_messages where direction = 'out' and status = 'delivered'`)
+    expect(delivered[0].n).toBeGreaterThan(0)
+  })
+
+  it('two workers delivering the same due texts send each once', async () => {
+    const many = await Promise.all(Array.from({ length: 6 }, (_, i) => w.customer(`Many ${'ABCDEF'[i]}`, `+1256555013${i}`)))
+    for (const id of many) expectData(await w.app.action('text', 'send', { contact_id: id, body: 'Once only' }))
+    await Promise.all([deliverDue(w.app.services), deliverDue(w.app.services)])
+    for (let i = 0; i < many.length; i++) expect(textsTo(`+1256555013${i}`)).toHaveLength(1)
+  })
+
+  it('counts texts and segments by month, and holds texts past the daily limit to the next day', async () => {
+    const usage = expectData(await w.app.query({ type: 'text_usage' })).items[0]
+    expect(usage).toMatchObject({ on: true, from_number: BUSINESS_NUMBER, daily_limit: 1000 })
+    expect(usage.months[0].sent).toBe(usage.sent_today)
+    expect(usage.months[0].segments).toBeGreaterThanOrEqual(usage.sent_today)
+    await w.app.ownerAction('text', 'update_settings', { daily_limit: usage.sent_today })
+    const late = await w.customer('Late Limit', '+12565550140')
+    const id = expectData(await w.app.action('text', 'send', { contact_id: late, body: 'Tomorrow' })).id
+    await deliverDue(w.app.services)
+    const row = (await rows('select status, send_at, last_error from scheduled_messages where id = $1', [id]))[0]
+    expect(row.status).toBe('pending')
+    expect(row.last_error).toMatch(/limit of \d+ texts a day/)
+    expect(new Date(row.send_at as string).getTime()).toBeGreaterThan(now.getTime())
+    await w.app.ownerAction('text', 'update_settings', { daily_limit: 1000 })
+  })
+
+  it('sends the day-before reminder by text on its day', async () => {
+    const rae = await w.customer('Rae Mind', '+12565550201', { channel: 'text' })
+    await newTicket(w.app, rae, { scheduled_start: '2031-02-03T15:00:00Z', confirmed: true })
+    setClock(w.app, new Date('2031-02-02T23:00:00Z'))
+    await deliverDue(w.app.services)
+    setClock(w.app, now)
+    expect(textsTo('+12565550201').map((m) => m.body)).toEqual([
+      'Sparkle Windows: reminder, we come Monday, February 3, 2031 at 9:00 AM. Reply C to confirm or R to reschedule.',
+    ])
+  })
+
+  it('"on my way" goes now with the arrival time, and asks for the minutes when the visit is on no planned route', async () => {
+    const otto = await w.customer('Otto Way', '+12565550202', { channel: 'text' })
+    const visit = await newTicket(w.app, otto, { scheduled_start: '2031-02-01T16:00:00Z' })
+    expectError(await w.app.action('ticket', 'on_my_way', { ticket_id: visit.id }), 400, 'VALIDATION_ERROR')
+    const queued = expectData(await w.app.action('ticket', 'on_my_way', { ticket_id: visit.id, minutes_away: 25 }))
+    expect(queued).toMatchObject({ kind: 'on_my_way', channel: 'text', arrival_at: '2031-02-01T15:25:00.000Z' })
+    await deliverDue(w.app.services)
+    expect(textsTo('+12565550202').map((m) => m.body)).toContain('Sparkle Windows: we are on our way and should arrive about 9:25 AM.')
+  })
+
+  it("texts the invoice with the business's own pay page, never other words about paying", async () => {
+    const ivy = await w.customer('Ivy Voice', '+12565550203', { channel: 'text' })
+    const invoice = await made(w.app, 'invoice', 'create', {
+      contact_id: ivy,
+      line_items: [{ description: 'Gutters', unit_price_cents: 9_000 }],
+    })
+    await w.app.ownerAction('settings', 'update', { payment_instructions: 'Pay by check to Sparkle Windows' })
+    expectData(await w.app.action('invoice', 'send', { invoice_id: invoice.id }, { reasoning: 'The visit is done' }))
+    setClock(w.app, new Date(now.getTime() + 10 * 60_000))
+    await deliverDue(w.app.services)
+    setClock(w.app, now)
+    const [text] = textsTo('+12565550203')
+    expect(text.body).toMatch(
+      new RegExp(
+        `^Sparkle Windows: invoice ${invoice.number} for \\$90\\.00\\. See and pay it here: http://127\\.0\\.0\\.1:\\d+/pay/[\\w-]+$`,
+      ),
+    )
+  })
+
+  it('keeps the photos of an MMS from a customer as their documents, read from Twilio with the account keys', async () => {
+    const mo = await w.customer('Mo Photo', '+12565550204')
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex')
+    await w.twilio.inbound(`${w.app.url}/api/webhooks/texts`, {
+      from: '+12565550204',
+      to: BUSINESS_NUMBER,
+      body: 'The cracked pane',
+      media: [{ contentType: 'image/png', bytes: png }],
+    })
+    const docs = await rows(`select id, name, tags, content_type from documents where contact_id = $1`, [mo])
+    expect(docs).toEqual([{ id: expect.any(String), name: 'Texted photo 2031-02-01', tags: ['text'], content_type: 'image/png' }])
+    const [kept] = await rows(`select media_document_ids from text_messages where contact_id = $1 and direction = 'in'`, [mo])
+    expect(kept.media_document_ids).toEqual([docs[0].id])
+    const [line] = await rows(`select summary from interactions where contact_id = $1`, [mo])
+    expect(line.summary).toBe("The cracked pane (1 photo kept in the customer's files)")
+  })
+
+  it("holds a marketing text outside 8:00-21:00 in the customer's own zone, and needs its own consent", async () => {
+    const mia = await w.customer('Mia Market', '+12565550205', { channel: 'text' })
+    const queue = (at: Date) =>
+      w.inBusiness(
+        async (tx) =>
+          (
+            await tx.query<{ id: string }>(
+              `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, channel) values (app_tenant(), $1, 'reach_out', $2, 'text') returning id`,
+              [mia, at],
+            )
+          ).rows[0].id,
+      )
+    // 22:30 in Los Angeles on 1 February 2031 (6:30 UTC on the 2nd).
+    const late = new Date('2031-02-02T06:30:00Z')
+    setClock(w.app, late)
+    const noConsent = await queue(late)
+    await deliverDue(w.app.services)
+    expect((await rows('select status, last_error from scheduled_messages where id = $1', [noConsent]))[0]).toMatchObject({
+      status: 'failed',
+      last_error: expect.stringMatching(/not agreed to marketing texts/),
+    })
+    await w.app.ownerAction('text', 'record_consent', {
+      contact_id: mia,
+      kind: 'marketing',
+      how: 'request_form',
+      time_zone: 'America/Los_Angeles',
+    })
+    const held = await queue(late)
+    await deliverDue(w.app.services)
+    const row = (await rows('select status, send_at, last_error from scheduled_messages where id = $1', [held]))[0]
+    expect(row.status).toBe('pending')
+    expect(new Date(row.send_at).toISOString()).toBe('2031-02-02T16:00:00.000Z')
+    expect(row.last_error).toMatch(/8:00 to 21:00 in the customer's zone \(America\/Los_Angeles\)/)
+    setClock(w.app, new Date('2031-02-02T16:00:00Z'))
+    await deliverDue(w.app.services)
+    setClock(w.app, now)
+    expect(textsTo('+12565550205')).toHaveLength(1)
+  })
+})
+
+describe.each(engines)('texts off (%s)', (engine) => {
+  it('says texts are off and what to set, and refuses a text; everything else works', async () => {
+    const { startTestApp } = await import('../../helpers/app.js')
+    const app = await startTestApp(engine)
+    try {
+      const usage = expectData(await app.query({ type: 'text_usage' })).items[0]
+      expect(usage).toMatchObject({ on: false, off_reason: expect.stringMatching(/TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN/) })
+      const jo = await newContact(app, { display_name: 'Jo Off', phones: [{ value: '+12565550301', primary: true }] })
+      expectError(await app.action('text', 'send', { contact_id: jo, body: 'Hi' }, { reasoning: 'test' }), 503, 'UNAVAILABLE')
+      const banner = app.services.capabilities.flatMap((c) => (c.banner ? [c.banner(app.services)] : []))
+      expect(banner).toContain('texts: off (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (your Twilio account) to text customers)')
+    } finally {
+      await app.close()
+    }
+  })
+})

@@ -53,6 +53,7 @@ import * as settingsGooglePage from './settings/google-page.js'
 import * as settingsLogoPage from './settings/logo-page.js'
 import * as settingsRequestPagePage from './settings/request-page-page.js'
 import * as settingsSettingsPage from './settings/settings-page.js'
+import * as textsTextsPage from './texts/texts-page.js'
 import * as ticketsSchedulePage from './tickets/schedule-page.js'
 import * as ticketsVisitActionsPage from './tickets/visit-actions-page.js'
 import * as timesheetsTimesheetsPage from './timesheets/timesheets-page.js'
@@ -114,6 +115,7 @@ export const PAGE_FILES = {
   'settings/logo-page.ts': settingsLogoPage,
   'settings/request-page-page.ts': settingsRequestPagePage,
   'settings/settings-page.ts': settingsSettingsPage,
+  'texts/texts-page.ts': textsTextsPage,
   'tickets/schedule-page.ts': ticketsSchedulePage,
   'tickets/visit-actions-page.ts': ticketsVisitActionsPage,
   'timesheets/timesheets-page.ts': timesheetsTimesheetsPage,

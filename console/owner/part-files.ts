@@ -8,6 +8,8 @@ import * as quickbooksHomeCard from './quickbooks/home-card.js'
 import * as quickbooksRecordLine from './quickbooks/record-line.js'
 import * as reachOutsHomeCard from './reach-outs/home-card.js'
 import * as stripeHomeCard from './stripe/home-card.js'
+import * as textsHomeCard from './texts/home-card.js'
+import * as textsRecordLine from './texts/record-line.js'
 import * as weatherHomeCard from './weather/home-card.js'
 
 /** The capabilities' parts of the owner's pages (a folder's `home-card` and `record-line`), by path. */
@@ -20,5 +22,7 @@ export const PART_FILES = {
   'quickbooks/record-line.ts': quickbooksRecordLine,
   'reach-outs/home-card.ts': reachOutsHomeCard,
   'stripe/home-card.ts': stripeHomeCard,
+  'texts/home-card.ts': textsHomeCard,
+  'texts/record-line.ts': textsRecordLine,
   'weather/home-card.ts': weatherHomeCard,
 } as const

@@ -6,6 +6,7 @@ import { callQuery } from '../../core/kernel/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { usersQuery } from '../../core/domains/users/queries.js'
 import { clockIn, clockOut } from '../../core/domains/tickets/clock-actions.js'
+import { onMyWay } from '../../core/domains/tickets/on-my-way.js'
 import { localDate, localTime } from '../../core/vocabulary/time.js'
 import { html, trustedHtml, type SafeHtml } from '../html.js'
 import type { Page } from '../layout.js'
@@ -33,7 +34,11 @@ const DONE: Record<string, string> = {
   cancelled: 'Visit cancelled.',
   no_show: 'Recorded as a no-show.',
   fields: 'Fields saved.',
+  on_my_way: 'The customer is told you are on your way.',
 }
+
+/** The minutes a technician may say they are away. */
+const MINUTES_AWAY = [5, 10, 15, 20, 30, 45, 60, 90]
 
 /**
  * GET /tickets/:id (what a technician needs at the door) and POST /tickets/:id/clock_in|clock_out; a clock press may say
@@ -44,6 +49,24 @@ export function mountTicket(router: Router, services: Services): void {
     '/tickets/:id',
     pageRoute(services, async (call) => {
       sendWorkPage(call, await ticketPage(call, String(call.req.params.id)))
+    }),
+  )
+  router.post(
+    '/tickets/:id/on_my_way',
+    pageRoute(services, async (call) => {
+      const id = String(call.req.params.id)
+      await ticketFor(call, id)
+      const minutes = Number(field(call.req.body, 'minutes_away'))
+      try {
+        await callAction(callerOf(call), onMyWay, { ticket_id: id, minutes_away: minutes }, { idempotencyKey: onceOf(call.req) })
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err
+        if (err.details?.field !== 'Idempotency-Key') {
+          sendWorkPage(call, await ticketPage(call, id, `The customer was not told. ${err.message}`), err.status)
+          return
+        }
+      }
+      call.res.redirect(303, `/tickets/${id}?done=on_my_way`)
     }),
   )
   for (const which of ['clock_in', 'clock_out'] as const) {
@@ -86,7 +109,7 @@ export async function ticketPage(call: PageCall, id: string, error?: string, cha
   }</p>
 <div class="card"><strong>${contact.display_name}</strong>${contact.phone ? html`<div><a href="tel:${String(contact.phone).replace(/[^+\d]/g, '')}">${contact.phone}</a></div>` : ''}
 ${addressBlock(t.address)}</div>
-${attributesBlock(contact.attributes)}${await fieldsBlock(call, t)}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
+${attributesBlock(contact.attributes)}${await fieldsBlock(call, t)}${notesBlock(t)}${workBlock(t)}${onMyWayBlock(call, t)}${clockBlock(call, t, tz)}
 ${await photosBlock(call, t.id, `/tickets/${t.id}`, tz)}
 ${await closeoutButton(call, t, tz)}${await changeBlock(call, t, tz, change)}`
   const done = String(call.req.query?.done ?? '')
@@ -145,6 +168,19 @@ function workBlock(t: TicketView): SafeHtml {
       html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${formatMoney(l.price_cents, t.totals.currency)}</td></tr>`,
   )
   return html`<h2>Work</h2><table>${rows.length ? rows : html`<tr><td class="muted">No line items yet.</td></tr>`}<tr><th>Total</th><th class="r">${formatMoney(t.totals.total_cents, t.totals.currency)}</th></tr></table>`
+}
+
+/** "On my way" before the visit starts: the customer is told by the way they chose, with the minutes until arrival. */
+function onMyWayBlock(call: PageCall, t: TicketView): SafeHtml | '' {
+  if (!['scheduled', 'confirmed'].includes(t.status)) return ''
+  const options = MINUTES_AWAY.map(
+    (m) => html`<option value="${String(m)}"${m === 15 ? html` selected` : ''}>${String(m)} minutes</option>`,
+  )
+  return postForm(
+    `/tickets/${t.id}/on_my_way`,
+    call.session,
+    html`<label>Arriving in <select name="minutes_away">${options}</select></label><button class="second">On my way</button>`,
+  )
 }
 
 function clockBlock(call: PageCall, t: TicketView, tz: string): SafeHtml {

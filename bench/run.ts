@@ -5,6 +5,7 @@ import { closeoutPages } from './scenarios/closeout-pages.js'
 import { requestPage } from './scenarios/request-page.js'
 import { contactCreate } from './scenarios/contact-create.js'
 import { delivery } from './scenarios/delivery.js'
+import { texts } from './scenarios/texts.js'
 import { demoLoadPglite, demoLoadPostgres } from './scenarios/demo-load.js'
 import { outputCheck } from './scenarios/output-check.js'
 import { enginesUnderLoad } from './scenarios/engines-under-load.js'
@@ -50,6 +51,7 @@ const ALL: Scenario[] = [
   searchPostgres,
   searchPglite,
   delivery,
+  texts,
   closeoutPages,
   requestPage,
   approvalEmail,

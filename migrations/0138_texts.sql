@@ -54,6 +54,8 @@ create table text_settings (
 create table text_messages (
   tenant_id uuid not null references tenants (id),
   id uuid not null default gen_random_uuid(),
+  -- The order texts were kept in, for a thread whose texts share a moment.
+  seq bigint generated always as identity,
   direction text not null check (direction in ('out', 'in')),
   contact_id uuid,
   lead_id uuid,

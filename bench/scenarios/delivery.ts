@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { migrate } from '../../core/db/migrate.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
 import { createTenant } from '../../core/kernel/tenants.js'
 import { startFakeResend, type FakeResend } from '../fake-resend.js'
+import { drainWorker } from '../drain-worker.js'
 import { createScratchDatabase } from '../postgres-server.js'
 import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
 
-/** The built CLI, next to this file in dist/. */
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url))
 const WORKERS = 3
 /** Resend's default limit, which the limited runs' fake enforces and the workers are configured with. */
 const PROVIDER_PER_SECOND = 2
@@ -199,28 +196,12 @@ async function seed(db: Database, total: number): Promise<void> {
 
 /** One `crm worker --drain --json` process against the scratch database and the fake; its counts. */
 function runWorker(databaseUrl: string, fake: FakeResend, dataDir: string, perSecond: number): Promise<{ sent: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'worker', '--drain', '--json'], {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: databaseUrl,
-        CRM_DATA_DIR: dataDir,
-        RESEND_API_KEY: fake.apiKey,
-        RESEND_BASE_URL: fake.url,
-        EMAIL_FROM: 'Bench <mail@bench.example>',
-        LOG_LEVEL: 'silent',
-        RESEND_MAX_PER_SECOND: String(perSecond),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`crm worker exited ${code}: ${stderr.trim()}`))
-      resolve(JSON.parse(stdout) as { sent: number })
-    })
+  return drainWorker({
+    DATABASE_URL: databaseUrl,
+    CRM_DATA_DIR: dataDir,
+    RESEND_API_KEY: fake.apiKey,
+    RESEND_BASE_URL: fake.url,
+    EMAIL_FROM: 'Bench <mail@bench.example>',
+    RESEND_MAX_PER_SECOND: String(perSecond),
   })
 }

@@ -1,2 +1,2 @@
 // The fake lives with the bench, which runs from the build and cannot reach test/; tests use the same one.
-export { type FakeText, type FakeTwilio, startFakeTwilio, twilioSignature } from '../../bench/fake-twilio.js'
+export { type FakeInboundText, type FakeText, type FakeTwilio, startFakeTwilio, twilioSignature } from '../../bench/fake-twilio.js'

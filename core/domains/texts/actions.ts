@@ -75,8 +75,8 @@ export const recordTextConsent = defineAction({
   place: BY_AGENT_OR_API,
   words: { phrase: "record a customer's consent to texts" },
   description:
-    'Record that a customer agreed to be texted: kind service (visit texts: confirmations, reminders, "on my way", pay links) ' +
-    'or marketing (reach-outs, sent only 8:00-21:00 in their zone), how (request_form, phone_call, in_person, in_writing, reply) ' +
+    'Record that a customer agreed to be texted: kind service (confirmations, reminders, "on my way", pay links) ' +
+    'or marketing (sent only 8:00-21:00 in their zone), how (request_form, phone_call, in_person, in_writing, reply) ' +
     "and when (now). time_zone is the customer's own zone when not the business's. A customer who replied STOP must reply " +
     "START themselves: consent recorded here does not lift a STOP. An agent's call waits for the owner.",
   access: { agent: 'requires_authorization', technician: 'none' },

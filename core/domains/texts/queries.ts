@@ -51,19 +51,19 @@ export const textsQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.lead_id ?? null, p.waiting === 'true']
-    const cursor = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
+    const cursor = afterCursor(args, req.cursor, 'and (created_at, seq) <', ['timestamptz', 'bigint'])
     args.push(req.limit + 1)
-    const r = await ctx.db.query<Record<string, unknown> & { created_at: Date; id: string; _sort_at: string }>(
-      `select ${COLUMNS}, created_at::text as _sort_at from text_messages
+    const r = await ctx.db.query<Record<string, unknown> & { created_at: Date; _seq: string; _sort_at: string }>(
+      `select ${COLUMNS}, created_at::text as _sort_at, seq::text as _seq from text_messages
        where ($1::uuid is null or id = $1) and ($2::uuid is null or contact_id = $2) and ($3::uuid is null or lead_id = $3)
          and (not $4 or needs_answer) ${cursor}
-       order by created_at desc, id desc limit $${args.length}`,
+       order by created_at desc, seq desc limit $${args.length}`,
       args,
     )
     return pageOf(
       r.rows.map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() })),
       req.limit,
-      (row) => [row._sort_at, row.id],
+      (row) => [row._sort_at, row._seq],
     )
   },
 })

@@ -15,9 +15,9 @@ export const onMyWay = defineAction({
   place: visitFor('On my way'),
   words: { phrase: 'tell a customer you are on your way' },
   description:
-    'Tell the customer of a visit that the technician is on the way, now, by the way they chose (text or email), with the ' +
-    "arrival time: minutes_away from now, or, left out, the visit's time on its planned route when it is still ahead. " +
-    'Refused (CONFLICT) for a visit that is not scheduled or confirmed.',
+    'Tell the customer that the technician is on the way, now, by the way they chose (text or email), with the ' +
+    "arrival time: minutes_away from now, or without it the planned route's time when it is still ahead. " +
+    'Refused (CONFLICT) once it is not scheduled or confirmed.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   input: z.strictObject({
     ticket_id: z.uuid(),

@@ -156,7 +156,7 @@ function messageRow(m: Message, tz: string, csrf: string, back: string): SafeHtm
       ? html`${form(`/messages/${m.id}/reschedule`, csrf, html`${hidden}<input type="datetime-local" name="send_at" aria-label="New send time" value="${localDate(at, tz)}T${localTime(at, tz)}" required> <button class="alt">Move</button>`)}
 ${form(`/messages/${m.id}/cancel`, csrf, html`${hidden}<button class="deny">Cancel</button>`)}`
       : ''
-  return html`<tr><td>${when}</td><td>${contact}</td><td><strong>${m.kind.replace('_', ' ')}</strong> ${m.rendered?.subject ?? ''}</td><td>${status}</td><td>${controls}</td></tr>`
+  return html`<tr><td>${when}</td><td>${contact}</td><td><strong>${m.kind.replace('_', ' ')}</strong>${m.channel === 'text' ? html` by text: ${m.rendered?.body ?? ''}` : html` ${m.rendered?.subject ?? ''}`}</td><td>${status}</td><td>${controls}</td></tr>`
 }
 
 function send(res: Response, status: number, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {

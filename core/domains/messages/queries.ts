@@ -10,7 +10,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { MESSAGE_COLUMNS, MESSAGE_STATUSES, RENDERED_MESSAGE, TEMPLATE_COLUMNS } from './model.js'
 import { messageKind } from './kinds.js'
 import { MESSAGE_RECORD, TEMPLATE_RECORD } from './records.js'
-import { renderMessage, templateOfMessage } from './render.js'
+import { renderMessage, renderTextMessage, templateOfMessage } from './render.js'
 import { isoDate } from '../../kernel/schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../kernel/output-types.js'
 import { CONFIRMATION_STATUSES, TICKET_STATUSES } from '../../vocabulary/ticket-states.js'
@@ -77,7 +77,7 @@ export const scheduledMessagesQuery = defineQuery({
     'send_at, status (pending|sent|cancelled|failed), ticket_id, invoice_id, last_error. Filters: from and to (dates YYYY-MM-DD in the ' +
     "business's time zone, both inclusive, on send_at), contact_id, customer (words of the customer's name or email), kind, " +
     "status, ticket_id, invoice_id. include: contact (id, display_name, email, email_status), template (the one it renders with: its own, else the kind's default; builtin true for the " +
-    'built-in text), rendered (subject and body as they would be sent now, and the ' +
+    'built-in text), rendered (subject and body as they would be sent now, a text its words with an empty subject, and the ' +
     'variables still missing).',
   entity: 'scheduled_message',
   include: ['contact', 'template', 'rendered'],
@@ -143,7 +143,12 @@ export const scheduledMessagesQuery = defineQuery({
       }
     }
     if (req.include.has('rendered')) {
-      for (const item of page.items) item.rendered = await renderMessage(ctx.db, item, settings)
+      for (const item of page.items) {
+        // A text reads as its kind's words as a text; a kind without them renders as its email would.
+        item.rendered =
+          (item.channel === 'text' ? await renderTextMessage(ctx.db, item, settings) : null) ??
+          (await renderMessage(ctx.db, item, settings))
+      }
     }
     return page
   },

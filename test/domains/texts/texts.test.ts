@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverDue } from '../../../core/jobs/worker.js'
+import { textsBriefingLine } from '../../../core/domains/texts/briefing.js'
 import { engines } from '../../helpers/databases.js'
 import { setClock } from '../../helpers/delivery-fixtures.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
@@ -304,6 +305,17 @@ describe.each(engines)('texts off (%s)', (engine) => {
       expect(usage).toMatchObject({ on: false, off_reason: expect.stringMatching(/TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN/) })
       const jo = await newContact(app, { display_name: 'Jo Off', phones: [{ value: '+12565550301', primary: true }] })
       expectError(await app.action('text', 'send', { contact_id: jo, body: 'Hi' }, { reasoning: 'test' }), 503, 'UNAVAILABLE')
+      const owner = {
+        services: app.services,
+        principal: {
+          tenantId: app.tenant.tenant_id,
+          actor: { type: 'user' as const, id: app.tenant.owner_user_id, role: 'owner' as const },
+        },
+        requestId: 'briefing',
+      }
+      expect(await textsBriefingLine(owner)).toMatch(
+        /^Texts are off: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN .*reminders and replies by text wait until then$/,
+      )
       const banner = app.services.capabilities.flatMap((c) => (c.banner ? [c.banner(app.services)] : []))
       expect(banner).toContain('texts: off (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (your Twilio account) to text customers)')
     } finally {

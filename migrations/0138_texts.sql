@@ -111,3 +111,6 @@ end $$;
 -- as a link's secret does, and a number belongs to one business only.
 create trigger text_settings_text_number_lookup after insert or delete or update of from_number, tenant_id on text_settings
   for each row execute function keep_secret_lookup('text_number', 'from_number');
+
+-- A request form's box "Text me about my visits": the customer's consent, recorded on them when the lead becomes theirs.
+alter table lead_requests add column texts_agreed_at timestamptz;

@@ -56,6 +56,7 @@ const EMPTY: RequestTyped = {
   notes: '',
   website: '',
   stamp: '',
+  texts: false,
 }
 
 /** Reads the request form's multipart body (it carries a photo) up to the largest photo; a bigger one gets a page saying so. */
@@ -147,6 +148,7 @@ function typedOf(body: unknown): RequestTyped {
     notes: field(body, 'notes'),
     website: field(body, 'website'),
     stamp: field(body, 'stamp'),
+    texts: field(body, 'texts') === 'yes',
     ...(photo?.bytes.length ? { photo: { bytes: photo.bytes, contentType: photo.contentType } } : {}),
   }
 }
@@ -199,6 +201,7 @@ ${offered}${area('need', page.services.length ? 'Anything else, in your own word
 ${input('preferred_times', 'Preferred days and times', html` maxlength="500" placeholder="e.g. weekday mornings"`)}
 ${area('notes', 'Notes (gate code, pets, parking)', 2, html` maxlength="4000"`)}
 <label>A photo (optional)<input type="file" name="photo" accept="image/*">${fieldError(errors, 'photo')}</label>
+<label class="c"><input type="checkbox" name="texts" value="yes"${typed.texts ? html` checked` : ''}>Text me about my visits (reply STOP at any time)</label>
 <button>Send request</button></form>`
 }
 

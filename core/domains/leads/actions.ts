@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AppError, notFound, validationError } from '../../kernel/errors.js'
 import { defineAction } from '../../kernel/registry.js'
+import { emitEvent } from '../../kernel/events.js'
 import { tenantCountry } from '../../vocabulary/business-country.js'
 import { ADDRESS_TABLE } from '../addresses/model.js'
 import { postalAddressSchema } from '../addresses/new-address.js'
@@ -322,6 +323,7 @@ export const convertLead = defineAction({
       [contact.id, input.lead_id],
     )
     const moved = await moveLeadRecords(ctx, input.lead_id, String(contact.id))
+    await emitEvent(ctx, 'lead.converted', { lead_id: input.lead_id, contact_id: String(contact.id) })
     const details = leadDetails(before)
     const request = await leadRequestOf(ctx.db, input.lead_id)
     const customer = { contactId: String(contact.id), addressId, leadAddress: before.address as string | null }
@@ -351,4 +353,11 @@ function addressOfLead(address: string | null): ParsedAddress | null {
 /** An emails/phones list holding one primary value, or an empty list. */
 function channel(value: unknown): Array<{ value: string; label: null; primary: true }> {
   return typeof value === 'string' && value ? [{ value, label: null, primary: true }] : []
+}
+
+declare module '../../kernel/events.js' {
+  interface DomainEvents {
+    /** A lead became a customer (a new contact or an existing one), in the same transaction. */
+    'lead.converted': { lead_id: string; contact_id: string }
+  }
 }

@@ -39,6 +39,8 @@ export interface RequestTyped {
   website: string
   stamp: string
   photo?: { bytes: Buffer; contentType: string }
+  /** The box "Text me about my visits" was ticked: the customer's consent to visit texts, kept with the request. */
+  texts?: boolean
 }
 
 /**
@@ -172,6 +174,7 @@ export async function submitRequest(
       fields.preferred_times ? `Preferred days and times: ${fields.preferred_times}` : '',
       fields.notes ? `Notes: ${fields.notes}` : '',
       photo ? 'Photo: attached (data type lead_requests)' : '',
+      typed.texts && fields.phone ? 'Texts: agreed on the form to texts about their visits' : '',
     ]
       .filter(Boolean)
       .join('\n')
@@ -192,8 +195,8 @@ export async function submitRequest(
     })) as { id: string }
     const match = await matchContact(tx, fields.email || null, fields.phone || null)
     await tx.query(
-      `insert into lead_requests (tenant_id, lead_id, contact_id, service_ids, preferred_times, photo, photo_type)
-       values (app_tenant(), $1, $2, $3, $4, $5, $6)`,
+      `insert into lead_requests (tenant_id, lead_id, contact_id, service_ids, preferred_times, photo, photo_type, texts_agreed_at)
+       values (app_tenant(), $1, $2, $3, $4, $5, $6, $7)`,
       [
         lead.id,
         match?.contact.id ?? null,
@@ -201,6 +204,8 @@ export async function submitRequest(
         fields.preferred_times ? redactSensitive(fields.preferred_times).text : null,
         photo?.bytes ?? null,
         photo?.contentType ?? null,
+        // Consent to texts needs a number to text.
+        typed.texts && fields.phone ? at : null,
       ],
     )
     return { kind: 'made', leadId: lead.id }

@@ -1,6 +1,7 @@
 // The texts domain: a second channel to customers through Twilio, with their consent. The registry finds this folder and registers what this file exports.
-import { defineDomain } from '../../kernel/domain-manifest.js'
+import { defineDomain, handle } from '../../kernel/domain-manifest.js'
 import { textsCapability } from './capability.js'
+import { consentFromRequest } from './request-consent.js'
 export * from './actions.js'
 export * from './queries.js'
 
@@ -10,4 +11,5 @@ export const domain = defineDomain({
   tables: ['text_consents', 'text_opt_outs', 'text_settings', 'text_messages'],
   area: 'Emails to customers',
   capability: textsCapability,
+  events: [handle('lead.converted', 'in_transaction', consentFromRequest)],
 })

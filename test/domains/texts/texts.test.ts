@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverDue } from '../../../core/jobs/worker.js'
 import { textsBriefingLine } from '../../../core/domains/texts/briefing.js'
+import { submitRequest } from '../../../core/domains/leads/request-form.js'
+import { requestStamp } from '../../../core/domains/leads/request-checks.js'
 import { engines } from '../../helpers/databases.js'
 import { setClock } from '../../helpers/delivery-fixtures.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
@@ -197,6 +199,31 @@ describe.each(engines)('texts to and from customers (%s)', (engine) => {
     expect(row.last_error).toMatch(/limit of \d+ texts a day/)
     expect(new Date(row.send_at as string).getTime()).toBeGreaterThan(now.getTime())
     await w.app.ownerAction('text', 'update_settings', { daily_limit: 1000 })
+  })
+
+  it('a request sent with the box "Text me about my visits" ticked is consent once the lead becomes a customer', async () => {
+    const slug = `texts-${w.app.tenant.tenant_id.slice(0, 8)}`
+    await w.app.ownerAction('settings', 'update', { request_slug: slug })
+    const key = (await rows('select request_form_key::text as key from tenants where id = app_tenant()'))[0].key
+    const typed = {
+      name: 'Req Texter',
+      email: '',
+      phone: '(256) 555-0250',
+      address: '1 Main St, Huntsville, AL 35801',
+      service_ids: [],
+      need: 'Windows inside and out',
+      preferred_times: '',
+      notes: '',
+      website: '',
+      stamp: requestStamp(key, w.app.tenant.tenant_id, now.getTime() - 10_000),
+      texts: true,
+    }
+    const sent = await submitRequest(w.app.services, w.app.tenant.tenant_id, slug, typed, '127.0.0.1', 'request-texts')
+    expect(sent.kind).toBe('made')
+    const leadId = (sent as { leadId: string }).leadId
+    const converted = await w.app.ownerAction('lead', 'convert', { lead_id: leadId })
+    const consent = expectData(await w.app.query({ type: 'text_consent', id: converted.contact.id }))
+    expect(consent).toMatchObject({ phone: '+12565550250', service: { how: 'request_form', at: now.toISOString() }, marketing: null })
   })
 
   it('sends the day-before reminder by text on its day', async () => {

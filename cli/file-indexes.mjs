@@ -53,8 +53,8 @@ export const FILE_INDEXES = [
   {
     index: 'console/owner/part-files.ts',
     name: 'PART_FILES',
-    what: "The capabilities' parts of the owner's pages (a folder's `home-card` and `record-line`), by path.",
-    match: (parts) => parts.length === 2 && (parts[1] === 'home-card.ts' || parts[1] === 'record-line.ts'),
+    what: "The capabilities' parts of the owner's pages (a folder's `home-card`, `record-line` and `numbers-section`), by path.",
+    match: (parts) => parts.length === 2 && ['home-card.ts', 'record-line.ts', 'numbers-section.ts'].includes(parts[1]),
     order: 'folders',
   },
   {

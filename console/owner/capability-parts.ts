@@ -39,6 +39,12 @@ export const HOME_CARDS: readonly HomeCard[] = partsNamed<HomeCard>('home-card',
 /** Each capability's line about a record (see HOME_CARDS). */
 export const RECORD_LINES: readonly RecordLine[] = partsNamed<RecordLine>('record-line', 'recordLine')
 
+/** A capability's section on the owner's Numbers page for a month (YYYY-MM): what it did and cost; '' when nothing. */
+export type NumbersSection = (caller: Caller, month: string) => Promise<SafeHtml | ''>
+
+/** Each capability's section on the Numbers page (a `numbers-section` file exporting `numbersSection`; see HOME_CARDS). */
+export const NUMBERS_SECTIONS: readonly NumbersSection[] = partsNamed<NumbersSection>('numbers-section', 'numbersSection')
+
 /** Every capability's line about one record, read now and drawn together. */
 export async function recordLines(caller: Caller, record: RecordOnPage): Promise<(page: { csrf: string; back: string }) => SafeHtml[]> {
   const views = await Promise.all(RECORD_LINES.map((line) => line(caller, record)))

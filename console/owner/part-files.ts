@@ -9,10 +9,11 @@ import * as quickbooksRecordLine from './quickbooks/record-line.js'
 import * as reachOutsHomeCard from './reach-outs/home-card.js'
 import * as stripeHomeCard from './stripe/home-card.js'
 import * as textsHomeCard from './texts/home-card.js'
+import * as textsNumbersSection from './texts/numbers-section.js'
 import * as textsRecordLine from './texts/record-line.js'
 import * as weatherHomeCard from './weather/home-card.js'
 
-/** The capabilities' parts of the owner's pages (a folder's `home-card` and `record-line`), by path. */
+/** The capabilities' parts of the owner's pages (a folder's `home-card`, `record-line` and `numbers-section`), by path. */
 export const PART_FILES = {
   'autopay/home-card.ts': autopayHomeCard,
   'autopay/record-line.ts': autopayRecordLine,
@@ -23,6 +24,7 @@ export const PART_FILES = {
   'reach-outs/home-card.ts': reachOutsHomeCard,
   'stripe/home-card.ts': stripeHomeCard,
   'texts/home-card.ts': textsHomeCard,
+  'texts/numbers-section.ts': textsNumbersSection,
   'texts/record-line.ts': textsRecordLine,
   'weather/home-card.ts': weatherHomeCard,
 } as const

@@ -50,6 +50,11 @@ describe.each(engines)("the owner's texts pages, without a browser (%s)", (engin
     expect(customer.html).toContain(`href="/customers/${world.ann}/texts"`)
   })
 
+  it("the Numbers page counts the month's texts and segments", async () => {
+    const numbers = await world.pages.owner.get('/analytics')
+    expect(numbers.html).toContain('<h2 id="texts">Texts</h2><p>0 texts sent (0 segments, what Twilio bills), 1 received.</p>')
+  })
+
   it('refuses an empty reply naming the field, and keeps the thread', async () => {
     const page = await world.pages.owner.get(`/customers/${world.ann}/texts`)
     const refused = await world.pages.owner.submit(page.html, `/customers/${world.ann}/texts`, [['body', '']])

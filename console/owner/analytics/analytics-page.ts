@@ -8,6 +8,7 @@ import { localDate } from '../../../core/vocabulary/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { figuresSection, salesSection } from './analytics-tables.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { NUMBERS_SECTIONS } from '../capability-parts.js'
 import { ownerRoute } from '../owner-route.js'
 
 /** What the period form asks for, as the address carries it. */
@@ -82,6 +83,7 @@ ${salesSection(
   business.currency,
   byPlace.next_cursor !== null,
 )}
+${await Promise.all(NUMBERS_SECTIONS.map((section) => section(caller, month)))}
 <p><a href="/neighborhoods">By neighborhood, this year against last</a></p>
 <p><a href="/timesheets">The technicians' hours (timesheets)</a></p>
 <p class="note">Sales are completed visits at their prices before tax. Invoiced counts invoices issued in the period (not drafts, void or archived ones);

@@ -11,7 +11,7 @@ import { e164Of } from './numbers.js'
 import { marketingMayGoAt } from './quiet-hours.js'
 import { textSize } from './segments.js'
 import { textSettingsOf, textsOffReason } from './settings.js'
-import { findTwilioText, sendTwilioText, TextSendError, type TwilioText } from './twilio.js'
+import { findTwilioTexts, sendTwilioText, TextSendError, type TwilioText } from './twilio.js'
 import { STATUS_WEBHOOK_PATH } from './webhook-paths.js'
 
 /** Texts as a channel of the declared kinds of message: delivery asks it who may be texted, and sends through it. */
@@ -122,8 +122,9 @@ async function sendText(services: Services, tenantId: string, message: ChannelMe
   const text = { from, to: outgoing.to, body: outgoing.body }
   let sent: TwilioText | null = null
   try {
-    // An earlier attempt that got no answer may have gone: Twilio's list says.
-    if (kept.wasSending) sent = await findTwilioText(settings, text, new Date(kept.created_at))
+    // An earlier attempt that got no answer may have gone: a text of Twilio's list with these words whose sid no row
+    // here holds is that one (Twilio's clock is not ours, so the sid, not the time, tells).
+    if (kept.wasSending) sent = await unrecordedText(services, scope, await findTwilioTexts(settings, text))
     sent ??= await sendTwilioText(settings, { ...text, statusCallback: `${settings.publicBaseUrl}${STATUS_WEBHOOK_PATH}` })
   } catch (err) {
     await withTenant(services.db, scope, (tx) => keepFailure(tx, tenantId, kept.id, outgoing.to, err))
@@ -140,6 +141,22 @@ async function sendText(services: Services, tenantId: string, message: ChannelMe
   )
   log('info', 'text sent', { tenant_id: tenantId, message_id: message.id, sid: answer.sid, segments: answer.segments })
   return { id: answer.sid }
+}
+
+/** The first of Twilio's texts whose sid no text here holds; null when each is known. */
+async function unrecordedText(
+  services: Services,
+  scope: Parameters<typeof withTenant>[1],
+  found: TwilioText[],
+): Promise<TwilioText | null> {
+  if (!found.length) return null
+  const known = await withTenant(services.db, scope, (tx) =>
+    tx.query<{ provider_sid: string }>('select provider_sid from text_messages where provider_sid = any($1::text[])', [
+      found.map((m) => m.sid),
+    ]),
+  )
+  const sids = new Set(known.rows.map((r) => r.provider_sid))
+  return found.find((m) => !sids.has(m.sid)) ?? null
 }
 
 /**

@@ -58,21 +58,13 @@ export async function sendTwilioText(settings: TextSettings, text: TextToSend): 
 }
 
 /**
- * The text this number last sent to that one with these words since `since`, as Twilio lists it; null when there is
- * none. A send cut short before its answer was kept is found here, so it is not sent a second time.
+ * The texts this number sent to that one with these words, newest first, as Twilio lists them (its last 50 to the
+ * number): where a send cut short before its answer was kept is found, so it is not sent a second time.
  */
-export async function findTwilioText(
-  settings: TextSettings,
-  text: Pick<TextToSend, 'from' | 'to' | 'body'>,
-  since: Date,
-): Promise<TwilioText | null> {
+export async function findTwilioTexts(settings: TextSettings, text: Pick<TextToSend, 'from' | 'to' | 'body'>): Promise<TwilioText[]> {
   const query = new URLSearchParams({ To: text.to, From: text.from, PageSize: '50' })
   const answer = (await call(settings, 'GET', `Messages.json?${query}`)) as { messages?: unknown[] }
-  for (const m of answer.messages ?? []) {
-    const found = textOf(m)
-    if (found.body === text.body && (!found.dateCreated || found.dateCreated.getTime() >= since.getTime() - 60_000)) return found
-  }
-  return null
+  return (answer.messages ?? []).map(textOf).filter((m) => m.body === text.body)
 }
 
 /** A photo or file of an MMS, read from Twilio with the account's keys. */

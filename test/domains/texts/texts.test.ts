@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverDue } from '../../../core/jobs/worker.js'
 import { textsBriefingLine } from '../../../core/domains/texts/briefing.js'
 import { submitRequest } from '../../../core/domains/leads/request-form.js'
+import { textSettingsOf } from '../../../core/domains/texts/settings.js'
+import { sendTwilioText } from '../../../core/domains/texts/twilio.js'
 import { requestStamp } from '../../../core/domains/leads/request-checks.js'
 import { engines } from '../../helpers/databases.js'
 import { setClock } from '../../helpers/delivery-fixtures.js'
@@ -176,6 +178,38 @@ describe.each(engines)('texts to and from customers (%s)', (engine) => {
     expect(kept).toEqual([{ status: 'undelivered', error_code: 30003, error_message: expect.stringContaining('could not be reached') }])
     const delivered = await rows(`select count(*)::int as n from text_messages where direction = 'out' and status = 'delivered'`)
     expect(delivered[0].n).toBeGreaterThan(0)
+  })
+
+  it("a send whose answer was lost is found in Twilio's list and not sent again; one Twilio never got is sent once", async () => {
+    const lost = await w.customer('Lo St', '+12565550150')
+    const never = await w.customer('Ne Ver', '+12565550151')
+    const queued = async (id: string, body: string) => {
+      const message = expectData(await w.app.action('text', 'send', { contact_id: id, body })).id as string
+      // An earlier attempt kept its row and called Twilio, and the process died before the answer was kept.
+      await w.inBusiness((tx) =>
+        tx.query(
+          `insert into text_messages (tenant_id, direction, contact_id, phone, business_phone, body, segments, status, scheduled_message_id, created_at)
+           select app_tenant(), 'out', $1, $2, $3, $4, 1, 'sending', $5, $6`,
+          [id, id === lost ? '+12565550150' : '+12565550151', BUSINESS_NUMBER, `Sparkle Windows: ${body}`, message, now],
+        ),
+      )
+      return message
+    }
+    const lostId = await queued(lost, 'Lost answer')
+    const neverId = await queued(never, 'Never reached')
+    const earlier = await sendTwilioText(textSettingsOf(w.app.services), {
+      from: BUSINESS_NUMBER,
+      to: '+12565550150',
+      body: 'Sparkle Windows: Lost answer',
+    })
+    const requests = w.twilio.requests
+    await deliverDue(w.app.services)
+    expect(textsTo('+12565550150')).toHaveLength(1)
+    expect(textsTo('+12565550151')).toHaveLength(1)
+    expect(w.twilio.requests).toBe(requests + 1)
+    const state = async (id: string) => (await rows('select status, provider_message_id from scheduled_messages where id = $1', [id]))[0]
+    expect(await state(lostId)).toEqual({ status: 'sent', provider_message_id: earlier.sid })
+    expect(await state(neverId)).toEqual({ status: 'sent', provider_message_id: textsTo('+12565550151')[0].sid })
   })
 
   it('two workers delivering the same due texts send each once', async () => {

@@ -10,6 +10,7 @@ import { setClock } from '../../helpers/delivery-fixtures.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { made, newContact, newTicket } from '../../helpers/fixtures.js'
 import { BUSINESS_NUMBER, type TextsWorld, textsWorld } from './texts-world.js'
+import { twilioSignature } from '../../helpers/fake-twilio.js'
 
 describe.each(engines)('texts to and from customers (%s)', (engine) => {
   let w: TextsWorld
@@ -118,7 +119,46 @@ describe.each(engines)('texts to and from customers (%s)', (engine) => {
     const before = (await rows('select count(*)::int as n from text_messages'))[0].n
     const forged = await w.inbound('+12565550107', 'C', { forge: true })
     expect(forged.status).toBe(400)
+    const elsewhere = await w.twilio.inbound(
+      `${w.app.url}/api/webhooks/texts`,
+      { from: '+12565550107', to: BUSINESS_NUMBER, body: 'C' },
+      { signUrl: 'https://other.example/api/webhooks/texts' },
+    )
+    expect(elsewhere.status).toBe(400)
+    const url = `${w.app.url}/api/webhooks/texts`
+    const unsigned = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Body=STOP',
+    })
+    expect(unsigned.status).toBe(400)
     expect((await rows('select count(*)::int as n from text_messages'))[0].n).toBe(before)
+  })
+
+  it('takes a text Twilio posts twice once', async () => {
+    const ray = await w.customer('Ray Play', '+12565550109')
+    const url = `${w.app.url}/api/webhooks/texts`
+    const params = {
+      MessageSid: `SM${'a'.repeat(32)}`,
+      AccountSid: w.twilio.accountSid,
+      From: '+12565550109',
+      To: BUSINESS_NUMBER,
+      Body: 'Is Tuesday still on?',
+      NumMedia: '0',
+    }
+    const post = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(w.twilio.authToken, url, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      })
+    expect((await post()).status).toBe(200)
+    expect((await post()).status).toBe(200)
+    expect(await rows(`select body from text_messages where contact_id = $1`, [ray])).toEqual([{ body: 'Is Tuesday still on?' }])
+    expect(await rows(`select summary from interactions where contact_id = $1`, [ray])).toHaveLength(1)
   })
 
   it('puts words from a customer on their timeline, waiting for an answer; from an unknown number makes one lead', async () => {

@@ -32,6 +32,7 @@ const QUICKBOOKS = 'test/console/quickbooks-pages.test.ts'
 const ROUTES = 'test/domains/routes/routes.test.ts'
 const FOLLOW_UPS = 'test/jobs/follow-ups.test.ts'
 const PROMISED = 'test/promises/'
+const TEXTS = 'test/domains/texts/texts.test.ts'
 
 /** What the product says it does, each with its check. */
 export const CATALOGUE: Catalogued[] = [
@@ -1205,5 +1206,49 @@ export const CATALOGUE: Catalogued[] = [
     phrase: 'your answer is kept on this phone and will be',
     promises: 'an answer made offline is kept and sent once back online',
     checked_by: by('test/console/technician-offline-browser.test.ts', 'sent once and in order when back online'),
+  },
+  // Texts (core/domains/texts): each promise is kept by the texts tests.
+  ...['core/domains/texts/channel.ts', 'core/domains/texts/textable.ts', 'core/domains/texts/records.ts'].map((file) => ({
+    file,
+    phrase: 'nothing is texted',
+    promises: 'after STOP nothing is texted to the number, queued or asked for, until it replies START',
+    checked_by: by(TEXTS, 'STOP in any case stops every text at once'),
+  })),
+  {
+    file: 'core/domains/texts/twilio.ts',
+    phrase: 'replied STOP to our texts (Twilio 21610): nothing is texted',
+    promises: 'a STOP Twilio reports fails the text and is kept for the number',
+    checked_by: by(TEXTS, 'a STOP Twilio knows (kept)'),
+  },
+  {
+    file: 'console/owner/texts/texts-page.ts',
+    phrase: 'they can be texted again only after they reply START',
+    promises: 'a customer who replied STOP can be texted again once they reply START',
+    checked_by: by(TEXTS, 'START resumes'),
+  },
+  {
+    file: 'core/domains/texts/actions.ts',
+    phrase: 'Record that a customer agreed to be texted',
+    promises: 'consent to visit texts lets confirmations, reminders, "on my way" and pay links go by text',
+    checked_by: by(TEXTS, "texts a booking's confirmation to a customer who chose texts"),
+  },
+  {
+    file: 'core/domains/texts/inbound.ts',
+    phrase: 'the text is kept without it',
+    promises: 'a photo Twilio cannot give leaves the text kept, saying so',
+    checked_by: by(TEXTS, 'keeps the photos of an MMS from a customer as their documents'),
+  },
+  {
+    file: 'core/domains/texts/inbound.ts',
+    phrase: 'Texted ${} ${}${}',
+    promises: null,
+    checked_by: null,
+    reason: "a texted photo's name among the customer's documents, not a promise",
+  },
+  {
+    file: 'console/technician/ticket.ts',
+    phrase: 'The customer is told you are on your way.',
+    promises: '"On my way" on the visit page tells the customer, with the arrival time',
+    checked_by: by('test/console/texts-pages.test.ts', 'the technician taps On my way on the visit page'),
   },
 ]

@@ -84,6 +84,8 @@ describe.each(engines)('texts to and from customers (%s)', (engine) => {
 
   it('STOP in any case stops every text at once, confirmed once; START resumes; HELP names the business and how to stop', async () => {
     const lee = await w.customer('Lee Stop', '+12565550105')
+    // A text queued before the STOP is not sent after it.
+    const queued = expectData(await w.app.action('text', 'send', { contact_id: lee, body: 'Queued before' })).id
     const stop = await w.inbound('+12565550105', ' Stop. ')
     expect(stop.body).toContain('Sparkle Windows: you will get no more texts from us. Reply START to text again.')
     const again = await w.inbound('+12565550105', 'UNSUBSCRIBE')
@@ -91,6 +93,12 @@ describe.each(engines)('texts to and from customers (%s)', (engine) => {
     expectError(await w.app.action('text', 'send', { contact_id: lee, body: 'Are you there?' }), 409, 'CONFLICT')
     const refused = await w.app.ownerAction('text', 'send', { contact_id: lee, body: 'Owner here' }).catch((e: Error) => e)
     expect(String(refused)).toMatch(/replied STOP/)
+    await deliverDue(w.app.services)
+    expect((await rows('select status, last_error from scheduled_messages where id = $1', [queued]))[0]).toEqual({
+      status: 'cancelled',
+      last_error: 'Not sent: +12565550105 replied STOP: nothing is texted to it until it replies START',
+    })
+    expect(textsTo('+12565550105')).toEqual([])
     const help = await w.inbound('+12565550105', 'help')
     expect(help.body).toMatch(/Sparkle Windows: .*STOP to stop texts/)
     const start = await w.inbound('+12565550105', 'unstop')
@@ -355,6 +363,29 @@ describe.each(engines)('texts to and from customers (%s)', (engine) => {
     expect(kept.media_document_ids).toEqual([docs[0].id])
     const [line] = await rows(`select summary from interactions where contact_id = $1`, [mo])
     expect(line.summary).toBe("The cracked pane (1 photo kept in the customer's files)")
+    // A photo Twilio cannot give: the text is kept without it, and says so.
+    const url = `${w.app.url}/api/webhooks/texts`
+    const params = {
+      MessageSid: `MM${'b'.repeat(32)}`,
+      AccountSid: w.twilio.accountSid,
+      From: '+12565550204',
+      To: BUSINESS_NUMBER,
+      Body: 'And the frame',
+      NumMedia: '1',
+      MediaUrl0: `${w.twilio.url}/2010-04-01/Accounts/${w.twilio.accountSid}/Messages/MM${'b'.repeat(32)}/Media/ME${'c'.repeat(32)}`,
+      MediaContentType0: 'image/jpeg',
+    }
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(w.twilio.authToken, url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    })
+    expect(res.status).toBe(200)
+    const lines = await rows(`select summary from interactions where contact_id = $1 order by occurred_at, summary`, [mo])
+    expect(lines.map((l) => l.summary)).toContain('And the frame (1 photo could not be read from Twilio)')
   })
 
   it("holds a marketing text outside 8:00-21:00 in the customer's own zone, and needs its own consent", async () => {

@@ -6,7 +6,8 @@ import type { ChannelMessage, ChannelOutgoing, ChannelRefusal, MessageChannel } 
 import { addDays, dayRange, localDate } from '../../vocabulary/time.js'
 import { textConsentOf } from '../messages/kinds.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { isStopped, textingContact, textSettingsRow, textsSentSince } from './consent.js'
+import { textingContact, textSettingsRow, textsSentSince } from './consent.js'
+import { textableOrWhy } from './textable.js'
 import { e164Of } from './numbers.js'
 import { marketingMayGoAt } from './quiet-hours.js'
 import { textSize } from './segments.js'
@@ -36,26 +37,18 @@ export const textChannel: MessageChannel = {
  */
 async function refuseText(tx: Queryable, _services: Services, message: ChannelMessage, now: Date): Promise<ChannelRefusal | null> {
   const settings = await loadTenantSettings(tx)
-  const contact = await textingContact(tx, message.contact_id)
-  const phone = e164Of(contact?.phone, settings.timezone)
-  if (!contact || !phone) return { fail: 'the customer has no mobile number that can get texts' }
-  if (await isStopped(tx, phone)) return { cancel: `${phone} replied STOP: nothing is texted to it until it replies START` }
   const consent = textConsentOf(message.kind) ?? 'service'
-  if (consent === 'service' && !contact.service_at) {
-    return { fail: `${contact.display_name} has not agreed to texts; record their consent first (text_consent.record)` }
-  }
-  if (consent === 'marketing' && !contact.marketing_at) {
-    return { fail: `${contact.display_name} has not agreed to marketing texts; record that consent first (text_consent.record)` }
-  }
-  const business = await textSettingsRow(tx)
-  if (!business.from_number) return { fail: "the business has no texting number yet: set it on the owner's Texts page" }
+  const found = await textableOrWhy(tx, message.contact_id, consent)
+  // A STOP cancels what was queued before it; any other reason fails the message, saying what to do.
+  if ('why' in found) return found.why === 'stopped' ? { cancel: found.words } : { fail: found.words }
   const today = localDate(now, settings.timezone)
-  if ((await textsSentSince(tx, dayRange(today, settings.timezone).start)) >= business.daily_limit) {
+  if ((await textsSentSince(tx, dayRange(today, settings.timezone).start)) >= found.dailyLimit) {
     return {
       until: dayRange(addDays(today, 1), settings.timezone).start,
-      why: `the business's limit of ${business.daily_limit} texts a day is reached; it goes tomorrow`,
+      why: `the business's limit of ${found.dailyLimit} texts a day is reached; it goes tomorrow`,
     }
   }
+  const contact = found.contact
   if (consent === 'marketing') {
     const zone = contact.time_zone ?? settings.timezone
     const at = marketingMayGoAt(now, zone)

@@ -96,7 +96,7 @@ describe.each(engines)('texts to and from customers (%s)', (engine) => {
     await deliverDue(w.app.services)
     expect((await rows('select status, last_error from scheduled_messages where id = $1', [queued]))[0]).toEqual({
       status: 'cancelled',
-      last_error: 'Not sent: +12565550105 replied STOP: nothing is texted to it until it replies START',
+      last_error: 'Not sent: Lee Stop replied STOP: nothing is texted to +12565550105 until they reply START',
     })
     expect(textsTo('+12565550105')).toEqual([])
     const help = await w.inbound('+12565550105', 'help')

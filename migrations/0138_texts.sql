@@ -114,3 +114,25 @@ create trigger text_settings_text_number_lookup after insert or delete or update
 
 -- A request form's box "Text me about my visits": the customer's consent, recorded on them when the lead becomes theirs.
 alter table lead_requests add column texts_agreed_at timestamptz;
+
+-- An offer of times texted to a customer who chose texts: its queued text names the offer, and each text carries a
+-- link of its own (an offer's first link is its email's), so a text sent again never ends a link already sent.
+alter table scheduled_messages add column slot_offer_id uuid,
+  add foreign key (tenant_id, slot_offer_id) references slot_offers (tenant_id, id) on delete set null (slot_offer_id);
+create table slot_offer_links (
+  tenant_id uuid not null references tenants (id),
+  id uuid not null default gen_random_uuid(),
+  offer_id uuid not null,
+  token_hash text not null,
+  created_at timestamptz not null default now(),
+  primary key (tenant_id, id),
+  unique (tenant_id, token_hash),
+  foreign key (tenant_id, offer_id) references slot_offers (tenant_id, id) on delete cascade
+);
+create index slot_offer_links_offer on slot_offer_links (tenant_id, offer_id);
+alter table slot_offer_links enable row level security;
+alter table slot_offer_links force row level security;
+create policy tenant_rows on slot_offer_links using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
+grant select, insert, update, delete on slot_offer_links to crm_app;
+create trigger slot_offer_links_slot_offer_lookup after insert or delete or update of token_hash, tenant_id on slot_offer_links
+  for each row execute function keep_secret_lookup('slot_offer', 'token_hash');

@@ -3,6 +3,7 @@
 import * as autopayMessageKinds from './autopay/message-kinds.js'
 import * as invoicesMessageKinds from './invoices/message-kinds.js'
 import * as messagesMessageKinds from './messages/message-kinds.js'
+import * as offersMessageKinds from './offers/message-kinds.js'
 import * as plansMessageKinds from './plans/message-kinds.js'
 import * as quotesMessageKinds from './quotes/message-kinds.js'
 import * as reachOutsMessageKinds from './reach-outs/message-kinds.js'
@@ -13,6 +14,7 @@ export const MESSAGE_KIND_FILES = {
   'autopay/message-kinds.ts': autopayMessageKinds,
   'invoices/message-kinds.ts': invoicesMessageKinds,
   'messages/message-kinds.ts': messagesMessageKinds,
+  'offers/message-kinds.ts': offersMessageKinds,
   'plans/message-kinds.ts': plansMessageKinds,
   'quotes/message-kinds.ts': quotesMessageKinds,
   'reach-outs/message-kinds.ts': reachOutsMessageKinds,

@@ -33,6 +33,7 @@ function collect(): {
     if (!mod.messageKinds && !mod.messageValues) throw new Error(`${file} exports neither messageKinds nor messageValues`)
     for (const k of mod.messageKinds ?? []) {
       if (kinds.has(k.kind)) throw new Error(`${file}: the message kind ${k.kind} is declared twice`)
+      if (!k.template && !k.text) throw new Error(`${file}: the message kind ${k.kind} has neither a template nor words as a text`)
       kinds.set(k.kind, k)
     }
     values.push(...(mod.messageValues ?? []))
@@ -71,3 +72,6 @@ export const TEMPLATE_SAMPLES: readonly TemplateSamples[] = declared.samples
 
 /** The kinds that may go by text (their declaration has `text`): a customer who chose texts gets these by text. */
 export const TEXT_KINDS: readonly string[] = [...declared.kinds.values()].filter((k) => k.text).map((k) => k.kind)
+
+/** The kinds that only ever go by text: declared with words as a text and no template. */
+export const TEXT_ONLY_KINDS: readonly string[] = [...declared.kinds.values()].filter((k) => !k.template).map((k) => k.kind)

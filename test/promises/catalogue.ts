@@ -1251,4 +1251,16 @@ export const CATALOGUE: Catalogued[] = [
     promises: '"On my way" on the visit page tells the customer, with the arrival time',
     checked_by: by('test/console/texts-pages.test.ts', 'the technician taps On my way on the visit page'),
   },
+  {
+    file: 'core/domains/messages/records.ts',
+    phrase: 'An offer of times texted to the customer',
+    promises: 'a customer who chose texts gets an offer of times by text',
+    checked_by: by(TEXTS, 'texts an offer of times with a link of the text'),
+  },
+  {
+    file: 'core/domains/offers/message-kinds.ts',
+    phrase: '(made when it is sent)',
+    promises: "an offer's text carries a link of its own to the offer's page, made as it is sent",
+    checked_by: by(TEXTS, "the email's link still works"),
+  },
 ]

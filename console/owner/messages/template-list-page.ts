@@ -6,7 +6,7 @@ import { callQuery, callQueryAll } from '../../../core/kernel/call-query.js'
 import type { Services } from '../../../core/kernel/context.js'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
 import type { MessageKind } from '../../../core/domains/messages/model.js'
-import { MESSAGE_KINDS } from '../../../core/domains/messages/kinds.js'
+import { TEMPLATE_KINDS } from '../../../core/domains/messages/kinds.js'
 import { templatePreviewQuery } from '../../../core/domains/messages/preview-queries.js'
 import { templatesQuery } from '../../../core/domains/messages/queries.js'
 import { createTemplate } from '../../../core/domains/messages/template-actions.js'
@@ -17,7 +17,7 @@ import { KIND_WORDS, previewCard, variablesHelp } from './template-preview.js'
 import { ownerRoute } from '../owner-route.js'
 import { checkField, field, fieldErrorsOf, pageProblem, selectField, textArea, textField, type FieldErrors } from '../../form-kit.js'
 
-const KIND_OPTIONS = MESSAGE_KINDS.map((k) => [k, KIND_WORDS[k]] as const)
+const KIND_OPTIONS = TEMPLATE_KINDS.map((k) => [k, KIND_WORDS[k]] as const)
 
 /** The email templates by kind, and writing a new one (starting from the kind's current default). */
 export function templatesPages(services: Services): Router {
@@ -29,7 +29,7 @@ export function templatesPages(services: Services): Router {
     ownerRoute(services, async ({ req, res, session }) => {
       const archived = req.query.status === 'archived'
       const all = await callQueryAll(caller(session, res), templatesQuery, { params: { status: archived ? 'archived' : 'active' } })
-      const kinds = MESSAGE_KINDS.map((kind) => {
+      const kinds = TEMPLATE_KINDS.map((kind) => {
         const mine = all.filter((t) => t.kind === kind)
         return html`<h2>${KIND_WORDS[kind]}</h2>${
           mine.length
@@ -93,7 +93,7 @@ ${variablesHelp()}${preview ? previewCard(preview, null) : ''}<p><a href="/setti
   router.get(
     '/settings/templates/new',
     ownerRoute(services, async ({ req, res, session }) => {
-      const kind = MESSAGE_KINDS.find((k) => k === req.query.kind) ?? 'confirmation'
+      const kind = TEMPLATE_KINDS.find((k) => k === req.query.kind) ?? 'confirmation'
       const current = (await callQuery(caller(session, res), templatesQuery, { params: { kind }, limit: 100 })).items.find(
         (t) => t.is_default,
       )
@@ -105,7 +105,7 @@ ${variablesHelp()}${preview ? previewCard(preview, null) : ''}<p><a href="/setti
   router.post(
     '/settings/templates',
     ownerRoute(services, async ({ req, res, session, onError }) => {
-      const kind = MESSAGE_KINDS.find((k) => k === field(req.body, 'kind')) ?? 'confirmation'
+      const kind = TEMPLATE_KINDS.find((k) => k === field(req.body, 'kind')) ?? 'confirmation'
       const v = {
         kind,
         name: field(req.body, 'name'),

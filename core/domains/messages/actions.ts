@@ -6,7 +6,7 @@ import { auditedUpdate } from '../../vocabulary/records.js'
 import { noteText } from '../../kernel/sanitize.js'
 import { assertTemplateTexts } from './template-texts.js'
 import { lockMessage, MESSAGE_TABLE, type MessageKind, RENDERED_MESSAGE } from './model.js'
-import { MESSAGE_KINDS, messageKind } from './kinds.js'
+import { TEMPLATE_KINDS, templateKind } from './kinds.js'
 import { MESSAGE_RECORD } from './records.js'
 import { renderMessage } from './render.js'
 import { queueMessage } from './queue.js'
@@ -45,7 +45,7 @@ export const scheduleMessage = defineAction({
   place: customer('Send an email'),
   words: { phrase: 'schedule an email to a customer' },
   description:
-    `Schedule an email to a contact at send_at (future, ISO 8601; left out: as soon as possible). kind: ${MESSAGE_KINDS.join('|')}. ` +
+    `Schedule an email to a contact at send_at (future, ISO 8601; left out: as soon as possible). kind: ${TEMPLATE_KINDS.join('|')}. ` +
     'template_id is optional: without it the message uses the default template of its kind at the time it is sent. body is custom text, shown where ' +
     "the template has {{custom_message}} (required for kind custom without a template); subject replaces the template's. " +
     'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a ' +
@@ -60,7 +60,7 @@ export const scheduleMessage = defineAction({
   },
   input: z.strictObject({
     contact_id: z.uuid(),
-    kind: messageKind,
+    kind: templateKind,
     template_id: z
       .uuid()
       .optional()

@@ -6,11 +6,11 @@ import type { TemplateText } from './message-kind.js'
 import { TEMPLATE_COLUMNS, type MessageKind, type MessageTemplate } from './model.js'
 
 /**
- * The templates every business starts with, one per kind, each worded in its kind's declaration.
+ * The templates every business starts with, one per kind that goes by email, each worded in its kind's declaration.
  * They are also the built-in text used for a kind that a business has no default template for.
  */
 export const DEFAULT_TEMPLATES: Readonly<Record<string, TemplateText>> = Object.fromEntries(
-  [...KIND_DECLARATIONS.values()].map((k) => [k.kind, k.template]),
+  [...KIND_DECLARATIONS.values()].flatMap((k) => (k.template ? [[k.kind, k.template]] : [])),
 )
 
 /** Writes the default template of every kind for a new business, each one audited as created by the system: two statements in all. */
@@ -18,7 +18,7 @@ export async function insertDefaultTemplates(
   tx: Queryable,
   who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
 ): Promise<void> {
-  const templates = [...KIND_DECLARATIONS.values()].map((k) => ({ kind: k.kind, ...k.template }))
+  const templates = Object.entries(DEFAULT_TEMPLATES).map(([kind, template]) => ({ kind, ...template }))
   const r = await tx.query<Record<string, unknown> & { id: string }>(
     `insert into message_templates (tenant_id, kind, name, subject, body, is_default)
     select $1, t.kind, t.name, t.subject, t.body, true from jsonb_to_recordset($2::jsonb) as t(kind text, name text, subject text, body text)

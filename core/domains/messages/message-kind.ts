@@ -36,8 +36,11 @@ export interface KindDeclaration {
   kind: string
   /** How the owner's pages name the kind, e.g. 'Quote follow-up'. */
   label: string
-  /** The template every business starts with for this kind, also the built-in text when a business has no default. */
-  template: TemplateText
+  /**
+   * The template every business starts with for this kind, also the built-in text when a business has no default.
+   * Absent for a kind that only ever goes by text (its `text` then says everything): it has no template to edit.
+   */
+  template?: TemplateText
   /** Whether the message must not go now (its own records read by its own SQL); null when it may. */
   holdBack?(tx: Queryable, message: KindMessage, now: Date): Promise<KindHold | null>
   /** Its words as a text, for customers who chose texts; a kind without them always goes by email. */
@@ -66,7 +69,7 @@ export interface SampleVisit {
 export type TemplateSamples = (visit: SampleVisit) => TemplateValues
 
 /** The record a message is about, as scheduled_messages names it. */
-export type MessageRecordColumn = 'ticket_id' | 'invoice_id' | 'quote_id' | 'customer_plan_id'
+export type MessageRecordColumn = 'ticket_id' | 'invoice_id' | 'quote_id' | 'customer_plan_id' | 'slot_offer_id'
 
 /** When the values are read: the business's settings, and its calendar day on which the email goes (YYYY-MM-DD). */
 export interface ValuesMoment {

@@ -13,7 +13,7 @@ export const TEMPLATE_COLUMNS = 'id, kind, name, subject, body, is_default, arch
 
 /** The columns of a scheduled message as the API shows it. */
 export const MESSAGE_COLUMNS = `id, contact_id, kind, template_id, subject, body, send_at, status, ticket_id, invoice_id, quote_id,
-  follow_up_step, moved_from, customer_plan_id, channel, arrival_at, attempts, last_error, sent_at, created_at, updated_at`
+  follow_up_step, moved_from, customer_plan_id, slot_offer_id, channel, arrival_at, attempts, last_error, sent_at, created_at, updated_at`
 
 /** A message as it would be sent now, and the variables still without a value. */
 export const RENDERED_MESSAGE = z.object({ subject: z.string(), body: z.string(), missing: z.array(z.string()) })

@@ -9,7 +9,7 @@ import { addDays, localDate, zonedInstant } from '../../vocabulary/time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import { RENDERED_MESSAGE, type MessageKind } from './model.js'
-import { messageKind } from './kinds.js'
+import { messageKind, templateKind } from './kinds.js'
 import { businessValues, messageValues, renderTexts } from './render.js'
 
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
@@ -24,7 +24,7 @@ export const templatePreviewQuery = defineQuery({
   phrases: ['email preview', 'template preview', 'how the email reads'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
-    kind: messageKind.optional(),
+    kind: templateKind.optional(),
     subject: noteText(300).optional(),
     body: noteText(20_000).optional(),
     contact_id: z.uuid().optional(),

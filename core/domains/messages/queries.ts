@@ -64,6 +64,7 @@ export const scheduledMessagesQuery = defineQuery({
     'follow_up_step',
     'moved_from',
     'customer_plan_id',
+    'slot_offer_id',
     'channel',
     'arrival_at',
     'attempts',

@@ -32,6 +32,7 @@ export const MESSAGE_RECORD = z.object({
   follow_up_step: z.string().nullable().describe('The step of the follow-up rule that queued it (e.g. due+7), null for other messages'),
   moved_from: timestamp.nullable().describe("A moved email's visit start before the move, null for other messages"),
   customer_plan_id: z.uuid().nullable().describe("A service plan offer's plan, null for other messages"),
+  slot_offer_id: z.uuid().nullable().describe('An offer of times texted to the customer, null for other messages'),
   channel: z.enum(['email', 'text']).describe('How it reaches the customer: by email, or by text to their mobile number'),
   arrival_at: timestamp.nullable().describe('In an "on my way" message: when the technician should arrive'),
   attempts: z.number().int(),

@@ -6,7 +6,7 @@ import { noteText } from '../../kernel/sanitize.js'
 import { TEMPLATE_VARIABLES } from '../message-kinds.js'
 import { assertTemplateTexts } from './template-texts.js'
 import { lockTemplate, TEMPLATE_COLUMNS, TEMPLATE_TABLE } from './model.js'
-import { MESSAGE_KINDS, messageKind } from './kinds.js'
+import { TEMPLATE_KINDS, templateKind } from './kinds.js'
 import { TEMPLATE_RECORD } from './records.js'
 import { auditedInsert, auditedStatement, auditedUpdate } from '../../vocabulary/records.js'
 import { page } from '../../vocabulary/places.js'
@@ -27,12 +27,12 @@ export const createTemplate = defineAction({
   place: page('/settings/templates', 'New template'),
   words: { phrase: 'add an email template' },
   description:
-    `Create a message template: kind (${MESSAGE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} ` +
+    `Create a message template: kind (${TEMPLATE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} ` +
     'is_default true makes it the default of its kind (the one used when a scheduled message names no template).',
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   phrases: ['email template', 'message wording', 'new template'],
   input: z.strictObject({
-    kind: messageKind,
+    kind: templateKind,
     name,
     subject: subject.describe('Email subject, may use {{variables}}'),
     body: body.describe('Plain text body with {{variables}}'),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { OFFER_LINK } from './offer-links.js'
+import { queueMessage } from '../messages/queue.js'
 import { AppError } from '../../kernel/errors.js'
 import { defineAction } from '../../kernel/registry.js'
 import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
@@ -65,6 +66,21 @@ export const sendSlotOffer = defineAction({
     }
     const offer = await loadOffer(ctx.db, id, ctx.services.now())
     await ctx.audit({ entityType: 'slot_offer', entityId: id, action: 'create', before: null, after: offer })
+    // A customer who chose texts gets the offer by text too, with a link of its own made as it is sent.
+    if (plan.recipient.contactId) {
+      const channel = await ctx.db.query<{ message_channel: string }>('select message_channel from contacts where id = $1', [
+        plan.recipient.contactId,
+      ])
+      if (channel.rows[0]?.message_channel !== 'email') {
+        await queueMessage(ctx, {
+          contact_id: plan.recipient.contactId,
+          kind: 'slot_offer',
+          channel: 'text',
+          slot_offer_id: id,
+          send_at: ctx.services.now(),
+        })
+      }
+    }
     const email = offerEmail(plan, offerLinkUrl(ctx.services.config.publicBaseUrl, token), input.note ?? null)
     const scope = { tenantId: ctx.tenantId, requestId: ctx.requestId }
     ctx.afterCommit(() =>

@@ -6,6 +6,6 @@ export * from './queries.js'
 /** What this domain contributes besides its operations: core/domains/index.ts plugs it in. */
 export const domain = defineDomain({
   uses: ['contacts', 'leads', 'messages', 'services', 'settings', 'tickets'],
-  tables: ['slot_offers', 'slot_offer_slots'],
+  tables: ['slot_offers', 'slot_offer_slots', 'slot_offer_links'],
   area: 'Appointments',
 })

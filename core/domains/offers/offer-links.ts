@@ -163,7 +163,9 @@ async function loadRow(tx: Queryable, tokenHash: string, lock: boolean): Promise
   const r = await tx.query<OfferRow>(
     `select o.id, o.tenant_id, o.contact_id, o.lead_id, o.service_ids, o.duration_minutes, o.note, o.status, o.expires_at,
             o.booked_slot_id, b.name as business_name, b.timezone
-     from slot_offers o join tenants b on b.id = o.tenant_id where o.token_hash = $1 ${lock ? 'for update of o' : ''}`,
+     from slot_offers o join tenants b on b.id = o.tenant_id
+     where o.token_hash = $1 or o.id = (select l.offer_id from slot_offer_links l where l.token_hash = $1)
+     ${lock ? 'for update of o' : ''}`,
     [tokenHash],
   )
   return r.rows[0] ?? null

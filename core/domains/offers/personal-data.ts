@@ -17,3 +17,13 @@ export const slotOffersPersonalData: PersonalTable = {
   stateChanges: [{ when: { status: ['open'] }, set: { status: 'revoked', revoked_at: { time: 'of erasure' } } }],
   export: { part: 'slot_offers', heading: 'Times offered', order: 't.created_at, t.id' },
 }
+
+/** The links texted with an offer: only their secrets' hashes, which name no one; they stay with the offer. */
+export const slotOfferLinksPersonalData: PersonalTable = {
+  table: 'slot_offer_links',
+  place: 221,
+  reach: { offer_id: 'slot_offers' },
+  columns: { token_hash: 'not personal' },
+  // Hashes of secrets: nothing of the customer's to give back.
+  export: null,
+}

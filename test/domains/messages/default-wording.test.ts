@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
-import { MESSAGE_KINDS } from '../../../core/domains/messages/kinds.js'
+import { TEMPLATE_KINDS } from '../../../core/domains/messages/kinds.js'
 import { idempotencyKeyOf } from '../../../core/jobs/deliver.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
@@ -63,7 +63,7 @@ describe.each(engines)('the default emails ask for a reply only when a reply rea
   }
 
   it('without a reply-to address, no default template asks for a reply, and the reach-out goes without one', async () => {
-    for (const kind of MESSAGE_KINDS) {
+    for (const kind of TEMPLATE_KINDS) {
       const preview = expectData(await app.query({ type: 'template_preview', kind })).items[0]
       expect(`${preview.subject}\n${preview.body}`, kind).not.toMatch(/repl(y|ies)/i)
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
-import { MESSAGE_KINDS } from '../../../core/domains/messages/kinds.js'
+import { TEMPLATE_KINDS } from '../../../core/domains/messages/kinds.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
@@ -24,7 +24,7 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
   it('gives a new business one default template per kind, audited as created by the system', async () => {
     const list = expectData(await app.query({ type: 'templates', limit: 100 }))
     const defaults = list.items.filter((t: any) => t.is_default)
-    expect(defaults.map((t: any) => t.kind).sort()).toEqual([...MESSAGE_KINDS].sort())
+    expect(defaults.map((t: any) => t.kind).sort()).toEqual([...TEMPLATE_KINDS].sort())
     const confirmation = defaults.find((t: any) => t.kind === 'confirmation')
     expect(confirmation).toMatchObject({ name: DEFAULT_TEMPLATES.confirmation.name, body: DEFAULT_TEMPLATES.confirmation.body })
     expect(confirmation.variables).toEqual(expect.arrayContaining(['customer_first_name', 'appointment_date', 'confirm_link']))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
-import { MESSAGE_KINDS } from '../../../core/domains/messages/kinds.js'
-import { TEMPLATE_VARIABLES } from '../../../core/domains/message-kinds.js'
+import { TEMPLATE_KINDS } from '../../../core/domains/messages/kinds.js'
+import { KIND_DECLARATIONS, TEMPLATE_VARIABLES } from '../../../core/domains/message-kinds.js'
 import { renderTemplate, templateIssues, variablesIn } from '../../../core/text/templating.js'
 
 describe('template rendering', () => {
@@ -63,8 +63,11 @@ describe('template rendering', () => {
     expect(templateIssues('data.subject', 'Hi {{customer_name}}', TEMPLATE_VARIABLES)).toEqual([])
   })
 
-  it('has a default template for every kind that uses only known variables', () => {
-    for (const kind of MESSAGE_KINDS) {
+  it('has a default template for every kind that goes by email, and words as a text, that use only known variables', () => {
+    for (const k of KIND_DECLARATIONS.values()) {
+      if (k.text) expect(templateIssues('text', k.text.words, TEMPLATE_VARIABLES), k.kind).toEqual([])
+    }
+    for (const kind of TEMPLATE_KINDS) {
       const t = DEFAULT_TEMPLATES[kind]
       expect(templateIssues('subject', t.subject, TEMPLATE_VARIABLES), kind).toEqual([])
       expect(templateIssues('body', t.body, TEMPLATE_VARIABLES), kind).toEqual([])

@@ -308,6 +308,36 @@ describe.each(engines)('texts to and from customers (%s)', (engine) => {
     expect(consent).toMatchObject({ phone: '+12565550250', service: { how: 'request_form', at: now.toISOString() }, marketing: null })
   })
 
+  it("texts an offer of times with a link of the text's own; the email's link still works", async () => {
+    const ola = await w.customer('Ola Offer', '+12565550260', { channel: 'both', email: 'ola@example.com' })
+    const service = await made(w.app, 'service', 'create', {
+      name: 'Skylights',
+      pricing: 'fixed',
+      price_cents: 9_000,
+      default_duration_minutes: 60,
+    })
+    await w.app.ownerAction('slot_offer', 'send', {
+      contact_id: ola,
+      service_ids: [service.id],
+      slots: [{ start: '2031-02-05T15:00:00Z', technician_id: w.app.tenant.owner_user_id }],
+    })
+    await deliverDue(w.app.services)
+    const [text] = textsTo('+12565550260')
+    expect(text.body).toMatch(
+      /^Sparkle Windows: we can come Wed Feb 5, 9:00 AM\. Pick a time here: http:\/\/127\.0\.0\.1:\d+\/offer\/[\w-]{43}$/,
+    )
+    const textLink = /\/offer\/[\w-]{43}/.exec(text.body)?.[0] as string
+    const emailed = w.app.email.sent.find((m) => m.to.includes('ola@example.com') && m.subject.startsWith('Pick a time'))
+    const emailLink = /\/offer\/[\w-]{43}/.exec(emailed?.text ?? '')?.[0] as string
+    expect(emailLink).toBeTruthy()
+    expect(textLink).not.toBe(emailLink)
+    for (const link of [textLink, emailLink]) {
+      const page = await fetch(`${w.app.url}${link}`)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('9:00 AM')
+    }
+  })
+
   it('sends the day-before reminder by text on its day', async () => {
     const rae = await w.customer('Rae Mind', '+12565550201', { channel: 'text' })
     await newTicket(w.app, rae, { scheduled_start: '2031-02-03T15:00:00Z', confirmed: true })

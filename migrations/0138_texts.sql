@@ -136,3 +136,22 @@ create policy tenant_rows on slot_offer_links using (tenant_id = app_tenant()) w
 grant select, insert, update, delete on slot_offer_links to crm_app;
 create trigger slot_offer_links_slot_offer_lookup after insert or delete or update of token_hash, tenant_id on slot_offer_links
   for each row execute function keep_secret_lookup('slot_offer', 'token_hash');
+
+-- The photos a number no customer has texted, kept with its lead until the lead becomes a customer, whose documents
+-- they then become.
+create table text_media (
+  tenant_id uuid not null references tenants (id),
+  id uuid not null default gen_random_uuid(),
+  -- The text that carried it, whose lead it waits with.
+  text_message_id uuid not null,
+  content_type text not null,
+  bytes bytea not null,
+  created_at timestamptz not null default now(),
+  primary key (tenant_id, id),
+  foreign key (tenant_id, text_message_id) references text_messages (tenant_id, id) on delete cascade
+);
+create index text_media_text on text_media (tenant_id, text_message_id);
+alter table text_media enable row level security;
+alter table text_media force row level security;
+create policy tenant_rows on text_media using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
+grant select, insert, update, delete on text_media to crm_app;

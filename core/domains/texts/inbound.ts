@@ -106,8 +106,13 @@ export async function receiveText(services: Services, text: InboundText): Promis
     if (!made.intent || !ANSWERED.includes(made.intent)) {
       made.needsAnswer = !made.ticketId
       if (!contactId) {
-        const sent = text.media.length
-        const note = sent ? `(${sent} photo${sent === 1 ? '' : 's'} sent: photos from a number no customer has are not kept)` : ''
+        const kept = photos.read.length
+        const note = [
+          kept ? `(${kept} photo${kept === 1 ? '' : 's'} kept, filed with the customer once the lead becomes one)` : '',
+          photos.unread ? `(${photos.unread} photo${photos.unread === 1 ? '' : 's'} could not be read from Twilio)` : '',
+        ]
+          .filter(Boolean)
+          .join(' ')
         made.leadId = await leadOfNumber(ctx, text.from, [words.trim(), note].filter(Boolean).join(' '))
         outcome = made.ticketId ? outcome : 'lead'
       } else if (!made.ticketId) {
@@ -120,10 +125,10 @@ export async function receiveText(services: Services, text: InboundText): Promis
         })
       }
     }
-    await tx.query(
+    const row = await tx.query<{ id: string }>(
       `insert into text_messages (tenant_id, direction, contact_id, lead_id, phone, business_phone, body, segments, status, provider_sid,
          ticket_id, intent, needs_answer, created_at, media_document_ids)
-       values ($1, 'in', $2, $3, $4, $5, $6, $7, 'received', $8, $9, $10, $11, $12, $13)`,
+       values ($1, 'in', $2, $3, $4, $5, $6, $7, 'received', $8, $9, $10, $11, $12, $13) returning id`,
       [
         tenantId,
         made.contactId,
@@ -140,6 +145,17 @@ export async function receiveText(services: Services, text: InboundText): Promis
         documents,
       ],
     )
+    // A lead's photos wait here until the lead becomes a customer, whose documents they then become (photos-of-leads.ts).
+    if (made.leadId) {
+      for (const photo of photos.read) {
+        await tx.query('insert into text_media (tenant_id, text_message_id, content_type, bytes) values ($1, $2, $3, $4)', [
+          tenantId,
+          row.rows[0].id,
+          photo.contentType,
+          photo.bytes,
+        ])
+      }
+    }
     if (reply) await keepReply(tx, tenantId, made, text, reply, services.now())
     log('info', 'text received', { tenant_id: tenantId, sid: text.sid, outcome })
     return { outcome, reply }
@@ -169,8 +185,8 @@ async function readPhotos(services: Services, text: InboundText): Promise<Photos
   return photos
 }
 
-/** Keeps a customer's texted photos as their documents (tagged text); the documents' ids. */
-async function keepPhotos(ctx: OperationContext, contactId: string, photos: Photos['read']): Promise<string[]> {
+/** Keeps a customer's texted photos as their documents (tagged text), named by the day they are kept; the documents' ids. */
+export async function keepPhotos(ctx: OperationContext, contactId: string, photos: Photos['read']): Promise<string[]> {
   const ids: string[] = []
   const day = ctx.services.now().toISOString().slice(0, 10)
   for (const [i, photo] of photos.entries()) {

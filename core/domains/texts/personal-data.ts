@@ -33,3 +33,14 @@ export const textConsentsPersonalData: PersonalTable = {
   rows: 'deleted',
   export: { part: 'text_consent', heading: 'Consent to texts', order: 't.contact_id' },
 }
+
+/** Photos a lead texted, kept until the lead becomes a customer: erasure deletes them. */
+export const textMediaPersonalData: PersonalTable = {
+  table: 'text_media',
+  place: 394,
+  reach: { text_message_id: 'text_messages' },
+  columns: { content_type: 'not personal' },
+  rows: 'deleted',
+  // The photos themselves, not words: they become the customer's documents, exported there.
+  export: null,
+}

@@ -416,6 +416,22 @@ describe.each(engines)('texts to and from customers (%s)', (engine) => {
     expect(res.status).toBe(200)
     const lines = await rows(`select summary from interactions where contact_id = $1 order by occurred_at, summary`, [mo])
     expect(lines.map((l) => l.summary)).toContain('And the frame (1 photo could not be read from Twilio)')
+
+    // From a number no customer has: kept with the lead, filed with the customer the lead becomes.
+    await w.twilio.inbound(`${w.app.url}/api/webhooks/texts`, {
+      from: '+12565550270',
+      to: BUSINESS_NUMBER,
+      body: 'Can you clean these?',
+      media: [{ contentType: 'image/png', bytes: png }],
+    })
+    const [lead] = await rows(`select id, raw_notes from leads where phone = '+12565550270'`)
+    expect(lead.raw_notes).toContain('Can you clean these? (1 photo kept, filed with the customer once the lead becomes one)')
+    const converted = await w.app.ownerAction('lead', 'convert', { lead_id: lead.id, display_name: 'Lee Photo', address: null })
+    const filed = await rows(`select name, content_type from documents where contact_id = $1`, [converted.contact.id])
+    expect(filed).toEqual([{ name: 'Texted photo 2031-02-01', content_type: 'image/png' }])
+    expect(await rows(`select 1 from text_media`)).toEqual([])
+    const [texted] = await rows(`select contact_id, cardinality(media_document_ids) as n from text_messages where lead_id = $1`, [lead.id])
+    expect(texted).toEqual({ contact_id: converted.contact.id, n: 1 })
   })
 
   it("holds a marketing text outside 8:00-21:00 in the customer's own zone, and needs its own consent", async () => {

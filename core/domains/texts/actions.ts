@@ -100,7 +100,7 @@ export const recordTextConsent = defineAction({
       [ctx.tenantId, input.contact_id, ctx.services.now(), input.how, input.time_zone ?? null],
     )
     await ctx.audit({ entityType: 'text_consent', entityId: input.contact_id, action: 'record', before, after: r.rows[0] })
-    return consentRecord(ctx.db, input.contact_id, ctx.services)
+    return consentRecord(ctx.db, input.contact_id)
   },
 })
 
@@ -132,7 +132,7 @@ export const withdrawTextConsent = defineAction({
       await ctx.audit({ entityType: 'text_consent', entityId: input.contact_id, action: 'withdraw', before, after: r.rows[0] })
       if (service) await chooseChannel(ctx, input.contact_id, 'email', 'withdraw')
     }
-    return consentRecord(ctx.db, input.contact_id, ctx.services)
+    return consentRecord(ctx.db, input.contact_id)
   },
 })
 
@@ -154,7 +154,7 @@ export const setMessageChannel = defineAction({
     if (input.channel !== 'email') await assertTextable(ctx.db, ctx.services, input.contact_id, 'service')
     else await lockContact(ctx.db, input.contact_id)
     await chooseChannel(ctx, input.contact_id, input.channel, 'choose_channel')
-    return consentRecord(ctx.db, input.contact_id, ctx.services)
+    return consentRecord(ctx.db, input.contact_id)
   },
 })
 

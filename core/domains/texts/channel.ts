@@ -62,7 +62,6 @@ interface Kept {
   id: string
   provider_sid: string | null
   status: string
-  created_at: Date
 }
 
 /**
@@ -80,7 +79,7 @@ async function sendText(services: Services, tenantId: string, message: ChannelMe
       `insert into text_messages (tenant_id, direction, contact_id, phone, business_phone, body, segments, status, scheduled_message_id, ticket_id, created_at)
        values ($1, 'out', $2, $3, $4, $5, $6, 'sending', $7, $8, $9)
        on conflict (tenant_id, scheduled_message_id) where scheduled_message_id is not null and direction = 'out' do nothing
-       returning id, provider_sid, status, created_at`,
+       returning id, provider_sid, status`,
       [
         tenantId,
         message.contact_id,
@@ -97,7 +96,7 @@ async function sendText(services: Services, tenantId: string, message: ChannelMe
       inserted.rows[0] ??
       (
         await tx.query<Kept>(
-          `select id, provider_sid, status, created_at from text_messages where scheduled_message_id = $1 and direction = 'out' for update`,
+          `select id, provider_sid, status from text_messages where scheduled_message_id = $1 and direction = 'out' for update`,
           [message.id],
         )
       ).rows[0]

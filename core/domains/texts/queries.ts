@@ -82,7 +82,7 @@ export const textConsentQuery = defineQuery({
     if (!req.id) return { items: [], next_cursor: null }
     const exists = await ctx.db.query('select 1 from contacts where id = $1', [req.id])
     if (!exists.rows.length) return { items: [], next_cursor: null }
-    return { items: [await consentRecord(ctx.db, req.id, ctx.services)], next_cursor: null }
+    return { items: [await consentRecord(ctx.db, req.id)], next_cursor: null }
   },
 })
 

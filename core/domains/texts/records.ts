@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import type { Services } from '../../kernel/context.js'
 import { timestamp } from '../../kernel/output-types.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { CONSENT_HOWS, isStopped, textingContact } from './consent.js'
@@ -20,7 +19,7 @@ export const TEXT_CONSENT_RECORD = z.object({
 })
 
 /** The record of one customer's texting. */
-export async function consentRecord(tx: Queryable, contactId: string, _services: Services): Promise<z.infer<typeof TEXT_CONSENT_RECORD>> {
+export async function consentRecord(tx: Queryable, contactId: string): Promise<z.infer<typeof TEXT_CONSENT_RECORD>> {
   const c = await textingContact(tx, contactId)
   if (!c) throw new Error(`contact ${contactId} vanished within its own transaction`)
   const phone = e164Of(c.phone, (await loadTenantSettings(tx)).timezone)

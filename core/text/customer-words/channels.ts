@@ -168,9 +168,16 @@ function safeDecode(s: string): string {
   }
 }
 
+/** The keys of a set of own channels' phones, read once per set: every digit run of every text is compared with them. */
+const ownPhoneKeys = new WeakMap<OwnChannels, Set<string>>()
+
 function isOwnPhone(run: string, own: OwnChannels): boolean {
-  const key = phoneKey(run, own.country)
-  return own.phones.some((p) => p.trim() !== '' && phoneKey(p, own.country) === key)
+  let keys = ownPhoneKeys.get(own)
+  if (!keys) {
+    keys = new Set(own.phones.filter((p) => p.trim() !== '').map((p) => phoneKey(p, own.country)))
+    ownPhoneKeys.set(own, keys)
+  }
+  return keys.has(phoneKey(run, own.country))
 }
 
 /** The length of the longest valid IBAN a candidate starts with, ending where a group ends (0 when none). */

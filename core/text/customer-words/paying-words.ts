@@ -51,7 +51,7 @@ const RULES: Array<[kind: string, sources: string[]]> = [
   [
     'bank details',
     [
-      String.raw`(?<!\b(?:river|creek|sand|snow|grass|west)\s)\bbank(?:ing|er|ers)?\b(?!\s+(?:of\s+(?:windows|glass|lights|the|skylights|cabinets|mirrors|doors)|holidays?|branch|building|lobby|storefront|next\s+door|parking))|\b(?:switched|changed|changing|switching|moved|moving|new|different)\s+banks\b|\bbanc(?:o|os|aria|arias|ario|arios)\b(?!\s+(?:del\s+jardin|de\s+(?:madera|trabajo)))|`,
+      String.raw`(?<!\b(?:river|creek|sand|snow|grass|west)\s)\bbank(?:ing|er|ers)?\b(?!\s+(?:of\s+(?:windows|glass|lights|the|skylights|cabinets|mirrors|doors)|holidays?|branch|building|lobby|storefront|next\s+door|parking))|\b(?:switched|changed|changing|switching|moved|moving|new|different)\s+banks\b|\bbanc(?:o|os|aria|arias|ario|arios)\b(?!\s+(?:del\s+jardin|de\s+(?:madera|trabajo)))`,
       String.raw`\b(?:(?:our|my|the|this|his|her|their|a)\s+(?:new|old|previous|former|prior|usual|different|alternate|other)\s+(?:(?:business|company|personal|bank|checking|savings)\s+)?(?:account|acct|bank)s?\s+(?:details|number|info\w*|below|above|at|with|is|was|has)\b|(?:use|to|into|pay|send|at)\s+(?:the|our|my|this|a)\s+(?:new|other|different|second)\s+(?:bank\s+)?(?:account|acct|bank)\b|\b(?:replacement|alternate|temporary|backup|personal|private)\s+(?:bank\s+)?(?:account|acct)s?\b)|\b(?:account|bank)\b.{0,40}\b(?:hacked|compromised|frozen|suspended|no\s+longer\s+in\s+use|under\s+(?:audit|review))|\b(?:ya\s+no\s+(?:usamos|utilizamos|tenemos|manejamos)|nueva|vieja|anterior|otra|antigua)\s+(?:la\s+|una\s+|nuestra\s+|esa\s+)?cuentas?\b|\bcuentas?\s+(?:nueva|vieja|anterior|antigua|bloqueada|congelada|cerrada)\b`,
       String.raw`\biban\b|\bbic\b|\bswift\s*(?:code|\/|bic|:|#)|\brouting\s*(?:number|no\b|#|code|:|\d)|\baba\s+routing|\baba\b|\bach\b|\bsort\s*code\b|\bbsb\b|\bclabe\b|\bacct\b|\ba\/c\b`,
       String.raw`\baccount\s+(?:number|no\b|#|num|nr|ending|holder|name)|(?<!\b(?:am|are|is|was|were|be|been|still|just|i'm|we're)\s)\b(?:checking|savings)\s+accounts?\b|\bcuentas?\s+(?:bancarias?|de\s+ahorros?|corrientes?|de\s+cheques|numero|no\b|#|\d)|\bnumero\s+de\s+cuenta\b|\b(?:pagos?|cheques?|depositos?|transferencias?|giros?|cuenta)\s+(?:\w+\s+){0,3}?a\s+nombre\s+de\b|\bbeneficiar\w*`,
@@ -119,6 +119,13 @@ const COMPILED = [...RULES, ...ELSEWHERE].flatMap(([kind, sources]) =>
   sources.map((source) => ({ kind, pattern: new RegExp(folded(source), 'g') })),
 )
 
+/**
+ * Every rule as one alternation, for one pass that says whether any of them finds anything in a text: most texts hold
+ * no words about paying, and one pass over them costs a tenth of a pass per rule. Exact: it finds nothing only where no
+ * rule does.
+ */
+const ANY_RULE = new RegExp(COMPILED.map(({ pattern }) => `(?:${pattern.source})`).join('|'))
+
 /** "Pay" in its ordinary senses, read from where the word starts: pay attention, pay a visit, pay a compliment, it pays off. */
 const ORDINARY_PAY = new RegExp(
   folded(
@@ -128,6 +135,7 @@ const ORDINARY_PAY = new RegExp(
 
 /** Every place in the word view where words about paying stand, in the order of the text. */
 export function payingFindings(words: string): PayingFinding[] {
+  if (!ANY_RULE.test(words)) return []
   const found: PayingFinding[] = []
   for (const { kind, pattern } of COMPILED) {
     for (const m of words.matchAll(pattern)) {

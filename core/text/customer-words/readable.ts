@@ -90,13 +90,21 @@ export function readableViews(written: string): ReadableViews {
   return { plain, words: wordView(plain) }
 }
 
+/** Text in ASCII alone, whose small letters are one for one. */
+const ASCII_ONLY = /^\p{ASCII}*$/u
+
 function foldCharacters(written: string): ReadableText {
   const out: ReadableText = { text: '', from: [], to: [] }
   const chars: string[] = []
   let at = 0
   for (const ch of written) {
     const end = at + ch.length
-    if (!INVISIBLE.test(ch)) {
+    if (ch.charCodeAt(0) < 0x80) {
+      // ASCII: nothing in it is invisible or marked, NFKC keeps it, and of FOLD only tab, carriage return and backtick.
+      chars.push(FOLD.get(ch) ?? ch)
+      out.from.push(at)
+      out.to.push(end)
+    } else if (!INVISIBLE.test(ch)) {
       const folded = ch.normalize('NFKC').normalize('NFD').replace(MARKS, '')
       for (const c of folded) {
         const plain = FOLD.get(c) ?? confusable(c) ?? plainDigit(c)
@@ -156,9 +164,14 @@ function wordView(plain: ReadableText): ReadableText {
       ? [...token].map((c, i, all) => (c === 'I' ? 'l' : /\d/.test(c) || (i > 0 && i < all.length - 1) ? (LEET[c] ?? c) : c)).join('')
       : token,
   )
-  const lower = [...read.text].map((c) => {
-    const l = c.toLowerCase()
-    return l.length === c.length ? l : c
-  })
-  return rewrite({ ...read, text: lower.join('') }, /rn/g, () => 'm')
+  // A character whose small letter is longer ("İ") stays as it is, so the text and its spans stay aligned.
+  const lower = ASCII_ONLY.test(read.text)
+    ? read.text.toLowerCase()
+    : [...read.text]
+        .map((c) => {
+          const l = c.toLowerCase()
+          return l.length === c.length ? l : c
+        })
+        .join('')
+  return rewrite({ ...read, text: lower }, /rn/g, () => 'm')
 }

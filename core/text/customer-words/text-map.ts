@@ -10,24 +10,23 @@ export interface ReadableText {
 /**
  * Rewrites every match of pattern with the replacement's text; each character of the replacement stands for the whole
  * match in the written text, except where the replacement keeps the match's own characters one for one (same length).
+ * A text no match changes comes back as it was (the same object): most texts have nothing to fold, and every view of a
+ * review goes through a dozen rewrites.
  */
 export function rewrite(t: ReadableText, pattern: RegExp, replace: (match: string) => string): ReadableText {
-  const out: ReadableText = { text: '', from: [], to: [] }
-  const chars: string[] = []
+  let out: { pieces: string[]; from: number[]; to: number[] } | null = null
   let copied = 0
-  const copy = (i: number) => {
-    chars.push(t.text[i])
-    out.from.push(t.from[i])
-    out.to.push(t.to[i])
-  }
   for (const m of t.text.matchAll(pattern)) {
     if (!m[0]) continue
-    for (; copied < m.index; copied++) copy(copied)
     const replacement = replace(m[0])
+    // The same characters in the same places: copied with the text around them.
+    if (replacement === m[0]) continue
+    out ??= { pieces: [], from: [], to: [] }
+    copyRange(t, copied, m.index, out)
     const start = t.from[m.index]
     const end = t.to[m.index + m[0].length - 1]
+    out.pieces.push(replacement)
     for (let k = 0; k < replacement.length; k++) {
-      chars.push(replacement[k])
       if (replacement.length === m[0].length) {
         out.from.push(t.from[m.index + k])
         out.to.push(t.to[m.index + k])
@@ -38,9 +37,19 @@ export function rewrite(t: ReadableText, pattern: RegExp, replace: (match: strin
     }
     copied = m.index + m[0].length
   }
-  for (; copied < t.text.length; copied++) copy(copied)
-  out.text = chars.join('')
-  return out
+  if (!out) return t
+  copyRange(t, copied, t.text.length, out)
+  return { text: out.pieces.join(''), from: out.from, to: out.to }
+}
+
+/** Appends the characters of t from start to end, with their spans, to a rewrite's output. */
+function copyRange(t: ReadableText, start: number, end: number, out: { pieces: string[]; from: number[]; to: number[] }): void {
+  if (start >= end) return
+  out.pieces.push(t.text.slice(start, end))
+  for (let i = start; i < end; i++) {
+    out.from.push(t.from[i])
+    out.to.push(t.to[i])
+  }
 }
 
 /** The written text a span of a view came from. */

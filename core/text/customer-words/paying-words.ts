@@ -19,6 +19,8 @@ export interface PayingFinding {
  */
 function folded(source: string): string {
   if (/\[[^\]]*i[^\]]*\]/.test(source)) throw new Error(`A paying-words rule's class holds an i: ${source}`)
+  // Every rule also runs inside one alternation (ANY_RULE), where a group's number would be another rule's.
+  if (/\\[1-9]|\\k</.test(source)) throw new Error(`A paying-words rule refers back to a group: ${source}`)
   return source.replace(/rn/g, 'm').replace(/i/g, '[il]')
 }
 

@@ -4,8 +4,8 @@ import { MIGRATIONS_DIR } from './migrate.js'
 
 /*
  * A new embedded database starts as PostgreSQL's initdb leaves a cluster, which in the embedded engine takes about 6 s
- * of CPU (7 to 8 s on this project's 2-core machines) on every first start, every restore into an empty folder and every
- * backup's verification. The build makes that cluster once and keeps it, compressed, beside the compiled code; a new
+ * of CPU (7 to 8 s on this project's 2-core machines) on every first start and for every migrated template a restore
+ * into an empty folder or a backup's verification copies (core/backup/schema-template.ts). The build makes that cluster once and keeps it, compressed, beside the compiled code; a new
  * database is then unpacked from it in about 1.6 s of CPU. It holds no data and no schema of ours (the migrations still
  * run on it, every one), only what initdb writes, so it is named after the engine's version that wrote it.
  */

@@ -59,6 +59,7 @@ for (const source of bothEngines) {
       it(`restores into an empty ${target} database: the same rows and documents, everyone signed out, agents still in`, async () => {
         const place = await emptyRestoreTarget(target, key)
         try {
+          const started = new Date()
           const result = await restoreArchive(place.config, backup.file, { replace: false, now: () => new Date() })
           expect(result).toMatchObject({ scope: 'all', migrated: [], replaced_kept_at: null, revoked: 2 })
           const db = await openDatabase(place.config)
@@ -76,6 +77,20 @@ for (const source of bothEngines) {
             // The archive holds the newest schema: loading it applied the function files, recorded as on any database.
             const functions = await db.query('select name, checksum from schema_functions order by name')
             expect(functions.rows).toEqual(readFunctions().map(({ name, checksum }) => ({ name, checksum })))
+            // Recorded as applied by this restore, also where an empty embedded folder started from a migrated copy.
+            const applied = await db.query<{ first: Date }>(
+              'select least((select min(applied_at) from schema_migrations), (select min(applied_at) from schema_functions)) as first',
+            )
+            expect(applied.rows[0].first.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000)
+            // The tables are the owner's a first start on that engine makes them: the engine's own user, or the deploy role.
+            const owners = await db.query<{ owner: string }>(
+              `select distinct tableowner as owner from pg_tables where schemaname = 'public'`,
+            )
+            const own = await app.t.admin.query<{ owner: string }>(
+              `select distinct tableowner as owner from pg_tables where schemaname = 'public'`,
+            )
+            if (target === source) expect(owners.rows).toEqual(own.rows)
+            expect(owners.rows).toHaveLength(1)
             expect(after.documents).toEqual(before.documents)
             await expectDocumentsReadable(db, place.config, before.documents, app)
             expect(await authenticateAgentToken(db, app.tenant.agent_token)).toMatchObject({ tenantId: app.tenant.tenant_id })

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { migratedScratch, VERIFYING_ROLE } from '../../../core/backup/verify.js'
+import { migratedScratch } from '../../../core/backup/verify.js'
+import { VERIFYING_ROLE } from '../../../core/backup/schema-template.js'
 import { readMigrations } from '../../../core/db/migrate.js'
 
 describe('a verification restores the way a restore into the documented server runs', () => {

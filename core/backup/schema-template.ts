@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { mkdtemp, rename, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openPgliteThread } from '../db/pglite-thread.js'
+import { functionsFor, migrate, type MigrationFile } from '../db/migrate.js'
+
+/**
+ * The role a verification restores as, made as docs/deploy.md makes the production one: it owns the database and may
+ * create roles, and is no superuser, so row level security, ownership and the migrations' grants work as in a restore.
+ */
+export const VERIFYING_ROLE = 'crm_restore_check'
+
+/**
+ * Whose an empty migrated embedded database is: the verifying role's (a backup's verification), or the engine's own
+ * user's, as a first start migrates one (a restore into an empty data folder).
+ */
+export type SchemaOwner = 'verifying role' | 'first start'
+
+/** What runs before the migrations, for each owner. */
+const SETUP: Record<SchemaOwner, string> = {
+  'verifying role': `create role ${VERIFYING_ROLE} createrole;
+    do $$ begin execute format('alter database %I owner to ${VERIFYING_ROLE}', current_database()); end $$;
+    set session authorization ${VERIFYING_ROLE}`,
+  'first start': '',
+}
+
+/**
+ * The folder of an empty embedded database migrated to the given schema, made when there is none yet: the first use of a
+ * schema migrates it file by file (seconds of CPU, in a thread ended before it is used), the next ones copy its folder.
+ * Kept in this user's temporary folder, one per owner and schema.
+ */
+export async function migratedTemplate(files: MigrationFile[], owner: SchemaOwner): Promise<string> {
+  const functions = functionsFor(files)
+  const schema = createHash('sha256')
+    .update([...files.map((f) => `${f.version}:${f.checksum}`), ...functions.map((f) => `${f.name}:${f.checksum}`)].join(','))
+    .digest('hex')
+    .slice(0, 24)
+  const template = join(templatesFolder(), `${owner === 'verifying role' ? 'verify' : 'restore'}-${schema}`)
+  if (existsSync(template)) return template
+  const partial = await mkdtemp(`${template}.part-`)
+  try {
+    const scratch = await openPgliteThread(partial, undefined, { use: 'one pass' })
+    try {
+      if (SETUP[owner]) await scratch.exec(SETUP[owner])
+      await migrate(scratch, files, functions)
+    } finally {
+      await scratch.close()
+    }
+    // Made whole, then put in place under its name; another process that made it first keeps its own.
+    await rename(partial, template).catch(() => {})
+  } finally {
+    await rm(partial, { recursive: true, force: true })
+  }
+  return template
+}
+
+/**
+ * This user's folder for templates in the system's temporary folder (private to the service under the systemd unit),
+ * refused when someone else could have written into it.
+ */
+function templatesFolder(): string {
+  const uid = process.getuid?.() ?? 0
+  const dir = join(tmpdir(), `service-crm-${uid}`)
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const stats = statSync(dir)
+  if (stats.uid !== uid || (stats.mode & 0o022) !== 0)
+    throw new Error(`${dir} is not this user's own folder (another user may write into it): remove it, and back up again`)
+  return dir
+}

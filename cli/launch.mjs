@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { BROWSER_ENTRIES, BROWSER_OUT, bundleBrowserScripts } from './browser-bundles.mjs'
 import { writeFileIndexes } from './file-indexes.mjs'
-import { BUNDLED_ENTRY, bundleServer, SERVER_BUNDLE } from './server-bundle.mjs'
+import { BUNDLES, bundleEntries } from './entry-bundles.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SOURCE_DIRS = ['core', 'cli', 'api', 'mcp', 'console', 'bench']
@@ -29,10 +29,10 @@ function newestSourceChange() {
 /** Written after every clean build; tsc itself does not touch its output when a source was saved unchanged. */
 const STAMP = join(root, 'dist/.built')
 
-/** When dist/ was last built cleanly, or 0 (also when a browser bundle or the server's is missing from it). */
+/** When dist/ was last built cleanly, or 0 (also when a browser bundle, the server's or the CLI's is missing from it). */
 function lastBuild() {
   if (!BROWSER_ENTRIES.every((name) => existsSync(join(root, BROWSER_OUT, `${name}.js`)))) return 0
-  if (!existsSync(join(root, SERVER_BUNDLE))) return 0
+  if (!Object.values(BUNDLES).every((bundle) => existsSync(join(root, bundle)))) return 0
   return statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0
 }
 
@@ -84,9 +84,9 @@ async function buildIfStale() {
   if (r.status === 0) {
     removeOrphans()
     try {
-      await bundleServer(root)
+      await bundleEntries(root)
     } catch (err) {
-      process.stderr.write(`The server did not bundle:\n${err instanceof Error ? err.message : String(err)}\n`)
+      process.stderr.write(`The server or the CLI did not bundle:\n${err instanceof Error ? err.message : String(err)}\n`)
       return 1
     }
     ensureNewCluster()
@@ -132,7 +132,7 @@ if (entry === '--build-only') {
     process.exit(1)
   }
   // The entry point reads its own arguments from process.argv, as when it is run directly.
-  const file = entry === BUNDLED_ENTRY ? join(root, SERVER_BUNDLE) : join(root, 'dist', `${entry}.js`)
+  const file = join(root, Object.hasOwn(BUNDLES, entry) ? BUNDLES[entry] : `dist/${entry}.js`)
   process.argv = [process.argv[0], file, ...rest]
   await import(pathToFileURL(file).href)
 }

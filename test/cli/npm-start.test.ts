@@ -54,7 +54,7 @@ describe('npm start, as a service manager runs it', () => {
       }
       expect(url, out).not.toBe('')
       expect((await fetch(`${url}/healthz`)).status).toBe(200)
-      // The database answers too: npm start runs the bundled server (cli/server-bundle.mjs), which opens the engine's thread from dist/.
+      // The database answers too: npm start runs the bundled server (cli/entry-bundles.mjs), which opens the engine's thread from dist/.
       expect((await fetch(`${url}/readyz`)).status).toBe(200)
 
       try {

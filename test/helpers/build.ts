@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url'
 /** The repository root. */
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
-/** The built CLI entry point, which tests run as a separate process. */
-export const builtCli = join(root, 'dist/cli/main.js')
+/** The built CLI as `crm` runs it (bundled, cli/entry-bundles.mjs), which tests run as a separate process. */
+export const builtCli = join(root, 'dist/cli-bundle/main.js')
 
 /** Compiles the project into dist/ when it is missing or older than the sources it is built from, as `npm start` does. */
 export function buildIfStale(): void {

@@ -3,14 +3,14 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { root } from '../helpers/build.js'
 
-/** Every product source the server's bundle may hold (cli/server-bundle.mjs bundles what api/main imports). */
+/** Every product source the server's or the CLI's bundle may hold (cli/entry-bundles.mjs bundles what api/main and cli/main import). */
 function productSources(): string[] {
-  return ['core', 'api', 'mcp', 'console']
+  return ['core', 'api', 'mcp', 'console', 'cli']
     .flatMap((dir) => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)))
     .filter((f) => f.endsWith('.ts') && !f.startsWith(join('console', 'browser')))
 }
 
-describe('the server runs bundled into one file: no product module depends on being a file of its own', () => {
+describe('the server and the CLI run bundled: no product module depends on being a file of its own', () => {
   it('no module asks whether it is the main one (in the bundle every module has the bundle as its own URL)', () => {
     const asking = productSources().filter((f) =>
       /process\.argv\[1\]|import\.meta\.main|import\.meta\.filename/.test(readFileSync(join(root, f), 'utf8')),
@@ -22,7 +22,7 @@ describe('the server runs bundled into one file: no product module depends on be
     const own = productSources().flatMap((f) =>
       [...readFileSync(join(root, f), 'utf8').matchAll(/new URL\('([^']+)', import\.meta\.url\)/g)].map((m) => `${f}: ${m[1]}`),
     )
-    // The engine thread's entry: beside the compiled file, else dist/'s copy (from the sources or from the bundle in dist/api/).
+    // The engine thread's entry: beside the compiled file, else dist/'s copy (from the sources, or from a bundle in dist/api/ or dist/cli-bundle/).
     expect(own).toEqual([
       `${join('core', 'db', 'pglite-thread.ts')}: ./pglite-thread-worker.js`,
       `${join('core', 'db', 'pglite-thread.ts')}: ../../dist/core/db/pglite-thread-worker.js`,

@@ -57,8 +57,18 @@ const SSN_NAMED_BEFORE = /(?:^|[^a-z])(?:ssn|ss#|social security(?: (?:number|nu
 const CARD_NAMED_BEFORE =
   /(?:^|[^a-z])(?:cc|card|credit card|debit card|visa|mastercard|mc|amex|discover)(?: ?(?:#|no\.?|num|number))?[^a-z0-9]{0,3}$/i
 
+/** Every character NORMALIZE_FROM holds is a tab, a carriage return or beyond ASCII: text with none is left as it is. */
+const MAYBE_SPECIAL = /[\t\r\u0080-\uffff]/
+
+/** A digit as the normalization reads one: text without any holds no run, so no card or SSN. */
+const ANY_DIGIT = /[0-9０-９٠-٩۰-۹]/
+
+/** An SSN has 9 digits and a card 13 to 19: a run with fewer holds neither. */
+const FEWEST_DIGITS = 9
+
 /** The text with each special digit, space and dash read as its plain form; the same length as the input. */
 export function normalizeForRedaction(text: string): string {
+  if (!MAYBE_SPECIAL.test(text)) return text
   let out = ''
   for (let i = 0; i < text.length; i++) out += MAP.get(text[i]) ?? text[i]
   return out
@@ -66,6 +76,8 @@ export function normalizeForRedaction(text: string): string {
 
 /** Replaces card numbers and SSNs in text with [REDACTED]; pure, and the same rules as the database function. */
 export function redactSensitive(text: string): { text: string; findings: Finding[] } {
+  // Most texts (names, notes, ids) hold no digit, or only short runs: they are answered without building anything.
+  if (!ANY_DIGIT.test(text)) return { text, findings: [] }
   const norm = normalizeForRedaction(text)
   let cards = 0
   let ssns = 0
@@ -77,6 +89,7 @@ export function redactSensitive(text: string): { text: string; findings: Finding
     const end = start + m[0].length
     const prefix = norm.slice(previousEnd, start)
     previousEnd = end
+    if (digitCount(m[0]) < FEWEST_DIGITS) continue
     const gluedStart = attachedBefore(norm, start) && !CARD_NAMED_BEFORE.test(prefix)
     for (const span of spansOf(m[0], prefix, gluedStart, attachedAfter(norm, end))) {
       out += text.slice(copied, start + span.from) + REDACTED
@@ -91,6 +104,12 @@ export function redactSensitive(text: string): { text: string; findings: Finding
   if (cards) findings.push({ kind: 'card', count: cards })
   if (ssns) findings.push({ kind: 'ssn', count: ssns })
   return { text: out, findings }
+}
+
+function digitCount(run: string): number {
+  let n = 0
+  for (let i = 0; i < run.length; i++) if (run.charCodeAt(i) >= 48 && run.charCodeAt(i) <= 57) n++
+  return n
 }
 
 /** Whether digits pass the Luhn check (card numbers do; most other long numbers do not). */

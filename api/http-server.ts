@@ -8,12 +8,20 @@ import { envelopeOf, errorOf } from './envelope.js'
 import { SECURITY_HEADERS } from './middleware/security-headers.js'
 
 /**
+ * How long an idle kept-alive connection stays open: longer than a proxy in front keeps its own (Caddy's reverse_proxy, as
+ * deploy/Caddyfile runs it, keeps idle upstream connections 2 minutes; Node's default here is 5 s). Else the proxy may send
+ * a request on a connection this server is closing at that moment, and the request fails (a 502 for a POST).
+ */
+export const KEEP_ALIVE_MS = 125_000
+
+/**
  * The HTTP server of the app. A request Node's parser refuses (a control character in a header, headers over the
  * limit, a broken request line or body framing) never reaches the app; Node would answer a bare status with no body.
  * Here it is answered in the envelope too, with a request id, and logged like any other request.
  */
 export function createHttpServer(app: Express): Server {
   const server = createServer(app)
+  server.keepAliveTimeout = KEEP_ALIVE_MS
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => answerUnparsedRequest(err, socket))
   return server
 }

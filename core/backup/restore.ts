@@ -50,7 +50,7 @@ export async function restoreArchive(
   migrationsFor(checked.manifest)
   const into = config.databaseUrl ? 'the PostgreSQL database of DATABASE_URL' : `the embedded database in ${config.dataDir}`
   let keptAt: string | null = null
-  let db: Database
+  let db: Database | undefined
   let release = () => {}
   let fromTemplate = false
   // What the embedded folder was before, so a failure leaves it so: absent, empty, or holding what it held.
@@ -86,29 +86,28 @@ export async function restoreArchive(
         .replace(/\.\d{3}Z$/, 'Z')}`
       renameSync(config.dataDir, keptAt)
     }
-    const lock = lockDataDir(config.dataDir, 'crm restore')
-    release = () => lock.release()
-    // A folder with no database yet starts as a copy of one migrated to the archive's schema, as a first start would
-    // migrate it: the migrations' seconds of CPU are spent once per schema, not at every restore.
-    if (isNewCluster(config.dataDir)) {
-      fromTemplate = true
-      await cp(await migratedTemplate(migrationsFor(checked.manifest), 'first start'), config.dataDir, { recursive: true }).catch((err) => {
-        release()
-        putFolderBack(config.dataDir, folderBefore, keptAt)
-        throw new RestoreFailed(err, into, null)
-      })
-    }
-    db = await openPgliteThread(config.dataDir)
   }
   const replacing = Boolean(keptAt && config.databaseUrl)
   try {
+    if (!db) {
+      const lock = lockDataDir(config.dataDir, 'crm restore')
+      release = () => lock.release()
+      // A folder with no database yet starts as a copy of one migrated to the archive's schema, as a first start would
+      // migrate it: the migrations' seconds of CPU are spent once per schema, not at every restore.
+      if (isNewCluster(config.dataDir)) {
+        fromTemplate = true
+        await cp(await migratedTemplate(migrationsFor(checked.manifest), 'first start'), config.dataDir, { recursive: true })
+      }
+      db = await openPgliteThread(config.dataDir)
+    }
+    const target = db
     const { entries } = await openArchive(file, key)
-    const documents = documentStoreFor(config as Config, db)
-    const loaded = await loadArchive(db, entries, (tx, tenantId, sha256, bytes) => documents.put(tx, tenantId, sha256, bytes), {
+    const documents = documentStoreFor(config as Config, target)
+    const loaded = await loadArchive(target, entries, (tx, tenantId, sha256, bytes) => documents.put(tx, tenantId, sha256, bytes), {
       // A server's business is emptied inside the restore's transaction: a failure leaves it in place.
       before: replacing ? emptyDatabase : fromTemplate ? appliedNow : undefined,
       afterRows: afterRestore,
-      after: (tx) => migrateWithin(tx, rolesOf(db)),
+      after: (tx) => migrateWithin(tx, rolesOf(target)),
     })
     return {
       restored: file,
@@ -121,12 +120,12 @@ export async function restoreArchive(
       revoked: loaded.afterRows ?? 0,
     }
   } catch (err) {
-    await db.close().catch(() => {})
+    await db?.close().catch(() => {})
     release()
     if (!config.databaseUrl) putFolderBack(config.dataDir, folderBefore, keptAt)
     throw new RestoreFailed(err, into, keptAt && config.databaseUrl ? keptAt : null)
   } finally {
-    await db.close().catch(() => {})
+    await db?.close().catch(() => {})
     release()
   }
 }

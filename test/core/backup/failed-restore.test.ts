@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeArchive } from '../../../core/backup/archive.js'
@@ -101,6 +102,29 @@ describe('a restore that fails part way leaves its target as it found it', () =>
       mkdirSync(place.config.dataDir, { recursive: true })
       await expect(restoreArchive(place.config, broken, { replace: false, now })).rejects.toThrow(/Nothing was written/)
       expect(readdirSync(place.config.dataDir)).toEqual([])
+    },
+    RESTORES,
+  )
+
+  it(
+    'an empty embedded folder whose migrated copy cannot be made stays as it was, and the error says why',
+    async () => {
+      const place = await emptyRestoreTarget('pglite', key)
+      // The copies are kept in this user's folder of the temporary folder: one anybody may write into is refused.
+      const temporary = mkdtempSync(join(tmpdir(), 'crm-open-tmp-'))
+      const shared = join(temporary, `service-crm-${process.getuid?.() ?? 0}`)
+      mkdirSync(shared)
+      chmodSync(shared, 0o777)
+      const before = process.env.TMPDIR
+      process.env.TMPDIR = temporary
+      try {
+        const failed = restoreArchive(place.config, good, { replace: false, now })
+        await expect(failed).rejects.toThrow(/^The restore did not finish: .*is not this user's own folder.*Nothing was written/)
+        await expectNothingWritten(place.config)
+      } finally {
+        if (before === undefined) delete process.env.TMPDIR
+        else process.env.TMPDIR = before
+      }
     },
     RESTORES,
   )

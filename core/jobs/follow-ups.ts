@@ -46,7 +46,7 @@ export async function queueFollowUps(services: Services): Promise<FollowUpResult
     const requestId = `follow-ups-${now.toISOString()}`
     try {
       const done = await withTenant(services.db, { tenantId, actorType: 'system', requestId }, (tx) =>
-        queueTenant(tx, { tenantId, requestId, now }),
+        queueTenant(tx, { services, tenantId, requestId, now }),
       )
       for (const kind of Object.keys(done) as FollowUpKind[]) result.queued[kind] += done[kind]
     } catch (err) {
@@ -60,6 +60,7 @@ export async function queueFollowUps(services: Services): Promise<FollowUpResult
 }
 
 interface Pass {
+  services: Services
   tenantId: string
   requestId: string
   now: Date
@@ -155,9 +156,13 @@ async function queueStep(
   step: FollowUpStep,
   about: { contact_id: string; invoice_id?: string; quote_id?: string; ticket_id?: string },
 ): Promise<number> {
-  const [made] = await queueMessages(tx, pass.tenantId, [{ ...about, kind, send_at: step.send_at, follow_up_step: step.step }], {
-    skipDuplicates: true,
-  })
+  const [made] = await queueMessages(
+    { db: tx, tenantId: pass.tenantId, services: pass.services },
+    [{ ...about, kind, send_at: step.send_at, follow_up_step: step.step }],
+    {
+      skipDuplicates: true,
+    },
+  )
   if (!made) return 0
   await writeAudit(tx, systemAuditor(pass.tenantId, pass.requestId), {
     entityType: 'scheduled_message',

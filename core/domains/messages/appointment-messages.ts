@@ -3,7 +3,7 @@ import type { OperationContext } from '../../kernel/context.js'
 import { addDays, localDate, zonedInstant } from '../../vocabulary/time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { cancelPendingMessages } from './cancel-pending.js'
-import { queueMessages } from './queue.js'
+import { channelOn, queueMessages } from './queue.js'
 
 /*
  * The emails that follow an appointment's time: a confirmation when it is booked or moved (or, when the business moved
@@ -128,8 +128,10 @@ export async function scheduleAppointmentMessages(
   const settings = await loadTenantSettings(ctx.db)
   const opening = moved ? 'moved' : ticket.status === 'confirmed' ? 'confirmed' : 'confirmation'
   const plan = planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings, opening)
-  // A customer who hears only by text is not chased: follow-ups have no words as a text.
-  const chased = ticket.message_channel === 'text' ? kinds.filter((k) => k !== 'follow_up') : kinds
+  // A customer who hears only by text is not chased: follow-ups have no words as a text. While texts are off, one with
+  // an email address hears by email, and is.
+  const byTextOnly = ticket.message_channel === 'text' && (channelOn(ctx.services, 'text') || !ticket.email)
+  const chased = byTextOnly ? kinds.filter((k) => k !== 'follow_up') : kinds
   const planned = plan
     .filter((p) => chased.includes(p.kind))
     .map((p) => ({
@@ -140,8 +142,7 @@ export async function scheduleAppointmentMessages(
   if (!planned.length) return []
   // One statement for the messages and one for their audit rows, however many the plan holds.
   const m = await queueMessages(
-    ctx.db,
-    ctx.tenantId,
+    ctx,
     planned.map((p) => ({
       contact_id: ticket.contact_id,
       kind: p.kind,

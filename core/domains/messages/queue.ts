@@ -1,4 +1,4 @@
-import type { OperationContext } from '../../kernel/context.js'
+import type { OperationContext, Services } from '../../kernel/context.js'
 import type { Queryable } from '../../db/types.js'
 import { MESSAGE_COLUMNS, MESSAGE_TABLE } from './model.js'
 
@@ -24,10 +24,14 @@ export type MessageToQueue = {
   /**
    * How it travels. Left out, the customer's own choice decides (contacts.message_channel): a kind that may go by text
    * goes by text, by email or both as they chose (by text only when they have no email address); a kind with no
-   * template only by text; any other by email.
+   * template only by text; any other by email. While texts are off on the server, a customer with an email address
+   * gets by email what they would have got by text.
    */
   channel?: 'email' | 'text'
 }
+
+/** Where messages are queued: the transaction, its business, and the server whose channels decide how they travel. */
+export type QueueTarget = Pick<OperationContext, 'db' | 'tenantId' | 'services'>
 
 /** What a queued message looks like as the API shows it (MESSAGE_COLUMNS). */
 export type QueuedMessage = Record<string, unknown> & { id: string; contact_id: string; send_at: Date }
@@ -38,8 +42,7 @@ export type QueuedMessage = Record<string, unknown> & { id: string; contact_id: 
  * than refused. Returns the rows made; auditing them is the caller's, who knows who asked.
  */
 export async function queueMessages(
-  db: Queryable,
-  tenantId: string,
+  { db, tenantId, services }: QueueTarget,
   messages: readonly MessageToQueue[],
   options: { skipDuplicates?: boolean } = {},
 ): Promise<QueuedMessage[]> {
@@ -59,11 +62,12 @@ export async function queueMessages(
        when m.channel is not null then array[m.channel]
        when m.kind = any($4::text[]) then array['text']
        when not (m.kind = any($3::text[])) or c.message_channel = 'email' then array['email']
+       when not $5 and coalesce(trim(c.email), '') <> '' then array['email']
        when c.message_channel = 'text' or coalesce(trim(c.email), '') = '' then array['text']
        else array['email', 'text'] end) as way (channel)
      ${options.skipDuplicates ? 'on conflict do nothing' : ''}
      returning ${MESSAGE_COLUMNS}`,
-    [tenantId, JSON.stringify(messages), TEXT_KINDS, TEXT_ONLY_KINDS],
+    [tenantId, JSON.stringify(messages), TEXT_KINDS, TEXT_ONLY_KINDS, channelOn(services, 'text')],
   )
   return r.rows
 }
@@ -72,13 +76,16 @@ export async function queueMessages(
  * Queues one message and audits it as scheduled by whoever the operation acts for; returns it (its email, when the
  * customer gets it by email and by text: both are queued and audited).
  */
-export async function queueMessage(
-  ctx: Pick<OperationContext, 'db' | 'tenantId' | 'audit'>,
-  message: MessageToQueue,
-): Promise<QueuedMessage> {
-  const rows = await queueMessages(ctx.db, ctx.tenantId, [message])
+export async function queueMessage(ctx: QueueTarget & Pick<OperationContext, 'audit'>, message: MessageToQueue): Promise<QueuedMessage> {
+  const rows = await queueMessages(ctx, [message])
   for (const row of rows) {
     await ctx.audit({ entityType: MESSAGE_TABLE.entity, entityId: String(row.id), action: 'schedule', before: null, after: row })
   }
   return rows.find((r) => r.channel === 'email') ?? rows[0]
+}
+
+/** Whether a channel besides email (texts) is plugged in and on at this server now. */
+export function channelOn(services: Services, name: string): boolean {
+  const channel = services.capabilities.find((c) => c.channel?.name === name)?.channel
+  return Boolean(channel && !channel.offReason(services))
 }

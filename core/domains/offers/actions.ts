@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { OFFER_LINK } from './offer-links.js'
-import { queueMessage } from '../messages/queue.js'
+import { channelOn, queueMessage } from '../messages/queue.js'
 import { AppError } from '../../kernel/errors.js'
 import { defineAction } from '../../kernel/registry.js'
 import { BY_AGENT_OR_API } from '../../vocabulary/places.js'
@@ -66,8 +66,8 @@ export const sendSlotOffer = defineAction({
     }
     const offer = await loadOffer(ctx.db, id, ctx.services.now())
     await ctx.audit({ entityType: 'slot_offer', entityId: id, action: 'create', before: null, after: offer })
-    // A customer who chose texts gets the offer by text too, with a link of its own made as it is sent.
-    if (plan.recipient.contactId) {
+    // A customer who chose texts gets the offer by text too, with a link of its own made as it is sent (while texts are on).
+    if (plan.recipient.contactId && channelOn(ctx.services, 'text')) {
       const channel = await ctx.db.query<{ message_channel: string }>('select message_channel from contacts where id = $1', [
         plan.recipient.contactId,
       ])

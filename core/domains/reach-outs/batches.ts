@@ -86,8 +86,7 @@ export async function sendBatch(ctx: OperationContext, batch: Batch): Promise<{ 
     [batch.id, now.toISOString(), period],
   )
   const made = await queueMessages(
-    ctx.db,
-    ctx.tenantId,
+    ctx,
     reachable.rows.map((x) => ({ ...x, kind: 'reach_out', send_at: now, reach_out_batch_id: batch.id })),
     { skipDuplicates: true },
   )

@@ -117,8 +117,7 @@ export const sendToSegment = defineAction({
       [segment.id],
     )
     await queueMessages(
-      ctx.db,
-      ctx.tenantId,
+      ctx,
       reachable.rows.map((m) => ({
         contact_id: m.contact_id,
         kind: data.kind,

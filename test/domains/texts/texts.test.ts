@@ -492,8 +492,31 @@ describe.each(engines)('texts off (%s)', (engine) => {
         requestId: 'briefing',
       }
       expect(await textsBriefingLine(owner)).toMatch(
-        /^Texts are off: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN .*reminders and replies by text wait until then$/,
+        /^Texts are off: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN .*; until then customers who chose texts hear by email \(those with no email address hear nothing\) and their replies by text are not received$/,
       )
+      // Customers who chose texts while they were on: one with an email address hears by email, reminders and
+      // follow-ups alike; one without is queued by text, which fails saying texts are off.
+      const byEmail = await newContact(app, {
+        display_name: 'Tex Mail',
+        email: 'tex@example.com',
+        phones: [{ value: '+12565550302', primary: true }],
+      })
+      const textOnly = await newContact(app, { display_name: 'Tex Only', phones: [{ value: '+12565550303', primary: true }] })
+      await app.t.admin.query(`update contacts set message_channel = 'text' where id = any($1)`, [[byEmail, textOnly]])
+      await newTicket(app, byEmail)
+      await newTicket(app, textOnly)
+      const queued = async (id: string) =>
+        (await app.t.admin.query(`select kind, channel from scheduled_messages where contact_id = $1 order by send_at, kind`, [id])).rows
+      expect(await queued(byEmail)).toEqual([
+        { kind: 'confirmation', channel: 'email' },
+        { kind: 'follow_up', channel: 'email' },
+        { kind: 'follow_up', channel: 'email' },
+        { kind: 'reminder', channel: 'email' },
+      ])
+      expect(await queued(textOnly)).toEqual([
+        { kind: 'confirmation', channel: 'text' },
+        { kind: 'reminder', channel: 'text' },
+      ])
       const banner = app.services.capabilities.flatMap((c) => (c.banner ? [c.banner(app.services)] : []))
       expect(banner).toContain('texts: off (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (your Twilio account) to text customers)')
     } finally {

@@ -1,8 +1,8 @@
-import { removeControlFile, writeControlFile } from '../core/backup/control.js'
+// Few imports here, none of a package: the database starts opening before the rest of the product loads (imported below
+// when main runs; the bundle keeps each in a chunk of its own, cli/entry-bundles.mjs).
+import { claimDatabase } from '../core/kernel/claim-database.js'
 import { loadConfig } from '../core/kernel/config.js'
 import { log, setLogLevel } from '../core/kernel/log.js'
-import { openMigratedDatabase } from '../core/kernel/runtime.js'
-import { PERSONAL_DATA } from '../core/domains/personal-data.js'
 
 /** How long a stop may wait for the delivery worker's pass before the database is closed under it. */
 const WORKER_STOP_MS = 1_000
@@ -29,10 +29,25 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop)
 
   // The database opens (in its own thread on the embedded engine) while the modules of the server load.
-  const opening = openMigratedDatabase(config, 'server', PERSONAL_DATA)
+  const claiming = claimDatabase(config, 'server')
+  claiming.catch(() => {}) // awaited below; this keeps a failure from counting as unhandled meanwhile
+  letGo = async () => {
+    const claimed = await claiming.catch(() => null)
+    await claimed?.db.close()
+    claimed?.lock?.release()
+  }
+  const [{ openMigratedDatabase }, { PERSONAL_DATA }] = await Promise.all([
+    import('../core/kernel/runtime.js'),
+    import('../core/domains/personal-data.js'),
+  ])
+  const opening = openMigratedDatabase(config, 'server', PERSONAL_DATA, claiming)
   letGo = async () => (await opening.catch(() => null))?.close()
-  opening.catch(() => {}) // awaited below; this keeps a failure from counting as unhandled meanwhile
-  const [{ createServices }, { banner, startServer }] = await Promise.all([import('./product.js'), import('./server.js')])
+  opening.catch(() => {})
+  const [{ createServices }, { banner, startServer }, { removeControlFile, writeControlFile }] = await Promise.all([
+    import('./product.js'),
+    import('./server.js'),
+    import('../core/backup/control.js'),
+  ])
   const opened = await opening
   if (stopping) return
   const services = createServices(config, opened.db)

@@ -8,13 +8,14 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** The server's bundle, one file, under the repository root. */
-export const SERVER_BUNDLE = 'dist/api/main.bundle.js'
-
 /**
- * The CLI's bundle: a folder, each command's code in chunks loaded when the command runs (as the compiled CLI imports
- * them). Two levels under the root, as the server's is, so dist/'s copy of the engine thread's entry is found from it.
+ * The server's bundle: a folder, the code the start needs first in its entry and the rest in chunks it imports, so the
+ * database starts opening before the packages of the rest load (one file would import every package before any code
+ * ran: a second of a start). Two levels under the root, so dist/'s copy of the engine thread's entry is found from it.
  */
+export const SERVER_BUNDLE = 'dist/server-bundle/main.js'
+
+/** The CLI's bundle: a folder, each command's code in chunks loaded when the command runs (as the compiled CLI imports them). */
 export const CLI_BUNDLE = 'dist/cli-bundle/main.js'
 
 /** The bundle each bundled entry runs from: `node cli/launch.mjs api/main` runs the server's, `cli/main` the CLI's. */
@@ -34,9 +35,13 @@ export async function bundleEntries(root) {
     legalComments: 'none',
     logLevel: 'silent',
   }
-  await build({ ...common, entryPoints: [join(root, 'dist/api/main.js')], outfile: join(root, SERVER_BUNDLE) })
   // Chunks are named after their content: those of an earlier build would stay beside the new ones.
-  const cliDir = join(root, CLI_BUNDLE, '..')
-  rmSync(cliDir, { recursive: true, force: true })
-  await build({ ...common, entryPoints: [join(root, 'dist/cli/main.js')], outdir: cliDir, splitting: true })
+  for (const [entry, bundle] of [
+    ['dist/api/main.js', SERVER_BUNDLE],
+    ['dist/cli/main.js', CLI_BUNDLE],
+  ]) {
+    const dir = join(root, bundle, '..')
+    rmSync(dir, { recursive: true, force: true })
+    await build({ ...common, entryPoints: [join(root, entry)], outdir: dir, splitting: true })
+  }
 }

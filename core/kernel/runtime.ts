@@ -1,6 +1,6 @@
 import { backupBeforeMigrations, recordBeforeMigrations, type BackupBeforeMigrations } from '../backup/before-migrations.js'
 import type { Config } from './config.js'
-import { lockDataDir, type DataDirLock } from '../db/data-dir-lock.js'
+import { claimDatabase, type ClaimedDatabase } from './claim-database.js'
 import { migrate } from '../db/migrate.js'
 import { openDatabase } from '../db/open.js'
 import type { PgliteThreadDatabase } from '../db/pglite-thread.js'
@@ -22,28 +22,23 @@ export interface OpenedDatabase {
 
 /**
  * Opens the configured database for one process (claiming the PGlite folder), applies pending migrations and writes
- * what each table holds about a customer (the product's declarations), which erasure and the export read.
+ * what each table holds about a customer (the product's declarations), which erasure and the export read. A start that
+ * began opening it already (claimDatabase) passes that opening.
  */
 export async function openMigratedDatabase(
   config: Config,
   purpose: string,
   personalData: readonly PersonalTable[],
+  claiming: Promise<ClaimedDatabase> = claimDatabase(config, purpose),
 ): Promise<OpenedDatabase> {
-  let lock: DataDirLock | undefined
-  if (!config.databaseUrl) lock = lockDataDir(config.dataDir, purpose)
+  const { db, lock } = await claiming
   try {
-    const db = await openDatabase(config)
     const before = await backupBeforeMigrations(config, db)
-    const applied = await migrateUnhurried(config, db)
-      .then(async (names) => {
-        await writePersonalData(db, personalData, { schemaUnchanged: names.length === 0 })
-        await recordBeforeMigrations(db, before, names)
-        return names
-      })
-      .catch(async (err) => {
-        await db.close().catch(() => {})
-        throw err
-      })
+    const applied = await migrateUnhurried(config, db).then(async (names) => {
+      await writePersonalData(db, personalData, { schemaUnchanged: names.length === 0 })
+      await recordBeforeMigrations(db, before, names)
+      return names
+    })
     // The embedded engine's own limit, set once the migrations (which may rightly take minutes) are done.
     if (isPgliteThread(db)) db.limitStatements(config.databaseLimits.statementTimeoutMs)
     return {
@@ -57,6 +52,7 @@ export async function openMigratedDatabase(
       },
     }
   } catch (err) {
+    await db.close().catch(() => {})
     lock?.release()
     throw err
   }

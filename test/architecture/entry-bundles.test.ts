@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { root } from '../helpers/build.js'
+import { buildIfStale, root } from '../helpers/build.js'
 
 /** Every product source the server's or the CLI's bundle may hold (cli/entry-bundles.mjs bundles what api/main and cli/main import). */
 function productSources(): string[] {
@@ -22,10 +22,29 @@ describe('the server and the CLI run bundled: no product module depends on being
     const own = productSources().flatMap((f) =>
       [...readFileSync(join(root, f), 'utf8').matchAll(/new URL\('([^']+)', import\.meta\.url\)/g)].map((m) => `${f}: ${m[1]}`),
     )
-    // The engine thread's entry: beside the compiled file, else dist/'s copy (from the sources, or from a bundle in dist/api/ or dist/cli-bundle/).
+    // The engine thread's entry: beside the compiled file, else dist/'s copy (from the sources, or from a bundle in dist/server-bundle/ or dist/cli-bundle/).
     expect(own).toEqual([
       `${join('core', 'db', 'pglite-thread.ts')}: ./pglite-thread-worker.js`,
       `${join('core', 'db', 'pglite-thread.ts')}: ../../dist/core/db/pglite-thread-worker.js`,
     ])
   })
+
+  it('the server bundle loads no package before its database starts opening: its entry imports none, however deep', () => {
+    buildIfStale()
+    const entry = join(root, 'dist/server-bundle/main.js')
+    const packages = new Set<string>()
+    const seen = new Set<string>()
+    const visit = (file: string) => {
+      if (seen.has(file)) return
+      seen.add(file)
+      // Static imports only: a dynamic import() loads its chunk when main runs, after the opening began.
+      for (const m of readFileSync(file, 'utf8').matchAll(/^import\s+(?:[^'"]*?from\s+)?["']([^"']+)["']/gms)) {
+        if (m[1].startsWith('.')) visit(join(dirname(file), m[1]))
+        else if (!m[1].startsWith('node:')) packages.add(m[1])
+      }
+    }
+    visit(entry)
+    expect(seen.size, 'the entry and the chunks it imports').toBeGreaterThan(1)
+    expect([...packages]).toEqual([])
+  }, 300_000)
 })

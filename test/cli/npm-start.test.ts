@@ -101,7 +101,7 @@ describe('npm install, then npm start', () => {
     const install = spawnSync('npm', ['run', 'prepare', '--silent'], { cwd: clone, env, encoding: 'utf8' })
     expect(install.status, `${install.stdout}${install.stderr}`).toBe(0)
     expect(existsSync(join(clone, 'dist/api/main.js'))).toBe(true)
-    expect(existsSync(join(clone, 'dist/api/main.bundle.js'))).toBe(true)
+    expect(existsSync(join(clone, 'dist/server-bundle/main.js'))).toBe(true)
 
     const start = spawn('npm', ['start', '--silent'], { cwd: clone, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env })
     let out = ''

@@ -1,5 +1,4 @@
 import type { OperationContext, Services } from '../../kernel/context.js'
-import type { Queryable } from '../../db/types.js'
 import { MESSAGE_COLUMNS, MESSAGE_TABLE } from './model.js'
 
 /** One message to queue: who gets it, what kind, when, and the records it is about. */

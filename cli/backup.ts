@@ -8,25 +8,18 @@ import { openPgliteThread } from '../core/db/pglite-thread.js'
 import type { Database } from '../core/db/types.js'
 import { documentStoreFor } from '../core/documents/choose-store.js'
 import { AppError, ERROR_STATUS, type ErrorCode } from '../core/kernel/errors.js'
-import { businessOf, TENANT_ARG, tenantOption } from './business.js'
-import { describeDatabase, parseCommandArgs, parseOptions, type Command } from './command.js'
+import { businessOf, tenantOption } from './business.js'
+import { describeDatabase, parseCommandArgs, parseOptions } from './command.js'
 
 /** `crm backup`: one sealed archive of every business (or one), verified by restoring it, in CRM_BACKUP_DIR and the bucket. */
-export const backupCommand: Command = {
-  name: 'backup',
-  args: `${TENANT_ARG} [--json]`,
-  summary:
-    'Make a sealed backup of every business (or --tenant one) and its documents, verified by restoring it into a scratch ' +
-    'database; written to CRM_BACKUP_DIR (./backups) and the bucket when set. Needs CRM_BACKUP_KEY. Works while the server runs.',
-  async run(argv) {
-    const { values } = parseCommandArgs(argv, { tenant: { type: 'string' }, json: { type: 'boolean' } })
-    const { tenant } = parseOptions(z.object({ tenant: tenantOption }), { tenant: values.tenant }, { tenant: '--tenant' })
-    const config = loadConfig()
-    if (!config.backup.key) throw keyMissingInShell()
-    const result = config.databaseUrl ? await backupHere(config, tenant) : await backupEmbedded(config, tenant)
-    if (values.json) return JSON.stringify(result)
-    return describe(result)
-  },
+export async function runBackup(argv: string[]): Promise<string> {
+  const { values } = parseCommandArgs(argv, { tenant: { type: 'string' }, json: { type: 'boolean' } })
+  const { tenant } = parseOptions(z.object({ tenant: tenantOption }), { tenant: values.tenant }, { tenant: '--tenant' })
+  const config = loadConfig()
+  if (!config.backup.key) throw keyMissingInShell()
+  const result = config.databaseUrl ? await backupHere(config, tenant) : await backupEmbedded(config, tenant)
+  if (values.json) return JSON.stringify(result)
+  return describe(result)
 }
 
 /**

@@ -10,9 +10,6 @@ export const WHERE_THE_ID_IS =
 /** The value of --tenant: a business id, left out when the database holds only one business. */
 export const tenantOption = z.uuid(`expected a business id, a UUID: ${WHERE_THE_ID_IS}`).optional()
 
-/** How --tenant reads in a command's usage text. */
-export const TENANT_ARG = '[--tenant ID]'
-
 /** Businesses named when a command has to say which exist; the rest are counted. */
 const NAMED = 10
 

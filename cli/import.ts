@@ -7,79 +7,51 @@ import { writeUnitsInBatches, type ImportedRow, type ImportSummary, type UnitWri
 import { serviceWriter } from '../core/domains/imports/write-services.js'
 import { visitWriter } from '../core/domains/imports/write-visits.js'
 import type { OperationContext } from '../core/kernel/context.js'
-import { TENANT_ARG } from './business.js'
-import type { Command } from './command.js'
 import { importAsSystem, progressOnStderr, readImportArgs, reportLines } from './import-run.js'
 
 /** The owner's import page, which works while the server holds the embedded data folder. */
-export const IMPORT_PAGE = { path: '/import', does: 'import the file' }
 
 /** `crm import square-customers FILE`: a dry run first (--dry-run), then the import in batches with progress on stderr. */
-export const importSquareCustomersCommand: Command = {
-  name: 'import square-customers',
-  args: `FILE ${TENANT_ARG} [--dry-run] [--batch-size N] [--json]`,
-  summary: "Import Square's customer directory export (CSV); --dry-run says row by row what would be created, matched and refused",
-  page: IMPORT_PAGE,
-  async run(argv) {
-    const { file, tenant, batchSize, dryRun, json } = readImportArgs(argv)
-    const rows = planSquareCustomers(readFileSync(file, 'utf8'))
-    const started = Date.now()
-    const report = await importAsSystem(tenant, (services, principal, requestId) =>
-      importInBatches(services, principal, rows, { dryRun, batchSize, requestId, onProgress: progressOnStderr(dryRun) }),
-    )
-    if (json) return JSON.stringify(report)
-    const at = { file, noun: 'customers', matchedTo: 'existing customers', seconds: (Date.now() - started) / 1000 }
-    return reportLines(report, at, (r) => r.outcome === 'matched').join('\n')
-  },
+export async function runImportSquareCustomers(argv: string[]): Promise<string> {
+  const { file, tenant, batchSize, dryRun, json } = readImportArgs(argv)
+  const rows = planSquareCustomers(readFileSync(file, 'utf8'))
+  const started = Date.now()
+  const report = await importAsSystem(tenant, (services, principal, requestId) =>
+    importInBatches(services, principal, rows, { dryRun, batchSize, requestId, onProgress: progressOnStderr(dryRun) }),
+  )
+  if (json) return JSON.stringify(report)
+  const at = { file, noun: 'customers', matchedTo: 'existing customers', seconds: (Date.now() - started) / 1000 }
+  return reportLines(report, at, (r) => r.outcome === 'matched').join('\n')
 }
 
 /** `crm import square-items FILE`: Square's item library export as services, with a dry run, progress and a summary. */
-export const importSquareItemsCommand = unitImportCommand(
-  'square-items',
-  'item library export (CSV) as services',
-  'services',
-  planSquareItems,
-  async () => serviceWriter,
-)
+export const runImportSquareItems = unitImport('square-items', 'services', planSquareItems, async () => serviceWriter)
 
 /** `crm import square-sales FILE`: Square's item sales export as past visits (closed tickets), after the customers and items. */
-export const importSquareSalesCommand = unitImportCommand(
-  'square-sales',
-  'item sales export (CSV) as past visits, one closed ticket per transaction; import the customers first',
-  'sale rows',
-  planSquareSales,
-  visitWriter,
-)
+export const runImportSquareSales = unitImport('square-sales', 'sale rows', planSquareSales, visitWriter)
 
-/** An import command over a planner and a writer of its units (item rows, or the rows of a sale), in batches of their own transaction. */
-function unitImportCommand<U, R extends ImportedRow>(
+/** An import command's run over a planner and a writer of its units (item rows, or the rows of a sale), in batches of their own transaction. */
+function unitImport<U, R extends ImportedRow>(
   kind: string,
-  what: string,
   noun: string,
   plan: (text: string) => U[],
   writerOf: (ctx: OperationContext) => Promise<UnitWriter<U, R>>,
-): Command {
-  return {
-    name: `import ${kind}`,
-    args: `FILE ${TENANT_ARG} [--dry-run] [--batch-size N] [--json]`,
-    summary: `Import Square's ${what}; --dry-run says row by row what would be created, matched and refused`,
-    page: IMPORT_PAGE,
-    async run(argv) {
-      const { file, tenant, batchSize, dryRun, json } = readImportArgs(argv)
-      const units = plan(readFileSync(file, 'utf8'))
-      const started = Date.now()
-      const counted = kind === 'square-sales' ? 'transactions' : 'rows'
-      const report: ImportSummary<R & { matched_by?: string }> = await importAsSystem(tenant, (services, principal, requestId) =>
-        writeUnitsInBatches(services, principal, units, writerOf, {
-          dryRun,
-          batchSize,
-          requestId,
-          onProgress: progressOnStderr(dryRun, counted),
-        }),
-      )
-      if (json) return JSON.stringify(report)
-      const at = { file, noun, matchedTo: 'what is already here', seconds: (Date.now() - started) / 1000 }
-      return reportLines(report, at, (r) => Boolean(r.matched_by)).join('\n')
-    },
+): (argv: string[]) => Promise<string> {
+  return async (argv) => {
+    const { file, tenant, batchSize, dryRun, json } = readImportArgs(argv)
+    const units = plan(readFileSync(file, 'utf8'))
+    const started = Date.now()
+    const counted = kind === 'square-sales' ? 'transactions' : 'rows'
+    const report: ImportSummary<R & { matched_by?: string }> = await importAsSystem(tenant, (services, principal, requestId) =>
+      writeUnitsInBatches(services, principal, units, writerOf, {
+        dryRun,
+        batchSize,
+        requestId,
+        onProgress: progressOnStderr(dryRun, counted),
+      }),
+    )
+    if (json) return JSON.stringify(report)
+    const at = { file, noun, matchedTo: 'what is already here', seconds: (Date.now() - started) / 1000 }
+    return reportLines(report, at, (r) => Boolean(r.matched_by)).join('\n')
   }
 }

@@ -1,41 +1,8 @@
 import { setFlagsFromString } from 'node:v8'
 import { DataDirInUse } from '../core/db/data-dir-lock.js'
 import { setLogLevel } from '../core/kernel/log.js'
-import { backupCommand } from './backup.js'
-import { ReportsFailure, type Command } from './command.js'
-import { demoCommand } from './demo.js'
-import { doctorCommand } from './doctor.js'
-import { exportCommand } from './export.js'
-import { failureJson, failureOf, wantsJson } from './failure.js'
-import { importSquareCustomersCommand, importSquareItemsCommand, importSquareSalesCommand } from './import.js'
-import { importCsvCommand } from './import-csv.js'
-import { mcpCommand } from './mcp.js'
-import { migrateCommand } from './migrate.js'
-import { restoreCommand } from './restore.js'
-import { tenantCreate } from './tenant.js'
-import { tokenCreate, tokenList, tokenRevoke } from './token.js'
-import { workerCommand } from './worker.js'
-
-/** Every operator command; the usage text and the dispatch both come from this list. */
-export const COMMANDS: Command[] = [
-  tenantCreate,
-  tokenCreate,
-  tokenList,
-  tokenRevoke,
-  migrateCommand,
-  mcpCommand,
-  demoCommand,
-  importSquareCustomersCommand,
-  importSquareItemsCommand,
-  importSquareSalesCommand,
-  importCsvCommand,
-  exportCommand,
-  workerCommand,
-  backupCommand,
-  restoreCommand,
-  doctorCommand,
-]
-
+import type { Command } from './command.js'
+import { COMMANDS } from './commands.js'
 /** The help text listing every command. */
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  crm ${c.name} ${c.args}\n      ${c.summary}`)
@@ -81,6 +48,8 @@ export async function runCli(argv: string[]): Promise<CliResult> {
   try {
     return { code: 0, stdout: await command.run(rest), stderr: '' }
   } catch (err) {
+    // Loaded on a failure only: what reads one imports the archive's and the database's errors.
+    const [{ ReportsFailure }, { failureJson, failureOf, wantsJson }] = await Promise.all([import('./command.js'), import('./failure.js')])
     if (err instanceof ReportsFailure) return { code: 1, stdout: err.stdout, stderr: '' }
     const message = err instanceof DataDirInUse ? turnedAway(err, command) : err instanceof Error ? err.message : String(err)
     const failure = failureOf(err, message)

@@ -5,33 +5,25 @@ import { AppError } from '../core/kernel/errors.js'
 import { setLogLevel, setLogStream } from '../core/kernel/log.js'
 import { openMigratedDatabase } from '../core/kernel/runtime.js'
 import { PERSONAL_DATA } from '../core/domains/personal-data.js'
-import { parseCommandArgs, productServices, type Command } from './command.js'
+import { parseCommandArgs, productServices } from './command.js'
 
 /** `crm mcp`: MCP over stdio, relayed to the running server when there is one, else served from the database here. */
-export const mcpCommand: Command = {
-  name: 'mcp',
-  args: '[--url URL]',
-  summary:
-    'Serve MCP over stdio (for clients that only speak stdio). Needs CRM_AGENT_TOKEN. Relays to the running server ' +
-    '(--url, CRM_SERVER_URL, or http://HOST:PORT); with no server answering, opens the database itself and sends due emails (unless CRM_WORKER=off).',
-  runsUntilStopped: true,
-  async run(argv) {
-    const { values } = parseCommandArgs(argv, { url: { type: 'string' } })
-    const given = relaySettings()
-    const token = given.agentToken
-    if (!token) throw new AppError('VALIDATION_ERROR', 'Set CRM_AGENT_TOKEN to an agent token (create one with: npx crm token create)')
-    const config = loadConfig()
-    // stdout carries the protocol: anything logged goes to stderr.
-    setLogStream(process.stderr)
-    setLogLevel('warn')
-    const url =
-      (values.url as string | undefined) ??
-      given.serverUrl ??
-      `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
-    if (await serverAnswers(url)) await relay(url, token)
-    else await serveHere(config, token)
-    return ''
-  },
+export async function runMcp(argv: string[]): Promise<string> {
+  const { values } = parseCommandArgs(argv, { url: { type: 'string' } })
+  const given = relaySettings()
+  const token = given.agentToken
+  if (!token) throw new AppError('VALIDATION_ERROR', 'Set CRM_AGENT_TOKEN to an agent token (create one with: npx crm token create)')
+  const config = loadConfig()
+  // stdout carries the protocol: anything logged goes to stderr.
+  setLogStream(process.stderr)
+  setLogLevel('warn')
+  const url =
+    (values.url as string | undefined) ??
+    given.serverUrl ??
+    `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
+  if (await serverAnswers(url)) await relay(url, token)
+  else await serveHere(config, token)
+  return ''
 }
 
 async function serverAnswers(url: string): Promise<boolean> {

@@ -3,42 +3,33 @@ import { restoreArchive, type RestoreResult } from '../core/backup/restore.js'
 import { recordRestoredArchive } from '../core/backup/restored-run.js'
 import { loadConfig } from '../core/kernel/config.js'
 import { AppError } from '../core/kernel/errors.js'
-import { parseCommandArgs, withDatabase, type Command } from './command.js'
+import { parseCommandArgs, withDatabase } from './command.js'
 
 /** `crm restore FILE`: restores an archive into CRM_DATA_DIR or DATABASE_URL; the move between engines. */
-export const restoreCommand: Command = {
-  name: 'restore',
-  args: 'FILE|s3://BUCKET/KEY [--replace] [--json]',
-  summary:
-    'Restore a backup archive into the configured database (CRM_DATA_DIR or DATABASE_URL: either engine, whichever made it), ' +
-    'from a file or straight from the bucket (s3://BUCKET/KEY, as the backup reported it, with the CRM_BACKUP_S3_* settings). ' +
-    'Refuses a database that holds a business unless --replace (the old one is kept aside); needs the CRM_BACKUP_KEY it was sealed with. ' +
-    'Everyone signs in again afterwards.',
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      { replace: { type: 'boolean' }, json: { type: 'boolean' } },
-      { positionals: ['FILE'] },
-    )
-    const config = loadConfig()
-    if (!config.backup.key) throw keyToOpenMissing()
-    const from = isBucketAddress(positionals[0]) ? await downloadArchive(config.backup, positionals[0]) : null
-    let result: RestoreResult
-    try {
-      const restoredFile = await restoreArchive(config, from?.file ?? positionals[0], {
-        replace: Boolean(values.replace),
-        now: () => new Date(),
-      })
-      // What was restored is the archive as the owner named it: the bucket's address, not the download thrown away after.
-      result = from ? { ...restoredFile, restored: positionals[0] } : restoredFile
-      const restored = restoredFile
-      await withDatabase('restore', (db) => recordRestoredArchive(db, restored, from ? positionals[0] : null))
-    } finally {
-      from?.remove()
-    }
-    if (values.json) return JSON.stringify(result)
-    return describe(result)
-  },
+export async function runRestore(argv: string[]): Promise<string> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { replace: { type: 'boolean' }, json: { type: 'boolean' } },
+    { positionals: ['FILE'] },
+  )
+  const config = loadConfig()
+  if (!config.backup.key) throw keyToOpenMissing()
+  const from = isBucketAddress(positionals[0]) ? await downloadArchive(config.backup, positionals[0]) : null
+  let result: RestoreResult
+  try {
+    const restoredFile = await restoreArchive(config, from?.file ?? positionals[0], {
+      replace: Boolean(values.replace),
+      now: () => new Date(),
+    })
+    // What was restored is the archive as the owner named it: the bucket's address, not the download thrown away after.
+    result = from ? { ...restoredFile, restored: positionals[0] } : restoredFile
+    const restored = restoredFile
+    await withDatabase('restore', (db) => recordRestoredArchive(db, restored, from ? positionals[0] : null))
+  } finally {
+    from?.remove()
+  }
+  if (values.json) return JSON.stringify(result)
+  return describe(result)
 }
 
 /** No key to open the archive with: only the one it was sealed with opens it, so the way on is finding that key, never making one. */

@@ -1,51 +1,43 @@
 import { loadConfig } from '../core/kernel/config.js'
 import type { DeliveryCounts, PassResult, WorkerOptions } from '../core/jobs/worker.js'
 import { log, setLogLevel } from '../core/kernel/log.js'
-import { parseCommandArgs, productServices, UsageError, withDatabase, type Command } from './command.js'
+import { parseCommandArgs, productServices, UsageError, withDatabase } from './command.js'
 
 /** `crm worker`: sends due messages and runs the periodic jobs, as a process of its own (any number of them on one PostgreSQL). */
-export const workerCommand: Command = {
-  name: 'worker',
-  args: '[--drain] [--batch-size N] [--lease-seconds N] [--json]',
-  summary:
-    'Send due scheduled emails and mark overdue invoices until stopped (Ctrl-C); --drain sends what is due now and exits. ' +
-    'Run the server with CRM_WORKER=off to leave delivery to these processes',
-  runsUntilStopped: true,
-  async run(argv) {
-    const { values } = parseCommandArgs(argv, {
-      drain: { type: 'boolean' },
-      'batch-size': { type: 'string' },
-      'lease-seconds': { type: 'string' },
-      json: { type: 'boolean' },
+export async function runWorker(argv: string[]): Promise<string> {
+  const { values } = parseCommandArgs(argv, {
+    drain: { type: 'boolean' },
+    'batch-size': { type: 'string' },
+    'lease-seconds': { type: 'string' },
+    json: { type: 'boolean' },
+  })
+  const options: Partial<WorkerOptions> = {}
+  if (values['batch-size'] !== undefined) options.batchSize = wholeNumber('batch-size', values['batch-size'])
+  if (values['lease-seconds'] !== undefined) options.leaseSeconds = wholeNumber('lease-seconds', values['lease-seconds'])
+  const config = loadConfig()
+  const counts = await withDatabase('worker', async (db) => {
+    // The jobs' code loads here, when the command runs: the other commands start without it.
+    const { runJobsOnce, startWorker } = await import('../core/jobs/worker.js')
+    const services = await productServices(db, config)
+    if (values.drain) {
+      const pass = await runJobsOnce(services, options)
+      // Capabilities' jobs (a sync) run beside the other jobs; a drain waits for them before the database closes.
+      await services.background.settled()
+      return pass
+    }
+    // A long-running process: its log lines are how the operator sees it work.
+    if (!values.json) setLogLevel(config.logLevel)
+    log('info', 'worker started: sending due emails until stopped (Ctrl-C)', { email: services.email.describe() })
+    const worker = startWorker(services, options)
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
     })
-    const options: Partial<WorkerOptions> = {}
-    if (values['batch-size'] !== undefined) options.batchSize = wholeNumber('batch-size', values['batch-size'])
-    if (values['lease-seconds'] !== undefined) options.leaseSeconds = wholeNumber('lease-seconds', values['lease-seconds'])
-    const config = loadConfig()
-    const counts = await withDatabase('worker', async (db) => {
-      // The jobs' code loads here, when the command runs: the other commands start without it.
-      const { runJobsOnce, startWorker } = await import('../core/jobs/worker.js')
-      const services = await productServices(db, config)
-      if (values.drain) {
-        const pass = await runJobsOnce(services, options)
-        // Capabilities' jobs (a sync) run beside the other jobs; a drain waits for them before the database closes.
-        await services.background.settled()
-        return pass
-      }
-      // A long-running process: its log lines are how the operator sees it work.
-      if (!values.json) setLogLevel(config.logLevel)
-      log('info', 'worker started: sending due emails until stopped (Ctrl-C)', { email: services.email.describe() })
-      const worker = startWorker(services, options)
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve)
-        process.once('SIGTERM', resolve)
-      })
-      await worker.stop()
-      return worker.counts
-    })
-    if (values.json) return JSON.stringify(counts)
-    return summary(counts, values.drain ? 'Delivered what was due' : 'Stopped')
-  },
+    await worker.stop()
+    return worker.counts
+  })
+  if (values.json) return JSON.stringify(counts)
+  return summary(counts, values.drain ? 'Delivered what was due' : 'Stopped')
 }
 
 function wholeNumber(option: string, value: unknown): number {

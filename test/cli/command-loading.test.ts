@@ -39,6 +39,15 @@ describe('what a command loads as it starts', () => {
     for (const heavy of LOADED_WHEN_USED) expect(staticChain('cli/main.ts', heavy), heavy).toBeNull()
   })
 
+  it("crm help loads no command's code and no package: each command's file is imported when it is called (cli/commands.ts)", () => {
+    const commandFiles = [...readFileSync(join(root, 'cli/commands.ts'), 'utf8').matchAll(/import\('\.\/([a-z-]+)\.js'\)/g)].map(
+      (m) => `cli/${m[1]}.ts`,
+    )
+    expect(new Set(commandFiles).size, 'the command files cli/commands.ts names').toBeGreaterThanOrEqual(10)
+    for (const file of new Set(commandFiles)) expect(staticChain('cli/main.ts', file), file).toBeNull()
+    expect(staticChain('cli/main.ts', 'zod')).toBeNull()
+  })
+
   it('the check follows static imports through files and into packages, and names the chain', () => {
     expect(staticChain('api/product.ts', 'core/domains/index.ts')).toEqual([
       'api/product.ts',

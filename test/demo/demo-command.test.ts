@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { demoCommand } from '../../cli/demo.js'
-import { tenantCreate } from '../../cli/tenant.js'
+import { runDemo } from '../../cli/demo.js'
+import { runTenantCreate } from '../../cli/tenant.js'
 import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
 
 describe('crm demo (embedded database)', () => {
@@ -20,13 +20,13 @@ describe('crm demo (embedded database)', () => {
   })
 
   it('loads a new business, prints the counts, and refuses a second load', async () => {
-    const created = JSON.parse(await tenantCreate.run(['--name', 'Demo Windows', '--owner-email', 'owner@demo.test', '--json']))
-    const counts = JSON.parse(await demoCommand.run(['--tenant', created.tenant_id, '--json']))
+    const created = JSON.parse(await runTenantCreate(['--name', 'Demo Windows', '--owner-email', 'owner@demo.test', '--json']))
+    const counts = JSON.parse(await runDemo(['--tenant', created.tenant_id, '--json']))
     expect(counts).toMatchObject({ customers: 200, services: 4, technicians: 2 })
-    await expect(demoCommand.run(['--tenant', created.tenant_id])).rejects.toThrow(/already has contacts/)
+    await expect(runDemo(['--tenant', created.tenant_id])).rejects.toThrow(/already has contacts/)
   }, 600_000)
 
   it('names the option when the tenant id is not a UUID', async () => {
-    await expect(demoCommand.run(['--tenant', 'abc'])).rejects.toMatchObject({ details: { issues: [{ field: '--tenant' }] } })
+    await expect(runDemo(['--tenant', 'abc'])).rejects.toMatchObject({ details: { issues: [{ field: '--tenant' }] } })
   })
 })

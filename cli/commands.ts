@@ -126,7 +126,7 @@ export const COMMANDS: Command[] = [
       'Check the running deployment and say what to fix: the public https address and its certificate, the proxy, each webhook, ' +
       'the keys, the last verified backup and the archives in the backup folder, the clock, free disk, the database. Asks the server at --url (CRM_SERVER_URL, or http://HOST:PORT); ' +
       'exit code 1 when an item fails',
-    run: async (argv) => (await import('./doctor.js')).runDoctorCommand(argv),
+    run: async (argv) => (await import('./doctor.js')).runDoctor(argv),
   },
 ]
 

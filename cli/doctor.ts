@@ -1,15 +1,15 @@
 import { processEnvironment } from '../core/kernel/config.js'
 import { parseCommandArgs, ReportsFailure } from './command.js'
 import type { CheckItem } from './doctor/item.js'
-import { runDoctor } from './doctor/run.js'
+import { runDoctor as checkDeployment } from './doctor/run.js'
 
 /** How each status reads at the start of its line. */
 const MARKS: Record<CheckItem['status'], string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', off: 'off ' }
 
 /** `crm doctor`: checks the running deployment item by item and says what to fix; exit code 1 when an item fails. */
-export async function runDoctorCommand(argv: string[]): Promise<string> {
+export async function runDoctor(argv: string[]): Promise<string> {
   const { values } = parseCommandArgs(argv, { url: { type: 'string' }, json: { type: 'boolean' } })
-  const checks = await runDoctor({ env: processEnvironment(), serverUrl: values.url as string | undefined })
+  const checks = await checkDeployment({ env: processEnvironment(), serverUrl: values.url as string | undefined })
   const failed = checks.some((c) => c.status === 'fail')
   const stdout = values.json ? JSON.stringify({ ok: !failed, checks }) : report(checks)
   if (failed) throw new ReportsFailure(stdout)

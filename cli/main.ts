@@ -3,6 +3,7 @@ import { DataDirInUse } from '../core/db/data-dir-lock.js'
 import { setLogLevel } from '../core/kernel/log.js'
 import type { Command } from './command.js'
 import { COMMANDS } from './commands.js'
+
 /** The help text listing every command. */
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  crm ${c.name} ${c.args}\n      ${c.summary}`)

@@ -3,7 +3,7 @@ import { systemAuditor, writeAudit } from '../kernel/audit.js'
 import { emailHtml } from '../clients/email-html.js'
 import type { EmailMessage } from '../clients/email.js'
 import { SendError } from '../clients/send-error.js'
-import type { ChannelMessage, ChannelOutgoing, MessageChannel } from '../kernel/message-channel.js'
+import { type ChannelMessage, type ChannelOutgoing, channelNamed, type MessageChannel } from '../kernel/message-channel.js'
 import { paymentLinkFor } from '../domains/invoices/payment-link.js'
 import type { Services } from '../kernel/context.js'
 import { isDatabaseOutage } from '../db/outage.js'
@@ -291,11 +291,6 @@ async function composeOther(
     JSON.stringify(outgoing),
   ])
   return { channel, message, outgoing: outgoing.other as ChannelOutgoing }
-}
-
-/** The channel a message goes by, from the capabilities plugged in; null when none gives it. */
-function channelNamed(services: Services, name: string): MessageChannel | null {
-  return services.capabilities.find((c) => c.channel?.name === name)?.channel ?? null
 }
 
 /** The email an earlier attempt handed to the provider, to send again unchanged; null when there is none or the message changed since. */

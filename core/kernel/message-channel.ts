@@ -31,3 +31,14 @@ export interface MessageChannel {
   /** Sends once: a repeated call for the same message never sends it twice. Returns the provider's id. */
   send(services: Services, tenantId: string, message: ChannelMessage, outgoing: ChannelOutgoing): Promise<{ id: string }>
 }
+
+/** The channel a message goes by, from the capabilities plugged in; null when none gives it. */
+export function channelNamed(services: Services, name: string): MessageChannel | null {
+  return services.capabilities.find((c) => c.channel?.name === name)?.channel ?? null
+}
+
+/** Whether a channel besides email (texts) is plugged in and on at this server now. */
+export function channelOn(services: Services, name: string): boolean {
+  const channel = channelNamed(services, name)
+  return Boolean(channel && !channel.offReason(services))
+}

@@ -3,7 +3,8 @@ import type { OperationContext } from '../../kernel/context.js'
 import { addDays, localDate, zonedInstant } from '../../vocabulary/time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { cancelPendingMessages } from './cancel-pending.js'
-import { channelOn, queueMessages } from './queue.js'
+import { channelOn } from '../../kernel/message-channel.js'
+import { queueMessages } from './queue.js'
 
 /*
  * The emails that follow an appointment's time: a confirmation when it is booked or moved (or, when the business moved

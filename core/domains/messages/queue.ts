@@ -1,4 +1,5 @@
-import type { OperationContext, Services } from '../../kernel/context.js'
+import type { OperationContext } from '../../kernel/context.js'
+import { channelOn } from '../../kernel/message-channel.js'
 import { MESSAGE_COLUMNS, MESSAGE_TABLE } from './model.js'
 
 /** One message to queue: who gets it, what kind, when, and the records it is about. */
@@ -81,10 +82,4 @@ export async function queueMessage(ctx: QueueTarget & Pick<OperationContext, 'au
     await ctx.audit({ entityType: MESSAGE_TABLE.entity, entityId: String(row.id), action: 'schedule', before: null, after: row })
   }
   return rows.find((r) => r.channel === 'email') ?? rows[0]
-}
-
-/** Whether a channel besides email (texts) is plugged in and on at this server now. */
-export function channelOn(services: Services, name: string): boolean {
-  const channel = services.capabilities.find((c) => c.channel?.name === name)?.channel
-  return Boolean(channel && !channel.offReason(services))
 }

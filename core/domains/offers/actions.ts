@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { OFFER_LINK } from './offer-links.js'
-import { channelOn, queueMessage } from '../messages/queue.js'
+import { channelOn } from '../../kernel/message-channel.js'
+import { queueMessage } from '../messages/queue.js'
 import { AppError } from '../../kernel/errors.js'
 import { defineAction } from '../../kernel/registry.js'
 import { BY_AGENT_OR_API } from '../../vocabulary/places.js'

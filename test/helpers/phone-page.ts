@@ -67,7 +67,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   }
   // axe.run() in the page itself, injected once per document, answering only the violations, each in one line: the
   // script and the answer cross the browser's protocol once, where a wrapper library sent the unminified script twice
-  // per check and every passing node back (most of the browser's CPU in the suite). The pages have no frames.
+  // per check and every passing node back (a fifth of the browser's CPU in the page tests). The pages have no frames.
   if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE)
   const found = (await page.evaluate(`axe
     .run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(AXE_TAGS)} }, resultTypes: ['violations'] })

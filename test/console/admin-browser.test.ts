@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { PAYLOAD, SCRIPT } from '../helpers/hostile-markup.js'
 import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 /** A busy two-core machine runs axe and Chromium slowly: a limit against hanging, not a speed check. */
 const SLOW = 240_000
@@ -27,7 +28,7 @@ describe.skipIf(!browserAvailable)('the settings, templates, team and token page
   }
 
   beforeAll(async () => {
-    app = await startTestApp('pglite')
+    app = await startTestApp(behaviourEngine)
     browser = await launchBrowser()
     tab = await phoneTab(browser, app, { javaScript: false })
     checker = await phoneTab(browser, app, { javaScript: true })

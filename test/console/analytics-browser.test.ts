@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab, PHONE, type PhoneTab } from '../helpers/phone-page.js'
 import { numbersFixture, type NumbersFixture } from './analytics-fixture.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 // Each test drives Chromium through several full pages with accessibility checks: generous on a busy machine.
 const SLOW = 240_000
@@ -28,7 +29,7 @@ describe.skipIf(!browserAvailable)('the numbers page in Chromium on a phone', ()
   let scripted: PhoneTab
   let plain: PhoneTab
   beforeAll(async () => {
-    f = await numbersFixture('pglite')
+    f = await numbersFixture(behaviourEngine)
     browser = await launchBrowser()
     // axe-core runs as a script in the page, so the accessibility check needs JavaScript; the owner's own steps are taken without it.
     scripted = await phoneTab(browser, f.app, { javaScript: true })

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 /** Thu 2026-11-05 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')
@@ -28,7 +29,7 @@ describe.skipIf(!browserAvailable)('backups on Home and the settings page in Chr
   }
 
   beforeAll(async () => {
-    pages = await startPageApp('pglite', { now: () => NOW })
+    pages = await startPageApp(behaviourEngine, { now: () => NOW })
     pages.app.services.config.backup = { ...pages.app.services.config.backup, key: Buffer.alloc(32, 7) }
     browser = await launchBrowser()
   })

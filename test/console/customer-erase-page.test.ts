@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
 import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
@@ -80,7 +80,7 @@ describe.skipIf(!browserAvailable)('the erase page on a phone, without JavaScrip
   let app: TestApp
   let browser: Browser
   beforeAll(async () => {
-    app = await startTestApp('pglite', { now: () => NOW, integrations: { stripe: null } })
+    app = await startTestApp(behaviourEngine, { now: () => NOW, integrations: { stripe: null } })
     browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {

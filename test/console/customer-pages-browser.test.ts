@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
 import { expectFitsPhone, openOnPhone, PHONE, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chromium at 390 px", () => {
   let app: TestApp
@@ -22,7 +23,7 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
   beforeAll(async () => {
     stripe = await startFakeStripe()
     stripe.now = () => clock
-    app = await startTestApp('pglite', { now: () => clock })
+    app = await startTestApp(behaviourEngine, { now: () => clock })
     // The pages are under test, not the owner's queue: the owner allowed the agent's words always.
     await allowAgentWords(app)
     app.services.integrations.stripe = createPaymentsClient({

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
 import { addUser } from '../helpers/session-browser.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')
@@ -13,7 +14,7 @@ describe.skipIf(!browserAvailable)('the customers pages in Chromium at 390 px', 
   let browser: Browser
   let serviceId: string
   beforeAll(async () => {
-    app = await startTestApp('pglite', { now: () => NOW })
+    app = await startTestApp(behaviourEngine, { now: () => NOW })
     await app.t.admin.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
     await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     serviceId = (

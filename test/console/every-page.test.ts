@@ -7,6 +7,7 @@ import { signedIn } from '../helpers/fixtures.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { PNG } from '../helpers/files.js'
 import { UUID_TEXT } from '../../core/kernel/schema-types.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 /** Addresses a crawl must not open: leaving, downloads (a document's file among them) and calendar files are not pages. */
 const NOT_PAGES =
@@ -20,7 +21,7 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
   let fx: TechFixture
   let browser: Browser
   beforeAll(async () => {
-    fx = await techFixture('pglite')
+    fx = await techFixture(behaviourEngine)
     const app = fx.app
     await app.action('invoice', 'create', { contact_id: fx.contactId, line_items: [{ description: 'Gutters', unit_price_cents: 5000 }] })
     expect(

@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { type GoogleFixture, googleFixture } from '../helpers/google.js'
 import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 // A long, unbroken error in Google's own words, and a long address: the pages must still fit the phone.
 const LONG_ERROR = `calendar: Requested entity was not found: calendarId=${'c'.repeat(90)}@group.calendar.google.com`
@@ -23,7 +24,7 @@ describe.skipIf(!browserAvailable)('the Google pages in Chromium at 390 px', () 
 
   beforeAll(async () => {
     google = await googleFixture()
-    app = await startTestApp('pglite', { ...google.services })
+    app = await startTestApp(behaviourEngine, { ...google.services })
     techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     browser = await launchBrowser()
   }, 120_000)

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
 import { homeFixture, type HomeFixture } from './home-fixture.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 describe.skipIf(!browserAvailable)("the owner's Home and Calendar in Chromium at 390 px", () => {
   let f: HomeFixture
   let browser: Browser
   beforeAll(async () => {
-    f = await homeFixture('pglite')
+    f = await homeFixture(behaviourEngine)
     browser = await launchBrowser()
   })
   afterAll(async () => {

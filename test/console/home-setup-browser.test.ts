@@ -4,12 +4,13 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 describe.skipIf(!browserAvailable)("the owner's Home of a business without services or a way to pay, in Chromium at 390 px", () => {
   let app: TestApp
   let browser: Browser
   beforeAll(async () => {
-    app = await startTestApp('pglite', { integrations: { stripe: null } })
+    app = await startTestApp(behaviourEngine, { integrations: { stripe: null } })
     expectData(await app.action('contact', 'create', { display_name: 'Jane Imported', email: 'jane.imported@example.com' }))
     browser = await launchBrowser()
   })

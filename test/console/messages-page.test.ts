@@ -6,7 +6,7 @@ import { expectData } from '../helpers/envelope-assertions.js'
 import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { asTenant, newContact, newTicket } from '../helpers/fixtures.js'
 
 const clock = { now: new Date('2031-03-03T16:00:00Z') } // Monday 10:00 in Chicago
@@ -160,7 +160,7 @@ describe.skipIf(!browserAvailable)("scheduled emails and a customer's answer in 
   let browser: Browser
   beforeAll(async () => {
     clock.now = new Date('2031-03-03T16:00:00Z')
-    app = await startTestApp('pglite', { now: () => clock.now })
+    app = await startTestApp(behaviourEngine, { now: () => clock.now })
     browser = await launchBrowser()
   })
   afterAll(async () => {

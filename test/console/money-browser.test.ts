@@ -5,6 +5,7 @@ import { made } from '../helpers/fixtures.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
 import { moneyFixture, type MoneyFixture } from './money-fixture.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 /** Clicks and waits for the answer to the form it submits; returns that answer's status (303 after a change, 4xx when refused). */
 async function submit(page: Page, button: string): Promise<number> {
@@ -39,7 +40,7 @@ describe.skipIf(!browserAvailable)("the owner's invoices, leads, waitlist and se
     expectData(await f.app.query({ type, id, ...(include ? { include } : {}) }))
 
   beforeAll(async () => {
-    f = await moneyFixture('pglite')
+    f = await moneyFixture(behaviourEngine)
     browser = await launchBrowser()
     tab = await phoneTab(browser, f.app, { javaScript: false })
     axeTab = await phoneTab(browser, f.app, { javaScript: true })

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { insertService, insertTicket, made } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
@@ -60,7 +60,7 @@ describe.skipIf(!browserAvailable)("the owner's Neighborhoods in Chromium at 390
   let pages: PageApp
   let browser: Browser
   beforeAll(async () => {
-    pages = await startPageApp('pglite', { now: () => NOW })
+    pages = await startPageApp(behaviourEngine, { now: () => NOW })
     await aTown(pages)
     browser = await launchBrowser()
   })

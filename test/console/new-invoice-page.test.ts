@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { made, PAYMENT_INSTRUCTIONS, settings } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
@@ -84,7 +84,7 @@ describe.skipIf(!browserAvailable)("the owner's new invoice in Chromium at 390 p
   let browser: Browser
   let ids: { contact: string; service: string }
   beforeAll(async () => {
-    pages = await startPageApp('pglite')
+    pages = await startPageApp(behaviourEngine)
     ids = await customerAndService(pages)
     browser = await launchBrowser()
   })

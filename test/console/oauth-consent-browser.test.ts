@@ -4,6 +4,7 @@ import { pkceChallenge } from '../../core/auth/oauth/tokens.js'
 import { createSession } from '../../core/auth/sessions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 const REDIRECT = 'http://127.0.0.1:1/callback'
 
@@ -11,7 +12,7 @@ describe.skipIf(!browserAvailable)('the OAuth consent page in Chromium', () => {
   let app: TestApp
   let browser: Browser
   beforeAll(async () => {
-    app = await startTestApp('pglite')
+    app = await startTestApp(behaviourEngine)
     browser = await launchBrowser()
   })
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago. */
 const clock = { now: new Date('2026-10-27T15:15:00Z') }
@@ -19,7 +20,7 @@ describe.skipIf(!browserAvailable)("the customer's page of times offered by emai
   let customer: string
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', { now: () => clock.now, integrations: { stripe: null } })
+    app = await startTestApp(behaviourEngine, { now: () => clock.now, integrations: { stripe: null } })
     browser = await launchBrowser()
     windows = (
       await made(app, 'service', 'create', { name: 'Window cleaning, inside and out, all floors', pricing: 'fixed', price_cents: 15_000 })

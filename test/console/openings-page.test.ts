@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { made } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
@@ -108,7 +108,7 @@ describe.skipIf(!browserAvailable)("the owner's Openings in Chromium at 390 px",
   let pages: PageApp
   let browser: Browser
   beforeAll(async () => {
-    pages = await startPageApp('pglite', { now: () => new Date('2031-03-02T15:00:00Z') }, { technician: 'added' })
+    pages = await startPageApp(behaviourEngine, { now: () => new Date('2031-03-02T15:00:00Z') }, { technician: 'added' })
     await anOpening(pages)
     browser = await launchBrowser()
   })

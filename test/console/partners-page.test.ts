@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { made } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
@@ -63,7 +63,7 @@ describe.skipIf(!browserAvailable)("the owner's Partners in Chromium at 390 px",
   let browser: Browser
   let acme: string
   beforeAll(async () => {
-    pages = await startPageApp('pglite')
+    pages = await startPageApp(behaviourEngine)
     acme = await acmeAndReferral(pages)
     await pages.app.ownerAction('partner', 'set', { contact_id: acme, roles: ['referrer', 'subcontractor'] })
     browser = await launchBrowser()

@@ -4,6 +4,7 @@ import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
 import { JPEG, PNG } from '../helpers/files.js'
 import { techFixture, type TechFixture } from '../helpers/technician-fixture.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 describe.skipIf(!browserAvailable)('a technician adds photos at the door, in Chromium at 390 px', () => {
   let fx: TechFixture
@@ -11,7 +12,7 @@ describe.skipIf(!browserAvailable)('a technician adds photos at the door, in Chr
   const photosOf = async (ticketId: string) => (await fx.app.query({ type: 'documents', ticket_id: ticketId })).body.data.items
 
   beforeAll(async () => {
-    fx = await techFixture('pglite')
+    fx = await techFixture(behaviourEngine)
     browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { runAutopay } from '../../core/domains/autopay/autopay.js'
 import { issueDueRecurringInvoices } from '../../core/domains/recurring-invoices/issue.js'
 import { deliverDue } from '../../core/jobs/worker.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines, type TestEngine } from '../helpers/databases.js'
+import { engines, type TestEngine, behaviourEngine } from '../helpers/databases.js'
 import { type FakeCard, type FakeStripe, signedDelivery, startFakeStripe, stripeEvent } from '../helpers/fake-stripe.js'
 import { made } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
@@ -176,7 +176,7 @@ describe.skipIf(!browserAvailable)("the plan pages and the customer's offer in C
   let offerLink: string
   beforeAll(async () => {
     let service: string
-    ;({ pages, stripe, service } = await planApp('pglite'))
+    ;({ pages, stripe, service } = await planApp(behaviourEngine))
     plan = await pages.app.ownerAction('plan', 'create', {
       name: 'Quarterly windows and gutters',
       description: 'Inside and out, every season.',

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { startFakeQuickBooks, type FakeQuickBooks } from '../helpers/fake-quickbooks.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 // A long, unbroken error of QuickBooks' own, as it writes some: the pages must still fit the phone.
 const LONG_ERROR = `Invalid Reference Id: Item assigned to this line is not valid: ItemRef=SalesItemLineDetail.ItemRef.value.${'x'.repeat(80)}`
@@ -23,7 +24,7 @@ describe.skipIf(!browserAvailable)('the QuickBooks pages in Chromium at 390 px',
 
   beforeAll(async () => {
     fake = await startFakeQuickBooks()
-    app = await startTestApp('pglite', {
+    app = await startTestApp(behaviourEngine, {
       integrations: { quickbooks: quickbooksClientFromEnv(fake.env) },
       secrets: createSecretBox(randomBytes(32)),
     })

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runReachOutRules } from '../../core/domains/reach-outs/job.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { insertTicket, made } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
@@ -85,7 +85,7 @@ describe.skipIf(!browserAvailable)("the owner's Reach-outs in Chromium at 390 px
   let pages: PageApp
   let browser: Browser
   beforeAll(async () => {
-    pages = await startPageApp('pglite', { now: () => NOW })
+    pages = await startPageApp(behaviourEngine, { now: () => NOW })
     await lapsedCustomers(pages)
     browser = await launchBrowser()
   })

@@ -5,7 +5,7 @@ import { issueDueRecurringInvoices } from '../../core/domains/recurring-invoices
 import { setPlanBilling } from '../../core/domains/recurring-invoices/plan-billing.js'
 import { contextOf } from '../../core/kernel/operations-context.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { made, PAYMENT_INSTRUCTIONS, settings } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
@@ -168,7 +168,7 @@ describe.skipIf(!browserAvailable)("the owner's Recurring invoices in Chromium a
   let id: string
   let clock = NOW
   beforeAll(async () => {
-    pages = await startPageApp('pglite', { now: () => clock, integrations: { stripe: null } })
+    pages = await startPageApp(behaviourEngine, { now: () => clock, integrations: { stripe: null } })
     customer = await acme(pages)
     await pages.app.ownerAction('service', 'create', { name: 'Storefront glass', pricing: 'fixed', price_cents: 12_000 })
     id = (

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 describe.skipIf(!browserAvailable)('relationships and referrals in Chromium at 390 px', () => {
   let app: TestApp
   let browser: Browser
   const ids: Record<string, string> = {}
   beforeAll(async () => {
-    app = await startTestApp('pglite', { integrations: { stripe: null } })
+    app = await startTestApp(behaviourEngine, { integrations: { stripe: null } })
     const create = async (data: Record<string, unknown>) => (await app.action('contact', 'create', data)).body.data.id as string
     ids.org = await create({
       kind: 'organization',

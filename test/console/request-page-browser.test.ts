@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
 import { JPEG } from '../helpers/files.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 describe.skipIf(!browserAvailable)('a customer asks for work on the request page, in Chromium at 390 px', () => {
   let app: TestApp
@@ -18,7 +19,7 @@ describe.skipIf(!browserAvailable)('a customer asks for work on the request page
     ((await app.query({ type: 'leads', q: name })).body.data.items as any[]).find((l) => l.name === name)
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', { now: () => clock })
+    app = await startTestApp(behaviourEngine, { now: () => clock })
     await app.ownerAction('settings', 'update', { request_slug: 'sparkle' })
     await app.action('service', 'create', { name: 'Window cleaning', pricing: 'flexible', bookable: true })
     browser = await launchBrowser()

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { newContact, service } from '../helpers/fixtures.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   let app: TestApp
@@ -10,7 +11,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   let page: Page
 
   beforeAll(async () => {
-    app = await startTestApp('pglite')
+    app = await startTestApp(behaviourEngine)
     browser = await launchBrowser()
     page = await browser.newPage()
     await page.goto(`${app.url}/`)

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeCensusGeocoder, type FakeCensusGeocoder } from '../../bench/fake-census-geocoder.js'
 import { geocoderFromEnv } from '../../core/domains/geocoding/settings.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
@@ -163,7 +163,7 @@ describe.skipIf(!browserAvailable)("the owner's Routes page in Chromium at 390 p
   let pages: PageApp
   let browser: Browser
   beforeAll(async () => {
-    pages = await startPageApp('pglite', {}, { technician: 'added' })
+    pages = await startPageApp(behaviourEngine, {}, { technician: 'added' })
     const visits = await tomsDay(pages)
     await pages.app.ownerAction('route', 'set_start', { label: 'The shop', latitude: 34.7, longitude: -86.6 })
     await pages.app.ownerAction('route', 'mark_anytime', { ticket_id: visits.East.id })

@@ -5,6 +5,7 @@ import { made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 describe.skipIf(!browserAvailable)('the search everywhere in Chromium at phone size', () => {
   let app: TestApp
@@ -13,7 +14,7 @@ describe.skipIf(!browserAvailable)('the search everywhere in Chromium at phone s
   let techId: string
 
   beforeAll(async () => {
-    app = await startTestApp('pglite')
+    app = await startTestApp(behaviourEngine)
     browser = await launchBrowser()
     techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Reyes')
     margaretId = (await made(app, 'contact', 'create', { display_name: 'Margaret Oakley', phone: '(256) 555-0199' })).id

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { made } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
@@ -119,7 +119,7 @@ describe.skipIf(!browserAvailable)("the owner's page of recurring visits in Chro
   let browser: Browser
   let ids: { contact: string; series: string }
   beforeAll(async () => {
-    pages = await startPageApp('pglite', { now: () => NOW }, { technician: 'added' })
+    pages = await startPageApp(behaviourEngine, { now: () => NOW }, { technician: 'added' })
     ids = await fortnightly(pages)
     browser = await launchBrowser()
   })

@@ -6,6 +6,7 @@ import { createLlmClient } from '../../core/clients/llm.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm.js'
 import { techFixture, type TechFixture } from '../helpers/technician-fixture.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 const FACTS = JSON.stringify({
   attributes: [
@@ -25,7 +26,7 @@ describe.skipIf(!browserAvailable)('technician close-out in Chromium', () => {
 
   beforeAll(async () => {
     llm = await startFakeLlm()
-    f = await techFixture('pglite', {
+    f = await techFixture(behaviourEngine, {
       llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'test-model', timeoutMs: 5000 }),
     })
     cookie = await createSession(f.app.t.db, f.app.tenant.tenant_id, f.techId)

@@ -8,6 +8,7 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
 import { addUser } from '../helpers/session-browser.js'
 import { SLOW_MS } from '../../console/technician/offline/service-worker.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 // The phone and the server share the machine's real clock here: copies end with their day, and a press's time is checked against now.
 const TZ = 'America/Chicago'
@@ -55,7 +56,7 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
   const ticket = async (id: string) => (await app.query({ type: 'tickets', id, include: 'technicians,audit_trail' })).body.data
 
   beforeAll(async () => {
-    server = await startTestApp('pglite')
+    server = await startTestApp(behaviourEngine)
     proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(server.url).port) })
     app = { ...server, url: `http://127.0.0.1:${proxy.port}` }
     browser = await launchBrowser()

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { createSession } from '../../core/auth/sessions.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { pageClient, techFixture, type PageClient, type TechFixture } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('technician schedule by date, week and month, and the calendar link (%s)', (engine) => {
@@ -155,7 +155,7 @@ describe.skipIf(!browserAvailable)('technician month and day pages in Chromium a
   let browser: Browser
   let cookie: string
   beforeAll(async () => {
-    f = await techFixture('pglite')
+    f = await techFixture(behaviourEngine)
     cookie = await createSession(f.app.t.db, f.app.tenant.tenant_id, f.techId)
     browser = await launchBrowser()
   })

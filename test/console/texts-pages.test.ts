@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverDue } from '../../core/jobs/worker.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { made } from '../helpers/fixtures.js'
 import { startPageApp } from '../helpers/page-app.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
@@ -85,7 +85,7 @@ describe.skipIf(!browserAvailable)('texts pages in Chromium at 390 px without Ja
   let browser: Browser
   beforeAll(async () => {
     texts = await textsFixture()
-    world = await textingBusiness('pglite', texts)
+    world = await textingBusiness(behaviourEngine, texts)
     browser = await launchBrowser()
   })
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { made } from '../helpers/fixtures.js'
 import { startPageApp, type PageApp } from '../helpers/page-app.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
@@ -56,7 +56,7 @@ describe.skipIf(!browserAvailable)("the owner's Timesheets in Chromium at 390 px
   let pages: PageApp
   let browser: Browser
   beforeAll(async () => {
-    pages = await startPageApp('pglite', { now: () => NOW }, { technician: 'added' })
+    pages = await startPageApp(behaviourEngine, { now: () => NOW }, { technician: 'added' })
     await tomsMonday(pages)
     browser = await launchBrowser()
   })

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
 import { addUser } from '../helpers/session-browser.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago (UTC-6). */
 const NOW = new Date('2026-11-05T15:30:00Z')
@@ -14,7 +15,7 @@ describe.skipIf(!browserAvailable)('the owner changes a visit and writes to a cu
   let contactId: string
   let ticketId: string
   beforeAll(async () => {
-    app = await startTestApp('pglite', { now: () => NOW })
+    app = await startTestApp(behaviourEngine, { now: () => NOW })
     await app.t.admin.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
     const techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     contactId = (await app.action('contact', 'create', { display_name: 'Vera Visit', email: 'vera@example.com' })).body.data.id

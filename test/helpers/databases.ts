@@ -12,6 +12,9 @@ import { asDeployRole, asInspector, deployRole, dumpBlob, pgliteTemplatePath, po
  */
 export const engines: Array<'pglite' | 'postgres'> = process.env.TEST_DATABASE_URL ? ['postgres'] : ['pglite']
 
+/** The one engine of behaviour, for a file that runs its tests once rather than per engine (engines holds it alone). */
+export const behaviourEngine: 'pglite' | 'postgres' = engines[0]
+
 /**
  * Both engines, for a test that proves they behave alike or checks what differs between them (each says why): PGlite
  * always, PostgreSQL when TEST_DATABASE_URL is set.

@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/app.js'
-import { engines } from '../helpers/databases.js'
+import { engines, behaviourEngine } from '../helpers/databases.js'
 import { connectMcp, toolJson } from '../helpers/mcp-client.js'
 import { rawRequest } from '../helpers/raw-http.js'
 
@@ -141,7 +141,7 @@ describe.each(engines)('MCP protocol hygiene (%s)', (engine) => {
 
 describe('MCP client of a newer revision', () => {
   it('is told the newest revision this SDK speaks', async () => {
-    const app = await startTestApp('pglite')
+    const app = await startTestApp(behaviourEngine)
     try {
       const client = new Client({ name: 'future', version: '1' })
       const transport = new StreamableHTTPClientTransport(new URL(`${app.url}/mcp`), {

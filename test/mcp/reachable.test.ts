@@ -5,12 +5,13 @@ import { actionKey } from '../../core/kernel/registry.js'
 import { createMcpServer } from '../../mcp/server.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { toolJson } from '../helpers/mcp-client.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
 describe('every registered operation is reachable through the raw MCP tools', () => {
   let app: TestApp
   let client: Client
   beforeAll(async () => {
-    app = await startTestApp('pglite')
+    app = await startTestApp(behaviourEngine)
     const server = createMcpServer(app.services, { tenantId: app.tenant.tenant_id, actor: { type: 'agent', id: app.tenant.tenant_id } })
     const [a, b] = InMemoryTransport.createLinkedPair()
     await server.connect(b)

@@ -6,7 +6,7 @@ import type { Services } from '../../core/kernel/context.js'
 import { formatMoney } from '../../core/vocabulary/money.js'
 import type { ActionDefinition } from '../../core/kernel/registry.js'
 import { UUID_TEXT } from '../../core/kernel/schema-types.js'
-import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { freshDatabase, type TestDatabase, behaviourEngine } from '../helpers/databases.js'
 import { capturingEmail } from '../helpers/email.js'
 import {
   type Business,
@@ -62,7 +62,7 @@ describe("every card the owner answers says what they approve (every action an a
   let services: Services
   let biz: Business
   beforeAll(async () => {
-    t = await freshDatabase('pglite')
+    t = await freshDatabase(behaviourEngine)
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
     services = createServices(config, t.db, { email: capturingEmail() })
     biz = await openBusiness(t, 'Cards')

@@ -9,7 +9,7 @@ import { addDays, localDate, weekdayOf, zonedInstant } from '../../core/vocabula
 import { locateAddresses } from '../../core/domains/geocoding/locate-job.js'
 import { WORKFLOW_TOOLS } from '../../mcp/workflows/index.js'
 import { unkeptClaims } from '../helpers/claimed-effects.js'
-import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { freshDatabase, type TestDatabase, behaviourEngine } from '../helpers/databases.js'
 import { normalizeAnswer } from '../helpers/normalize-answer.js'
 import { type Business, openBusiness } from '../helpers/seeded-business.js'
 import { allOn, type Integrations, type Mode, startIntegrations, switched } from '../helpers/unknown-modes.js'
@@ -208,7 +208,7 @@ describe('a call that changes data says when an integration it depends on is off
   }
 
   beforeAll(async () => {
-    t = await freshDatabase('pglite')
+    t = await freshDatabase(behaviourEngine)
     fakes = await startIntegrations(TODAY, TOMORROW)
   }, SLOW)
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { performAction, performQuery } from '../../core/kernel/operations.js'
 import type { QueryDefinition } from '../../core/kernel/registry.js'
 import { addDays, localDate } from '../../core/vocabulary/time.js'
 import { WORKFLOW_TOOLS } from '../../mcp/workflows/index.js'
-import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { freshDatabase, type TestDatabase, behaviourEngine } from '../helpers/databases.js'
 import { type Business, entityOf, idsOf, openBusiness, pick, seedBusiness } from '../helpers/seeded-business.js'
 import { CannotSynthesize, type JsonSchema, synthesize } from '../helpers/synthesize.js'
 import { type Integrations, type Mode, allOn, startIntegrations, switched } from '../helpers/unknown-modes.js'
@@ -78,7 +78,7 @@ describe('an answer that depends on an integration says when it is off or unreac
     })
 
   beforeAll(async () => {
-    t = await freshDatabase('pglite')
+    t = await freshDatabase(behaviourEngine)
     fakes = await startIntegrations(TODAY, TOMORROW)
     const seeding = servicesFor(allOn(fakes.list))
     biz = await openBusiness(t, 'Unknown')

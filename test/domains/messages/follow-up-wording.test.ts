@@ -3,6 +3,7 @@ import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import type { Database } from '../../../core/db/types.js'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
 import { emptyDatabasesOfFile } from '../../helpers/empty-database.js'
+import { behaviourEngine } from '../../helpers/databases.js'
 
 const emptyDatabase = emptyDatabasesOfFile()
 
@@ -10,7 +11,7 @@ describe('a business created before follow-ups chased confirmations', () => {
   let db: Database
   let admin: Database
   beforeAll(async () => {
-    ;({ db, admin } = await emptyDatabase('pglite'))
+    ;({ db, admin } = await emptyDatabase(behaviourEngine))
     await migrate(
       db,
       readMigrations().filter((f) => f.version < 11),

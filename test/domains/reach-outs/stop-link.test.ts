@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverDue } from '../../../core/jobs/worker.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../../helpers/browser.js'
-import { engines } from '../../helpers/databases.js'
+import { engines, behaviourEngine } from '../../helpers/databases.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { auditEntries, made } from '../../helpers/fixtures.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../../helpers/phone-page.js'
@@ -112,7 +112,7 @@ describe.skipIf(!browserAvailable)('the stop page in Chromium at 390 px', () => 
   let app: TestApp
   let browser: Browser
   beforeAll(async () => {
-    app = await startTestApp('pglite')
+    app = await startTestApp(behaviourEngine)
     browser = await launchBrowser()
   })
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { metersBetween } from '../../../core/domains/routes/metric.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { newContact, newTicket, person } from '../../helpers/fixtures.js'
+import { behaviourEngine } from '../../helpers/databases.js'
 
 const DAY = '2031-03-04'
 const SHOP = { latitude: 34.7, longitude: -86.6 }
@@ -52,7 +53,7 @@ describe('a route planned by road', () => {
   })
 
   async function appWith(env: Record<string, string>): Promise<TestApp> {
-    const app = await startTestApp('pglite', { integrations: { 'route-plans': roadRouterFromEnv(env) } })
+    const app = await startTestApp(behaviourEngine, { integrations: { 'route-plans': roadRouterFromEnv(env) } })
     apps.push(app)
     await samsDay(app)
     return app
@@ -83,7 +84,7 @@ describe('a route planned by road', () => {
     const limited = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY }))
     expect(limited.distances).toBe('straight_line')
     expect(limited.notes.join(' ')).toMatch(/The road router did not answer \(Mapbox at .* rate/i)
-    const refused = await startTestApp('pglite', {
+    const refused = await startTestApp(behaviourEngine, {
       integrations: { 'route-plans': roadRouterFromEnv({ ...fake.env.mapbox, CRM_MAPBOX_TOKEN: 'pk.wrong' }) },
     })
     apps.push(refused)

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -82,7 +82,8 @@ export async function startTestApp(
     logLevel: 'silent' as const,
   }
   // Documents as the product keeps them on each engine: files for the embedded one (in a folder of the test's own), a table on a server.
-  const documents = t.db.engine === 'pglite' ? { documents: filesStore(mkdtempSync(join(tmpdir(), 'crm-documents-'))) } : {}
+  const documentsDir = t.db.engine === 'pglite' ? mkdtempSync(join(tmpdir(), 'crm-documents-')) : undefined
+  const documents = documentsDir ? { documents: filesStore(documentsDir) } : {}
   const services = createServices(config, wrapDatabase(t.db), { email, ...documents, ...overrides })
   const tenant = await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test', timezone: 'America/Chicago' })
   const server: Server = await new Promise((resolve) => {
@@ -142,6 +143,9 @@ export async function startTestApp(
       // An import's dry run still going must not find its database closed under it.
       await services.background.settled()
       await t.dispose()
+      // The app's folders (data, backups, documents) go with it: every run left thousands of them in the system's temporary folder.
+      for (const folder of [folders, documentsDir])
+        if (folder) rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
     },
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { expect } from 'vitest'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -73,10 +73,19 @@ export async function emptyRestoreTarget(
   const root = mkdtempSync(join(tmpdir(), 'crm-restore-'))
   const base = loadConfig({ CRM_DATA_DIR: join(root, 'data'), CRM_BACKUP_DIR: join(root, 'backups'), LOG_LEVEL: 'silent' })
   const config = { ...base, backup: { ...base.backup, key } }
-  if (engine === 'pglite') return { config, dispose: async () => {} }
+  // The folder goes with the target: a restored embedded folder is tens of megabytes, left behind by every run before.
+  const removeRoot = () => rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+  if (engine === 'pglite') return { config, dispose: async () => removeRoot() }
   // Owned by the deploy role, as docs/deploy.md makes the database a business moves into.
   const target = await deployDatabase(`crm_restore_test_${process.pid}_${randomBytes(4).toString('hex')}`)
-  return { config: { ...config, databaseUrl: target.url }, url: target.url, dispose: target.dispose }
+  return {
+    config: { ...config, databaseUrl: target.url },
+    url: target.url,
+    async dispose() {
+      await target.dispose()
+      removeRoot()
+    },
+  }
 }
 
 /** Nothing was written: no data folder (or an empty one), or a database without a single table. */

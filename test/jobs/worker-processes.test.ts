@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
@@ -58,6 +58,7 @@ describe('crm worker on the embedded database', () => {
   })
   afterAll(async () => {
     await fake?.close()
+    if (dataDir) rmSync(dirname(dataDir), { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
   })
 
   it('a wrong option exits 2 naming it, before touching the data', async () => {

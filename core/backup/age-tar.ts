@@ -5,6 +5,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { createGunzip, createGzip } from 'node:zlib'
 import tar from 'tar-stream'
 import { ArchiveError } from './archive-error.js'
+import { scryptIdentity, scryptRecipient } from './age-scrypt.js'
 import type { Entry, EntrySink } from './entries.js'
 
 /** The first bytes of every age file, and so of every archive made in this format. */
@@ -44,8 +45,7 @@ export function passphraseOf(key: Buffer): string {
 export async function sealedTarWriter(key: Buffer): Promise<{ sink: EntrySink & { end(): Promise<void> }; sealed: Readable }> {
   const pack = tar.pack()
   const encrypter = new Encrypter()
-  encrypter.setPassphrase(passphraseOf(key))
-  encrypter.setScryptWorkFactor(SCRYPT_LOG_N)
+  encrypter.addRecipient(scryptRecipient(passphraseOf(key), SCRYPT_LOG_N))
   const gzip = pack.pipe(createGzip({ level: 6 }))
   const sealed = Readable.fromWeb((await encrypter.encrypt(Readable.toWeb(gzip) as ReadableStream<Uint8Array>)) as WebReadableStream)
   const parts = new Map<string, number>()
@@ -81,7 +81,7 @@ function json(value: unknown): string {
 /** Opens an archive of this format: its entries in order, as they were written; an ArchiveError says why it cannot be read. */
 export async function openSealedTar(file: Readable, key: Buffer): Promise<AsyncGenerator<Entry>> {
   const decrypter = new Decrypter()
-  decrypter.addPassphrase(passphraseOf(key))
+  decrypter.addIdentity(scryptIdentity(passphraseOf(key)))
   let plain: ReadableStream<Uint8Array>
   try {
     plain = await decrypter.decrypt(Readable.toWeb(file) as ReadableStream<Uint8Array>)

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { openPglite } from '../../core/db/pglite.js'
@@ -10,6 +10,7 @@ import { root } from '../helpers/build.js'
 import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
 import { deployDatabase } from '../helpers/deploy-database.js'
 import { postgresTemplateName } from '../helpers/template.js'
+import { removeFolder } from '../helpers/temp-folders.js'
 
 /** The build helpers, where the CLI's tests have always imported them from. */
 export { buildIfStale, root } from '../helpers/build.js'
@@ -50,8 +51,7 @@ export function migratedTarget(engine: 'pglite' | 'postgres'): Promise<CrmTarget
 async function newTarget(engine: 'pglite' | 'postgres', migrated: boolean): Promise<CrmTarget> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'crm-cli-')), 'data')
   if (migrated && engine === 'pglite') unpackMigratedDataDir(dataDir)
-  // On a busy machine removing the folder can meet ENOTEMPTY once a server and the CLI have used it: removal is retried.
-  const removeDir = () => rmSync(dirname(dataDir), { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+  const removeDir = () => removeFolder(dirname(dataDir))
   if (engine === 'pglite') {
     return {
       env: { CRM_DATA_DIR: dataDir },

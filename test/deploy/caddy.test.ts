@@ -17,6 +17,7 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 import { signInFormOf } from '../helpers/sign-in-link.js'
 import { type Answer, CADDY_BINARY, caddyPorts, DEPLOYED_UPSTREAM, type RunningCaddy, startCaddy } from './caddy-process.js'
 import { deployDir, deployFile, envFileVariables, oneSetting, unitSettings } from './deploy-files.js'
+import { removeFolder } from '../helpers/temp-folders.js'
 
 /** Where Debian installs systemd's analyzer (package systemd). */
 const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze'
@@ -110,7 +111,7 @@ describe.skipIf(caddySkipped)(`the product behind Caddy, as deploy/ sets it up${
     await server?.stop()
     await resend?.close()
     await stripe?.close()
-    if (folder) rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+    if (folder) removeFolder(folder)
   })
 
   it("runs the production environment file's proxy settings", () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -11,6 +11,7 @@ import type { Services } from '../../core/kernel/context.js'
 import { createServices } from '../../api/product.js'
 import { createTenant, type CreatedTenant } from '../../core/kernel/tenants.js'
 import { capturingEmail, type CapturingEmail } from './email.js'
+import { removeFolder } from './temp-folders.js'
 import { freshDatabase, type TestDatabase, type TestEngine } from './databases.js'
 import type { Database } from '../../core/db/types.js'
 import { filesStore } from '../../core/documents/files-store.js'
@@ -144,8 +145,7 @@ export async function startTestApp(
       await services.background.settled()
       await t.dispose()
       // The app's folders (data, backups, documents) go with it: every run left thousands of them in the system's temporary folder.
-      for (const folder of [folders, documentsDir])
-        if (folder) rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+      for (const folder of [folders, documentsDir]) if (folder) removeFolder(folder)
     },
   }
 }

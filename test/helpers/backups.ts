@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
 import { expect } from 'vitest'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +13,7 @@ import { openDatabase } from '../../core/db/open.js'
 import type { Database } from '../../core/db/types.js'
 import type { TestApp } from './app.js'
 import { deployDatabase } from './deploy-database.js'
+import { removeFolder } from './temp-folders.js'
 
 /** A new backup key, as `openssl rand -base64 32` makes one. */
 export function backupKey(): Buffer {
@@ -74,7 +75,7 @@ export async function emptyRestoreTarget(
   const base = loadConfig({ CRM_DATA_DIR: join(root, 'data'), CRM_BACKUP_DIR: join(root, 'backups'), LOG_LEVEL: 'silent' })
   const config = { ...base, backup: { ...base.backup, key } }
   // The folder goes with the target: a restored embedded folder is tens of megabytes, left behind by every run before.
-  const removeRoot = () => rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+  const removeRoot = () => removeFolder(root)
   if (engine === 'pglite') return { config, dispose: async () => removeRoot() }
   // Owned by the deploy role, as docs/deploy.md makes the database a business moves into.
   const target = await deployDatabase(`crm_restore_test_${process.pid}_${randomBytes(4).toString('hex')}`)

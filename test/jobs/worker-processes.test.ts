@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,6 +11,7 @@ import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
 import { builtCli } from '../helpers/build.js'
 import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
+import { removeFolder } from '../helpers/temp-folders.js'
 
 /** The CLI as built once for the run by the global setup. */
 const cliScript = () => builtCli
@@ -58,7 +59,7 @@ describe('crm worker on the embedded database', () => {
   })
   afterAll(async () => {
     await fake?.close()
-    if (dataDir) rmSync(dirname(dataDir), { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+    if (dataDir) removeFolder(dirname(dataDir))
   })
 
   it('a wrong option exits 2 naming it, before touching the data', async () => {

@@ -1,45 +1,24 @@
-import http from 'node:http'
 import { wrongAnswer } from './answer-check.js'
 import { closedLoop, eachOnce } from './load.js'
 import { nameTag } from './name-tag.js'
+import { rawHttpClient, type RawAnswer } from './raw-http-client.js'
 import type { LoadRequest, LoadSpec, ProcessLoadResult } from './load-process.js'
+
+/** The load's client. */
+type RawHttpClient = ReturnType<typeof rawHttpClient>
 
 /** Sends so far by this process: with its pid, what makes each `{{n}}` unique (and each `{{tag}}`, its letters in a name). */
 let sends = 0
 
+/** Each request's body as JSON, made once. */
+const bodies = new WeakMap<LoadRequest, string>()
+
 /** Sends one request; resolves with its status and body text, rejects on a network failure or timeout. */
-function send(agent: http.Agent, base: URL, headers: Record<string, string>, r: LoadRequest): Promise<{ status: number; text: string }> {
+function send(client: RawHttpClient, headers: Record<string, string>, r: LoadRequest): Promise<RawAnswer> {
   const unique = `${process.pid}x${sends++}`
-  const payload =
-    r.body === undefined
-      ? undefined
-      : Buffer.from(JSON.stringify(r.body).replaceAll('{{n}}', unique).replaceAll('{{tag}}', nameTag(unique)))
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: base.hostname,
-        port: base.port,
-        path: r.path,
-        method: r.method ?? 'GET',
-        timeout: 30_000,
-        headers: {
-          ...headers,
-          ...r.headers,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', reject)
-      },
-    )
-    req.on('timeout', () => req.destroy(new Error('no answer within 30 s')))
-    req.on('error', reject)
-    req.end(payload)
-  })
+  const json = r.body === undefined ? undefined : (bodies.get(r) ?? bodies.set(r, JSON.stringify(r.body)).get(r))
+  const body = json?.replaceAll('{{n}}', unique).replaceAll('{{tag}}', nameTag(unique))
+  return client.send(r.method ?? 'GET', r.path, { ...headers, ...r.headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body)
 }
 
 /** Runs the spec read from stdin and writes a ProcessLoadResult as JSON to stdout. */
@@ -47,8 +26,7 @@ async function main(): Promise<void> {
   const chunks: Buffer[] = []
   for await (const c of process.stdin) chunks.push(c as Buffer)
   const spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as LoadSpec
-  const base = new URL(spec.baseUrl)
-  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency })
+  const client = rawHttpClient(spec.baseUrl)
   const byLabel: Record<string, number[]> = {}
   let wrong = 0
   const wrongByLabel: Record<string, number> = {}
@@ -56,7 +34,7 @@ async function main(): Promise<void> {
   const op = async (n: number) => {
     const r = spec.requests[n % spec.requests.length]
     const t0 = performance.now()
-    const { status, text } = await send(agent, base, spec.headers ?? {}, r)
+    const { status, text } = await send(client, spec.headers ?? {}, r)
     const ms = performance.now() - t0
     if (status !== (r.status ?? 200)) throw new Error(`${r.method ?? 'GET'} ${r.label ?? r.path} answered ${status}: ${text.slice(0, 160)}`)
     const why = wrongAnswer(r, text)
@@ -77,7 +55,7 @@ async function main(): Promise<void> {
     ? await eachOnce(spec.concurrency, spec.requests.length, op)
     : await closedLoop(spec.concurrency, spec.seconds, op, each)
   for (const v of Object.values(byLabel)) v.sort((a, b) => a - b)
-  agent.destroy()
+  client.close()
   const answer: ProcessLoadResult = { ...result, byLabel, wrong, wrongByLabel, wrongSamples }
   // A pipe is written asynchronously: exiting before the write is done would cut the result short.
   await new Promise<void>((resolve, reject) => process.stdout.write(JSON.stringify(answer), (err) => (err ? reject(err) : resolve())))

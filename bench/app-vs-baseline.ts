@@ -12,6 +12,8 @@ import { createTenant } from '../core/kernel/tenants.js'
 import { jsonPoster, type JsonPoster } from './http-client.js'
 import { closedLoop, cpuPerOperation, median, mergeResults, percentile, throughput, type LoadResult } from './load.js'
 import { machineSpeed } from './machine-speed.js'
+import { postgresCpuMs } from './postgres-cpu.js'
+import { startProfile } from './profile.js'
 import { nameTag } from './name-tag.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
@@ -131,11 +133,13 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
     const one = { app: appLoad(server, businesses.slice(0, 1), c), baseline: baselineLoad(scratch, businesses.slice(0, 1), c) }
     try {
       for (const clients of counts) {
+        await analyze(db)
         const speed = await machineSpeed()
         const runs: Array<{ app: LoadResult; baseline: LoadResult }> = []
         for (let run = 0; run < RUNS; run++) runs.push(await measureBoth(spread, clients, settings.seconds, `c${clients}r${run}`))
         rows.push(...report(`${BUSINESSES} businesses, ${clients} clients`, runs, speed.words, clients === Math.max(...counts)))
       }
+      await analyze(db)
       const speed = await machineSpeed()
       const contention = await measureBoth(one, settings.concurrency, settings.seconds, 'one')
       rows.push(...report(`1 business, ${settings.concurrency} clients (contention case)`, [contention], speed.words, false))
@@ -146,6 +150,15 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
   } finally {
     await cleanUp(server, db, scratch)
   }
+}
+
+/**
+ * Brings the planner's statistics up to the tables' size, as a server's autovacuum does when tables grow (a server may
+ * run without it, as this machine's does): planned for the empty tables of the setup, the statements of every write
+ * would scan their business's rows (a booking read some 900 tickets and 1,200 search entries by the end of a run).
+ */
+async function analyze(db: Database): Promise<void> {
+  await db.exec('analyze')
 }
 
 /**
@@ -253,10 +266,14 @@ function appLoad<R extends RecordedRequest>(
           body: bodyOnCustomer(c.body(b.recorded, `app${label}n{{n}}`), b.recorded, Math.floor(i / businesses.length)),
         }
       })
+      const profiling = await startProfile(`${c.name}-${label}`)
       const cpuBefore = process.cpuUsage()
+      const databaseBefore = postgresCpuMs()
       const r = await runLoadProcess({ baseUrl, requests, concurrency, seconds })
       const cpu = process.cpuUsage(cpuBefore)
-      return { ...r, cpuMs: (cpu.user + cpu.system) / 1000 }
+      const databaseCpuMs = spentSince(databaseBefore)
+      await profiling?.stop()
+      return { ...r, cpuMs: (cpu.user + cpu.system) / 1000, senderCpuMs: r.cpuMs, databaseCpuMs }
     },
     async close() {},
   }
@@ -279,9 +296,19 @@ function baselineLoad<R extends RecordedRequest>(
     await pgTransaction(pool, recorded.setup, (client) => c.replay(client, recorded, `base${label}n${n}`))
   }
   return {
-    run: (concurrency, seconds, label) => closedLoop(concurrency, seconds, op(label)),
+    async run(concurrency, seconds, label) {
+      const databaseBefore = postgresCpuMs()
+      const r = await closedLoop(concurrency, seconds, op(label))
+      return { ...r, databaseCpuMs: spentSince(databaseBefore) }
+    },
     close: () => pool.end().catch(() => {}),
   }
+}
+
+/** The PostgreSQL server's CPU milliseconds since `before` (postgresCpuMs), or undefined where it cannot be read. */
+function spentSince(before: number | undefined): number | undefined {
+  const after = postgresCpuMs()
+  return before === undefined || after === undefined ? undefined : after - before
 }
 
 /** Round trips beyond the floor's that the app may send for one request. */
@@ -333,6 +360,9 @@ function figures(r: { app: LoadResult; baseline: LoadResult }) {
     baseP50: percentile(r.baseline.latenciesMs, 0.5),
     baseP99: percentile(r.baseline.latenciesMs, 0.99),
     appCpu: cpuPerOperation(r.app),
+    senderCpu: perOperation(r.app, r.app.senderCpuMs),
+    appDatabaseCpu: perOperation(r.app, r.app.databaseCpuMs),
+    baseDatabaseCpu: perOperation(r.baseline, r.baseline.databaseCpuMs),
     baseCpu: cpuPerOperation(r.baseline),
   }
 }
@@ -374,6 +404,16 @@ function report(label: string, runs: Array<{ app: LoadResult; baseline: LoadResu
       note: 'the bench process, where the app server runs and where the pg client sends the same statements',
     },
     {
+      measure: `${label}: the app's HTTP client in the load process: CPU ms a request${of}`,
+      value: ms(mid((f) => f.senderCpu)),
+      note: "the app's callers share the cores: the baseline's caller is the pg client above",
+    },
+    {
+      measure: `${label}: PostgreSQL's CPU ms a request, app / pg baseline${of}`,
+      value: `${ms(mid((f) => f.appDatabaseCpu))} / ${ms(mid((f) => f.baseDatabaseCpu))}`,
+      note: "the server's processes on this machine (n/a for a server elsewhere), its background workers included",
+    },
+    {
       measure: `${label}: app / pg baseline: errors`,
       value: `${appErrors} / ${baseErrors}`,
       ...goal('0 / 0', appErrors + baseErrors === 0),
@@ -383,6 +423,11 @@ function report(label: string, runs: Array<{ app: LoadResult; baseline: LoadResu
   for (const e of new Set(runs.flatMap((r) => r.baseline.errorSamples)))
     rows.push({ measure: `${label}: pg baseline: an error`, value: '', note: e })
   return rows
+}
+
+/** Milliseconds a successful operation, or NaN when the total is unknown. */
+function perOperation(r: LoadResult, totalMs: number | undefined): number {
+  return r.ok > 0 && totalMs !== undefined ? totalMs / r.ok : NaN
 }
 
 function ms(v: number): string {

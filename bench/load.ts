@@ -13,6 +13,10 @@ export interface LoadResult {
   errorSamples: string[]
   /** CPU time this process used meanwhile (user and system), in milliseconds. */
   cpuMs: number
+  /** Where the load came from another process: that process's CPU time meanwhile, in milliseconds. */
+  senderCpuMs?: number
+  /** The PostgreSQL server's CPU time meanwhile, in milliseconds, where this machine runs it. */
+  databaseCpuMs?: number
 }
 
 /**
@@ -112,5 +116,12 @@ export function mergeResults(parts: LoadResult[]): LoadResult {
     latenciesMs: parts.flatMap((p) => p.latenciesMs).sort((a, b) => a - b),
     errorSamples: [...new Set(parts.flatMap((p) => p.errorSamples))].slice(0, 5),
     cpuMs: parts.reduce((s, p) => s + p.cpuMs, 0),
+    senderCpuMs: sumOf(parts.map((p) => p.senderCpuMs)),
+    databaseCpuMs: sumOf(parts.map((p) => p.databaseCpuMs)),
   }
+}
+
+/** The sum, or undefined when any part is unknown. */
+function sumOf(values: Array<number | undefined>): number | undefined {
+  return values.every((v) => v !== undefined) ? values.reduce<number>((s, v) => s + (v ?? 0), 0) : undefined
 }

@@ -68,6 +68,20 @@ export function mixRoundTrips(recorded: RecordedMixRequest[]): number {
 /** What a baseline sends its statements through: pg, with each statement that has parameters prepared by name as the app does. */
 export interface Sender {
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>
+  /** Inside a transaction: holds a statement without parameters for the next statement or COMMIT, as the app's transactions do. */
+  defer?(text: string): void
+}
+
+/**
+ * Sends a recorded statement as the app sent it: one the app deferred (its audit row, say) is held by the transaction's
+ * sender; any other is sent with `params`. Answers null for a held statement.
+ */
+export async function sendRecorded(client: Sender, s: RecordedStatement, params: unknown[]): Promise<pg.QueryResult | null> {
+  if (s.deferred && client.defer) {
+    client.defer(s.text)
+    return null
+  }
+  return client.query(s.text, params)
 }
 
 /** The name of each statement text the baselines send, the same on every connection (as core/db/postgres.ts names them). */
@@ -108,9 +122,9 @@ export async function replayMix(
     const carried = new Map<unknown, unknown>()
     const send = async (q: Sender, s: RecordedStatement) => {
       const params = s.params.map((p) => replayed(p, carried, request.marker, `mixreplay${n}x`))
-      const r = await q.query(s.text, params)
+      const r = await sendRecorded(q, s, params)
       for (const [column, was] of Object.entries(s.firstRow ?? {})) {
-        const now = (r.rows[0] as Record<string, unknown> | undefined)?.[column]
+        const now = (r?.rows[0] as Record<string, unknown> | undefined)?.[column]
         if (CARRIED.test(column) && (typeof was === 'string' || typeof was === 'number') && now !== was) carried.set(was, now)
       }
     }
@@ -140,16 +154,25 @@ function replayed(p: unknown, carried: Map<unknown, unknown>, marker: string | u
 }
 
 /**
- * One transaction on a connection of the pool, as the app sends one: its setup in the same round trip as BEGIN, then
- * `fn`'s statements, COMMIT; rolled back when one fails, and a connection that could not roll back is dropped.
+ * One transaction on a connection of the pool, as the app sends one (core/db/postgres.ts): its setup in the same round
+ * trip as BEGIN, then `fn`'s statements, a deferred one held until the next statement (sent just ahead of it) or COMMIT
+ * (in the same round trip); rolled back when one fails, and a connection that could not roll back is dropped.
  */
 export async function pgTransaction(pool: pg.Pool, setup: string | null, fn: (client: Sender) => Promise<void>): Promise<void> {
   const client = await pool.connect()
   let broken: Error | undefined
   try {
     await client.query(setup ? `begin; ${setup}` : 'begin')
-    await fn(preparedSender(client))
-    await client.query('commit')
+    const held: string[] = []
+    const prepared = preparedSender(client)
+    await fn({
+      async query(text, values) {
+        if (held.length) await client.query(held.splice(0).join(';\n'))
+        return prepared.query(text, values)
+      },
+      defer: (text) => void held.push(text),
+    })
+    await client.query(held.length ? `${held.join(';\n')};\ncommit` : 'commit')
   } catch (err) {
     await client.query('rollback').catch((e: Error) => (broken = e))
     throw err

@@ -6,8 +6,13 @@ export interface RecordedStatement {
   params: unknown[]
   /** Sent together with BEGIN (a transaction's setup), so it costs no round trip of its own. */
   withBegin?: boolean
-  /** Held back and sent with the transaction's next statement or its COMMIT (core/db/deferred.ts): no round trip of its own. */
+  /**
+   * Held back (core/db/deferred.ts) and sent with the transaction's next exec or its COMMIT, no round trip of its own; or
+   * just ahead of its next query, a round trip of its own.
+   */
   deferred?: boolean
+  /** Sent as a simple query (exec), which carries the statements held before it. */
+  exec?: boolean
   /** The first row it returned, once it has answered: a replay carries returned ids and numbers forward (bench/mix-baseline.ts). */
   firstRow?: Record<string, unknown>
 }
@@ -35,7 +40,7 @@ export function recordingDatabase(db: Database): { db: Database; units: Recorded
       return answer
     },
     exec(text) {
-      unit().statements.push({ text, params: [] })
+      unit().statements.push({ text, params: [], exec: true })
       return q.exec(text)
     },
     ...(q.defer
@@ -74,9 +79,26 @@ export function recordingDatabase(db: Database): { db: Database; units: Recorded
   }
 }
 
-/** Round trips to the server: each statement, plus begin and commit around each transaction (what travels with them is free). */
+/**
+ * Round trips to the server: each statement, plus begin and commit around each transaction (what travels with them is
+ * free), plus one for deferred statements a query sends ahead of itself (an exec or COMMIT carries them).
+ */
 export function roundTrips(units: RecordedUnit[]): number {
-  return units.reduce((n, u) => n + u.statements.filter((s) => !s.withBegin && !s.deferred).length + (u.transaction ? 2 : 0), 0)
+  let trips = 0
+  for (const u of units) {
+    if (u.transaction) trips += 2
+    let held = false
+    for (const s of u.statements) {
+      if (s.withBegin) continue
+      if (s.deferred) {
+        held = true
+        continue
+      }
+      trips += held && !s.exec ? 2 : 1
+      held = false
+    }
+  }
+  return trips
 }
 
 /** A short name of a statement, such as "insert into contacts" or "select set_config". */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { compareWithBaseline, essentialStatements, expectOk, recordThroughApp, type RecordedRequest } from '../app-vs-baseline.js'
+import { sendRecorded } from '../mix-baseline.js'
 import type { Scenario } from '../scenario.js'
 import { nameTag } from '../name-tag.js'
 
@@ -38,8 +39,9 @@ export const contactCreate: Scenario = {
       async replay(client, recorded, unique) {
         // Only the names change: the audit row keeps the recorded contact's id, which costs the database the same.
         for (const s of recorded.essential)
-          await client.query(
-            s.text,
+          await sendRecorded(
+            client,
+            s,
             s.params.map((p) => unmarked(p, unique)),
           )
       },

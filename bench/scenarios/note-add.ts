@@ -8,6 +8,7 @@ import {
   recordThroughApp,
   type RecordedRequest,
 } from '../app-vs-baseline.js'
+import { sendRecorded } from '../mix-baseline.js'
 import type { Scenario } from '../scenario.js'
 import { nameTag } from '../name-tag.js'
 
@@ -62,8 +63,9 @@ export const noteAdd: Scenario = {
       body: (recorded, unique) => addBody(recorded.contactId, unique),
       async replay(client, recorded, unique) {
         for (const s of recorded.essential)
-          await client.query(
-            s.text,
+          await sendRecorded(
+            client,
+            s,
             s.params.map((p) => (typeof p === 'string' ? p.replaceAll(MARKER, unique) : p)),
           )
       },

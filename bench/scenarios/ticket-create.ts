@@ -10,7 +10,7 @@ import {
   recordThroughApp,
   type RecordedRequest,
 } from '../app-vs-baseline.js'
-import type { Sender } from '../mix-baseline.js'
+import { sendRecorded, type Sender } from '../mix-baseline.js'
 import type { Scenario } from '../scenario.js'
 
 /** ticket.create with three line items through POST /api/actions, against the same statements sent straight through pg. */
@@ -57,11 +57,11 @@ function createBody(catalog: Catalog, unique: string) {
 
 /**
  * The statements that make up booking a ticket, whatever else the app sends around them: the contact's read, the
- * services, the ticket numbered by its counter and its lines in one statement, the audit row and the contact's lifecycle.
+ * services, the ticket numbered by its counter and its lines in one statement, the contact's lifecycle and the audit row.
  */
 const TICKET_INSERT = 'with counter as (insert into tenant_counters'
 
-const ESSENTIAL = [TICKET_INSERT, 'insert into audit_log', 'select from refresh_contact_lifecycles']
+const ESSENTIAL = [TICKET_INSERT, 'select from refresh_contact_lifecycles', 'insert into audit_log']
 
 /** The recorded request, with the catalog it used and the ticket it made (whose id and number each replay replaces). */
 interface RecordedTicket extends RecordedRequest {
@@ -123,8 +123,8 @@ async function replay(client: Sender, recorded: RecordedTicket, unique: string):
   let id = recorded.ticketId
   for (const s of recorded.essential) {
     const params = s.params.map((p) => replaced(p, { MARKER: unique, id, recorded }))
-    const r = await client.query<{ id?: string }>(s.text, params)
-    if (s.text.trim().startsWith(TICKET_INSERT)) id = String(r.rows[0].id)
+    const r = await sendRecorded(client, s, params)
+    if (s.text.trim().startsWith(TICKET_INSERT)) id = String(r?.rows[0].id)
   }
 }
 

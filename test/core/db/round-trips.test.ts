@@ -58,8 +58,8 @@ describe.each(bothEngines)(
       })
       expect(ticket.statements?.slice(1)).toEqual([
         'with counter as (insert into t',
-        'insert into audit_log',
         'select from refresh_contact_lifecycles',
+        'insert into audit_log',
       ])
       expect(ticket.trips).toBe(4)
       expect(await auditActions(app, 'ticket', ticket.id)).toEqual(['create'])

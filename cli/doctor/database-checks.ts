@@ -25,6 +25,14 @@ export function databaseItem(config: Config, database: DatabaseReading): CheckIt
   if (!facts.connections) return ok('database', `embedded PostgreSQL ${facts.version} in ${config.dataDir}, every migration applied${from}`)
   const { used, max, reserved } = facts.connections
   const what = `PostgreSQL ${facts.version}, ${used} of ${max} connections in use (${reserved} kept for superusers), every migration applied`
+  // A server that answered without the fact (an older one, through /healthz/doctor) is not warned about it.
+  if (facts.autovacuum === false) {
+    return warn(
+      'database',
+      `${what}, but autovacuum is off: the planner's statistics stay those of the empty tables, and as a business grows each write reads more of its rows (a booking came to read some 900 visits and 1,200 search entries), while dead rows are never cleared`,
+      "Turn autovacuum on (autovacuum = on, PostgreSQL's default, in postgresql.conf; then SELECT pg_reload_conf()), and run ANALYZE once.",
+    )
+  }
   if (used > max * CONNECTIONS_WARN) {
     return warn(
       'database',

@@ -13,6 +13,11 @@ export interface DatabaseFacts {
   now: string
   /** Client connections open on the server against max_connections; null on the embedded engine (one process, no connections). */
   connections: { used: number; max: number; reserved: number } | null
+  /**
+   * Whether the server's autovacuum runs, keeping the planner's statistics in step with the tables; null on the embedded
+   * engine (one process: no autovacuum to ask about).
+   */
+  autovacuum: boolean | null
   /** Migration files not applied yet. */
   pending_migrations: string[]
 }
@@ -57,10 +62,11 @@ export interface DoctorFacts {
 
 /** Reads the database's version, clock, connections and missing migrations. */
 export async function readDatabaseFacts(db: Database): Promise<DatabaseFacts> {
-  const r = await db.query<{ version: string; now: Date | string; used: number | null; max: number; reserved: number }>(
+  const r = await db.query<{ version: string; now: Date | string; used: number | null; max: number; reserved: number; autovacuum: string }>(
     `select current_setting('server_version') as version, now() as now,
             current_setting('max_connections')::int as max, current_setting('superuser_reserved_connections')::int as reserved,
-            (select count(*)::int from pg_stat_activity where backend_type = 'client backend') as used`,
+            (select count(*)::int from pg_stat_activity where backend_type = 'client backend') as used,
+            current_setting('autovacuum') as autovacuum`,
   )
   const row = r.rows[0]
   return {
@@ -68,6 +74,7 @@ export async function readDatabaseFacts(db: Database): Promise<DatabaseFacts> {
     version: row.version,
     now: new Date(row.now).toISOString(),
     connections: db.engine === 'postgres' ? { used: Number(row.used), max: row.max, reserved: row.reserved } : null,
+    autovacuum: db.engine === 'postgres' ? row.autovacuum === 'on' : null,
     pending_migrations: await pendingMigrations(db),
   }
 }

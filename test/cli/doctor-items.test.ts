@@ -38,6 +38,7 @@ function reading(used: number, skewMs: number, changes: Partial<ServiceState> = 
       version: '15.14',
       now: new Date().toISOString(),
       connections: { used, max: 100, reserved: 3 },
+      autovacuum: true,
       pending_migrations: [],
     },
     state: state(changes),
@@ -102,6 +103,19 @@ describe("the doctor's items from what it read", () => {
     const busy = databaseItem(config, reading(81, 0))
     expect(busy.status).toBe('warn')
     expect(busy.fix).toContain('PgBouncer')
+  })
+
+  it('database: warns when the server runs without autovacuum, and not when a server did not say', () => {
+    const without = reading(1, 0)
+    if (without.ok && without.facts) without.facts.autovacuum = false
+    expect(databaseItem(config, without)).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('autovacuum is off'),
+      fix: expect.stringContaining('autovacuum = on'),
+    })
+    const older = reading(1, 0)
+    if (older.ok && older.facts) delete (older.facts as { autovacuum?: boolean | null }).autovacuum
+    expect(databaseItem(config, older).status).toBe('ok')
   })
 
   it('encryption_key: fails with accounts connected and no key, warns with an integration configured, else is off', () => {

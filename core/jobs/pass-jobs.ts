@@ -7,6 +7,7 @@ import { purgeJob } from './purge.js'
 import { quotesJob } from './quotes.js'
 import { segmentsJob } from './segments.js'
 import { seriesJob } from './series.js'
+import { upkeepJob } from './upkeep.js'
 
 /**
  * The worker's own jobs in the order a pass runs them; capabilities add theirs (core/kernel/plug-in.ts). Quotes and follow-ups
@@ -20,5 +21,6 @@ export const PASS_JOBS: readonly PeriodicJob[] = [
   lifecycleJob,
   segmentsJob,
   purgeJob,
+  upkeepJob,
   nightlyBackupsJob,
 ]

@@ -1,4 +1,8 @@
 import type { Server } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { createApp } from '../api/app.js'
@@ -13,7 +17,8 @@ import { jsonPoster, type JsonPoster } from './http-client.js'
 import { closedLoop, cpuPerOperation, median, mergeResults, percentile, throughput, type LoadResult } from './load.js'
 import { machineSpeed } from './machine-speed.js'
 import { postgresCpuMs } from './postgres-cpu.js'
-import { startProfile } from './profile.js'
+import { processCpuMs } from './process-cpu.js'
+import { productServerEnv, startServerProcess, type ServerProcess } from './server-process.js'
 import { nameTag } from './name-tag.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
@@ -27,6 +32,9 @@ import {
   type RecordedUnit,
 } from './recording-database.js'
 import type { BenchRow, BenchSettings } from './scenario.js'
+
+/** The product's server, compiled beside the bench. */
+const SERVER = fileURLToPath(new URL('../api/main.js', import.meta.url))
 
 /** Connections in each pool: openPostgres's default, used for the app and the baseline alike. */
 const POOL_SIZE = 20
@@ -108,7 +116,8 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
   setLogLevel('silent')
   const scratch = await createScratchDatabase(settings.databaseUrl, c.name)
   let db: Database | undefined
-  let server: Server | undefined
+  let server: ServerProcess | undefined
+  const scratchDir = mkdtempSync(join(tmpdir(), 'crm-bench-writes-'))
   try {
     db = openPostgres(scratch.url, POOL_SIZE)
     await migrate(db)
@@ -119,13 +128,21 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
       const tenant = await createTenant(db, { name: `Bench Window Cleaning ${i + 1}`, owner_email: `owner${i + 1}@bench.example` })
       businesses.push({ token: tenant.agent_token, recorded: await c.record(config, db, tenant.agent_token) })
     }
-    server = await listen(createApp(createServices(config, db)))
+    // The server as production runs it: a process of its own with the server's Node flags (bench/server-process.ts),
+    // its configured pool and limits; due emails are left to a worker of their own (CRM_WORKER=off), as on a server deployment.
+    server = await startServerProcess(
+      SERVER,
+      [],
+      productServerEnv({ DATABASE_URL: scratch.url, CRM_WORKER: 'off', CRM_DB_POOL_SIZE: String(POOL_SIZE) }),
+      /is running at (http\S+)/,
+      scratchDir,
+    )
     const counts = [...new Set(CLIENT_COUNTS.map((n) => Math.min(n, settings.concurrency)))]
     const rows: BenchRow[] = [
       {
         measure: 'clients / pool connections / seconds a run',
         value: `${counts.join(', ')} / ${POOL_SIZE} / ${settings.seconds}`,
-        note: `the median of ${RUNS} runs at each count; the load is sent from a process of its own; the app server runs in the bench process`,
+        note: `the median of ${RUNS} runs at each count; the load is sent from a process of its own; the app server is a process of its own, run as npm start runs it`,
       },
       ...roundTripRows(businesses[0].recorded),
     ]
@@ -148,7 +165,10 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
     }
     return rows
   } finally {
-    await cleanUp(server, db, scratch)
+    await server?.stop()
+    await db?.close().catch(() => {})
+    await scratch.drop().catch((err: Error) => process.stderr.write(`warning: could not drop the scratch database: ${err.message}\n`))
+    rmSync(scratchDir, { recursive: true, force: true })
   }
 }
 
@@ -245,14 +265,14 @@ async function measureBoth(
 
 /**
  * The action through POST /api/actions over keep-alive HTTP, as each business's agent in turn, sent by a load process.
- * The CPU figure is the server's (this process's) time per request; the load process's own is apart.
+ * The CPU figure is the server process's time per request; the load process's own is apart.
  */
 function appLoad<R extends RecordedRequest>(
-  server: Server,
+  server: ServerProcess,
   businesses: ReadonlyArray<{ token: string; recorded: R }>,
   c: Comparison<R>,
 ): Load {
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const baseUrl = server.url
   return {
     async run(concurrency, seconds, label) {
       const spread = businesses[0].recorded.customers ? CUSTOMERS_A_BUSINESS : 1
@@ -266,14 +286,11 @@ function appLoad<R extends RecordedRequest>(
           body: bodyOnCustomer(c.body(b.recorded, `app${label}n{{n}}`), b.recorded, Math.floor(i / businesses.length)),
         }
       })
-      const profiling = await startProfile(`${c.name}-${label}`)
-      const cpuBefore = process.cpuUsage()
+      const cpuBefore = processCpuMs(server.pid)
       const databaseBefore = postgresCpuMs()
       const r = await runLoadProcess({ baseUrl, requests, concurrency, seconds })
-      const cpu = process.cpuUsage(cpuBefore)
-      const databaseCpuMs = spentSince(databaseBefore)
-      await profiling?.stop()
-      return { ...r, cpuMs: (cpu.user + cpu.system) / 1000, senderCpuMs: r.cpuMs, databaseCpuMs }
+      const cpuMs = processCpuMs(server.pid) - cpuBefore
+      return { ...r, cpuMs, senderCpuMs: r.cpuMs, databaseCpuMs: spentSince(databaseBefore) }
     },
     async close() {},
   }
@@ -401,7 +418,7 @@ function report(label: string, runs: Array<{ app: LoadResult; baseline: LoadResu
       measure: `${label}: app server / pg client: CPU ms a request${of}`,
       value: `${ms(appCpu)} / ${ms(baseCpu)}`,
       ...goal(`app <= pg client + ${TARGET_EXTRA_CPU_MS}`, appCpu <= baseCpu + TARGET_EXTRA_CPU_MS),
-      note: 'the bench process, where the app server runs and where the pg client sends the same statements',
+      note: "the app server's process; the bench process, where the pg client sends the same statements",
     },
     {
       measure: `${label}: the app's HTTP client in the load process: CPU ms a request${of}`,
@@ -470,11 +487,4 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve())
     server.closeAllConnections()
   })
-}
-
-/** Releases what a scenario set up: server, database pool and scratch database. */
-async function cleanUp(server: Server | undefined, db: Database | undefined, scratch: ScratchDatabase): Promise<void> {
-  if (server) await closeServer(server)
-  await db?.close().catch(() => {})
-  await scratch.drop().catch((err: Error) => process.stderr.write(`warning: could not drop the scratch database: ${err.message}\n`))
 }

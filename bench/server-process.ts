@@ -17,6 +17,16 @@ export interface ServerProcess {
 /** The compiled memory reporter, next to this file. */
 const REPORTER = fileURLToPath(new URL('./memory-report.js', import.meta.url))
 
+/**
+ * The environment of a server under test: the engine's location, quiet logs, nothing sent anywhere, and answers not
+ * checked against their schemas, as a deployment runs (deploy/env.example sets NODE_ENV=production).
+ */
+export function productServerEnv(engine: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', CRM_CHECK_OUTPUT: 'off', ...engine }
+  for (const name of ['RESEND_API_KEY', 'STRIPE_SECRET_KEY', 'LLM_BASE_URL', 'LLM_MODEL', 'CRM_DEMO']) delete env[name]
+  return env
+}
+
 /** Node's own flags for the server, as `npm start` and deploy/crm.service run it. */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=2']
 

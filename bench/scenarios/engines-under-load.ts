@@ -18,7 +18,7 @@ import { createScratchDatabase } from '../postgres-server.js'
 import { processCpuMs } from '../process-cpu.js'
 import { megabytes, processMemory, sampleResidentPeak } from '../process-memory.js'
 import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
-import { startServerProcess, type ServerProcess } from '../server-process.js'
+import { productServerEnv, startServerProcess, type ServerProcess } from '../server-process.js'
 
 /** Businesses served at once, and generated customers in each (BENCH_LOAD_BUSINESSES, BENCH_LOAD_CONTACTS). */
 const BUSINESSES = Number(process.env.BENCH_LOAD_BUSINESSES ?? 5)
@@ -105,7 +105,7 @@ async function measureEngine(engine: EngineUnderTest, settings: BenchSettings, s
       note: `about 3 notes, 2 facts and a past visit each, 6 visits on each of the next 10 days, their confirmations delivered before the start; generated in ${((Date.now() - started) / 1000).toFixed(0)} s`,
     },
   ]
-  const env = serverEnv(engine.env)
+  const env = productServerEnv(engine.env)
   const mix = buildMix(businesses, ROUNDS)
   rows.push(...(await measureFloor(engine.name, 'empty HTTP handler', 'empty', env, settings, scratchDir)))
   rows.push(...(await measureFloor(engine.name, 'select 1 over HTTP', 'select1', env, settings, scratchDir)))
@@ -228,16 +228,6 @@ function baselineRow(measure: string, r: LoadResult): BenchRow {
     value: throughput(r).toFixed(0),
     note: `p50 ${p(0.5)} / p95 ${p(0.95)} / p99 ${p(0.99)} ms; errors ${r.errors}${r.errorSamples.length ? ` (${r.errorSamples[0]})` : ''}; client CPU ${cpuPerOperation(r).toFixed(2)} ms a request`,
   }
-}
-
-/**
- * The environment of a server under test: the engine's location, quiet logs, nothing sent anywhere, and answers not
- * checked against their schemas, as a deployment runs (deploy/env.example sets NODE_ENV=production).
- */
-function serverEnv(engine: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', CRM_CHECK_OUTPUT: 'off', ...engine }
-  for (const name of ['RESEND_API_KEY', 'STRIPE_SECRET_KEY', 'LLM_BASE_URL', 'LLM_MODEL', 'CRM_DEMO']) delete env[name]
-  return env
 }
 
 /** One of the limits, as its own server process under the same steps of load. */

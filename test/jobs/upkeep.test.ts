@@ -1,4 +1,5 @@
-// The embedded engine by subject: it runs no autovacuum, so the worker vacuums and analyzes it (core/jobs/upkeep.ts).
+// The embedded engine by subject, in its thread as the server runs it: it runs no autovacuum, so the worker vacuums and
+// analyzes it (core/jobs/upkeep.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runJobsOnce } from '../../core/jobs/worker.js'
 import { UPKEEP_EVERY_MS, UPKEEP_FIRST_AFTER_MS, upkeepDue } from '../../core/jobs/upkeep.js'
@@ -12,7 +13,7 @@ describe('the embedded database kept analyzed and vacuumed by the worker', () =>
   let clock = new Date('2026-06-10T12:00:00Z')
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', { now: () => clock, integrations: { stripe: null } })
+    app = await startTestApp('pglite-thread', { now: () => clock, integrations: { stripe: null } })
     for (let i = 0; i < 30; i++)
       await app.action('contact', 'create', { display_name: `Upkeep Customer ${'abcdefghijklmnopqrstuvwxyzABCD'[i]}` })
   })

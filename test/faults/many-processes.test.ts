@@ -238,6 +238,9 @@ describe.skipIf(skipped)(
           [messageIds],
         )
       ).rows[0].n
+      // The victim's clients go on until one of them meets the dead server: answers it wrote just before the kill may
+      // still be read as successes, and stopping at once could then stop its traffic before any request saw the kill.
+      await until('a request to the killed server to fail', () => atVictim.answers.some((a) => a.status === 0), 10_000)
       const victimAnswers = await atVictim.stop()
       await until('load on the live servers', () => Date.now() - killedAt > SETTLED_AFTER_KILL_MS + 2_000, 20_000)
       const answers = await viaBalancer.stop()

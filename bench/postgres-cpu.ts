@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { parseProcStatCpuMs } from './process-cpu.js'
 
 /**
  * CPU milliseconds spent so far by the PostgreSQL server processes on this machine (user and system, the exited ones'
  * included through the postmaster), or undefined where /proc cannot tell (another system, or a server elsewhere).
  */
 export function postgresCpuMs(): number | undefined {
-  let ticks = 0
+  let total = 0
   let found = false
   try {
     for (const pid of readdirSync('/proc')) {
@@ -16,16 +17,12 @@ export function postgresCpuMs(): number | undefined {
       } catch {
         continue
       }
-      const close = stat.lastIndexOf(')')
-      const comm = stat.slice(stat.indexOf('(') + 1, close)
-      if (comm !== 'postgres') continue
-      const f = stat.slice(close + 2).split(' ')
-      // Fields 14 to 17 of stat (utime, stime, cutime, cstime) are 11 to 14 after the name.
-      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue
+      total += parseProcStatCpuMs(stat, true)
       found = true
     }
   } catch {
     return undefined
   }
-  return found ? (ticks * 1000) / 100 : undefined
+  return found ? total : undefined
 }

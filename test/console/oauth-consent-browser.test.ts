@@ -13,7 +13,8 @@ describe.skipIf(!browserAvailable)('the OAuth consent page in Chromium', () => {
   let browser: Browser
   beforeAll(async () => {
     app = await startTestApp(behaviourEngine)
-    browser = await launchBrowser()
+    // Allow redirects to the app's callback, which a route answers: only the whole browser sends a redirect's target to routes.
+    browser = await launchBrowser('browser')
   })
   afterAll(async () => {
     await browser?.close()

@@ -180,7 +180,8 @@ describe.skipIf(!browserAvailable)("the invoice PDF in Chromium's own viewer", (
   let server: Server
   const files = new Map<string, Buffer>()
   beforeAll(async () => {
-    browser = await launchBrowser()
+    // The viewer is the whole browser's: the headless shell downloads a PDF instead of showing it.
+    browser = await launchBrowser('browser')
     server = createServer((req, res) => {
       const body = files.get(req.url ?? '')
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/pdf' }).end(body)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import pg from 'pg'
 import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { migrate } from '../../core/db/migrate.js'
@@ -7,6 +8,8 @@ import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { writePersonalData } from '../../core/personal-data/write.js'
 import { buildIfStale } from './build.js'
+import { memoryRunFolder } from './run-folder.js'
+import { removeFolder } from './temp-folders.js'
 import {
   asDeployRole,
   deployRole,
@@ -30,6 +33,14 @@ export default async function setup() {
   // Test databases are named after this run, so its teardown never drops another run's databases.
   process.env.CRM_TEST_RUN ??= randomBytes(3).toString('hex')
   const run = process.env.CRM_TEST_RUN
+  // The workers, and the processes they start, write their temporary files to the run's folder in memory where there is
+  // one; the dumps below stay where they were (template.ts reads CRM_TEST_CACHE_DIR), kept for the next run.
+  process.env.CRM_TEST_CACHE_DIR ??= tmpdir()
+  const runFolder = memoryRunFolder()
+  if (runFolder) process.env.TMPDIR = runFolder
+  const removeRunFolder = () => {
+    if (runFolder) removeFolder(runFolder)
+  }
   if (!existsSync(pgliteTemplatePath) || !existsSync(pgliteEmptyPath)) {
     const db = await openPglite(undefined)
     const empty = await db.dumpDataDir()
@@ -42,7 +53,7 @@ export default async function setup() {
     await db.close()
   }
   const url = process.env.TEST_DATABASE_URL
-  if (!url) return
+  if (!url) return removeRunFolder
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
   try {
@@ -82,5 +93,6 @@ export default async function setup() {
         await dropper.end()
       }),
     )
+    removeRunFolder()
   }
 }

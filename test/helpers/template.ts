@@ -26,14 +26,20 @@ export const migrationsFingerprint = createHash('sha256')
   .digest('hex')
   .slice(0, 12)
 
+/**
+ * Where the dumps below are kept from run to run: the system's temporary folder as the run found it (the run's own
+ * folder, test/helpers/run-folder.ts, is removed at its end).
+ */
+const cacheFolder = process.env.CRM_TEST_CACHE_DIR ?? tmpdir()
+
 /** Where the migrated PGlite data folder is dumped for test files to load. */
-export const pgliteTemplatePath = join(tmpdir(), `crm-pglite-template-${migrationsFingerprint}.tar`)
+export const pgliteTemplatePath = join(cacheFolder, `crm-pglite-template-${migrationsFingerprint}.tar`)
 
 /**
  * Where a new PGlite data folder is dumped as initdb leaves it, before any migration: the tests of migrations load their
  * empty databases from it instead of running initdb each time, seconds of CPU apiece.
  */
-export const pgliteEmptyPath = join(tmpdir(), `crm-pglite-empty-${migrationsFingerprint}.tar`)
+export const pgliteEmptyPath = join(cacheFolder, `crm-pglite-empty-${migrationsFingerprint}.tar`)
 
 /** The dumps as read once by this worker: every file it runs loads its databases from the same bytes. */
 const dumps = new Map<string, Blob>()

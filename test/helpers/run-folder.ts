@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, statfsSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, statfsSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The memory-backed filesystem most Linux machines mount. */
@@ -20,5 +20,8 @@ export function memoryRunFolder(): string | undefined {
   if (process.env.TMPDIR || !existsSync(MEMORY_FOLDER)) return undefined
   const fs = statfsSync(MEMORY_FOLDER)
   if (fs.type !== TMPFS_MAGIC || fs.bavail * fs.bsize < ROOM_BYTES) return undefined
-  return mkdtempSync(join(MEMORY_FOLDER, 'crm-test-run-'))
+  const folder = mkdtempSync(join(MEMORY_FOLDER, 'crm-test-run-'))
+  // Open to every user as /tmp is (sticky): tests run PostgreSQL's initdb and PgBouncer as the postgres user in their folders.
+  chmodSync(folder, 0o1777)
+  return folder
 }

@@ -27,8 +27,15 @@ export function productServerEnv(engine: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return env
 }
 
-/** Node's own flags for the server, as `npm start` and deploy/crm.service run it. */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=2']
+/** The young generation's half a deployment gives the server: deploy/crm.service's 2, and 16 where env.example sets PostgreSQL. */
+function deployedSemiSpaceMb(env: NodeJS.ProcessEnv): string {
+  return env.CRM_SEMI_SPACE_MB || (env.DATABASE_URL ? '16' : '2')
+}
+
+/** Node's own flags for the server, as `npm start` and deploy/crm.service run it with the deploy guide's environment. */
+export function serverNodeFlags(env: NodeJS.ProcessEnv): string[] {
+  return [`--max-semi-space-size=${deployedSemiSpaceMb(env)}`]
+}
 
 /** Starts `node <script> ...args` with the memory reporter loaded, and the server's Node flags; resolves once its output matches `ready` (whose first group is the URL). */
 export function startServerProcess(
@@ -39,7 +46,7 @@ export function startServerProcess(
   scratchDir: string,
 ): Promise<ServerProcess> {
   const reportFile = join(scratchDir, `memory-${process.hrtime.bigint()}.json`)
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', REPORTER, script, ...args], {
+  const child = spawn(process.execPath, [...serverNodeFlags(env), '--import', REPORTER, script, ...args], {
     // No geocoder unless a scenario names one: the generated businesses' addresses are not looked up during a measurement.
     env: { CRM_GEOCODER: 'off', ...env, BENCH_MEMORY_REPORT: reportFile },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -400,7 +400,7 @@ describe('deploy/ agrees with itself and with the product', () => {
 
   it('the units run the entry points of this repository from /opt/service-crm, with /etc/service-crm/env', () => {
     const runs: Array<[Map<string, string[]>, RegExp]> = [
-      [server, /^\/usr\/bin\/node --max-semi-space-size=2 \/opt\/service-crm\/(cli\/launch\.mjs) (api\/main)$/],
+      [server, /^\/usr\/bin\/node --max-semi-space-size=\$\{CRM_SEMI_SPACE_MB\} \/opt\/service-crm\/(cli\/launch\.mjs) (api\/main)$/],
       [worker, /^\/usr\/bin\/node \/opt\/service-crm\/(cli\/launch\.mjs) (cli\/main) worker$/],
     ]
     for (const [unit, start] of runs) {

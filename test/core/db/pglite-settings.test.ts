@@ -33,13 +33,17 @@ describe('the embedded engine', () => {
 })
 
 describe('the server and its worker', () => {
-  it('run with two malloc arenas and a fixed mmap threshold, so the memory a backup freed goes back to the system', () => {
+  it('run with two malloc arenas and a fixed mmap threshold, so the memory a backup freed goes back to the system, and a small young generation unless told otherwise', () => {
     const root = join(import.meta.dirname, '../../..')
     const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string
     expect(start).toMatch(
-      /^MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} MALLOC_MMAP_THRESHOLD_=\$\{MALLOC_MMAP_THRESHOLD_:-131072\} exec node --max-semi-space-size=2 /,
+      /^MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} MALLOC_MMAP_THRESHOLD_=\$\{MALLOC_MMAP_THRESHOLD_:-131072\} exec node --max-semi-space-size=\$\{CRM_SEMI_SPACE_MB:-2\} /,
     )
-    expect(readFileSync(join(root, 'deploy', 'crm.service'), 'utf8')).toMatch(/^ExecStart=\/usr\/bin\/node --max-semi-space-size=2 /m)
+    // The young generation too: 2 MB a half unless the environment says otherwise (16 on PostgreSQL, deploy/env.example).
+    const server = readFileSync(join(root, 'deploy', 'crm.service'), 'utf8')
+    expect(server).toMatch(/^ExecStart=\/usr\/bin\/node --max-semi-space-size=\$\{CRM_SEMI_SPACE_MB\} /m)
+    expect(server).toMatch(/^Environment=CRM_SEMI_SPACE_MB=2$/m)
+    expect(readFileSync(join(root, 'deploy', 'env.example'), 'utf8')).toMatch(/^#CRM_SEMI_SPACE_MB=16$/m)
     for (const unit of ['crm.service', 'crm-worker.service']) {
       const text = readFileSync(join(root, 'deploy', unit), 'utf8')
       // Before the environment file, so an owner's own setting there wins.

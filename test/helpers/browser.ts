@@ -54,9 +54,9 @@ function startChromium(kind: ChromiumKind): Promise<Browser> {
 }
 
 /**
- * The worker's Chromium of a kind (the shell unless said) as one test file sees it: every context the file opens is its own (no cookies or storage
- * shared with another file), and close() closes those contexts, leaving the browser for the next file. Playwright
- * stops the browser when the worker exits.
+ * The worker's Chromium of a kind (the shell unless said) as one test file sees it: every context the file opens is its
+ * own (no cookies or storage shared with another file), and close() closes those contexts, leaving the browser for the
+ * next file. Playwright stops the browser when the worker exits.
  */
 export async function launchBrowser(kind: ChromiumKind = 'shell'): Promise<Browser> {
   let starting = shared.get(kind)

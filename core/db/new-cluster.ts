@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { BytesBlob } from './bytes-blob.js'
 import { MIGRATIONS_DIR } from './migrate.js'
 
 /*
@@ -34,7 +35,7 @@ const read = new Map<string, Blob>()
 export function newClusterDump(path = NEW_CLUSTER_PATH): Blob | undefined {
   if (!path) return undefined
   let dump = read.get(path)
-  if (!dump && existsSync(path)) read.set(path, (dump = new Blob([readFileSync(path)])))
+  if (!dump && existsSync(path)) read.set(path, (dump = new BytesBlob(readFileSync(path))))
   return dump
 }
 

@@ -3,6 +3,7 @@
 import { cpSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
+import { BytesBlob } from './bytes-blob.js'
 import { openPglite } from './pglite.js'
 import {
   DEFAULT_CHECKPOINTS,
@@ -17,7 +18,7 @@ import type { Queryable } from './types.js'
 const port = parentPort
 if (!port) throw new Error('pglite-thread-worker runs only as a worker thread')
 const options = workerData as ThreadOptions
-const db = await openPglite(options.dataDir, options.loadDataDir ? new Blob([options.loadDataDir]) : undefined, options.use)
+const db = await openPglite(options.dataDir, options.loadDataDir ? new BytesBlob(options.loadDataDir) : undefined, options.use)
 
 /** Open transactions by the id of their `begin`: the transaction's queryable and how to end it. */
 const open = new Map<number, { tx: Queryable; end(commit: boolean): void; settled: Promise<unknown> }>()

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { BytesBlob } from '../../core/db/bytes-blob.js'
 import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { readFunctions, readMigrations } from '../../core/db/migrate.js'
 import type { Queryable } from '../../core/db/types.js'
@@ -48,7 +49,7 @@ const dumps = new Map<string, Blob>()
 export function dumpBlob(path: string): Blob {
   let blob = dumps.get(path)
   if (!blob) {
-    blob = new Blob([readFileSync(path)])
+    blob = new BytesBlob(readFileSync(path))
     dumps.set(path, blob)
   }
   return blob

@@ -4,6 +4,7 @@ import { openPgliteThread } from '../../core/db/pglite-thread.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
 import { asServerAdmin } from './deploy-database.js'
+import { databaseCopyClause } from './memory-tablespace.js'
 import { asDeployRole, asInspector, deployRole, dumpBlob, pgliteTemplatePath, postgresTemplateName } from './template.js'
 
 /**
@@ -55,7 +56,7 @@ export async function freshDatabase(engine: TestEngine): Promise<TestDatabase> {
   const server = process.env.TEST_DATABASE_URL as string
   const name = `crm_test_${process.env.CRM_TEST_RUN ?? 'adhoc'}_${randomBytes(4).toString('hex')}`
   // The server's own role copies the template (the deploy role may not create databases); the copy is the deploy role's.
-  await asServerAdmin(server, `create database ${name} owner ${deployRole} template ${postgresTemplateName}`)
+  await asServerAdmin(server, `create database ${name} owner ${deployRole} template ${postgresTemplateName} ${databaseCopyClause()}`)
   const url = asDeployRole(server, name)
   const db = openPostgres(url, 40)
   const admin = openPostgres(asInspector(server, name), 4)

@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { databaseCopyClause } from './memory-tablespace.js'
 import { asDeployRole, asInspector, deployRole } from './template.js'
 
 /**
@@ -11,7 +12,7 @@ export async function deployDatabase(
 ): Promise<{ url: string; inspectorUrl: string; dispose(): Promise<void> }> {
   const server = process.env.TEST_DATABASE_URL as string
   // The server's own role makes and drops it (the deploy role may not create databases, as in production: `createdb --owner`).
-  await asServerAdmin(server, `create database ${name} owner ${deployRole} template ${template}`)
+  await asServerAdmin(server, `create database ${name} owner ${deployRole} template ${template} ${databaseCopyClause()}`)
   return {
     url: asDeployRole(server, name),
     inspectorUrl: asInspector(server, name),

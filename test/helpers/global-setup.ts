@@ -8,6 +8,7 @@ import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { writePersonalData } from '../../core/personal-data/write.js'
 import { buildIfStale } from './build.js'
+import { dropMemoryTablespace, memoryTablespace } from './memory-tablespace.js'
 import { memoryRunFolder } from './run-folder.js'
 import { removeFolder } from './temp-folders.js'
 import {
@@ -62,6 +63,9 @@ export default async function setup() {
     // Bypassing row level security needs a superuser to grant: the one thing here the deploy role could not make itself.
     await admin.query(`do $$ begin create role ${inspectorRole} login bypassrls; exception when duplicate_object then null; end $$`)
     await admin.query(`grant ${deployRole} to ${inspectorRole}`)
+    // The run's databases in its memory folder where the server can keep them there (memory-tablespace.ts).
+    const copy = await memoryTablespace(admin, url, runFolder, run)
+    if (copy) process.env.CRM_TEST_DATABASE_COPY = copy
     const found = await admin.query('select 1 from pg_database where datname = $1', [postgresTemplateName])
     if (!found.rows.length) {
       const building = `${postgresTemplateName}_building_${process.pid}`
@@ -93,6 +97,10 @@ export default async function setup() {
         await dropper.end()
       }),
     )
+    const last = new pg.Client({ connectionString: url })
+    await last.connect()
+    await dropMemoryTablespace(last, run)
+    await last.end()
     removeRunFolder()
   }
 }

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs'
+import { BytesBlob } from './bytes-blob.js'
 import { deferringQueryable } from './deferred.js'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -130,7 +131,7 @@ export async function openPgliteThread(
       await call({ kind: 'end', tx, commit: true }, on)
       return result
     },
-    dumpDataDir: async () => new Blob([await call<ArrayBuffer>({ kind: 'dump' })]),
+    dumpDataDir: async () => new BytesBlob(await call<ArrayBuffer>({ kind: 'dump' })),
     dataDir,
     copyDataDirTo: async (folder) => {
       await call({ kind: 'copy', to: folder })

@@ -6,12 +6,12 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDatabase, type TestDatabase } from './databases.js'
 import { databaseCopyClause, dropMemoryTablespace, memoryTablespace } from './memory-tablespace.js'
+import { TMPFS_MAGIC } from './run-folder.js'
 import { removeFolder } from './temp-folders.js'
 
 const url = process.env.TEST_DATABASE_URL
 /** Whether this run keeps its databases in memory: the server is on this machine and the run could give it a folder. */
 const inMemory = databaseCopyClause() !== ''
-const TMPFS_MAGIC = 0x01021994
 
 describe.skipIf(!url || !inMemory)('the run keeps its PostgreSQL databases in its memory folder', () => {
   let admin: pg.Client

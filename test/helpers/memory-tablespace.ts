@@ -1,6 +1,7 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, statfsSync, statSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type pg from 'pg'
+import { freeBytes } from './run-folder.js'
 
 /*
  * A test file's PostgreSQL database is a copy of the migrated template (about 15 MB in some 970 files), kept until the
@@ -39,8 +40,7 @@ export async function memoryTablespace(
   if (!runFolder || !LOCAL_HOSTS.has(new URL(url).hostname)) return undefined
   try {
     await dropOrphanedTablespaces(admin)
-    const fs = statfsSync(runFolder)
-    if (fs.bavail * fs.bsize < ROOM_BYTES) return undefined
+    if (freeBytes(runFolder) < ROOM_BYTES) return undefined
     const dataDir = (await admin.query<{ data_directory: string }>('show data_directory')).rows[0].data_directory
     const owner = statSync(dataDir)
     const folder = join(runFolder, 'postgresql')

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 const MEMORY_FOLDER = '/dev/shm'
 
 /** What statfs names a tmpfs (linux/magic.h). */
-const TMPFS_MAGIC = 0x01021994
+export const TMPFS_MAGIC = 0x01021994
 
 /** Room a run needs there: its files at their peak are about 1 GiB (the embedded databases, archives, browser profiles). */
 const ROOM_BYTES = 4 * 1024 ** 3
@@ -18,10 +18,15 @@ const ROOM_BYTES = 4 * 1024 ** 3
  */
 export function memoryRunFolder(): string | undefined {
   if (process.env.TMPDIR || !existsSync(MEMORY_FOLDER)) return undefined
-  const fs = statfsSync(MEMORY_FOLDER)
-  if (fs.type !== TMPFS_MAGIC || fs.bavail * fs.bsize < ROOM_BYTES) return undefined
+  if (statfsSync(MEMORY_FOLDER).type !== TMPFS_MAGIC || freeBytes(MEMORY_FOLDER) < ROOM_BYTES) return undefined
   const folder = mkdtempSync(join(MEMORY_FOLDER, 'crm-test-run-'))
   // Open to every user as /tmp is (sticky): tests run PostgreSQL's initdb and PgBouncer as the postgres user in their folders.
   chmodSync(folder, 0o1777)
   return folder
+}
+
+/** Bytes free to this process on the filesystem of `folder`. */
+export function freeBytes(folder: string): number {
+  const fs = statfsSync(folder)
+  return fs.bavail * fs.bsize
 }

@@ -49,7 +49,7 @@ export async function memoryTablespace(
     chmodSync(folder, 0o700)
     const name = `${PREFIX}${run}`
     await admin.query(`create tablespace ${name} location '${folder}'`)
-    const version = Number((await admin.query<{ v: string }>('show server_version_num')).rows[0].v)
+    const version = Number((await admin.query<{ v: string }>(`select current_setting('server_version_num') as v`)).rows[0].v)
     // PostgreSQL 15 copies block by block unless told; before 15 a copy was always a file copy, and had no such word.
     return version >= 150000 ? `tablespace ${name} strategy file_copy` : `tablespace ${name}`
   } catch {

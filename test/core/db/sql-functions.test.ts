@@ -92,6 +92,16 @@ describe.each(bothEngines)('SQL function files (%s)', (engine) => {
     for (const f of filesOnDisk()) expect(await bodyOf(t.db, f.name), f.name).toBe(f.body)
   })
 
+  it("writes a record's search entries in PL/pgSQL: a SQL function's statements would be planned again at every write", async () => {
+    const r = await t.db.query<{ name: string; language: string }>(
+      `select p.proname as name, l.lanname as language from pg_proc p join pg_language l on l.oid = p.prolang
+        where p.proname like 'search\\_refresh\\_%' and p.proname <> 'search_refresh_own_contacts' order by 1`,
+    )
+    expect(r.rows).toEqual(
+      ['contacts', 'invoices', 'leads', 'notes', 'tickets'].map((kind) => ({ name: `search_refresh_${kind}`, language: 'plpgsql' })),
+    )
+  })
+
   it('a database migrated before the files existed gets every file once, over what its migrations left', async () => {
     // As a database migrated by the numbered files alone left it, with an older body in place.
     await t.admin.exec(`drop table schema_functions;

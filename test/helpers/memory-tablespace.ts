@@ -6,9 +6,10 @@ import { freeBytes } from './run-folder.js'
 /*
  * A test file's PostgreSQL database is a copy of the migrated template (about 15 MB in some 970 files), kept until the
  * run's end. On the server's own disk each copy went block by block through the write-ahead log, and each new file's
- * inode search on ext4 grew with the files freed before it. In the run's memory folder the copy is a plain file copy
- * (STRATEGY FILE_COPY, whose checkpoints then cost little): 50 files of test/domains took PostgreSQL 41 to 49 CPU
- * seconds against 56 to 62 on its disk, and the machine 108 to 126 against 128 to 142.
+ * inode search on ext4 grew with the files freed before it. In the run's memory folder, still through the log, 50 files
+ * of test/domains took PostgreSQL 41 to 49 CPU seconds against 56 to 62 on its disk, and the machine 108 to 126 against
+ * 128 to 142. There the copy is now a plain file copy (STRATEGY FILE_COPY, whose checkpoints then cost little): all of
+ * test/domains 53 to 54 CPU seconds of PostgreSQL against 61 to 64, and a third of the log.
  */
 
 /** Room the run's databases take in memory beside its files: about 350 copies of 15 MB, kept to the run's end. */

@@ -443,11 +443,16 @@ describe.each(bothEngines)('every operation answers in its declared shape (%s)',
       listFilters.customer_export = { contact_id: shared.contact }
       listFilters.referrals = { contact_id: shared.contact }
       listFilters.customer_overview = { contact_ids: shared.contact }
+      // Records of their own, made ahead and kept until an action runs on them: a refused call changes nothing.
+      let unused: Record<string, string> | null = null
       for (const def of services.registry.actions.values()) {
         const key = actionKey(def.domain, def.name)
         if (checked.has(key)) continue
         // A call refused by what an earlier call did (a closed ticket, a deleted contact) is tried again on records of its own.
-        if ((await tryAction(def, shared, seed++)) === null) await tryAction(def, await records(seed), seed++)
+        if ((await tryAction(def, shared, seed++)) === null) {
+          unused ??= await records(seed)
+          if ((await tryAction(def, unused, seed++)) !== null) unused = null
+        }
         if (checked.has(key)) failures.delete(key)
       }
       await explicitCalls()

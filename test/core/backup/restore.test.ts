@@ -102,9 +102,12 @@ for (const source of bothEngines) {
           await expect(restoreArchive(place.config, backup.file, { replace: false, now: () => new Date() })).rejects.toThrow(
             /already holds a business: nothing was written.*--replace/,
           )
-          const replaced = await restoreArchive(place.config, backup.file, { replace: true, now: () => new Date() })
-          expect(replaced.replaced_kept_at).toBeTruthy()
-          expect(existsSync(replaced.replaced_kept_at as string)).toBe(true)
+          // Replacing is the target's doing, whatever made the archive: once for each engine, from its own.
+          if (target === source) {
+            const replaced = await restoreArchive(place.config, backup.file, { replace: true, now: () => new Date() })
+            expect(replaced.replaced_kept_at).toBeTruthy()
+            expect(existsSync(replaced.replaced_kept_at as string)).toBe(true)
+          }
         } finally {
           await place.dispose()
         }

@@ -1,9 +1,8 @@
 import type { Config } from '../kernel/config.js'
 import { pendingMigrations } from '../db/migrate.js'
 import type { Database } from '../db/types.js'
-import { documentStoreFor } from '../documents/choose-store.js'
 import { log } from '../kernel/log.js'
-import { makeBackup, recordedError, type BackupResult } from './make.js'
+import type { BackupResult } from './make.js'
 
 /** What became of the backup a start (or `crm migrate`) makes before applying migrations, as the banner and the command say it. */
 export interface BackupBeforeMigrations {
@@ -51,7 +50,10 @@ export async function backupBeforeMigrations(config: Config, db: Database, now: 
       unrecorded: { status: 'failed', at: now(), made: null, error: NO_KEY_BEFORE_MIGRATING },
     }
   }
+  // Loaded only to make one: encryption, tar and the bucket's client are most of what a start or a command would load.
+  const { makeBackup, recordedError } = await import('./make.js')
   try {
+    const { documentStoreFor } = await import('../documents/choose-store.js')
     const made = await makeBackup({ db, config, documents: documentStoreFor(config, db), now }, { reason: 'before_migrations' })
     log('info', 'backup made before migrating', { file: made.file, pending: pending.length })
     return {

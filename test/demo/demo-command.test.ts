@@ -1,22 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runDemo } from '../../cli/demo.js'
 import { runTenantCreate } from '../../cli/tenant.js'
-import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
+import { migratedTarget, type CrmTarget } from '../cli/crm.js'
+import { behaviourEngine } from '../helpers/databases.js'
 
-describe('crm demo (embedded database)', () => {
+describe(`crm demo (${behaviourEngine})`, () => {
   // Migrated already: loading the demo is the test, not the first start of a data folder.
-  const dir = unpackMigratedDataDir(mkdtempSync(join(tmpdir(), 'crm-demo-')))
+  let target: CrmTarget
   const saved = { dataDir: process.env.CRM_DATA_DIR, url: process.env.DATABASE_URL }
-  process.env.CRM_DATA_DIR = dir
-  delete process.env.DATABASE_URL
-  afterAll(() => {
+  beforeAll(async () => {
+    target = await migratedTarget(behaviourEngine)
+    process.env.CRM_DATA_DIR = target.env.CRM_DATA_DIR
+    if (target.env.DATABASE_URL) process.env.DATABASE_URL = target.env.DATABASE_URL
+    else delete process.env.DATABASE_URL
+  })
+  afterAll(async () => {
     if (saved.dataDir === undefined) delete process.env.CRM_DATA_DIR
     else process.env.CRM_DATA_DIR = saved.dataDir
-    if (saved.url !== undefined) process.env.DATABASE_URL = saved.url
-    rmSync(dir, { recursive: true, force: true })
+    if (saved.url === undefined) delete process.env.DATABASE_URL
+    else process.env.DATABASE_URL = saved.url
+    await target?.dispose()
   })
 
   it('loads a new business, prints the counts, and refuses a second load', async () => {

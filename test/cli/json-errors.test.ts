@@ -9,6 +9,7 @@ import { AppError, validationError } from '../../core/kernel/errors.js'
 import { UsageError } from '../../cli/command.js'
 import { failureOf } from '../../cli/failure.js'
 import { backupKey } from '../helpers/backups.js'
+import { behaviourEngine } from '../helpers/databases.js'
 import { buildIfStale, crm, migratedTarget, type CrmRun, type CrmTarget } from './crm.js'
 
 /** Every run of the CLI starts a process: seconds on a busy machine. */
@@ -30,7 +31,7 @@ describe('the errors of a command run with --json', () => {
   let target: CrmTarget
   beforeAll(async () => {
     buildIfStale()
-    target = await migratedTarget('pglite')
+    target = await migratedTarget(behaviourEngine)
   }, 120_000)
   afterAll(() => target?.dispose())
 
@@ -79,7 +80,7 @@ describe('the errors of a command run with --json', () => {
       expect(restore).toEqual({ code: 'VALIDATION_ERROR', message: 'This file is not a Service CRM backup archive', field: 'FILE' })
       const unknown = jsonError(await crm(target, 'token', 'list', '--tenant', '00000000-0000-4000-8000-000000000000', '--json'), 1)
       expect(unknown).toMatchObject({ code: 'NOT_FOUND', field: '--tenant' })
-      expect(unknown.message).toMatch(/^No business with id 00000000-0000-4000-8000-000000000000 in the embedded database/)
+      expect(unknown.message).toMatch(/^No business with id 00000000-0000-4000-8000-000000000000 in the (embedded|PostgreSQL) database/)
     },
     CLI_TIMEOUT,
   )

@@ -38,7 +38,7 @@ export async function importRowsIn(
   try {
     const customers = known ?? (await knownCustomers(ctx.db))
     for (let start = 0; start < rows.length; start += CHUNK) {
-      outcomes.push(...(await writeChunk(runCtx, customers, rows.slice(start, start + CHUNK))))
+      outcomes.push(...(await writeChunk(runCtx, customers, rows.slice(start, start + CHUNK), dryRun)))
       onProgress(outcomes.length, rows.length)
     }
   } finally {
@@ -51,11 +51,11 @@ export async function importRowsIn(
  * Writes a chunk of rows behind one savepoint, with one statement per table. When the database refuses the chunk, it is
  * undone and written again row by row, which tells the row at fault.
  */
-async function writeChunk(ctx: OperationContext, known: KnownCustomers, rows: PlannedRow[]): Promise<RowOutcome[]> {
+async function writeChunk(ctx: OperationContext, known: KnownCustomers, rows: PlannedRow[], dryRun: boolean): Promise<RowOutcome[]> {
   const before = copyKnown(known)
   await ctx.db.query('savepoint import_bulk')
   try {
-    const outcomes = await writeCustomersInBulk(ctx, known, rows)
+    const outcomes = await writeCustomersInBulk(ctx, known, rows, dryRun)
     await ctx.db.query('release savepoint import_bulk')
     return outcomes
   } catch (err) {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
-import { cp } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Config } from '../kernel/config.js'
+import { copyFolder } from '../db/copy-folder.js'
 import { lockDataDir } from '../db/data-dir-lock.js'
 import { migrateWithin } from '../db/migrate.js'
 import { isNewCluster } from '../db/new-cluster.js'
@@ -96,7 +96,7 @@ export async function restoreArchive(
       // migrate it: the migrations' seconds of CPU are spent once per schema, not at every restore.
       if (isNewCluster(config.dataDir)) {
         fromTemplate = true
-        await cp(await migratedTemplate(migrationsFor(checked.manifest), 'first start'), config.dataDir, { recursive: true })
+        await copyFolder(await migratedTemplate(migrationsFor(checked.manifest), 'first start'), config.dataDir)
       }
       db = await openPgliteThread(config.dataDir)
     }

@@ -1,5 +1,6 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { copyFolder } from '../db/copy-folder.js'
 import { openPgliteThread, type PgliteThreadDatabase } from '../db/pglite-thread.js'
 import type { MigrationFile } from '../db/migrate.js'
 import { openArchive } from './archive.js'
@@ -63,7 +64,7 @@ async function manifestOf(file: string, key: Buffer): Promise<Manifest> {
  */
 export async function migratedScratch(files: MigrationFile[], folder: string): Promise<PgliteThreadDatabase> {
   const template = await migratedTemplate(files, 'verifying role')
-  await cp(template, folder, { recursive: true })
+  await copyFolder(template, folder)
   const scratch = await openPgliteThread(folder, undefined, { use: 'one pass' })
   await scratch.exec(`set session authorization ${VERIFYING_ROLE}`)
   return scratch

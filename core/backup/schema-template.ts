@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { mkdtemp, rename, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DataDirInUse, type DataDirLock, lockDataDir } from '../db/data-dir-lock.js'
 import { openPgliteThread } from '../db/pglite-thread.js'
 import { functionsFor, migrate, type MigrationFile } from '../db/migrate.js'
 
@@ -39,6 +40,13 @@ export async function migratedTemplate(files: MigrationFile[], owner: SchemaOwne
     .slice(0, 24)
   const template = join(templatesFolder(), `${owner === 'verifying role' ? 'verify' : 'restore'}-${schema}`)
   if (existsSync(template)) return template
+  // One process makes a schema's template while the others wait for it: two verifications at once (a start's backup
+  // beside the nightly one, files of the tests side by side) each spent seconds of CPU migrating the same schema.
+  const claim = await claimMaking(template)
+  if (existsSync(template)) {
+    claim?.release()
+    return template
+  }
   const partial = await mkdtemp(`${template}.part-`)
   try {
     const scratch = await openPgliteThread(partial, undefined, { use: 'one pass' })
@@ -52,8 +60,31 @@ export async function migratedTemplate(files: MigrationFile[], owner: SchemaOwne
     await rename(partial, template).catch(() => {})
   } finally {
     await rm(partial, { recursive: true, force: true })
+    claim?.release()
   }
   return template
+}
+
+/** How long a process waits for another one's making of a template before it makes its own. */
+const MAKING_AT_MOST_MS = 10 * 60_000
+
+/**
+ * Claims the making of a template for this process (a lock in a folder beside it, as a data folder is claimed), or waits
+ * while a living process holds that claim: answers null once the template is there, after waiting too long, or when the
+ * claim cannot be made (the template is then made unclaimed, as two processes did before).
+ */
+async function claimMaking(template: string): Promise<DataDirLock | null> {
+  const waitUntil = Date.now() + MAKING_AT_MOST_MS
+  for (;;) {
+    try {
+      return lockDataDir(`${template}.making`, 'making a template for backups')
+    } catch (err) {
+      // Any other trouble with the claim (another process claiming at this very moment among them): made as before, unclaimed.
+      if (!(err instanceof DataDirInUse)) return null
+    }
+    if (existsSync(template) || Date.now() > waitUntil) return null
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 /**

@@ -1,37 +1,41 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
- * The files that take longest, half a minute to four minutes each with their setup, longest first (a fresh-clone run on a
- * 2-core machine, 29 Nov 2026; see docs/testing.md). They start first, so the workers end together instead of one of them running a long file
- * alone at the end of the run.
+ * The files that take longest, a quarter of a minute to a minute each with their setup, longest first (the mean of three
+ * fresh-clone runs on a 2-core machine, 30 Nov 2026; see docs/testing.md). They start first, so the workers end together
+ * instead of one of them running a long file alone at the end of the run.
  */
 export const SLOWEST_FILES = [
-  'test/console/import-background.test.ts',
-  'test/core/backup/restore.test.ts',
-  'test/core/backup/failed-restore.test.ts',
-  'test/registry/approval-binding.test.ts',
-  'test/core/backup/s3.test.ts',
-  'test/cli/backup.test.ts',
-  'test/cli/crm.test.ts',
-  'test/console/every-page.test.ts',
-  'test/registry/output.test.ts',
-  'test/registry/cross-tenant.test.ts',
-  'test/core/backup/before-migrations.test.ts',
-  'test/registry/customer-text-declared-pglite.test.ts',
-  'test/registry/customer-text-corpus-pglite.test.ts',
-  'test/registry/customer-text-corpus-postgres.test.ts',
   'test/api/hostile-input.test.ts',
-  'test/core/db/migrate.test.ts',
-  'test/cli/doctor.test.ts',
+  'test/registry/cross-tenant.test.ts',
+  'test/core/backup/restore.test.ts',
+  'test/core/backup/before-migrations.test.ts',
+  'test/registry/approval-binding.test.ts',
+  'test/console/every-page.test.ts',
+  'test/cli/crm.test.ts',
   'test/cli/npm-start.test.ts',
-  'test/core/backup/refusals.test.ts',
-  'test/cli/upgrade-backup.test.ts',
+  'test/registry/output.test.ts',
+  'test/console/import-background.test.ts',
+  'test/cli/backup.test.ts',
+  'test/registry/customer-text-declared-pglite.test.ts',
+  'test/cli/doctor.test.ts',
+  'test/core/backup/s3.test.ts',
   'test/registry/customer-text-declared-postgres.test.ts',
   'test/demo/demo-command.test.ts',
+  'test/core/backup/failed-restore.test.ts',
+  'test/cli/upgrade-backup.test.ts',
+  'test/console/technician-browser.test.ts',
   'test/cli/business-choice.test.ts',
-  'test/cli/import.test.ts',
   'test/core/db/pglite-thread.test.ts',
+  'test/core/backup/archive-formats.test.ts',
+  'test/jobs/worker-processes.test.ts',
   'test/demo/load-demo.test.ts',
+  'test/core/backup/consistency.test.ts',
+  'test/registry/customer-text-corpus-postgres.test.ts',
+  'test/core/db/migrate.test.ts',
+  'test/core/backup/refusals.test.ts',
+  'test/cli/import.test.ts',
+  'test/registry/customer-text-corpus-pglite.test.ts',
 ]
 
 /**

@@ -414,8 +414,9 @@ export function customerTextSuite(engine: 'pglite' | 'postgres', parts: readonly
                   // The business's channels and the customer's, read once for the field as the gate reads them for a call;
                   // the same channels are one object, so the review reads each text once for them.
                   const read = await app.services.consent.ownChannels(ctx, call)
-                  const own = owns.get(JSON.stringify(read)) ?? read
-                  owns.set(JSON.stringify(read), own)
+                  const same = JSON.stringify(read)
+                  const own = owns.get(same) ?? read
+                  owns.set(same, own)
                   const asking = {
                     ...ctx,
                     services: { ...app.services, consent: { ...app.services.consent, ownChannels: async () => own } },

@@ -195,7 +195,8 @@ describe.each(bothEngines)('every call that waits for the owner is held to what 
   /**
    * The world for the call of one action: the last one's, unless the call names one of its records that an earlier call
    * named (and may have changed, merged or removed), then a fresh one. Worlds cost most of the file: shared this way, a
-   * few serve every call. Google's calendars are read again only for Google's own actions.
+   * few serve every call. A call whose effect reaches records it does not name shows here as a later call not running,
+   * never as a pass. Google's calendars are read again only for Google's own actions.
    */
   async function world(key: string): Promise<BindingWorld> {
     worlds += 1

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect } from 'vitest'
 
 // Runs in the worker before each test file when CRM_TEST_CPU_LOG names a file: appends one JSON line per test file with
 // the CPU seconds its worker spent on it (user + system, every thread), the CPU of the processes it started and waited
-// for (the CLI, the server), and its seconds of wall time. A file's CPU moves far less than its wall time on a busy machine.
+// for (the CLI, the server), its seconds of wall time and when it ended. A file's CPU moves far less than its wall time on a busy machine.
 
 /** CPU seconds of this process's ended children (user + system), from /proc; 0 where there is no /proc. */
 function childCpuSeconds(): number {
@@ -35,6 +35,8 @@ afterAll(() => {
     cpu: +(ownCpuSeconds() - start.cpu).toFixed(2),
     children: +(childCpuSeconds() - start.children).toFixed(2),
     wall: +((Date.now() - start.at) / 1000).toFixed(2),
+    // When the file ended (ms since the epoch): with the wall time it places the file in the run, to see when a core idled.
+    ended: Date.now(),
   }
   appendFileSync(process.env.CRM_TEST_CPU_LOG as string, `${JSON.stringify(line)}\n`)
 })

@@ -6,7 +6,7 @@ import { createTenant } from '../../core/kernel/tenants.js'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { type FakeResend, startFakeResend } from '../helpers/fake-resend.js'
 import { type FakeStripe, startFakeStripe } from '../helpers/fake-stripe.js'
-import { compileForNode } from '../helpers/node-process.js'
+import { builtCli } from '../helpers/build.js'
 import { until } from './traffic.js'
 
 /** Invoices due today, each of a customer with a saved card, charged by autopay. */
@@ -51,7 +51,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
       [...stripe.paymentIntents.values()].filter((pi) => pi.metadata?.invoice_id === invoiceId && pi.status === 'succeeded').length
 
     beforeAll(async () => {
-      script = compileForNode('cli/main.ts')
+      script = builtCli
       t = await freshDatabase('postgres')
       stripe = await startFakeStripe()
       resend = await startFakeResend()

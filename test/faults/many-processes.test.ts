@@ -10,7 +10,7 @@ import { createTenant } from '../../core/kernel/tenants.js'
 import { freshDatabase } from '../helpers/databases.js'
 import { asInspector } from '../helpers/template.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { compileForNode } from '../helpers/node-process.js'
+import { builtCli } from '../helpers/build.js'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
 import { type OfficeAnswer, startOfficeTraffic } from './office-traffic.js'
 import { until } from './traffic.js'
@@ -138,7 +138,7 @@ describe.skipIf(skipped)(
         20_000,
         100,
       )
-      const script = compileForNode('cli/main.ts')
+      const script = builtCli
       for (let i = 0; i < 2; i++) {
         const child = spawn(process.execPath, [script, 'worker', '--lease-seconds', '3', '--batch-size', '4'], {
           env: { PATH: process.env.PATH, ...env },

@@ -6,7 +6,7 @@ import { idempotencyKeyOf } from '../../core/jobs/deliver.js'
 import { createTenant } from '../../core/kernel/tenants.js'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { compileForNode } from '../helpers/node-process.js'
+import { builtCli } from '../helpers/build.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { until } from './traffic.js'
 
@@ -113,7 +113,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
   const allSent = async (ids: string[]) => (await rows(ids)).every((r) => r.status === 'sent')
 
   beforeAll(async () => {
-    script = compileForNode('cli/main.ts')
+    script = builtCli
     t = await freshDatabase('postgres')
     dbName = new URL(t.url!).pathname.slice(1)
     admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL })

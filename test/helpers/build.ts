@@ -8,6 +8,9 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** The built CLI as `crm` runs it (bundled, cli/entry-bundles.mjs), which tests run as a separate process. */
 export const builtCli = join(root, 'dist/cli-bundle/main.js')
 
+/** The built server as `npm start` and the systemd unit run it (bundled, cli/entry-bundles.mjs). */
+export const builtServer = join(root, 'dist/server-bundle/main.js')
+
 /** Compiles the project into dist/ when it is missing or older than the sources it is built from, as `npm start` does. */
 export function buildIfStale(): void {
   const r = spawnSync(process.execPath, [join(root, 'cli/launch.mjs'), '--build-only'], { cwd: root, encoding: 'utf8' })

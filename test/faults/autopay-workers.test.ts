@@ -15,7 +15,6 @@ const INVOICES = 12
 describe.skipIf(!process.env.TEST_DATABASE_URL)(
   'autopay with real worker processes on PostgreSQL: killed mid-charge, and two at once',
   () => {
-    let script: string
     let t: TestDatabase
     let stripe: FakeStripe
     let resend: FakeResend
@@ -24,7 +23,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
 
     /** A `crm worker` process run against the fake Stripe; resolves with its exit once it ends. */
     const worker = (...args: string[]): { child: ChildProcess; ended: Promise<number | null>; output: () => string } => {
-      const child = spawn(process.execPath, [script, 'worker', ...args], {
+      const child = spawn(process.execPath, [builtCli, 'worker', ...args], {
         env: {
           PATH: process.env.PATH,
           DATABASE_URL: t.url!,
@@ -51,7 +50,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
       [...stripe.paymentIntents.values()].filter((pi) => pi.metadata?.invoice_id === invoiceId && pi.status === 'succeeded').length
 
     beforeAll(async () => {
-      script = builtCli
       t = await freshDatabase('postgres')
       stripe = await startFakeStripe()
       resend = await startFakeResend()

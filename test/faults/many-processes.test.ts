@@ -138,9 +138,8 @@ describe.skipIf(skipped)(
         20_000,
         100,
       )
-      const script = builtCli
       for (let i = 0; i < 2; i++) {
-        const child = spawn(process.execPath, [script, 'worker', '--lease-seconds', '3', '--batch-size', '4'], {
+        const child = spawn(process.execPath, [builtCli, 'worker', '--lease-seconds', '3', '--batch-size', '4'], {
           env: { PATH: process.env.PATH, ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         })

@@ -33,7 +33,6 @@ interface Figures {
 }
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real processes on PostgreSQL)', () => {
-  let script: string
   let t: TestDatabase
   let dbName: string
   /** The server's own role, TEST_DATABASE_URL's: only it may end other roles' connections and close the database to them. */
@@ -48,7 +47,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
     const viaProxy = new URL(t.url!)
     viaProxy.hostname = '127.0.0.1'
     viaProxy.port = String(proxy.port)
-    const child = spawn(process.execPath, [script, 'worker', ...args], {
+    const child = spawn(process.execPath, [builtCli, 'worker', ...args], {
       env: {
         PATH: process.env.PATH,
         DATABASE_URL: viaProxy.toString(),
@@ -113,7 +112,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
   const allSent = async (ids: string[]) => (await rows(ids)).every((r) => r.status === 'sent')
 
   beforeAll(async () => {
-    script = builtCli
     t = await freshDatabase('postgres')
     dbName = new URL(t.url!).pathname.slice(1)
     admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL })

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import pg from 'pg'
 import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { migrate } from '../../core/db/migrate.js'
+import { newClusterDump } from '../../core/db/new-cluster.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { writePersonalData } from '../../core/personal-data/write.js'
@@ -22,13 +23,33 @@ import {
 } from './template.js'
 
 /**
+ * The embedded engine's dumps, when the cache has none for these migrations: the empty cluster, then the migrated template.
+ * The cluster comes from the one the build made (core/db/new-cluster.ts), as a first start's does, instead of initdb's seconds.
+ */
+async function makePgliteTemplates(): Promise<void> {
+  if (existsSync(pgliteTemplatePath) && existsSync(pgliteEmptyPath)) return
+  const db = await openPglite(undefined, newClusterDump())
+  try {
+    const empty = await db.dumpDataDir()
+    writeFileSync(pgliteEmptyPath, Buffer.from(await empty.arrayBuffer()))
+    await migrate(db)
+    await writePersonalData(db, PERSONAL_DATA)
+    await trimForCopies(db)
+    const dump = await db.dumpDataDir()
+    writeFileSync(pgliteTemplatePath, Buffer.from(await dump.arrayBuffer()))
+  } finally {
+    await db.close()
+  }
+}
+
+/** How many connections drop the run's databases at its end: well under PostgreSQL's default 100 connections. */
+const DROPPERS = 32
+
+/**
  * Once per run: builds dist/ (tests run the CLI and server from it) and the migrated templates, with the product's
  * declarations of personal data written as a start writes them: a PGlite dump and, with TEST_DATABASE_URL, a server database.
  * The PGlite data folder is also dumped before it is migrated, for the tests that need an empty database.
  */
-/** How many connections drop the run's databases at its end: well under PostgreSQL's default 100 connections. */
-const DROPPERS = 32
-
 export default async function setup() {
   buildIfStale()
   // Test databases are named after this run, so its teardown never drops another run's databases.
@@ -42,19 +63,14 @@ export default async function setup() {
   const removeRunFolder = () => {
     if (runFolder) removeFolder(runFolder)
   }
-  if (!existsSync(pgliteTemplatePath) || !existsSync(pgliteEmptyPath)) {
-    const db = await openPglite(undefined)
-    const empty = await db.dumpDataDir()
-    writeFileSync(pgliteEmptyPath, Buffer.from(await empty.arrayBuffer()))
-    await migrate(db)
-    await writePersonalData(db, PERSONAL_DATA)
-    await trimForCopies(db)
-    const dump = await db.dumpDataDir()
-    writeFileSync(pgliteTemplatePath, Buffer.from(await dump.arrayBuffer()))
-    await db.close()
-  }
+  // The embedded template is made while the server makes its own: each waits on the other's engine much of the time.
+  const pgliteReady = makePgliteTemplates()
+  pgliteReady.catch(() => {})
   const url = process.env.TEST_DATABASE_URL
-  if (!url) return removeRunFolder
+  if (!url) {
+    await pgliteReady
+    return removeRunFolder
+  }
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
   try {
@@ -85,6 +101,7 @@ export default async function setup() {
   } finally {
     await admin.end()
   }
+  await pgliteReady
   return async () => {
     const c = new pg.Client({ connectionString: url })
     await c.connect()

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPglite } from '../../../core/db/pglite.js'
+import { newClusterDump } from '../../../core/db/new-cluster.js'
 import { openPostgres } from '../../../core/db/postgres.js'
 import type { Database } from '../../../core/db/types.js'
 import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
@@ -17,7 +18,8 @@ async function preparedTexts(db: Database): Promise<string[]> {
 describe('statements with parameters are prepared by name once per connection (pglite)', () => {
   let db: Database
   beforeAll(async () => {
-    db = await openPglite(undefined)
+    // From the build's new cluster, as a new embedded database starts (core/db/new-cluster.ts), without initdb's seconds.
+    db = await openPglite(undefined, newClusterDump())
   })
   afterAll(() => db.close())
 

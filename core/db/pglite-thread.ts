@@ -3,7 +3,6 @@ import { BytesBlob } from './bytes-blob.js'
 import { deferringQueryable } from './deferred.js'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { isNewCluster, newClusterDump } from './new-cluster.js'
 import type { PgliteDatabase, PgliteUse } from './pglite.js'
 import {
   errorFromFields,
@@ -65,9 +64,8 @@ export async function openPgliteThread(
   const { checkpoints, use } = opts
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   let nextId = 1
-  // A new database is unpacked from the cluster the build made, instead of running initdb (see new-cluster.ts).
-  const start = loadDataDir ?? (isNewCluster(dataDir) ? newClusterDump() : undefined)
-  let engine = startEngine({ dataDir, loadDataDir: start ? await start.arrayBuffer() : undefined, checkpoints, use })
+  // A new folder starts from the build's cluster: openPglite, in the thread, decides that.
+  let engine = startEngine({ dataDir, loadDataDir: loadDataDir ? await loadDataDir.arrayBuffer() : undefined, checkpoints, use })
   try {
     await engine.ready
   } catch (err) {

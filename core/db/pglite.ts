@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { deferringQueryable } from './deferred.js'
+import { isNewCluster, newClusterDump } from './new-cluster.js'
 import { parse, PGlite, protocol, type Transaction } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { prepareValue } from 'pg/lib/utils.js'
@@ -23,11 +24,13 @@ const SHARED_BUFFERS: Record<PgliteUse, string> = { serving: '32MB', 'one pass':
 
 /** Opens (creating if needed) an embedded PostgreSQL in dataDir, or in memory when dataDir is undefined. */
 export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob, use: PgliteUse = 'serving'): Promise<PgliteDatabase> {
+  // A new database is unpacked from the cluster the build made, instead of running initdb (see new-cluster.ts).
+  const start = loadDataDir ?? (isNewCluster(dataDir) ? newClusterDump() : undefined)
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   // The options object must be the only argument: PGlite drops options passed after an undefined dataDir.
   const pg = await PGlite.create({
     dataDir,
-    loadDataDir,
+    loadDataDir: start,
     // pg_trgm alone: with a second extension bundle, PGlite may instantiate pg_trgm twice, and the `%` operator then calls
     // the similarity() of the stale copy (shared through the module table), returning nothing and hanging the next statement.
     // The schema uses no other extension: with cube and earthdistance also loaded, `%` answered nothing and hung in about

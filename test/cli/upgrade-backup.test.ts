@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
-import { newClusterDump } from '../../core/db/new-cluster.js'
 import { BEFORE_BACKUPS, bootstrapOnOldSchema } from '../core/backup/old-schema.js'
 import { backupKey } from '../helpers/backups.js'
 import { startServerProcess } from '../helpers/server-process.js'
@@ -14,8 +13,7 @@ import { buildIfStale, crm } from './crm.js'
 async function olderInstall(): Promise<{ dataDir: string; backups: string }> {
   const root = mkdtempSync(join(tmpdir(), 'crm-upgrade-'))
   const dataDir = join(root, 'data')
-  // A new folder, started from the build's new cluster as a first start's is (core/db/new-cluster.ts).
-  const db = await openPglite(dataDir, newClusterDump())
+  const db = await openPglite(dataDir)
   try {
     await migrate(db, BEFORE_BACKUPS)
     await bootstrapOnOldSchema(db)

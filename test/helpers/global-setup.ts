@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import pg from 'pg'
 import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { migrate } from '../../core/db/migrate.js'
-import { newClusterDump } from '../../core/db/new-cluster.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { writePersonalData } from '../../core/personal-data/write.js'
@@ -28,7 +27,7 @@ import {
  */
 async function makePgliteTemplates(): Promise<void> {
   if (existsSync(pgliteTemplatePath) && existsSync(pgliteEmptyPath)) return
-  const db = await openPglite(undefined, newClusterDump())
+  const db = await openPglite(undefined)
   try {
     const empty = await db.dumpDataDir()
     writeFileSync(pgliteEmptyPath, Buffer.from(await empty.arrayBuffer()))

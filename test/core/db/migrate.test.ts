@@ -7,7 +7,6 @@ import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
 import { loadConfig } from '../../../core/kernel/config.js'
 import { MIGRATIONS_DIR, migrate, pendingMigrations, readFunctions, readMigrations, type MigrationFile } from '../../../core/db/migrate.js'
 import { openPglite } from '../../../core/db/pglite.js'
-import { newClusterDump } from '../../../core/db/new-cluster.js'
 import { openPostgres } from '../../../core/db/postgres.js'
 import type { Database } from '../../../core/db/types.js'
 import { openMigratedDatabase } from '../../../core/kernel/runtime.js'
@@ -92,8 +91,7 @@ describe.each(bothEngines)('migrations (%s)', (engine) => {
       if (engine === 'pglite') {
         const dataDir = scratchFolder({})
         config = loadConfig({ CRM_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'silent' })
-        // A new folder, started from the build's new cluster as a first start's is (core/db/new-cluster.ts).
-        db = await openPglite(config.dataDir, newClusterDump())
+        db = await openPglite(config.dataDir)
         dispose = async () => {
           await db.close().catch(() => {})
         }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPglite } from '../../../core/db/pglite.js'
-import { newClusterDump } from '../../../core/db/new-cluster.js'
 import { openPostgres } from '../../../core/db/postgres.js'
 import type { Database } from '../../../core/db/types.js'
 import { bothEngines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
@@ -18,8 +17,7 @@ async function preparedTexts(db: Database): Promise<string[]> {
 describe('statements with parameters are prepared by name once per connection (pglite)', () => {
   let db: Database
   beforeAll(async () => {
-    // From the build's new cluster, as a new embedded database starts (core/db/new-cluster.ts), without initdb's seconds.
-    db = await openPglite(undefined, newClusterDump())
+    db = await openPglite(undefined)
   })
   afterAll(() => db.close())
 

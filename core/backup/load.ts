@@ -85,10 +85,12 @@ export async function loadArchive(
       `select relname as name from pg_class where relnamespace = 'public'::regnamespace and relforcerowsecurity and relname = any($1)`,
       [tables],
     )
-    for (const fk of foreignKeys.rows) await tx.exec(`alter table ${fk.tbl} drop constraint ${ident(fk.name)}`)
-    for (const name of tables) await tx.exec(`alter table ${ident(name)} disable trigger user`)
-    for (const { name } of forced.rows) await tx.exec(`alter table ${ident(name)} no force row level security`)
-    if (tables.length) await tx.exec(`truncate ${tables.map(ident).join(', ')}`)
+    await execAll(tx, [
+      ...foreignKeys.rows.map((fk) => `alter table ${fk.tbl} drop constraint ${ident(fk.name)}`),
+      ...tables.map((name) => `alter table ${ident(name)} disable trigger user`),
+      ...forced.rows.map(({ name }) => `alter table ${ident(name)} no force row level security`),
+      ...(tables.length ? [`truncate ${tables.map(ident).join(', ')}`] : []),
+    ])
     const columns = new Map(manifest.tables.map((t) => [t.name, t.columns]))
     let loadedSummary: ArchiveSummary | null = null
     for (let next = await entries.next(); !next.done; next = await entries.next()) {
@@ -108,13 +110,23 @@ export async function loadArchive(
     if (steps.afterRows) afterCount = await steps.afterRows(tx)
     // The keys first: their check reads the referenced tables as the owner, which forced row level security would
     // limit to one business (none, with no business set), so a role that is not a superuser would find every key broken.
-    for (const fk of foreignKeys.rows) await tx.exec(`alter table ${fk.tbl} add constraint ${ident(fk.name)} ${fk.def}`)
-    for (const name of tables) await tx.exec(`alter table ${ident(name)} enable trigger user`)
-    for (const { name } of forced.rows) await tx.exec(`alter table ${ident(name)} force row level security`)
+    await execAll(tx, [
+      ...foreignKeys.rows.map((fk) => `alter table ${fk.tbl} add constraint ${ident(fk.name)} ${fk.def}`),
+      ...tables.map((name) => `alter table ${ident(name)} enable trigger user`),
+      ...forced.rows.map(({ name }) => `alter table ${ident(name)} force row level security`),
+    ])
     if (steps.after) migrated = await steps.after(tx)
     return loadedSummary
   }, NO_STATEMENT_LIMIT)
   return { manifest, summary, afterRows: afterCount, migrated }
+}
+
+/**
+ * Runs statements in order as one message: several hundred keys, triggers and policies, each a round trip of its own
+ * before (into the embedded engine's thread, or over the network). The first that fails ends it, with its own error.
+ */
+async function execAll(tx: Queryable, statements: string[]): Promise<void> {
+  if (statements.length) await tx.exec(statements.join(';\n'))
 }
 
 /** Inserts one batch of rows (one JSON text per line) through jsonb_populate_recordset, so every type reads back as written. */

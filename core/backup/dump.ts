@@ -51,10 +51,16 @@ export async function dumpSnapshot(snapshot: Database, scope: { tenantId?: strin
       await out.write({ type: 'manifest', manifest })
       const businesses = scope.tenantId ? [scope.tenantId] : await businessIds(tx)
       const summary: ArchiveSummary = { counts: {}, checksums: {}, documents: [] }
+      // The business last set: with one business it is set once, not again for each of some hundred tables.
+      let businessSet: string | null = null
       for (const table of tables) {
         const hash = createHash('sha256')
         let count = 0
         for (const tenant of table.hasTenant || table.name === 'tenants' ? businesses : [null]) {
+          if (tenant && tenant !== businessSet) {
+            await setLocal(tx, { 'app.tenant_id': tenant })
+            businessSet = tenant
+          }
           count += await dumpRows(tx, table, { tenant, onlyTenant: scope.tenantId, signInRole: rolesOf(snapshot).signIn }, out, hash)
         }
         summary.counts[table.name] = count
@@ -88,7 +94,6 @@ async function dumpRows(
 ): Promise<number> {
   const where = rowsOf(table, tenant, onlyTenant)
   if (where === null) return 0
-  if (tenant) await setLocal(tx, { 'app.tenant_id': tenant })
   // oauth_clients is read by the sign-in role alone (its policy), whoever the owner is.
   const asRole = table.name === 'oauth_clients' ? signInRole : null
   if (asRole) await tx.exec(`set local role ${asRole}`)
@@ -106,6 +111,8 @@ async function dumpRows(
     hash.update(text)
     count += r.rows.length
     await out.write({ type: 'rows', table: table.name, tenant, count: r.rows.length }, Buffer.from(text))
+    // A short batch was the last: no round trip more to find the cursor empty.
+    if (r.rows.length < BATCH_ROWS) break
   }
   await tx.exec(`close ${ident(cursor)}`)
   if (asRole) await tx.exec('reset role')

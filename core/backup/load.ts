@@ -56,10 +56,10 @@ export interface LoadSteps {
 
 /**
  * Loads an archive's entries into an empty database in one transaction: migrates it to the archive's schema (with the
- * SQL function files when that schema is the newest), empties the archived tables, sets aside foreign keys, triggers
- * and forced row level security, writes the rows, sequences and documents, then puts back the keys (checked again
- * while the owner still reads every row), the triggers and the forced security. A failure anywhere leaves the
- * database exactly as it was: an empty one stays empty.
+ * SQL function files when that schema is the newest), empties the archived tables, defers the foreign keys (sets aside
+ * those an older schema made not deferrable), sets aside triggers and forced row level security, writes the rows,
+ * sequences and documents, then checks every key (while the owner still reads every row) and puts back the triggers
+ * and the forced security. A failure anywhere leaves the database exactly as it was: an empty one stays empty.
  */
 export async function loadArchive(
   target: Database,
@@ -77,15 +77,17 @@ export async function loadArchive(
     await steps.before?.(tx)
     await migrateWithin(tx, rolesOf(target), files, functionsFor(files))
     const tables = manifest.tables.map((t) => t.name)
+    // Keys that may be deferred are checked once the rows are in; others (an archive's older schema) are set aside.
     const foreignKeys = await tx.query<{ tbl: string; name: string; def: string }>(
       `select conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as def
-       from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace order by 1, 2`,
+       from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace and not condeferrable order by 1, 2`,
     )
     const forced = await tx.query<{ name: string }>(
       `select relname as name from pg_class where relnamespace = 'public'::regnamespace and relforcerowsecurity and relname = any($1)`,
       [tables],
     )
     await execAll(tx, [
+      'set constraints all deferred',
       ...foreignKeys.rows.map((fk) => `alter table ${fk.tbl} drop constraint ${ident(fk.name)}`),
       ...tables.map((name) => `alter table ${ident(name)} disable trigger user`),
       ...forced.rows.map(({ name }) => `alter table ${ident(name)} no force row level security`),
@@ -108,9 +110,10 @@ export async function loadArchive(
     }
     if (!loadedSummary) throw new RestoreRefused('The archive is cut short: it has no summary')
     if (steps.afterRows) afterCount = await steps.afterRows(tx)
-    // The keys first: their check reads the referenced tables as the owner, which forced row level security would
+    // The keys first: a key added back checks the referenced tables as the owner, which forced row level security would
     // limit to one business (none, with no business set), so a role that is not a superuser would find every key broken.
     await execAll(tx, [
+      'set constraints all immediate',
       ...foreignKeys.rows.map((fk) => `alter table ${fk.tbl} add constraint ${ident(fk.name)} ${fk.def}`),
       ...tables.map((name) => `alter table ${ident(name)} enable trigger user`),
       ...forced.rows.map(({ name }) => `alter table ${ident(name)} force row level security`),

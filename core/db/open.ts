@@ -2,7 +2,7 @@ import { DEFAULT_POOL_SIZE, type DatabaseLimits } from './limits.js'
 import type { Database } from './types.js'
 import { rolesFor } from './roles.js'
 import { openPgliteThread } from './pglite-thread.js'
-import { baselineEngineCode } from './engine-code.js'
+import { baselineEngineCode, optimizedEngineCode } from './engine-code.js'
 
 /** Where the data lives: a PostgreSQL server URL, or a folder for the embedded engine. */
 export interface DatabaseLocation {
@@ -33,6 +33,7 @@ export async function openDatabase(loc: DatabaseLocation): Promise<Database> {
       roles: rolesFor(loc.databaseRolePrefix),
     })
   }
-  if (!loc.embeddedOptimizedCode) baselineEngineCode()
+  if (loc.embeddedOptimizedCode) optimizedEngineCode()
+  else baselineEngineCode()
   return openPgliteThread(loc.dataDir)
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { BytesBlob } from './bytes-blob.js'
 import { deferringQueryable } from './deferred.js'
+import { baselineEngineCode } from './engine-code.js'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { PgliteDatabase, PgliteUse } from './pglite.js'
@@ -62,6 +63,9 @@ export async function openPgliteThread(
   opts: { checkpoints?: CheckpointPolicy; use?: PgliteUse } = {},
 ): Promise<PgliteThreadDatabase> {
   const { checkpoints, use } = opts
+  // A pass over a copy never repays the optimizing compiler: it compiled the engine's hot code again in every new
+  // thread, about 2 s of CPU a backup's verification (4.8 → 2.8 s of a small business's).
+  if (use === 'one pass') baselineEngineCode()
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   let nextId = 1
   // A new folder starts from the build's cluster: openPglite, in the thread, decides that.

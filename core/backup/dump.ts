@@ -63,7 +63,7 @@ export async function dumpSnapshot(snapshot: Database, scope: { tenantId?: strin
       for (const table of tables) {
         const hash = createHash('sha256')
         let count = 0
-        for (const tenant of table.hasTenant || table.name === 'tenants' ? businesses : [null]) {
+        for (const tenant of ownedByBusiness(table) ? businesses : [null]) {
           if (!holding.get(tenant)?.has(table.name)) continue
           if (tenant && tenant !== businessSet) {
             await setLocal(tx, { 'app.tenant_id': tenant })
@@ -109,7 +109,7 @@ async function tablesHolding(
   const params: unknown[] = []
   const branches: string[] = []
   for (const table of tables) {
-    if ((table.hasTenant || table.name === 'tenants') !== (tenant !== null)) continue
+    if (ownedByBusiness(table) !== (tenant !== null)) continue
     if (READ_AS_ANOTHER_ROLE.has(table.name)) {
       found.add(table.name)
       continue
@@ -159,6 +159,11 @@ async function dumpRows(
   await tx.exec(`close ${ident(cursor)}`)
   if (asRole) await tx.exec('reset role')
   return count
+}
+
+/** Whether a table's rows belong to businesses (read business by business) rather than to the installation. */
+function ownedByBusiness(table: ArchivedTable): boolean {
+  return table.hasTenant || table.name === 'tenants'
 }
 
 /**

@@ -22,6 +22,7 @@ import { productServerEnv, startServerProcess, type ServerProcess } from './serv
 import { nameTag } from './name-tag.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
+import { startHttpFloor, type HttpFloor } from './http-floor.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
 import {
   describeUnits,
@@ -146,22 +147,29 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
       },
       ...roundTripRows(businesses[0].recorded),
     ]
-    const spread = { app: appLoad(server, businesses, c), baseline: baselineLoad(scratch, businesses, c) }
+    const spread = {
+      app: appLoad(server, businesses, c),
+      baseline: baselineLoad(scratch, businesses, c),
+      floor: httpFloorLoad(scratch, businesses, c),
+    }
     const one = { app: appLoad(server, businesses.slice(0, 1), c), baseline: baselineLoad(scratch, businesses.slice(0, 1), c) }
     try {
       for (const clients of counts) {
         await analyze(db)
         const speed = await machineSpeed()
-        const runs: Array<{ app: LoadResult; baseline: LoadResult }> = []
-        for (let run = 0; run < RUNS; run++) runs.push(await measureBoth(spread, clients, settings.seconds, `c${clients}r${run}`))
-        rows.push(...report(`${BUSINESSES} businesses, ${clients} clients`, runs, speed.words, clients === Math.max(...counts)))
+        const runs: Array<{ app: LoadResult; baseline: LoadResult; floor?: LoadResult }> = []
+        // The HTTP floor at the count the targets are for: what any server in Node reaches beside the app and the baseline.
+        const target = clients === Math.max(...counts)
+        const loads = target ? spread : { app: spread.app, baseline: spread.baseline }
+        for (let run = 0; run < RUNS; run++) runs.push(await measureBoth(loads, clients, settings.seconds, `c${clients}r${run}`))
+        rows.push(...report(`${BUSINESSES} businesses, ${clients} clients`, runs, speed.words, target))
       }
       await analyze(db)
       const speed = await machineSpeed()
       const contention = await measureBoth(one, settings.concurrency, settings.seconds, 'one')
       rows.push(...report(`1 business, ${settings.concurrency} clients (contention case)`, [contention], speed.words, false))
     } finally {
-      for (const load of [spread.app, spread.baseline, one.app, one.baseline]) await load.close()
+      for (const load of [spread.app, spread.baseline, spread.floor, one.app, one.baseline]) await load.close()
     }
     return rows
   } finally {
@@ -244,23 +252,23 @@ interface Load {
 }
 
 /**
- * One run: a warm-up of each side, then slices app, baseline, baseline, app (each a quarter of the seconds): on a
- * shared machine the background load drifts, and interleaving gives both sides the same conditions.
+ * One run: a warm-up of each side, then slices app, baseline, baseline, app (each a quarter of the seconds), with the
+ * HTTP floor's two slices between the baseline's when it is measured: on a shared machine the background load drifts,
+ * and interleaving gives every side the same conditions.
  */
 async function measureBoth(
-  loads: { app: Load; baseline: Load },
+  loads: { app: Load; baseline: Load; floor?: Load },
   clients: number,
   seconds: number,
   label: string,
-): Promise<{ app: LoadResult; baseline: LoadResult }> {
-  await loads.app.run(clients, WARM_UP_SECONDS, `${label}w`)
-  await loads.baseline.run(clients, WARM_UP_SECONDS, `${label}w`)
-  const slices: LoadResult[][] = [[], []]
-  for (const [i, side] of [0, 1, 1, 0].entries()) {
-    const load = side === 0 ? loads.app : loads.baseline
-    slices[side].push(await load.run(clients, seconds / 4, `${label}s${i}`))
-  }
-  return { app: mergeResults(slices[0]), baseline: mergeResults(slices[1]) }
+): Promise<{ app: LoadResult; baseline: LoadResult; floor?: LoadResult }> {
+  const sides = loads.floor ? [loads.app, loads.baseline, loads.floor] : [loads.app, loads.baseline]
+  for (const load of sides) await load.run(clients, WARM_UP_SECONDS, `${label}w`)
+  const order = loads.floor ? [0, 1, 2, 2, 1, 0] : [0, 1, 1, 0]
+  const slices: LoadResult[][] = sides.map(() => [])
+  for (const [i, side] of order.entries()) slices[side].push(await sides[side].run(clients, seconds / 4, `${label}s${i}`))
+  const [app, baseline, floor] = slices.map(mergeResults)
+  return floor ? { app, baseline, floor } : { app, baseline }
 }
 
 /**
@@ -275,8 +283,7 @@ function appLoad<R extends RecordedRequest>(
   const baseUrl = server.url
   return {
     async run(concurrency, seconds, label) {
-      const spread = businesses[0].recorded.customers ? CUSTOMERS_A_BUSINESS : 1
-      const requests: LoadRequest[] = Array.from({ length: Math.max(concurrency * 2, businesses.length * spread) }, (_, i) => {
+      const requests: LoadRequest[] = Array.from({ length: loadRequestCount(concurrency, businesses) }, (_, i) => {
         const b = businesses[i % businesses.length]
         return {
           label: c.name,
@@ -305,21 +312,77 @@ function baselineLoad<R extends RecordedRequest>(
   businesses: ReadonlyArray<{ recorded: R }>,
   c: Comparison<R>,
 ): Load {
-  const pool = new pg.Pool({ connectionString: scratch.url, max: POOL_SIZE, connectionTimeoutMillis: 5000, query_timeout: 30_000 })
-  pool.on('error', () => {})
-  const op = (label: string) => async (n: number) => {
-    const recorded = onCustomer(businesses[n % businesses.length].recorded, Math.floor(n / businesses.length))
-    for (const s of recorded.sentBefore) await preparedSender(pool).query(s.text, s.params)
-    await pgTransaction(pool, recorded.setup, (client) => c.replay(client, recorded, `base${label}n${n}`))
-  }
+  const { pool, send } = floorSender(scratch, businesses, c)
   return {
     async run(concurrency, seconds, label) {
       const databaseBefore = postgresCpuMs()
-      const r = await closedLoop(concurrency, seconds, op(label))
+      const r = await closedLoop(concurrency, seconds, (n) => send(n, `base${label}n${n}`))
       return { ...r, databaseCpuMs: spentSince(databaseBefore) }
     },
     close: () => pool.end().catch(() => {}),
   }
+}
+
+/**
+ * What the floor sends for its n-th operation, made unique by `unique`: as one business's recorded request in turn, on
+ * the business's next customer, the token check, then one transaction of the setup sent with BEGIN and the essential
+ * statements; and the pool it sends them through.
+ */
+function floorSender<R extends RecordedRequest>(
+  scratch: ScratchDatabase,
+  businesses: ReadonlyArray<{ recorded: R }>,
+  c: Comparison<R>,
+): { pool: pg.Pool; send(n: number, unique: string): Promise<void> } {
+  const pool = new pg.Pool({ connectionString: scratch.url, max: POOL_SIZE, connectionTimeoutMillis: 5000, query_timeout: 30_000 })
+  pool.on('error', () => {})
+  return {
+    pool,
+    async send(n, unique) {
+      const recorded = onCustomer(businesses[n % businesses.length].recorded, Math.floor(n / businesses.length))
+      for (const s of recorded.sentBefore) await preparedSender(pool).query(s.text, s.params)
+      await pgTransaction(pool, recorded.setup, (client) => c.replay(client, recorded, unique))
+    },
+  }
+}
+
+/**
+ * The HTTP floor: the baseline's statements sent by a bare node:http server in this process, called over keep-alive
+ * HTTP by a load process as the app is, each request naming which of the load's requests it is (so it writes on the
+ * same business and customer as the app's). The CPU figure is this process's: the server and its pg client.
+ */
+function httpFloorLoad<R extends RecordedRequest>(
+  scratch: ScratchDatabase,
+  businesses: ReadonlyArray<{ recorded: R }>,
+  c: Comparison<R>,
+): Load {
+  const { pool, send } = floorSender(scratch, businesses, c)
+  let server: Promise<HttpFloor> | undefined
+  return {
+    async run(concurrency, seconds, label) {
+      const floor = await (server ??= startHttpFloor(send))
+      const requests: LoadRequest[] = Array.from({ length: loadRequestCount(concurrency, businesses) }, (_, i) => ({
+        label: c.name,
+        method: 'POST',
+        path: '/',
+        body: { i, u: `floor${label}n{{n}}` },
+      }))
+      const cpuBefore = process.cpuUsage()
+      const databaseBefore = postgresCpuMs()
+      const r = await runLoadProcess({ baseUrl: floor.url, requests, concurrency, seconds })
+      const cpu = process.cpuUsage(cpuBefore)
+      return { ...r, cpuMs: (cpu.user + cpu.system) / 1000, senderCpuMs: r.cpuMs, databaseCpuMs: spentSince(databaseBefore) }
+    },
+    async close() {
+      await (await server)?.close()
+      await pool.end().catch(() => {})
+    },
+  }
+}
+
+/** How many distinct requests a load of the app or the floor cycles through: each business's customers in turn. */
+function loadRequestCount(concurrency: number, businesses: ReadonlyArray<{ recorded: RecordedRequest }>): number {
+  const spread = businesses[0].recorded.customers ? CUSTOMERS_A_BUSINESS : 1
+  return Math.max(concurrency * 2, businesses.length * spread)
 }
 
 /** The PostgreSQL server's CPU milliseconds since `before` (postgresCpuMs), or undefined where it cannot be read. */
@@ -365,10 +428,17 @@ function roundTripRows(recorded: RecordedRequest): BenchRow[] {
 }
 
 /** The figures of one run: each side's requests/s, p99 and CPU a request, and the ratio of the two throughputs. */
-function figures(r: { app: LoadResult; baseline: LoadResult }) {
+function figures(r: { app: LoadResult; baseline: LoadResult; floor?: LoadResult }) {
   const appRps = throughput(r.app)
   const baseRps = throughput(r.baseline)
+  const floorRps = r.floor ? throughput(r.floor) : NaN
   return {
+    floorRps,
+    floorRatio: baseRps > 0 ? floorRps / baseRps : NaN,
+    floorP99: r.floor ? percentile(r.floor.latenciesMs, 0.99) : NaN,
+    floorCpu: r.floor ? cpuPerOperation(r.floor) : NaN,
+    floorSenderCpu: r.floor ? perOperation(r.floor, r.floor.senderCpuMs) : NaN,
+    floorDatabaseCpu: r.floor ? perOperation(r.floor, r.floor.databaseCpuMs) : NaN,
     appRps,
     baseRps,
     ratio: baseRps > 0 ? appRps / baseRps : NaN,
@@ -388,7 +458,12 @@ function figures(r: { app: LoadResult; baseline: LoadResult }) {
  * The table rows of one case: each figure the median of its runs (the ratio's runs listed beside it), the machine's
  * speed when the case began; the targets are given on the product's case at its most clients only.
  */
-function report(label: string, runs: Array<{ app: LoadResult; baseline: LoadResult }>, speed: string, targets: boolean): BenchRow[] {
+function report(
+  label: string,
+  runs: Array<{ app: LoadResult; baseline: LoadResult; floor?: LoadResult }>,
+  speed: string,
+  targets: boolean,
+): BenchRow[] {
   const each = runs.map(figures)
   const mid = (pick: (f: ReturnType<typeof figures>) => number) => median(each.map(pick))
   const of = runs.length > 1 ? ` (median of ${runs.length})` : ''
@@ -436,10 +511,43 @@ function report(label: string, runs: Array<{ app: LoadResult; baseline: LoadResu
       ...goal('0 / 0', appErrors + baseErrors === 0),
     },
   ]
+  if (runs.every((r) => r.floor)) rows.push(...floorRows(label, each, of))
   for (const e of new Set(runs.flatMap((r) => r.app.errorSamples))) rows.push({ measure: `${label}: app: an error`, value: '', note: e })
+  for (const e of new Set(runs.flatMap((r) => r.floor?.errorSamples ?? [])))
+    rows.push({ measure: `${label}: HTTP floor: an error`, value: '', note: e })
   for (const e of new Set(runs.flatMap((r) => r.baseline.errorSamples)))
     rows.push({ measure: `${label}: pg baseline: an error`, value: '', note: e })
   return rows
+}
+
+/**
+ * The HTTP floor's rows: what a bare node:http server sending the baseline's statements reaches against the baseline,
+ * the app against it, and where its machine time went; the same medians as the app's rows.
+ */
+function floorRows(label: string, each: Array<ReturnType<typeof figures>>, of: string): BenchRow[] {
+  const mid = (pick: (f: ReturnType<typeof figures>) => number) => median(each.map(pick))
+  const mine = ' a bare node:http server in the bench process, called over HTTP by a load process as the app is'
+  return [
+    {
+      measure: `${label}: HTTP floor / pg baseline: ratio of requests/s${of}`,
+      value: mid((f) => f.floorRatio).toFixed(2),
+      note: `runs ${each.map((f) => f.floorRatio.toFixed(2)).join(', ')}; the baseline's statements sent by${mine}: what HTTP in Node costs with nothing around the SQL`,
+    },
+    {
+      measure: `${label}: app / HTTP floor: ratio of requests/s${of}`,
+      value: mid((f) => f.appRps / f.floorRps).toFixed(2),
+      note: 'what the product costs beyond HTTP itself',
+    },
+    {
+      measure: `${label}: HTTP floor: requests/s and p99 ms${of}`,
+      value: `${mid((f) => f.floorRps).toFixed(1)}, ${ms(mid((f) => f.floorP99))}`,
+    },
+    {
+      measure: `${label}: HTTP floor: CPU ms a request, server / load process / PostgreSQL${of}`,
+      value: `${ms(mid((f) => f.floorCpu))} / ${ms(mid((f) => f.floorSenderCpu))} / ${ms(mid((f) => f.floorDatabaseCpu))}`,
+      note: 'the bench process (the server and its pg client), the HTTP client, the server processes',
+    },
+  ]
 }
 
 /** Milliseconds a successful operation, or NaN when the total is unknown. */

@@ -1,5 +1,5 @@
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { serveOnLoopback, type LoopbackServer } from './loopback.js'
 import pg from 'pg'
 import type { Database } from '../core/db/types.js'
 import { closedLoop, eachOnce, type LoadResult } from './load.js'
@@ -110,22 +110,11 @@ export async function selectOneLoad(floor: SqlFloor, concurrency: number, second
 }
 
 /** A bare Node HTTP server answering every request with a small JSON body: the floor of one HTTP round trip. */
-export async function emptyHttpServer(): Promise<{ url: string; close(): Promise<void> }> {
+export function emptyHttpServer(): Promise<LoopbackServer> {
   const body = Buffer.from('{"success":true,"data":{"items":[]}}')
   const server = http.createServer((req, res) => {
     req.resume()
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body))
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
+  return serveOnLoopback(server)
 }

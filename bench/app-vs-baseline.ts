@@ -1,9 +1,8 @@
-import type { Server } from 'node:http'
+import http from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { createApp } from '../api/app.js'
 import { loadConfig, type Config } from '../core/kernel/config.js'
@@ -23,6 +22,7 @@ import { nameTag } from './name-tag.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
 import { startHttpFloor, type HttpFloor } from './http-floor.js'
+import { serveOnLoopback } from './loopback.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
 import {
   describeUnits,
@@ -200,8 +200,8 @@ export async function recordThroughApp<T>(
   send: (client: JsonPoster, keepFromHere: () => void) => Promise<T>,
 ): Promise<{ units: RecordedUnit[]; result: T }> {
   const recorder = recordingDatabase(db)
-  const probe = await listen(createApp(createServices(config, recorder.db)))
-  const client = jsonPoster(`http://127.0.0.1:${(probe.address() as AddressInfo).port}`, 1, { authorization: `Bearer ${token}` })
+  const probe = await serveOnLoopback(http.createServer(createApp(createServices(config, recorder.db))))
+  const client = jsonPoster(probe.url, 1, { authorization: `Bearer ${token}` })
   try {
     const result = await send(client, () => {
       recorder.units.length = 0
@@ -209,7 +209,7 @@ export async function recordThroughApp<T>(
     return { units: [...recorder.units], result }
   } finally {
     client.close()
-    await closeServer(probe)
+    await probe.close()
   }
 }
 
@@ -579,20 +579,4 @@ export async function expectOk(r: { status: number; json: unknown }): Promise<vo
   if (r.status === 200) return
   const error = (r.json as { error?: { code?: string; message?: string } } | null)?.error
   throw new Error(`HTTP ${r.status} ${error?.code ?? ''} ${error?.message ?? ''}`.trim())
-}
-
-/** Serves the app on an ephemeral loopback port. */
-function listen(app: ReturnType<typeof createApp>): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-    s.once('error', reject)
-  })
-}
-
-/** Stops the server and its open connections. */
-function closeServer(server: Server): Promise<void> {
-  return new Promise<void>((resolve) => {
-    server.close(() => resolve())
-    server.closeAllConnections()
-  })
 }

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net'
+import http from 'node:http'
 import { nameTag } from './name-tag.js'
 import pg from 'pg'
 import { createApp } from '../api/app.js'
@@ -7,6 +7,7 @@ import type { Config } from '../core/kernel/config.js'
 import { statementNames } from '../core/db/statement-names.js'
 import type { Database } from '../core/db/types.js'
 import { closedLoop, type LoadResult } from './load.js'
+import { serveOnLoopback } from './loopback.js'
 import type { LoadRequest } from './load-process.js'
 import { recordingDatabase, roundTrips, type RecordedStatement, type RecordedUnit } from './recording-database.js'
 
@@ -24,12 +25,8 @@ export interface RecordedMixRequest {
  */
 export async function recordMix(config: Config, db: Database, requests: LoadRequest[]): Promise<RecordedMixRequest[]> {
   const recorder = recordingDatabase(db)
-  const app = createApp(createServices(config, recorder.db))
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-    s.once('error', reject)
-  })
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const server = await serveOnLoopback(http.createServer(createApp(createServices(config, recorder.db))))
+  const base = server.url
   let sent = 0
   const send = async (r: LoadRequest, marker = `mixrecord${sent++}x`) => {
     const body =
@@ -53,10 +50,7 @@ export async function recordMix(config: Config, db: Database, requests: LoadRequ
     }
     return out
   } finally {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    })
+    await server.close()
   }
 }
 

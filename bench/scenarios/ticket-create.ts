@@ -57,11 +57,16 @@ function createBody(catalog: Catalog, unique: string) {
 
 /**
  * The statements that make up booking a ticket, whatever else the app sends around them: the contact's read, the
- * services, the ticket numbered by its counter and its lines in one statement, the contact's lifecycle and the audit row.
+ * services, the ticket numbered by its counter and its lines in one statement, the contact's lifecycle and the audit row
+ * (both sent with COMMIT).
  */
 const TICKET_INSERT = 'with counter as (insert into tenant_counters'
 
-const ESSENTIAL = [TICKET_INSERT, 'select from refresh_contact_lifecycles', 'insert into audit_log']
+/** The contact's lifecycle refreshed and each change audited, in one statement (core/domains/contacts/lifecycle.ts). */
+const LIFECYCLE_REFRESH =
+  'insert into audit_log (tenant_id, entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id) select'
+
+const ESSENTIAL = [TICKET_INSERT, LIFECYCLE_REFRESH, 'insert into audit_log']
 
 /** The recorded request, with the catalog it used and the ticket it made (whose id and number each replay replaces). */
 interface RecordedTicket extends RecordedRequest {

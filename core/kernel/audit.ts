@@ -47,6 +47,18 @@ function literalOrNull(value: string | null | undefined): string {
   return value === null || value === undefined ? 'null' : sqlLiteral(value)
 }
 
+/**
+ * An insert of one audit row for each row `rows` selects (its columns entity_type, entity_id, action and changes), by
+ * `who`, as literals: a change and its audit in one statement that, like writeAudit's row, can wait for COMMIT.
+ */
+export function auditSelectedSql(
+  who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
+  rows: string,
+): string {
+  const by = [who.tenantId, who.actor.type, who.actor.id, who.reasoning, who.requestId].map(literalOrNull)
+  return `${AUDIT_INSERT} select ${by[0]}, x.entity_type, x.entity_id, x.action, x.changes, ${by.slice(1).join(', ')} from (${rows}) x`
+}
+
 /** Appends many audit rows with one statement, for bulk writes (an import's chunk); the same rows writeAudit would write one by one. */
 export async function writeAuditMany(
   tx: Queryable,

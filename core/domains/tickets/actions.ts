@@ -163,7 +163,7 @@ export const createTicket = defineAction({
     const detail = technicianIds.length
       ? await ticketDetail(ctx.db, id, settings)
       : ticketAnswer({ ...ticket, contact_name: contact.display_name }, items, [], settings)
-    // The lifecycle's query goes before the audit row, which then waits for COMMIT instead of a round trip of its own.
+    // The lifecycle's refresh and the audit row wait for COMMIT: neither costs a round trip of its own.
     await refreshContactLifecycles(ctx, [input.contact_id])
     await ctx.audit({ entityType: 'ticket', entityId: id, action: 'create', before: null, after: auditSnapshot(detail) })
     await scheduleAppointmentMessages(ctx, id, undefined, null, {

@@ -66,6 +66,12 @@ const ANY_DIGIT = /[0-9０-９٠-٩۰-۹]/
 /** An SSN has 9 digits and a card 13 to 19: a run with fewer holds neither. */
 const FEWEST_DIGITS = 9
 
+/**
+ * Nine digits of one run (RUN's separators between any two of them): text without them holds no card or SSN. Ids and
+ * amounts (a uuid's digit runs are short) are then answered without a match of RUN each.
+ */
+const NINE_IN_A_RUN = /[0-9](?:(?:[ \n]{1,3}|[ \n]?-[ \n]?|\.)?[0-9]){8}/
+
 /** The text with each special digit, space and dash read as its plain form; the same length as the input. */
 export function normalizeForRedaction(text: string): string {
   if (!MAYBE_SPECIAL.test(text)) return text
@@ -79,6 +85,7 @@ export function redactSensitive(text: string): { text: string; findings: Finding
   // Most texts (names, notes, ids) hold no digit, or only short runs: they are answered without building anything.
   if (!ANY_DIGIT.test(text)) return { text, findings: [] }
   const norm = normalizeForRedaction(text)
+  if (!NINE_IN_A_RUN.test(norm)) return { text, findings: [] }
   let cards = 0
   let ssns = 0
   let out = ''

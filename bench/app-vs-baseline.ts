@@ -100,6 +100,8 @@ export interface Comparison<R extends RecordedRequest> {
   body(recorded: R, unique: string): unknown
   /** Sends the essential statements of one operation on a connection inside its transaction, made unique the same way. */
   replay(client: Sender, recorded: R, unique: string): Promise<void>
+  /** The setup sent with BEGIN for one operation, made unique the same way (a read sent ahead of the call's own values); the recorded one when left out. */
+  setup?(recorded: R, unique: string): string | null
 }
 
 /** The client counts each write is measured at, spread over the businesses; the targets are for the largest. */
@@ -340,7 +342,7 @@ function floorSender<R extends RecordedRequest>(
     async send(n, unique) {
       const recorded = onCustomer(businesses[n % businesses.length].recorded, Math.floor(n / businesses.length))
       for (const s of recorded.sentBefore) await preparedSender(pool).query(s.text, s.params)
-      await pgTransaction(pool, recorded.setup, (client) => c.replay(client, recorded, unique))
+      await pgTransaction(pool, c.setup ? c.setup(recorded, unique) : recorded.setup, (client) => c.replay(client, recorded, unique))
     },
   }
 }

@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { tenantCountry } from '../../vocabulary/business-country.js'
 import { type CountryCode, phoneKey, primaryPhoneKey } from '../../vocabulary/phone.js'
 import type { Queryable } from '../../db/types.js'
+import { remembered } from '../../db/read-memo.js'
+import { sqlLiteral } from '../../db/tenant.js'
 import { AppError, validationError } from '../../kernel/errors.js'
 import { auditChanged, auditedArchive } from '../../vocabulary/records.js'
 import { defineAction } from '../../kernel/registry.js'
@@ -97,12 +99,11 @@ export const createContact = defineAction({
     ...companyInput,
   }),
   output: CONTACT_RECORD.extend({ addresses: z.array(ADDRESS_RECORD).optional() }),
-  readAhead: [DEFINITIONS_READ],
+  readAhead: (input) => [DEFINITIONS_READ, ...duplicateReadAhead(input)],
   async run(ctx, input) {
     const display = displayNameOf(input)
     if (!display) throw validationError([{ field: 'data.display_name', message: 'is required unless first_name or last_name is given' }])
-    let emails = checkedChannels(input.emails ?? [], 'data.emails', emailKey)
-    if (input.email) emails = withPrimary(emails, input.email, emailKey, false)
+    const emails = newContactEmails(input)
     const country = await tenantCountry(ctx.db)
     const keyOf = (v: string) => phoneKey(v, country)
     let phones = checkedChannels(input.phones ?? [], 'data.phones', keyOf)
@@ -148,6 +149,54 @@ export const createContact = defineAction({
   },
 })
 
+/** A new customer's emails as given (the primary first), each checked: what contact.create stores. */
+function newContactEmails(input: { email?: string; emails?: Array<{ value: string; label?: string | null; primary?: boolean }> }) {
+  const emails = checkedChannels(input.emails ?? [], 'data.emails', emailKey)
+  return input.email ? withPrimary(emails, input.email, emailKey, false) : emails
+}
+
+/** The customer a duplicate check found: the survivor when the match was merged, and what matched. */
+interface DuplicateRow {
+  id: string
+  display_name: string
+  email: string | null
+  phone: string | null
+  by: 'email' | 'phone'
+  value: string
+}
+
+/** The duplicate check, its email keys, phone keys and the customer to leave out given as SQL (parameters or literals). */
+function duplicateSql(emails: string, digits: string, self: string): string {
+  return `select s.id, s.display_name, s.email, s.phone, case when c.email = any(${emails}) then 'email' else 'phone' end as by,
+       case when c.email = any(${emails}) then c.email else c.phone end as value
+     from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = coalesce(c.merged_into, c.id)
+     where (c.email = any(${emails}) or c.phone_key = any(${digits})) and (${self} is null or s.id <> ${self})
+     order by c.merged_into is not null, c.created_at, c.id limit 1`
+}
+
+/** What a duplicate check's answer is remembered under: its exact values. */
+function duplicateKey(emails: string[], digits: string[], self: string | null): string {
+  return `duplicates ${JSON.stringify([emails, digits, self])}`
+}
+
+/**
+ * contact.create's duplicate check sent with BEGIN, when the call gives emails and no phone: a phone's key needs the
+ * business's country, read in the same BEGIN. Input the check would refuse sends nothing ahead; run() then reports it.
+ */
+function duplicateReadAhead(
+  input: Parameters<typeof newContactEmails>[0] & { phone?: string; phones?: unknown[]; allow_duplicate?: boolean },
+) {
+  if (input.allow_duplicate || input.phone || input.phones?.length) return []
+  try {
+    const keys = newContactEmails(input).map((e) => emailKey(e.value))
+    if (!keys.length) return []
+    const list = `array[${keys.map(sqlLiteral).join(', ')}]::text[]`
+    return [{ key: duplicateKey(keys, [], null), sql: duplicateSql(list, "'{}'::text[]", 'null::uuid') }]
+  } catch {
+    return []
+  }
+}
+
 /**
  * Refuses an email or phone another customer already has (than `self`, the customer being changed), naming that
  * customer and what matched. A match on a merged customer names the customer it was merged into, which holds its
@@ -162,22 +211,11 @@ async function refuseDuplicate(
 ): Promise<void> {
   const digits = phones.map((p) => phoneKey(p, country)).filter((d) => d.length >= 7)
   if (!emails.length && !digits.length) return
-  const r = await tx.query<{
-    id: string
-    display_name: string
-    email: string | null
-    phone: string | null
-    by: 'email' | 'phone'
-    value: string
-  }>(
-    `select s.id, s.display_name, s.email, s.phone, case when c.email = any($1::text[]) then 'email' else 'phone' end as by,
-       case when c.email = any($1::text[]) then c.email else c.phone end as value
-     from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = coalesce(c.merged_into, c.id)
-     where (c.email = any($1::text[]) or c.phone_key = any($2::text[])) and ($3::uuid is null or s.id <> $3)
-     order by c.merged_into is not null, c.created_at, c.id limit 1`,
-    [emails.map(emailKey), digits, self],
+  const keys = emails.map(emailKey)
+  const r = await remembered(tx, duplicateKey(keys, digits, self), () =>
+    tx.query<DuplicateRow>(duplicateSql('$1::text[]', '$2::text[]', '$3::uuid'), [keys, digits, self]),
   )
-  const found = r.rows[0]
+  const found = r.rows[0] as DuplicateRow | undefined
   if (!found) return
   throw new AppError(
     'CONFLICT',

@@ -50,6 +50,18 @@ describe.each(bothEngines)(
       expect(await auditActions(app, 'contact', contact.id)).toEqual(['create'])
     })
 
+    it('contact.create with an email: its duplicate check goes with BEGIN, and still finds the customer who has it', async () => {
+      const first = await tripsOf('contact', 'create', { display_name: 'Cara Email', email: 'Cara@Example.com' })
+      expect(first.trips).toBe(3)
+      expect(first.texts[0]).toContain("any(array[E'cara@example.com']::text[])")
+      expect(first.statements?.slice(1)).toEqual(['insert into contacts', 'insert into audit_log'])
+      const again = await app.action('contact', 'create', { display_name: 'Cara Again', email: 'cara@example.com' })
+      expect([again.status, again.body.error.code, again.body.error.details.existing.id]).toEqual([409, 'CONFLICT', first.id])
+      // With a phone the check waits for the business's country, read with BEGIN: a statement of its own.
+      const phoned = await tripsOf('contact', 'create', { display_name: 'Dan Phone', email: 'dan@example.com', phone: '(256) 555-0142' })
+      expect(phoned.statements?.slice(1)).toEqual(['select from contacts', 'insert into contacts', 'insert into audit_log'])
+    })
+
     it("ticket.create: the customer's own channels (for the words review) with BEGIN, the ticket numbered by its counter and its lines in one insert, COMMIT with the customer's lifecycle and the audit row", async () => {
       const ticket = await tripsOf('ticket', 'create', {
         contact_id: jane,

@@ -102,6 +102,11 @@ export function sqlLiteral(value: string): string {
   return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
 }
 
+/** An array of text values as an SQL literal, for a cast to follow (`::uuid[]`): `array[...]`, or `'{}'` when empty. */
+export function sqlArray(values: readonly string[]): string {
+  return values.length ? `array[${values.map(sqlLiteral).join(', ')}]` : "'{}'"
+}
+
 /** A setting's name as SET takes it unquoted: our own names only, never text from a request. */
 const SETTING_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/
 

@@ -1,7 +1,7 @@
 import { entityOfField } from '../kernel/access.js'
 import type { Queryable } from '../db/types.js'
 import { remembered, type ReadAhead } from '../db/read-memo.js'
-import { sqlLiteral } from '../db/tenant.js'
+import { sqlArray } from '../db/tenant.js'
 import { AppError, missingReference } from '../kernel/errors.js'
 import { isUuid } from '../kernel/schema-types.js'
 
@@ -59,7 +59,7 @@ function namedContacts(input: unknown): Array<[string, string[]]> {
 export function mergedContactsRead(input: unknown): ReadAhead[] {
   const wanted = wantedIds(namedContacts(input).flatMap(([, ids]) => ids))
   if (!wanted.length) return []
-  return [{ key: mergedKey(wanted), sql: mergedSql(`array[${wanted.map(sqlLiteral).join(', ')}]`) }]
+  return [{ key: mergedKey(wanted), sql: mergedSql(sqlArray(wanted)) }]
 }
 
 /**

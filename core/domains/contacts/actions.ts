@@ -3,7 +3,7 @@ import { tenantCountry } from '../../vocabulary/business-country.js'
 import { type CountryCode, phoneKey, primaryPhoneKey } from '../../vocabulary/phone.js'
 import type { Queryable } from '../../db/types.js'
 import { remembered } from '../../db/read-memo.js'
-import { sqlLiteral } from '../../db/tenant.js'
+import { sqlArray } from '../../db/tenant.js'
 import { AppError, validationError } from '../../kernel/errors.js'
 import { auditChanged, auditedArchive } from '../../vocabulary/records.js'
 import { defineAction } from '../../kernel/registry.js'
@@ -190,8 +190,7 @@ function duplicateReadAhead(
   try {
     const keys = newContactEmails(input).map((e) => emailKey(e.value))
     if (!keys.length) return []
-    const list = `array[${keys.map(sqlLiteral).join(', ')}]::text[]`
-    return [{ key: duplicateKey(keys, [], null), sql: duplicateSql(list, "'{}'::text[]", 'null::uuid') }]
+    return [{ key: duplicateKey(keys, [], null), sql: duplicateSql(`${sqlArray(keys)}::text[]`, `${sqlArray([])}::text[]`, 'null::uuid') }]
   } catch {
     return []
   }
@@ -215,7 +214,7 @@ async function refuseDuplicate(
   const r = await remembered(tx, duplicateKey(keys, digits, self), () =>
     tx.query<DuplicateRow>(duplicateSql('$1::text[]', '$2::text[]', '$3::uuid'), [keys, digits, self]),
   )
-  const found = r.rows[0] as DuplicateRow | undefined
+  const found = r.rows[0]
   if (!found) return
   throw new AppError(
     'CONFLICT',

@@ -1,5 +1,5 @@
 import { auditSelectedSql, systemAuditor } from '../../kernel/audit.js'
-import { sqlLiteral } from '../../db/tenant.js'
+import { sqlArray, sqlLiteral } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import type { OperationContext } from '../../kernel/context.js'
 
@@ -24,7 +24,7 @@ export interface LifecycleChange {
  * for the transaction's next statement or its COMMIT.
  */
 function refreshSql(tenantId: string, requestId: string, contactIds: string[], now: Date): string {
-  const ids = `array[${[...new Set(contactIds)].map(sqlLiteral).join(', ')}]::uuid[]`
+  const ids = `${sqlArray([...new Set(contactIds)])}::uuid[]`
   return auditSelectedSql(
     systemAuditor(tenantId, requestId),
     `select 'contact' as entity_type, r.contact_id as entity_id, 'lifecycle' as action,

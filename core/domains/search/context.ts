@@ -1,5 +1,5 @@
 import { readAheadRows, type ReadAhead } from '../../db/read-memo.js'
-import { sqlLiteral } from '../../db/tenant.js'
+import { sqlArray, sqlLiteral } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { firstNameSql, oneWordOf } from './first-names.js'
 import { type CatalogService, type VocabularyLookup, vocabularyAsked } from './question.js'
@@ -64,7 +64,7 @@ export function vocabularyOf(tx: Queryable, context: SearchContext): VocabularyL
 
 async function contextSql(q: string, wanted: ContextWanted): Promise<string> {
   const asked = wanted.question ? await vocabularyAsked(q, new Date().toISOString().slice(0, 10), []) : { words: [], places: [] }
-  const list = (values: string[]) => (values.length ? `array[${values.map(sqlLiteral).join(', ')}]::text[]` : `'{}'::text[]`)
+  const list = (values: string[]) => `${sqlArray(values)}::text[]`
   const keyed = wanted.keyed
     ? `array(select k.contact_id::text from contact_external_ids k where k.external_id = ${sqlLiteral(q.trim())} order by k.source)`
     : `'{}'::text[]`

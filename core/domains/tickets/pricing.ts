@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { remembered, type ReadAhead } from '../../db/read-memo.js'
-import { sqlLiteral } from '../../db/tenant.js'
+import { sqlArray } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../kernel/errors.js'
 import type { Service } from '../services/model.js'
@@ -56,7 +56,7 @@ function serviceIds(ids: readonly string[]): string[] {
 export function servicesRead(ids: readonly string[]): ReadAhead[] {
   const wanted = serviceIds(ids)
   if (!wanted.length) return []
-  return [{ key: servicesKey(wanted), sql: servicesSql(`array[${wanted.map(sqlLiteral).join(', ')}]`) }]
+  return [{ key: servicesKey(wanted), sql: servicesSql(sqlArray(wanted)) }]
 }
 
 /** The catalog services with the given ids (archived ones included); a missing one is NOT_FOUND naming its field. */

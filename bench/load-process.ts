@@ -33,6 +33,8 @@ export interface LoadSpec {
   once?: boolean
   /** Go on past `seconds` until every request was sent this many times (and once during the warm-up), so each is measured. */
   eachAtLeast?: number
+  /** Processes on this machine (the server under test) whose CPU time is read around the measured part only, the warm-up left out. */
+  watchPids?: number[]
 }
 
 /** A closed-loop run measured in its own process, with latencies per label and answers that missed their expected text. */
@@ -42,6 +44,10 @@ export interface ProcessLoadResult extends LoadResult {
   /** Wrong answers per label. */
   wrongByLabel: Record<string, number>
   wrongSamples: string[]
+  /** The CPU time of spec.watchPids during the measured part, in milliseconds (where asked for). */
+  watchedCpuMs?: number
+  /** PostgreSQL's CPU time during the measured part, in milliseconds, where this machine runs it (with watchPids). */
+  watchedDatabaseCpuMs?: number
 }
 
 /** The compiled load worker, next to this file. */

@@ -1,6 +1,8 @@
 import { wrongAnswer } from './answer-check.js'
 import { closedLoop, eachOnce } from './load.js'
 import { nameTag } from './name-tag.js'
+import { postgresCpuMs } from './postgres-cpu.js'
+import { processCpuMs } from './process-cpu.js'
 import { rawHttpClient, type RawAnswer } from './raw-http-client.js'
 import type { LoadRequest, LoadSpec, ProcessLoadResult } from './load-process.js'
 
@@ -19,6 +21,15 @@ function send(client: RawHttpClient, headers: Record<string, string>, r: LoadReq
   const json = r.body === undefined ? undefined : (bodies.get(r) ?? bodies.set(r, JSON.stringify(r.body)).get(r))
   const body = json?.replaceAll('{{n}}', unique).replaceAll('{{tag}}', nameTag(unique))
   return client.send(r.method ?? 'GET', r.path, { ...headers, ...r.headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body)
+}
+
+/** The CPU time of the given processes together, in milliseconds. */
+function watchedCpuMs(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + processCpuMs(pid), 0)
+}
+
+function since(before: number | undefined, after: number | undefined): number | undefined {
+  return before === undefined || after === undefined ? undefined : after - before
 }
 
 /** Runs the spec read from stdin and writes a ProcessLoadResult as JSON to stdout. */
@@ -51,12 +62,16 @@ async function main(): Promise<void> {
   wrong = 0
   wrongSamples.length = 0
   for (const record of [byLabel, wrongByLabel]) for (const k of Object.keys(record)) delete record[k]
+  const watched = spec.watchPids ? { cpu: watchedCpuMs(spec.watchPids), database: postgresCpuMs() } : null
   const result = spec.once
     ? await eachOnce(spec.concurrency, spec.requests.length, op)
     : await closedLoop(spec.concurrency, spec.seconds, op, each)
+  const spent = watched
+    ? { watchedCpuMs: watchedCpuMs(spec.watchPids ?? []) - watched.cpu, watchedDatabaseCpuMs: since(watched.database, postgresCpuMs()) }
+    : {}
   for (const v of Object.values(byLabel)) v.sort((a, b) => a - b)
   client.close()
-  const answer: ProcessLoadResult = { ...result, byLabel, wrong, wrongByLabel, wrongSamples }
+  const answer: ProcessLoadResult = { ...result, byLabel, wrong, wrongByLabel, wrongSamples, ...spent }
   // A pipe is written asynchronously: exiting before the write is done would cut the result short.
   await new Promise<void>((resolve, reject) => process.stdout.write(JSON.stringify(answer), (err) => (err ? reject(err) : resolve())))
 }

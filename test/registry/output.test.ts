@@ -18,6 +18,7 @@ import { bothEngines, freshDatabase, type TestDatabase } from '../helpers/databa
 import { squareCsv, squareCustomers, squareItems, squareItemsCsv, squareSales, squareSalesCsv } from '../../core/demo/square-export.js'
 import { answerResponseLink, issueResponseLinks } from '../../core/domains/messages/response-links.js'
 import { withTenant } from '../../core/db/tenant.js'
+import { localDate } from '../../core/vocabulary/time.js'
 import { applyStripeEvent } from '../../core/domains/stripe/checkout-events.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
@@ -303,6 +304,13 @@ describe.each(bothEngines)('every operation answers in its declared shape (%s)',
       notes: 'All done',
       next_service: { kind: 'none' },
     })
+    // The reports by month read the month of that visit: two and a half days ago is last month on the first days of a month.
+    const timezone = await withTenant(t.db, { tenantId: owner.tenantId, actorType: 'system' }, async (tx) =>
+      String((await tx.query<{ timezone: string }>('select timezone from tenants where id = $1', [owner.tenantId])).rows[0].timezone),
+    )
+    const visitMonth = localDate(new Date(String(worked.scheduled_start)), timezone).slice(0, 7)
+    for (const def of services.registry.queries.values())
+      if ('month' in def.params.shape) listFilters[def.type] = { ...listFilters[def.type], month: visitMonth }
     const closing = await book(day(-2))
     await run('closeout.start', { ticket_id: closing.id })
     readById.closeouts = closing.id

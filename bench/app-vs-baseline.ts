@@ -15,7 +15,7 @@ import { createTenant } from '../core/kernel/tenants.js'
 import { jsonPoster, type JsonPoster } from './http-client.js'
 import { closedLoop, cpuPerOperation, median, mergeResults, percentile, throughput, type LoadResult } from './load.js'
 import { machineSpeed } from './machine-speed.js'
-import { postgresCpuMs } from './postgres-cpu.js'
+import { postgresCpuMs, spentSince } from './postgres-cpu.js'
 import { productServerEnv, startServerProcess, type ServerProcess } from './server-process.js'
 import { nameTag } from './name-tag.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
@@ -391,12 +391,6 @@ function httpFloorLoad<R extends RecordedRequest>(
 function loadRequestCount(concurrency: number, businesses: ReadonlyArray<{ recorded: RecordedRequest }>): number {
   const spread = businesses[0].recorded.customers ? CUSTOMERS_A_BUSINESS : 1
   return Math.max(concurrency * 2, businesses.length * spread)
-}
-
-/** The PostgreSQL server's CPU milliseconds since `before` (postgresCpuMs), or undefined where it cannot be read. */
-function spentSince(before: number | undefined): number | undefined {
-  const after = postgresCpuMs()
-  return before === undefined || after === undefined ? undefined : after - before
 }
 
 /** Round trips beyond the floor's that the app may send for one request. */

@@ -1,7 +1,7 @@
 import { wrongAnswer } from './answer-check.js'
 import { closedLoop, eachOnce } from './load.js'
 import { nameTag } from './name-tag.js'
-import { postgresCpuMs } from './postgres-cpu.js'
+import { postgresCpuMs, spentSince } from './postgres-cpu.js'
 import { processCpuMs } from './process-cpu.js'
 import { rawHttpClient, type RawAnswer } from './raw-http-client.js'
 import type { LoadRequest, LoadSpec, ProcessLoadResult } from './load-process.js'
@@ -26,10 +26,6 @@ function send(client: RawHttpClient, headers: Record<string, string>, r: LoadReq
 /** The CPU time of the given processes together, in milliseconds. */
 function watchedCpuMs(pids: number[]): number {
   return pids.reduce((sum, pid) => sum + processCpuMs(pid), 0)
-}
-
-function since(before: number | undefined, after: number | undefined): number | undefined {
-  return before === undefined || after === undefined ? undefined : after - before
 }
 
 /** Runs the spec read from stdin and writes a ProcessLoadResult as JSON to stdout. */
@@ -67,7 +63,7 @@ async function main(): Promise<void> {
     ? await eachOnce(spec.concurrency, spec.requests.length, op)
     : await closedLoop(spec.concurrency, spec.seconds, op, each)
   const spent = watched
-    ? { watchedCpuMs: watchedCpuMs(spec.watchPids ?? []) - watched.cpu, watchedDatabaseCpuMs: since(watched.database, postgresCpuMs()) }
+    ? { watchedCpuMs: watchedCpuMs(spec.watchPids ?? []) - watched.cpu, watchedDatabaseCpuMs: spentSince(watched.database) }
     : {}
   for (const v of Object.values(byLabel)) v.sort((a, b) => a - b)
   client.close()

@@ -26,3 +26,9 @@ export function postgresCpuMs(): number | undefined {
   }
   return found ? total : undefined
 }
+
+/** The PostgreSQL server's CPU milliseconds since `before` (postgresCpuMs), or undefined where it cannot be read. */
+export function spentSince(before: number | undefined): number | undefined {
+  const after = postgresCpuMs()
+  return before === undefined || after === undefined ? undefined : after - before
+}

@@ -191,8 +191,9 @@ function duplicateReadAhead(
     const keys = newContactEmails(input).map((e) => emailKey(e.value))
     if (!keys.length) return []
     return [{ key: duplicateKey(keys, [], null), sql: duplicateSql(`${sqlArray(keys)}::text[]`, `${sqlArray([])}::text[]`, 'null::uuid') }]
-  } catch {
-    return []
+  } catch (err) {
+    if (err instanceof AppError) return []
+    throw err
   }
 }
 

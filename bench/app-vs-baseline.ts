@@ -108,8 +108,16 @@ export interface Comparison<R extends RecordedRequest> {
   setup?(recorded: R, unique: string): string | null
 }
 
-/** The client counts each write is measured at, spread over the businesses; the targets are for the largest. */
-const CLIENT_COUNTS = [1, 8, 32]
+/** The client counts each write is measured at, spread over the businesses; the targets are for the largest. BENCH_CLIENTS ("32") measures fewer. */
+const CLIENT_COUNTS = clientCounts(process.env.BENCH_CLIENTS)
+function clientCounts(named: string | undefined): number[] {
+  if (!named) return [1, 8, 32]
+  const counts = named.split(',').map((n) => Number(n.trim()))
+  if (!counts.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error(`BENCH_CLIENTS must list client counts such as "8,32", got ${named}`)
+  return counts
+}
+
 /** Runs at each client count; each figure is their median. */
 const RUNS = 3
 

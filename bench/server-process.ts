@@ -34,7 +34,12 @@ function deployedSemiSpaceMb(env: NodeJS.ProcessEnv): string {
 
 /** Node's own flags for the server, as `npm start` and deploy/crm.service run it with the deploy guide's environment. */
 export function serverNodeFlags(env: NodeJS.ProcessEnv): string[] {
-  return [`--max-semi-space-size=${deployedSemiSpaceMb(env)}`]
+  return [`--max-semi-space-size=${deployedSemiSpaceMb(env)}`, ...cpuProfileFlags(process.env.BENCH_SERVER_CPU_PROF)]
+}
+
+/** With BENCH_SERVER_CPU_PROF set to a folder, each server the bench starts writes its CPU profile there when it stops (sampled every 200 µs). */
+function cpuProfileFlags(folder: string | undefined): string[] {
+  return folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`, '--cpu-prof-interval=200'] : []
 }
 
 /** Starts `node <script> ...args` with the memory reporter loaded, and the server's Node flags; resolves once its output matches `ready` (whose first group is the URL). */

@@ -465,6 +465,19 @@ function figures(r: { app: LoadResult; baseline: LoadResult; floor?: LoadResult 
 }
 
 /**
+ * The CPU every process on this machine spent on one request: the app side (its server, its HTTP client, PostgreSQL),
+ * the floor's (the bench process, its HTTP client, PostgreSQL) and the baseline's (the pg client, PostgreSQL). With
+ * the cores saturated, requests/s is the cores over this sum, so the ratio follows the sums. NaN with PostgreSQL elsewhere.
+ */
+function machineCpu(f: ReturnType<typeof figures>) {
+  return {
+    app: f.appCpu + f.senderCpu + f.appDatabaseCpu,
+    floor: f.floorCpu + f.floorSenderCpu + f.floorDatabaseCpu,
+    baseline: f.baseCpu + f.baseDatabaseCpu,
+  }
+}
+
+/**
  * The table rows of one case: each figure the median of its runs (the ratio's runs listed beside it), the machine's
  * speed when the case began; the targets are given on the product's case at its most clients only.
  */
@@ -516,6 +529,11 @@ function report(
       note: "the server's processes on this machine (n/a for a server elsewhere), its background workers included",
     },
     {
+      measure: `${label}: every process's CPU ms a request, app / pg baseline${of}`,
+      value: `${ms(mid((f) => machineCpu(f).app))} / ${ms(mid((f) => machineCpu(f).baseline))}`,
+      note: `the three rows above summed; the baseline's over the app's, ${ratioOf(mid((f) => machineCpu(f).baseline / machineCpu(f).app))}, is the ratio the cores allow once they are saturated`,
+    },
+    {
       measure: `${label}: app / pg baseline: errors`,
       value: `${appErrors} / ${baseErrors}`,
       ...goal('0 / 0', appErrors + baseErrors === 0),
@@ -557,7 +575,16 @@ function floorRows(label: string, each: Array<ReturnType<typeof figures>>, of: s
       value: `${ms(mid((f) => f.floorCpu))} / ${ms(mid((f) => f.floorSenderCpu))} / ${ms(mid((f) => f.floorDatabaseCpu))}`,
       note: 'the bench process (the server and its pg client), the HTTP client, the server processes',
     },
+    {
+      measure: `${label}: HTTP floor: every process's CPU ms a request${of}`,
+      value: ms(mid((f) => machineCpu(f).floor)),
+      note: `the row above summed; the baseline's over it ${ratioOf(mid((f) => machineCpu(f).baseline / machineCpu(f).floor))}, the app's beyond it ${ms(mid((f) => machineCpu(f).app - machineCpu(f).floor))} ms: the product's own work with what it makes PostgreSQL do`,
+    },
   ]
+}
+
+function ratioOf(v: number): string {
+  return Number.isNaN(v) ? 'n/a' : v.toFixed(2)
 }
 
 /** Milliseconds a successful operation, or NaN when the total is unknown. */

@@ -110,6 +110,7 @@ export interface Comparison<R extends RecordedRequest> {
 
 /** The client counts each write is measured at, spread over the businesses; the targets are for the largest. BENCH_CLIENTS ("32") measures fewer. */
 const CLIENT_COUNTS = clientCounts(process.env.BENCH_CLIENTS)
+
 function clientCounts(named: string | undefined): number[] {
   if (!named) return [1, 8, 32]
   const counts = named.split(',').map((n) => Number(n.trim()))
@@ -506,32 +507,35 @@ function report(
       measure: `${label}: app / pg baseline: requests/s${of}`,
       value: `${mid((f) => f.appRps).toFixed(1)} / ${mid((f) => f.baseRps).toFixed(1)}`,
     },
-    { measure: `${label}: app / pg baseline: p50 ms${of}`, value: `${ms(mid((f) => f.appP50))} / ${ms(mid((f) => f.baseP50))}` },
+    {
+      measure: `${label}: app / pg baseline: p50 ms${of}`,
+      value: `${twoPlaces(mid((f) => f.appP50))} / ${twoPlaces(mid((f) => f.baseP50))}`,
+    },
     {
       measure: `${label}: app / pg baseline: p99 ms${of}`,
-      value: `${ms(appP99)} / ${ms(baseP99)}`,
+      value: `${twoPlaces(appP99)} / ${twoPlaces(baseP99)}`,
       ...goal(`app <= ${TARGET_P99_TIMES_BASELINE}x baseline`, appP99 <= TARGET_P99_TIMES_BASELINE * baseP99),
     },
     {
       measure: `${label}: app server / pg client: CPU ms a request${of}`,
-      value: `${ms(appCpu)} / ${ms(baseCpu)}`,
+      value: `${twoPlaces(appCpu)} / ${twoPlaces(baseCpu)}`,
       ...goal(`app <= pg client + ${TARGET_EXTRA_CPU_MS}`, appCpu <= baseCpu + TARGET_EXTRA_CPU_MS),
       note: "the app server's process; the bench process, where the pg client sends the same statements",
     },
     {
       measure: `${label}: the app's HTTP client in the load process: CPU ms a request${of}`,
-      value: ms(mid((f) => f.senderCpu)),
+      value: twoPlaces(mid((f) => f.senderCpu)),
       note: "the app's callers share the cores: the baseline's caller is the pg client above",
     },
     {
       measure: `${label}: PostgreSQL's CPU ms a request, app / pg baseline${of}`,
-      value: `${ms(mid((f) => f.appDatabaseCpu))} / ${ms(mid((f) => f.baseDatabaseCpu))}`,
+      value: `${twoPlaces(mid((f) => f.appDatabaseCpu))} / ${twoPlaces(mid((f) => f.baseDatabaseCpu))}`,
       note: "the server's processes on this machine (n/a for a server elsewhere), its background workers included",
     },
     {
       measure: `${label}: every process's CPU ms a request, app / pg baseline${of}`,
-      value: `${ms(mid((f) => machineCpu(f).app))} / ${ms(mid((f) => machineCpu(f).baseline))}`,
-      note: `the three rows above summed; the baseline's over the app's, ${ratioOf(mid((f) => machineCpu(f).baseline / machineCpu(f).app))}, is the ratio the cores allow once they are saturated`,
+      value: `${twoPlaces(mid((f) => machineCpu(f).app))} / ${twoPlaces(mid((f) => machineCpu(f).baseline))}`,
+      note: `the three rows above summed; the baseline's over the app's, ${twoPlaces(mid((f) => machineCpu(f).baseline / machineCpu(f).app))}, is the ratio the cores allow once they are saturated`,
     },
     {
       measure: `${label}: app / pg baseline: errors`,
@@ -568,23 +572,19 @@ function floorRows(label: string, each: Array<ReturnType<typeof figures>>, of: s
     },
     {
       measure: `${label}: HTTP floor: requests/s and p99 ms${of}`,
-      value: `${mid((f) => f.floorRps).toFixed(1)}, ${ms(mid((f) => f.floorP99))}`,
+      value: `${mid((f) => f.floorRps).toFixed(1)}, ${twoPlaces(mid((f) => f.floorP99))}`,
     },
     {
       measure: `${label}: HTTP floor: CPU ms a request, server / load process / PostgreSQL${of}`,
-      value: `${ms(mid((f) => f.floorCpu))} / ${ms(mid((f) => f.floorSenderCpu))} / ${ms(mid((f) => f.floorDatabaseCpu))}`,
+      value: `${twoPlaces(mid((f) => f.floorCpu))} / ${twoPlaces(mid((f) => f.floorSenderCpu))} / ${twoPlaces(mid((f) => f.floorDatabaseCpu))}`,
       note: 'the bench process (the server and its pg client), the HTTP client, the server processes',
     },
     {
       measure: `${label}: HTTP floor: every process's CPU ms a request${of}`,
-      value: ms(mid((f) => machineCpu(f).floor)),
-      note: `the row above summed; the baseline's over it ${ratioOf(mid((f) => machineCpu(f).baseline / machineCpu(f).floor))}, the app's beyond it ${ms(mid((f) => machineCpu(f).app - machineCpu(f).floor))} ms: the product's own work with what it makes PostgreSQL do`,
+      value: twoPlaces(mid((f) => machineCpu(f).floor)),
+      note: `the row above summed; the baseline's over it ${twoPlaces(mid((f) => machineCpu(f).baseline / machineCpu(f).floor))}, the app's beyond it ${twoPlaces(mid((f) => machineCpu(f).app - machineCpu(f).floor))} ms: the product's own work with what it makes PostgreSQL do`,
     },
   ]
-}
-
-function ratioOf(v: number): string {
-  return Number.isNaN(v) ? 'n/a' : v.toFixed(2)
 }
 
 /** Milliseconds a successful operation, or NaN when the total is unknown. */
@@ -592,7 +592,8 @@ function perOperation(r: LoadResult, totalMs: number | undefined): number {
   return r.ok > 0 && totalMs !== undefined ? totalMs / r.ok : NaN
 }
 
-function ms(v: number): string {
+/** A figure (milliseconds or a ratio) to two places, or n/a when it could not be measured. */
+function twoPlaces(v: number): string {
   return Number.isNaN(v) ? 'n/a' : v.toFixed(2)
 }
 

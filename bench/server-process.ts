@@ -32,7 +32,7 @@ function deployedSemiSpaceMb(env: NodeJS.ProcessEnv): string {
   return env.CRM_SEMI_SPACE_MB || (env.DATABASE_URL ? '16' : '2')
 }
 
-/** Node's own flags for the server, as `npm start` and deploy/crm.service run it with the deploy guide's environment. */
+/** Node's own flags for the server, as `npm start` and deploy/crm.service run it with the deploy guide's environment (and a CPU profile when asked). */
 export function serverNodeFlags(env: NodeJS.ProcessEnv): string[] {
   return [`--max-semi-space-size=${deployedSemiSpaceMb(env)}`, ...cpuProfileFlags(process.env.BENCH_SERVER_CPU_PROF)]
 }

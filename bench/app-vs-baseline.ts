@@ -584,6 +584,11 @@ function floorRows(label: string, each: Array<ReturnType<typeof figures>>, of: s
       value: twoPlaces(mid((f) => machineCpu(f).floor)),
       note: `the row above summed; the baseline's over it ${twoPlaces(mid((f) => machineCpu(f).baseline / machineCpu(f).floor))}, the app's beyond it ${twoPlaces(mid((f) => machineCpu(f).app - machineCpu(f).floor))} ms: the product's own work with what it makes PostgreSQL do`,
     },
+    {
+      measure: `${label}: the product's room at ${TARGET_RATIO}: CPU ms a request beyond the floor's, allowed / spent${of}`,
+      value: `${twoPlaces(mid((f) => machineCpu(f).baseline / TARGET_RATIO - machineCpu(f).floor))} / ${twoPlaces(mid((f) => machineCpu(f).app - machineCpu(f).floor))}`,
+      note: `what every process may spend on a request beyond the floor's sum for the cores to allow ${TARGET_RATIO} (the baseline's sum over ${TARGET_RATIO}, less the floor's), and what the app spends; at or below 0 no server doing more than the floor could reach it that hour`,
+    },
   ]
 }
 

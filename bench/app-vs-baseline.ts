@@ -21,6 +21,7 @@ import { nameTag } from './name-tag.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
 import { startHttpFloor, type HttpFloor } from './http-floor.js'
+import { productRoom } from './cpu-room.js'
 import { serveOnLoopback } from './loopback.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
 import {
@@ -586,7 +587,7 @@ function floorRows(label: string, each: Array<ReturnType<typeof figures>>, of: s
     },
     {
       measure: `${label}: the product's room at ${TARGET_RATIO}: CPU ms a request beyond the floor's, allowed / spent${of}`,
-      value: `${twoPlaces(mid((f) => machineCpu(f).baseline / TARGET_RATIO - machineCpu(f).floor))} / ${twoPlaces(mid((f) => machineCpu(f).app - machineCpu(f).floor))}`,
+      value: `${twoPlaces(mid((f) => productRoom(machineCpu(f), TARGET_RATIO).allowed))} / ${twoPlaces(mid((f) => productRoom(machineCpu(f), TARGET_RATIO).spent))}`,
       note: `what every process may spend on a request beyond the floor's sum for the cores to allow ${TARGET_RATIO} (the baseline's sum over ${TARGET_RATIO}, less the floor's), and what the app spends; at or below 0 no server doing more than the floor could reach it that hour`,
     },
   ]

@@ -583,7 +583,7 @@ function floorRows(label: string, each: Array<ReturnType<typeof figures>>, of: s
     {
       measure: `${label}: HTTP floor: every process's CPU ms a request${of}`,
       value: twoPlaces(mid((f) => machineCpu(f).floor)),
-      note: `the row above summed; the baseline's over it ${twoPlaces(mid((f) => machineCpu(f).baseline / machineCpu(f).floor))}, the app's beyond it ${twoPlaces(mid((f) => machineCpu(f).app - machineCpu(f).floor))} ms: the product's own work with what it makes PostgreSQL do`,
+      note: `the row above summed; the baseline's over it ${twoPlaces(mid((f) => machineCpu(f).baseline / machineCpu(f).floor))}, the app's beyond it, the product's own work with what it makes PostgreSQL do, is "spent" in the row below`,
     },
     {
       measure: `${label}: the product's room at ${TARGET_RATIO}: CPU ms a request beyond the floor's, allowed / spent${of}`,

@@ -22,6 +22,7 @@ import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
 import { startHttpFloor, type HttpFloor } from './http-floor.js'
 import { productRoom } from './cpu-room.js'
+import { analyzeGrownTables } from './grown-tables.js'
 import { serveOnLoopback } from './loopback.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
 import {
@@ -169,20 +170,22 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
       floor: httpFloorLoad(scratch, businesses, c),
     }
     const one = { app: appLoad(server, businesses.slice(0, 1), c), baseline: baselineLoad(scratch, businesses.slice(0, 1), c) }
+    const opened = db
+    const settle = async () => {
+      await analyzeGrownTables(opened)
+    }
     try {
       for (const clients of counts) {
-        await analyze(db)
         const speed = await machineSpeed()
         const runs: Array<{ app: LoadResult; baseline: LoadResult; floor?: LoadResult }> = []
         // The HTTP floor at the count the targets are for: what any server in Node reaches beside the app and the baseline.
         const target = clients === Math.max(...counts)
         const loads = target ? spread : { app: spread.app, baseline: spread.baseline }
-        for (let run = 0; run < RUNS; run++) runs.push(await measureBoth(loads, clients, settings.seconds, `c${clients}r${run}`))
+        for (let run = 0; run < RUNS; run++) runs.push(await measureBoth(loads, clients, settings.seconds, `c${clients}r${run}`, settle))
         rows.push(...report(`${BUSINESSES} businesses, ${clients} clients`, runs, speed.words, target))
       }
-      await analyze(db)
       const speed = await machineSpeed()
-      const contention = await measureBoth(one, settings.concurrency, settings.seconds, 'one')
+      const contention = await measureBoth(one, settings.concurrency, settings.seconds, 'one', settle)
       rows.push(...report(`1 business, ${settings.concurrency} clients (contention case)`, [contention], speed.words, false))
     } finally {
       for (const load of [spread.app, spread.baseline, spread.floor, one.app, one.baseline]) await load.close()
@@ -194,15 +197,6 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
     await scratch.drop().catch((err: Error) => process.stderr.write(`warning: could not drop the scratch database: ${err.message}\n`))
     rmSync(scratchDir, { recursive: true, force: true })
   }
-}
-
-/**
- * Brings the planner's statistics up to the tables' size, as a server's autovacuum does when tables grow (a server may
- * run without it, as this machine's does): planned for the empty tables of the setup, the statements of every write
- * would scan their business's rows (a booking read some 900 tickets and 1,200 search entries by the end of a run).
- */
-async function analyze(db: Database): Promise<void> {
-  await db.exec('analyze')
 }
 
 /**
@@ -270,19 +264,25 @@ interface Load {
 /**
  * One run: a warm-up of each side, then slices app, baseline, baseline, app (each a quarter of the seconds), with the
  * HTTP floor's two slices between the baseline's when it is measured: on a shared machine the background load drifts,
- * and interleaving gives every side the same conditions.
+ * and interleaving gives every side the same conditions. `settle` runs after the warm-ups and after each slice, outside
+ * the measured parts (the statistics of the tables the slices grew).
  */
 async function measureBoth(
   loads: { app: Load; baseline: Load; floor?: Load },
   clients: number,
   seconds: number,
   label: string,
+  settle: () => Promise<void>,
 ): Promise<{ app: LoadResult; baseline: LoadResult; floor?: LoadResult }> {
   const sides = loads.floor ? [loads.app, loads.baseline, loads.floor] : [loads.app, loads.baseline]
   for (const load of sides) await load.run(clients, WARM_UP_SECONDS, `${label}w`)
+  await settle()
   const order = loads.floor ? [0, 1, 2, 2, 1, 0] : [0, 1, 1, 0]
   const slices: LoadResult[][] = sides.map(() => [])
-  for (const [i, side] of order.entries()) slices[side].push(await sides[side].run(clients, seconds / 4, `${label}s${i}`))
+  for (const [i, side] of order.entries()) {
+    slices[side].push(await sides[side].run(clients, seconds / 4, `${label}s${i}`))
+    await settle()
+  }
   const [app, baseline, floor] = slices.map(mergeResults)
   return floor ? { app, baseline, floor } : { app, baseline }
 }

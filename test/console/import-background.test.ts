@@ -7,7 +7,7 @@ import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { bothEngines } from '../helpers/databases.js'
-import { countRows, signedIn } from '../helpers/fixtures.js'
+import { countRows, plannedRows, signedIn } from '../helpers/fixtures.js'
 
 // Both engines: what it checks differs between the engines.
 
@@ -90,6 +90,8 @@ describe.each(bothEngines)('a large customer file is checked and imported in the
     )
     expect(ran.at(-1)).toMatchObject({ run_status: 'done', run_done: 1500, run_error: null })
     expect(await countRows(app, 'contacts')).toBe(1500)
+    // Without autovacuum, the embedded engine's planner learns of the 1,500 customers when the import is done.
+    if (engine === 'pglite') expect(await plannedRows(app, 'contacts')).toBe(1500)
     expectError(await owner.action('import', 'check', { upload_id: sent.id }), 409, 'CONFLICT')
   }, 600_000)
 

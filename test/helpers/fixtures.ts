@@ -226,6 +226,12 @@ export async function countRows(app: TestApp, table: string, where = 'true', arg
   return r.rows[0].n
 }
 
+/** How many rows the planner's statistics give a table, all businesses' (-1 until it is first analyzed). */
+export async function plannedRows(app: TestApp, table: string): Promise<number> {
+  const r = await app.t.admin.query<{ n: number }>('select reltuples::int as n from pg_class where oid = $1::regclass', [table])
+  return r.rows[0].n
+}
+
 /** How many rows of a table the test business sees as the app role (row-level security picks its rows). */
 export async function countAsTenant(app: TestApp, table: string): Promise<number> {
   return asTenant(app, async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0].n)

@@ -8,6 +8,7 @@ import { planSquareCustomers } from './square-customers.js'
 import { planSquareItems } from './square-items.js'
 import { planSquareSales } from './square-sales.js'
 import { writeUnitsIn } from './write-in-chunks.js'
+import { analyzedAfter } from './analyzed-after.js'
 import { serviceWriter } from './write-services.js'
 import { visitWriter } from './write-visits.js'
 import { dryRunInput, IMPORT_REPORT, importCsvInput, MAPPED_IMPORT_REPORT, SQUARE_FILE_INPUT, squareFileBulk } from './model.js'
@@ -44,7 +45,7 @@ export const importSquareCustomers = defineAction({
   input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
   async run(ctx, input) {
-    return importRowsIn(ctx, planSquareCustomers(input.csv), input.dry_run)
+    return analyzedAfter(ctx, importRowsIn(ctx, planSquareCustomers(input.csv), input.dry_run))
   },
 })
 
@@ -84,7 +85,7 @@ export const importCsvCustomers = defineAction({
   }),
   output: MAPPED_IMPORT_REPORT,
   async run(ctx, input) {
-    return importMappedIn(ctx, planMappedCustomers(input.csv, input.mapping, input.source), input.source, input.dry_run)
+    return analyzedAfter(ctx, importMappedIn(ctx, planMappedCustomers(input.csv, input.mapping, input.source), input.source, input.dry_run))
   },
 })
 
@@ -111,7 +112,7 @@ export const importSquareItems = defineAction({
   input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
   async run(ctx, input) {
-    return writeUnitsIn(ctx, planSquareItems(input.csv), serviceWriter, input.dry_run)
+    return analyzedAfter(ctx, writeUnitsIn(ctx, planSquareItems(input.csv), serviceWriter, input.dry_run))
   },
 })
 
@@ -139,6 +140,6 @@ export const importSquareSales = defineAction({
   input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
   async run(ctx, input) {
-    return writeUnitsIn(ctx, planSquareSales(input.csv), await visitWriter(ctx), input.dry_run)
+    return analyzedAfter(ctx, writeUnitsIn(ctx, planSquareSales(input.csv), await visitWriter(ctx), input.dry_run))
   },
 })

@@ -1,4 +1,5 @@
 import type { OperationContext, Principal, Services } from '../../kernel/context.js'
+import { analyzeAfterBulkWrite } from '../../db/planner-statistics.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../kernel/errors.js'
@@ -97,6 +98,7 @@ async function runUpload(services: Services, principal: Principal, id: string, r
     const report = plan.mapped
       ? await importMappedInBatches(services, principal, plan.mapped, { ...opts, dryRun: false })
       : await plannedInBatches(services, principal, plan.rows, { ...opts, dryRun: false })
+    await analyzeAfterBulkWrite(services.db, report.created)
     await write({ run_status: 'done', run_done: report.total, run_report: JSON.stringify(report) })
   } catch (err) {
     log('error', 'import stopped', { request_id: requestId, upload_id: id, error: err instanceof Error ? err.message : String(err) })

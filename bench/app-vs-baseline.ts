@@ -23,6 +23,7 @@ import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
 import { startHttpFloor, type HttpFloor } from './http-floor.js'
 import { productRoom } from './cpu-room.js'
 import { analyzeGrownTables } from './grown-tables.js'
+import { appUnique, baselineUnique } from './send-unique.js'
 import { serveOnLoopback } from './loopback.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
 import {
@@ -306,7 +307,7 @@ function appLoad<R extends RecordedRequest>(
           method: 'POST',
           path: '/api/actions',
           headers: { authorization: `Bearer ${b.token}` },
-          body: bodyOnCustomer(c.body(b.recorded, `app${label}n{{n}}`), b.recorded, Math.floor(i / businesses.length)),
+          body: bodyOnCustomer(c.body(b.recorded, appUnique(label)), b.recorded, Math.floor(i / businesses.length)),
         }
       })
       // The load process warms its own client first, as the baseline's pg client is warm: the CPU is read for the measured part.
@@ -330,7 +331,7 @@ function baselineLoad<R extends RecordedRequest>(
   return {
     async run(concurrency, seconds, label) {
       const databaseBefore = postgresCpuMs()
-      const r = await closedLoop(concurrency, seconds, (n) => send(n, `base${label}n${n}`))
+      const r = await closedLoop(concurrency, seconds, (n) => send(n, baselineUnique(label, n)))
       return { ...r, databaseCpuMs: spentSince(databaseBefore) }
     },
     close: () => pool.end().catch(() => {}),

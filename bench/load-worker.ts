@@ -1,15 +1,15 @@
 import { wrongAnswer } from './answer-check.js'
 import { closedLoop, eachOnce } from './load.js'
-import { nameTag } from './name-tag.js'
 import { postgresCpuMs, spentSince } from './postgres-cpu.js'
 import { processCpuMs } from './process-cpu.js'
 import { rawHttpClient, type RawAnswer } from './raw-http-client.js'
+import { fillUnique } from './send-unique.js'
 import type { LoadRequest, LoadSpec, ProcessLoadResult } from './load-process.js'
 
 /** The load's client. */
 type RawHttpClient = ReturnType<typeof rawHttpClient>
 
-/** Sends so far by this process: with its pid, what makes each `{{n}}` unique (and each `{{tag}}`, its letters in a name). */
+/** Sends so far by this process: what makes each `{{n}}` unique (bench/send-unique.ts). */
 let sends = 0
 
 /** Each request's body as JSON, made once. */
@@ -17,9 +17,8 @@ const bodies = new WeakMap<LoadRequest, string>()
 
 /** Sends one request; resolves with its status and body text, rejects on a network failure or timeout. */
 function send(client: RawHttpClient, headers: Record<string, string>, r: LoadRequest): Promise<RawAnswer> {
-  const unique = `${process.pid}x${sends++}`
   const json = r.body === undefined ? undefined : (bodies.get(r) ?? bodies.set(r, JSON.stringify(r.body)).get(r))
-  const body = json?.replaceAll('{{n}}', unique).replaceAll('{{tag}}', nameTag(unique))
+  const body = json === undefined ? undefined : fillUnique(json, sends++)
   return client.send(r.method ?? 'GET', r.path, { ...headers, ...r.headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body)
 }
 

@@ -22,7 +22,7 @@ import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
 import { startHttpFloor, type HttpFloor } from './http-floor.js'
 import { productRoom } from './cpu-room.js'
-import { analyzeGrownTables } from './grown-tables.js'
+import { upkeepGrownTables } from './grown-tables.js'
 import { appUnique, baselineUnique } from './send-unique.js'
 import { serveOnLoopback } from './loopback.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
@@ -173,7 +173,7 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
     const one = { app: appLoad(server, businesses.slice(0, 1), c), baseline: baselineLoad(scratch, businesses.slice(0, 1), c) }
     const opened = db
     const settle = async () => {
-      await analyzeGrownTables(opened)
+      await upkeepGrownTables(opened)
     }
     try {
       for (const clients of counts) {
@@ -266,7 +266,7 @@ interface Load {
  * One run: a warm-up of each side, then slices app, baseline, baseline, app (each a quarter of the seconds), with the
  * HTTP floor's two slices between the baseline's when it is measured: on a shared machine the background load drifts,
  * and interleaving gives every side the same conditions. `settle` runs after the warm-ups and after each slice, outside
- * the measured parts (the statistics of the tables the slices grew).
+ * the measured parts (the tables the slices grew kept as autovacuum keeps them).
  */
 async function measureBoth(
   loads: { app: Load; baseline: Load; floor?: Load },

@@ -25,3 +25,14 @@ export function appUnique(label: string): string {
 export function baselineUnique(label: string, n: number): string {
   return `base${label}n${sendUnique(n)}`
 }
+
+/**
+ * A recorded parameter with its marker replaced by an operation's unique text, and the marker in letters (a name made
+ * with nameTag) by the same in letters, in a list too: a replay writes what the app's call writes, a name as a name.
+ * The marker must carry a digit, so that its letters differ from it.
+ */
+export function unmarked(p: unknown, marker: string, unique: string): unknown {
+  if (nameTag(marker) === marker) throw new Error(`a marker needs a digit to tell it from its letters: ${marker}`)
+  if (typeof p === 'string') return p.replaceAll(marker, unique).replaceAll(nameTag(marker), nameTag(unique))
+  return Array.isArray(p) ? p.map((v) => unmarked(v, marker, unique)) : p
+}

@@ -3,9 +3,10 @@ import { compareWithBaseline, essentialStatements, expectOk, recordThroughApp, t
 import { sendRecorded } from '../mix-baseline.js'
 import type { Scenario } from '../scenario.js'
 import { nameTag } from '../name-tag.js'
+import { unmarked } from '../send-unique.js'
 
-/** Stands in the names of the recorded request; each replay puts its own unique text in its place. */
-const MARKER = `marker${randomBytes(4).toString('hex')}`
+/** Stands in the email and (in letters) the name of the recorded request; each replay puts its own unique text in their place. */
+const MARKER = `marker${randomBytes(4).toString('hex')}0`
 
 /**
  * The statements that make up creating a contact (the insert, its audit row), whatever else the app sends; its duplicate
@@ -42,19 +43,13 @@ export const contactCreate: Scenario = {
       // The duplicate check sent with BEGIN looks for this call's email.
       setup: (recorded, unique) => recorded.setup?.replaceAll(MARKER, unique) ?? null,
       async replay(client, recorded, unique) {
-        // Only the names change: the audit row keeps the recorded contact's id, which costs the database the same.
+        // Only the name and the email change: the audit row keeps the recorded contact's id, which costs the database the same.
         for (const s of recorded.essential)
           await sendRecorded(
             client,
             s,
-            s.params.map((p) => unmarked(p, unique)),
+            s.params.map((p) => unmarked(p, MARKER, unique)),
           )
       },
     }),
-}
-
-/** A recorded parameter with the marker replaced, in a list too. */
-function unmarked(p: unknown, unique: string): unknown {
-  if (typeof p === 'string') return p.replaceAll(MARKER, unique)
-  return Array.isArray(p) ? p.map((v) => unmarked(v, unique)) : p
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { appUnique, baselineUnique, fillUnique, sendUnique } from '../../bench/send-unique.js'
+import { nameTag } from '../../bench/name-tag.js'
+import { appUnique, baselineUnique, fillUnique, sendUnique, unmarked } from '../../bench/send-unique.js'
 
 describe('the unique text of each send', () => {
   it("fills a body's {{n}} with the sender's pid and count, and its {{tag}} with the same in letters", () => {
@@ -14,5 +15,20 @@ describe('the unique text of each send', () => {
     const baseline = baselineUnique('c32r1s0', 4821)
     expect(app).toBe(`appc32r1s0n${sendUnique(4821)}`)
     expect(baseline.replace(/^base/, '')).toBe(app.replace(/^app/, ''))
+  })
+})
+
+describe("a replay's parameters", () => {
+  it("take the operation's unique text where the recording had the marker, and its letters where a name had the marker's", () => {
+    const marker = 'markerab12cd0'
+    const unique = baselineUnique('c32r0s1', 77)
+    const recorded = [`Contact ${nameTag(marker)}`, `${marker}@bench.example`, ['x', `Contact ${nameTag(marker)}`], 42]
+    expect(recorded.map((p) => unmarked(p, marker, unique))).toEqual([
+      `Contact ${nameTag(unique)}`,
+      `${unique}@bench.example`,
+      ['x', `Contact ${nameTag(unique)}`],
+      42,
+    ])
+    expect(() => unmarked('x', 'markerabcd', unique)).toThrow(/needs a digit/)
   })
 })

@@ -70,6 +70,9 @@ const MAX_REMEMBERED = 1_000
 /** Verified tokens by the hash of their secret, per database. */
 const rememberedTokens = new WeakMap<Database, Map<string, { principal: Principal; until: number }>>()
 
+/** Verifications under way by the hash of their secret, per database: calls that arrive meanwhile wait for the same one. */
+const verifying = new WeakMap<Database, Map<string, Promise<Principal | null>>>()
+
 /**
  * The principal of a valid token without a round trip when this server verified it in the last minute: the principal
  * then carries `liveToken`, and every transaction it acts in checks with its BEGIN that the token is still live
@@ -85,8 +88,18 @@ export async function rememberedAgentToken(db: Database, token: string): Promise
   const hit = kept.get(hash)
   if (hit && hit.until > now && hit.principal.actor.id) return { ...hit.principal, liveToken: hit.principal.actor.id }
   kept.delete(hash)
-  const principal = await authenticateAgentToken(db, token)
-  if (!principal) return null
+  // When a remembered token's minute ends, every call then in flight would verify it at once; one verification serves them.
+  let pending = verifying.get(db)
+  if (!pending) verifying.set(db, (pending = new Map()))
+  let verification = pending.get(hash)
+  if (!verification) {
+    const under = pending
+    verification = authenticateAgentToken(db, token).finally(() => under.delete(hash))
+    pending.set(hash, verification)
+  }
+  const verified = await verification
+  if (!verified) return null
+  const principal = { ...verified, actor: { ...verified.actor } }
   if (kept.size >= MAX_REMEMBERED) kept.delete(kept.keys().next().value as string)
   kept.set(hash, { principal, until: now + REMEMBER_MS })
   return principal

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAgentToken, listAgentTokens, revokeAgentToken } from '../../core/auth/agent-tokens.js'
+import { createAgentToken, listAgentTokens, rememberedAgentToken, revokeAgentToken } from '../../core/auth/agent-tokens.js'
+import type { Database } from '../../core/db/types.js'
 import { hashSecret } from '../../core/auth/secrets.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
@@ -68,5 +69,33 @@ describe.each(engines)('agent tokens (%s)', (engine) => {
     const created = expectData(await app.action('contact', 'create', { display_name: 'Agent Written' }, { token: t.token }))
     const read = expectData(await app.query({ type: 'contacts', id: created.id, include: 'audit_trail' }))
     expect(read.audit_trail).toEqual([expect.objectContaining({ actor_type: 'agent', actor_id: t.id })])
+  })
+
+  it('calls that arrive while a token is being verified wait for that one verification, a wrong secret too', async () => {
+    const t = await newToken('parallel')
+    const wrong = `${t.token.slice(0, -4)}AAAA`
+    let verifications = 0
+    // A database of its own (a server remembers tokens per database) that counts the token look-ups it is sent.
+    const counted = new Proxy(app.t.db, {
+      get(target, prop) {
+        if (prop === 'query')
+          return (text: string, params?: unknown[]) => {
+            if (text.includes('authenticate_agent_token')) verifications++
+            return target.query(text, params)
+          }
+        const value = Reflect.get(target, prop)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    }) as Database
+    const principals = await Promise.all(Array.from({ length: 8 }, () => rememberedAgentToken(counted, t.token)))
+    expect(verifications).toBe(1)
+    for (const p of principals) expect(p).toMatchObject({ tenantId: app.tenant.tenant_id, actor: { type: 'agent', id: t.id } })
+    expect(await rememberedAgentToken(counted, t.token)).toMatchObject({ liveToken: t.id })
+    expect(verifications).toBe(1)
+    expect(await Promise.all(Array.from({ length: 4 }, () => rememberedAgentToken(counted, wrong)))).toEqual([null, null, null, null])
+    expect(verifications).toBe(2)
+    // A refused secret is not remembered: the next call asks again.
+    expect(await rememberedAgentToken(counted, wrong)).toBeNull()
+    expect(verifications).toBe(3)
   })
 })

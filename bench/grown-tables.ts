@@ -20,12 +20,12 @@ export interface Upkeep {
  */
 export async function upkeepGrownTables(db: Database): Promise<Upkeep> {
   const due = await db.query<{ name: string; vacuum: boolean }>(
-    `select format('%I', s.relname) as name,
-        s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) or s.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0) as vacuum
-      from pg_stat_user_tables s join pg_class c on c.oid = s.relid
-      where s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) or s.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0)
-        or s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)
-      order by s.relname`,
+    `select name, vacuum from (
+        select format('%I', s.relname) as name,
+          s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) or s.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0) as vacuum,
+          s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) as analyze_due
+        from pg_stat_user_tables s join pg_class c on c.oid = s.relid) t
+      where vacuum or analyze_due order by name`,
   )
   const vacuumed = due.rows.filter((r) => r.vacuum).map((r) => r.name)
   const analyzed = due.rows.filter((r) => !r.vacuum).map((r) => r.name)

@@ -8,6 +8,7 @@ import { createApp } from '../api/app.js'
 import { loadConfig, type Config } from '../core/kernel/config.js'
 import { migrate } from '../core/db/migrate.js'
 import { openPostgres } from '../core/db/postgres.js'
+import { IDLE_CONNECTION_MS } from '../core/db/limits.js'
 import type { Database } from '../core/db/types.js'
 import { setLogLevel } from '../core/kernel/log.js'
 import { createServices } from '../api/product.js'
@@ -348,7 +349,14 @@ function floorSender<R extends RecordedRequest>(
   businesses: ReadonlyArray<{ recorded: R }>,
   c: Comparison<R>,
 ): { pool: pg.Pool; send(n: number, unique: string): Promise<void> } {
-  const pool = new pg.Pool({ connectionString: scratch.url, max: POOL_SIZE, connectionTimeoutMillis: 5000, query_timeout: 30_000 })
+  // Idle connections kept as the product's pool keeps them: with pg's 10 s, a side whose slices are far apart opens new ones in its measured part.
+  const pool = new pg.Pool({
+    connectionString: scratch.url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: 5000,
+    query_timeout: 30_000,
+    idleTimeoutMillis: IDLE_CONNECTION_MS,
+  })
   pool.on('error', () => {})
   return {
     pool,

@@ -1,4 +1,4 @@
-import { DEFAULT_POOL_SIZE, type DatabaseLimits } from './limits.js'
+import { DEFAULT_POOL_SIZE, IDLE_CONNECTION_MS, type DatabaseLimits } from './limits.js'
 import type { Database } from './types.js'
 import { rolesFor } from './roles.js'
 import { openPgliteThread } from './pglite-thread.js'
@@ -31,6 +31,7 @@ export async function openDatabase(loc: DatabaseLocation): Promise<Database> {
     return openPostgres(loc.databaseUrl, loc.databasePoolSize ?? DEFAULT_POOL_SIZE, loc.databaseLimits, {
       prepared: loc.databasePreparedStatements,
       roles: rolesFor(loc.databaseRolePrefix),
+      idleConnectionMs: IDLE_CONNECTION_MS,
     })
   }
   if (loc.embeddedOptimizedCode) optimizedEngineCode()

@@ -23,6 +23,8 @@ export interface PostgresOptions {
    * prepared statements (PgBouncer before 1.21 in transaction mode).
    */
   prepared?: boolean
+  /** How long an idle connection is kept before it is closed (openDatabase: IDLE_CONNECTION_MS); pg's default, 10 s, when left out. */
+  idleConnectionMs?: number
 }
 
 /**
@@ -42,6 +44,7 @@ export function openPostgres(
     connectionTimeoutMillis: limits?.connectTimeoutMs ?? 5000,
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+    ...(options.idleConnectionMs ? { idleTimeoutMillis: options.idleConnectionMs } : {}),
     ...(limits
       ? {
           statement_timeout: limits.statementTimeoutMs,

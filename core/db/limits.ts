@@ -25,7 +25,8 @@ export const KEEPALIVE_DELAY_MS = 10_000
  * How long a product process keeps a connection it is not using. A new connection costs its first request tens of
  * milliseconds of PostgreSQL (each table's catalog entries, policies, triggers and functions loaded again, each
  * statement prepared again; measured, a note on a new connection took 85 ms to answer and 60 ms of PostgreSQL's
- * CPU, 11 ms warm), and an agent's calls are often more than pg's default of 10 s apart. PgBouncer keeps its idle server connections as long (server_idle_timeout).
+ * CPU, 11 ms warm), and an agent's calls are often more than pg's default of 10 s apart. PgBouncer keeps its idle
+ * server connections as long (server_idle_timeout).
  */
 export const IDLE_CONNECTION_MS = 600_000
 

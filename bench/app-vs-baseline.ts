@@ -349,7 +349,8 @@ function floorSender<R extends RecordedRequest>(
   businesses: ReadonlyArray<{ recorded: R }>,
   c: Comparison<R>,
 ): { pool: pg.Pool; send(n: number, unique: string): Promise<void> } {
-  // Idle connections kept as the product's pool keeps them: with pg's 10 s, a side whose slices are far apart opens new ones in its measured part.
+  // Idle connections kept as the product's pool keeps them: with pg's 10 s, a side whose slices are far apart opens
+  // new ones in its measured part.
   const pool = new pg.Pool({
     connectionString: scratch.url,
     max: POOL_SIZE,

@@ -89,8 +89,8 @@ export async function rememberedAgentToken(db: Database, token: string): Promise
   if (hit && hit.until > now && hit.principal.actor.id) return { ...hit.principal, liveToken: hit.principal.actor.id }
   kept.delete(hash)
   // When a remembered token's minute ends, every call then in flight would verify it at once; one verification serves them.
-  const pending = verifying.get(db) ?? new Map<string, Promise<Principal | null>>()
-  verifying.set(db, pending)
+  let pending = verifying.get(db)
+  if (!pending) verifying.set(db, (pending = new Map()))
   let verification = pending.get(hash)
   if (!verification) {
     verification = authenticateAgentToken(db, token).finally(() => pending.delete(hash))
